@@ -1,0 +1,16 @@
+package io.tuneops.audit;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.local.testing.ServiceFoundationContract;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedServersTestResource.class)
+class AuditFoundationTest extends ServiceFoundationContract {
+
+    @Override
+    protected String schema() {
+        return "audit";
+    }
+}

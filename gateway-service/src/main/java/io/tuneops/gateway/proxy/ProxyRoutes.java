@@ -1,0 +1,80 @@
+package io.tuneops.gateway.proxy;
+
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.tuneops.gateway.config.ProxyConfig;
+import io.tuneops.gateway.config.UpstreamConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.proxy.handler.ProxyHandler;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+
+/**
+ * Mounts the streaming reverse proxy (Vert.x http-proxy) on every documented prefix. Bodies are
+ * piped with back-pressure in both directions, never buffered, so gateway memory stays flat
+ * whatever the size of an upload or download. The gateway's own routes ({@code /api/auth/**})
+ * and everything else fall through to Quarkus REST, which answers unknown paths with 404.
+ */
+@ApplicationScoped
+public class ProxyRoutes {
+
+    private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
+
+    private final Vertx vertx;
+    private final UpstreamConfig upstreams;
+    private final ProxyConfig proxy;
+
+    public ProxyRoutes(Vertx vertx, UpstreamConfig upstreams, ProxyConfig proxy) {
+        this.vertx = vertx;
+        this.upstreams = upstreams;
+        this.proxy = proxy;
+    }
+
+    void mount(@Observes Router router) {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) proxy.connectTimeout().toMillis())
+                .setMaxPoolSize(proxy.maxConnectionsPerUpstream())
+                .setKeepAlive(true)
+                .setDecompressionSupported(false));
+        for (Owner owner : Owner.values()) {
+            URI address = URI.create(owner.address(upstreams));
+            HttpProxy httpProxy = HttpProxy.reverseProxy(client)
+                    .origin(context -> originRequest(context, client, address))
+                    .addInterceptor(new UpstreamErrorInterceptor(owner))
+                    .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));
+            ProxyHandler handler = ProxyHandler.create(httpProxy);
+            for (String prefix : owner.prefixes()) {
+                // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it
+                router.route(prefix + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(handler);
+            }
+            LOG.infof("routing %s to %s at %s", owner.prefixes(), owner.serviceName(), address);
+        }
+    }
+
+    private Future<HttpClientRequest> originRequest(ProxyContext context, HttpClient client, URI address) {
+        boolean tls = "https".equals(address.getScheme());
+        int port = address.getPort() != -1 ? address.getPort() : (tls ? 443 : 80);
+        HostAndPort original = context.request().proxiedRequest().authority();
+        if (original != null) {
+            // owners see the Host the client used (S3 signatures cover it)
+            context.request().setAuthority(original);
+        }
+        RequestOptions options = new RequestOptions()
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHost()))
+                .setSsl(tls)
+                .setConnectTimeout(proxy.connectTimeout().toMillis());
+        return client.request(options).onSuccess(request -> context.set(ResponseTimeoutInterceptor.ORIGIN_REQUEST, request));
+    }
+}

@@ -1,0 +1,134 @@
+package io.tuneops.support.config;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Translates the documented environment (SIMPLETUNER_LOG_LEVEL/FORMAT/FILE from the operations
+ * guide, TUNEOPS_DB_* and TUNEOPS_REDIS_URL of ours) into the Quarkus settings they stand for.
+ *
+ * <p>Hand-written because those variables do not map one-to-one onto Quarkus properties: one
+ * value switches several settings ({@code json} vs {@code text}), uses Python level names
+ * ({@code WARNING}, {@code CRITICAL}) or must become both a reactive and a JDBC URL. Values it
+ * does not understand are left alone here and reported by {@link LogSettings} validation, so a
+ * wrong value stops the service with a message naming the variable.
+ *
+ * <p>Its ordinal sits between application.properties (250) and the environment (300): an explicit
+ * QUARKUS_* variable still wins.
+ */
+public class EnvironmentConfigSource implements ConfigSource {
+
+    static final int ORDINAL = 275;
+
+    private final Map<String, String> properties;
+
+    public EnvironmentConfigSource() {
+        this(System::getenv);
+    }
+
+    EnvironmentConfigSource(Function<String, String> environment) {
+        this.properties = Collections.unmodifiableMap(translate(environment));
+    }
+
+    static Map<String, String> translate(Function<String, String> env) {
+        Map<String, String> out = new HashMap<>();
+
+        String level = env.apply("SIMPLETUNER_LOG_LEVEL");
+        if (level != null) {
+            String jbossLevel = jbossLevel(level);
+            if (jbossLevel != null) {
+                out.put("quarkus.log.level", jbossLevel);
+            }
+        }
+
+        String format = env.apply("SIMPLETUNER_LOG_FORMAT");
+        if (format != null) {
+            String json = switch (format.trim().toLowerCase(Locale.ROOT)) {
+                case "json" -> "true";
+                case "text" -> "false";
+                default -> null;
+            };
+            if (json != null) {
+                out.put("quarkus.log.console.json.enabled", json);
+                out.put("quarkus.log.file.json.enabled", json);
+            }
+        }
+
+        String file = env.apply("SIMPLETUNER_LOG_FILE");
+        if (file != null && !file.isBlank()) {
+            out.put("quarkus.log.file.enabled", "true");
+            out.put("quarkus.log.file.path", file.trim());
+        }
+
+        String dbUrl = env.apply("TUNEOPS_DB_URL");
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            String reactive = reactiveUrl(dbUrl.trim());
+            out.put("quarkus.datasource.reactive.url", reactive);
+            out.put("quarkus.datasource.jdbc.url", "jdbc:" + reactive);
+        }
+        putIfPresent(env, out, "TUNEOPS_DB_USER", "quarkus.datasource.username");
+        putIfPresent(env, out, "TUNEOPS_DB_PASSWORD", "quarkus.datasource.password");
+        putIfPresent(env, out, "TUNEOPS_REDIS_URL", "quarkus.redis.hosts");
+        return out;
+    }
+
+    /** Python's level names (the guide's) and JBoss' names, to JBoss'; null when unknown. */
+    static String jbossLevel(String level) {
+        return switch (level.trim().toUpperCase(Locale.ROOT)) {
+            case "TRACE" -> "TRACE";
+            case "DEBUG" -> "DEBUG";
+            case "INFO" -> "INFO";
+            case "WARNING", "WARN" -> "WARN";
+            case "ERROR" -> "ERROR";
+            case "CRITICAL", "FATAL" -> "FATAL";
+            default -> null;
+        };
+    }
+
+    /** Accepts postgresql://, postgres:// and jdbc:postgresql:// forms; returns postgresql://. */
+    static String reactiveUrl(String url) {
+        String u = url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url;
+        if (u.startsWith("postgres://")) {
+            u = "postgresql://" + u.substring("postgres://".length());
+        }
+        return u;
+    }
+
+    private static void putIfPresent(Function<String, String> env, Map<String, String> out, String var, String key) {
+        String value = env.apply(var);
+        if (value != null) {
+            out.put(key, value);
+        }
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return properties;
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return properties.keySet();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        return properties.get(propertyName);
+    }
+
+    @Override
+    public String getName() {
+        return "tuneops-environment";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return ORDINAL;
+    }
+}

@@ -1,0 +1,65 @@
+package io.tuneops.support.http;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request a correlation id (the caller's {@code X-Correlation-ID} when it is
+ * well-formed, a new one otherwise), puts it in the logging MDC so that every log line written
+ * while serving the request carries it, returns it to the caller, and writes one request log line
+ * with the duration when the response ends. The request header is rewritten too, so a proxy that
+ * forwards the request forwards the same id.
+ */
+@ApplicationScoped
+public class CorrelationIdHandler {
+
+    public static final String HEADER = "X-Correlation-ID";
+    public static final String MDC_KEY = "correlation_id";
+    /** Before Quarkus REST and the gateway's proxy routes, after Quarkus' own start-time hooks. */
+    static final int ROUTE_ORDER = -1000;
+
+    // a caller-supplied id is copied into logs and responses: only a safe alphabet, bounded length
+    private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Logger REQUEST_LOG = Logger.getLogger("io.tuneops.http.request");
+
+    void register(@Observes Router router) {
+        router.route().order(ROUTE_ORDER).handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        String id = request.getHeader(HEADER);
+        if (id == null || !ACCEPTABLE.matcher(id).matches()) {
+            id = UUID.randomUUID().toString().replace("-", "");
+            request.headers().set(HEADER, id);
+        }
+        String correlationId = id;
+        MDC.put(MDC_KEY, correlationId);
+        rc.response().putHeader(HEADER, correlationId);
+        long start = System.nanoTime();
+        rc.addEndHandler(done -> logRequest(rc, correlationId, start));
+        rc.next();
+    }
+
+    private static void logRequest(RoutingContext rc, String correlationId, long startNanos) {
+        String path = rc.request().path();
+        // probes would drown the log: they are logged at DEBUG only
+        Logger.Level level = path.startsWith("/q/") ? Logger.Level.DEBUG : Logger.Level.INFO;
+        if (!REQUEST_LOG.isEnabled(level)) {
+            return;
+        }
+        MDC.put(MDC_KEY, correlationId);
+        double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
+        // the query string is left out on purpose: presigned URLs carry signatures in it
+        REQUEST_LOG.logf(level, "%s %s %d %.1fms", rc.request().method(), path,
+                rc.response().getStatusCode(), millis);
+    }
+}

@@ -1,0 +1,44 @@
+package io.tuneops.support.http;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns errors into {@code {"detail": "..."}}: client errors keep their status and reason,
+ * anything unexpected becomes a 500 whose details stay in the log, never in the response.
+ */
+public class JsonErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(JsonErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response original = e.getResponse();
+        if (original.hasEntity()) {
+            return original;
+        }
+        int status = original.getStatus();
+        if (status >= 500) {
+            LOG.errorf(e, "request failed with %d", status);
+        } else {
+            LOG.debugf("request rejected with %d: %s", status, e.getMessage());
+        }
+        String reason = status >= 500
+                ? "Internal server error"
+                : original.getStatusInfo().getReasonPhrase();
+        return json(status, reason);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("unexpected error while serving a request", e);
+        return json(500, "Internal server error");
+    }
+
+    public static Response json(int status, String detail) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorResponse(detail)).build();
+    }
+}
