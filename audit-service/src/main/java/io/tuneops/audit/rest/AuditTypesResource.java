@@ -1,0 +1,38 @@
+package io.tuneops.audit.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+
+/** The event types of the audit schema, with the service that emits each. */
+@Path("/api/audit/types")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditTypesResource {
+
+    public record EventType(String type, String source, String description) {
+    }
+
+    public record EventTypes(List<EventType> types) {
+    }
+
+    static final List<EventType> TYPES = List.of(
+            new EventType("rate_limited", "gateway-service", "a client exceeded a rate limit"),
+            new EventType("webhook_rejected", "gateway-service", "a webhook came from outside the provider's allowlist"),
+            new EventType("auth.failed", "gateway-service", "a request presented a missing, unknown or expired API key"),
+            new EventType("api_key.created", "gateway-service", "an API key was created"),
+            new EventType("api_key.revoked", "gateway-service", "an API key was revoked"),
+            new EventType("provider.configured", "webhook-service", "a provider's configuration changed"),
+            new EventType("job.submitted", "webhook-service", "a training job was submitted"),
+            new EventType("job.cancelled", "webhook-service", "a training job was cancelled"),
+            new EventType("webhook.ignored", "webhook-service", "a webhook was a duplicate or out of order"),
+            new EventType("upload.completed", "storage-service", "a job finished uploading an object"),
+            new EventType("config.changed", "metrics-service", "the metrics export configuration changed"));
+
+    @GET
+    public EventTypes types() {
+        return new EventTypes(TYPES);
+    }
+}

@@ -1,0 +1,137 @@
+package io.tuneops.gateway;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.tuneops.local.EmbeddedServersTestResource;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Random;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedServersTestResource.class)
+@QuarkusTestResource(FakeOwnersResource.class)
+class GatewayProxyTest {
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    @Test
+    void forwardsEachDocumentedPrefixWithItsQueryString() {
+        for (String path : new String[]{"/api/webhooks/replicate", "/api/cloud/providers/replicate/config",
+                "/api/cloud/jobs/j-1?state=running&limit=5", "/api/cloud/metrics/config",
+                "/api/cloud/health/ready", "/api/audit?event_type=webhook_rejected&limit=100"}) {
+            RestAssured.get(path).then().statusCode(200).body("uri", equalTo(path));
+        }
+    }
+
+    @Test
+    void aPrefixWithoutTrailingPathIsRoutedButALookalikeIsNot() {
+        RestAssured.get("/api/cloud/jobs").then().statusCode(200).body("uri", equalTo("/api/cloud/jobs"));
+        RestAssured.get("/api/cloud/jobsfoo").then().statusCode(404).body("detail", equalTo("Not Found"));
+        RestAssured.get("/api/auditx").then().statusCode(404);
+    }
+
+    @Test
+    void internalRoutesAreNeverForwarded() {
+        RestAssured.get("/internal/metrics").then().statusCode(404).body("detail", equalTo("Not Found"));
+        FakeOwnersResource.RECEIVED_URIS.clear();
+        String[] escapes = {"/api/cloud/jobs/../../../internal/metrics", "/api/cloud/jobs/%2e%2e/%2e%2e/%2e%2e/internal/metrics"};
+        for (String escape : escapes) {
+            Response response = rawGet(escape);
+            assertEquals(404, response.statusCode(), escape);
+        }
+        assertTrue(FakeOwnersResource.RECEIVED_URIS.stream().noneMatch(u -> u.contains("internal")),
+                "an owner was sent " + FakeOwnersResource.RECEIVED_URIS);
+    }
+
+    @Test
+    void keepsTheClientsHostHeader() {
+        RestAssured.get("/api/cloud/jobs/x").then().statusCode(200)
+                .body("host", equalTo(gateway.getHost() + ":" + gateway.getPort()));
+    }
+
+    @Test
+    void streamsARequestBodyIntact() {
+        byte[] body = new byte[24 * 1024 * 1024];
+        new Random(7).nextBytes(body);
+        String sha256 = HexFormat.of().formatHex(FakeOwnersResource.sha256().digest(body));
+        // an InputStream body is sent chunked, the way streaming clients send it
+        RestAssured.given().body((InputStream) new ByteArrayInputStream(body))
+                .put("/api/cloud/jobs/upload").then().statusCode(200)
+                .body("method", equalTo("PUT"))
+                .body("length", equalTo(body.length))
+                .body("sha256", equalTo(sha256));
+        RestAssured.given().body(body).post("/api/webhooks/replicate").then().statusCode(200)
+                .body("length", equalTo(body.length))
+                .body("sha256", equalTo(sha256));
+    }
+
+    @Test
+    void passesTheCorrelationIdToTheOwner() {
+        RestAssured.given().header("X-Correlation-ID", "corr-42").get("/api/audit/types").then()
+                .statusCode(200).header("X-Correlation-ID", "corr-42").body("correlation_id", equalTo("corr-42"));
+        Response generated = RestAssured.get("/api/audit/types");
+        String id = generated.header("X-Correlation-ID");
+        assertTrue(id.matches("[0-9a-f]{32}"), id);
+        assertEquals(id, generated.jsonPath().getString("correlation_id"));
+    }
+
+    @Test
+    void anOwnerThatIsDownIsAJson502Quickly() {
+        long start = System.nanoTime();
+        RestAssured.get("/api/cloud/storage/bucket/key").then()
+                .statusCode(502)
+                .contentType(containsString("application/json"))
+                .body("detail", equalTo("storage-service is unavailable"));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "502 took too long");
+    }
+
+    @Test
+    void anOwnerThatDoesNotAnswerIsAJson504AfterTheResponseTimeout() {
+        long start = System.nanoTime();
+        RestAssured.get("/api/cloud/jobs/slow").then()
+                .statusCode(504)
+                .contentType(containsString("application/json"))
+                .body("detail", equalTo("webhook-service did not answer in time"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 900 && millis < 5_000, "504 after " + millis + " ms with a 1 s timeout");
+    }
+
+    @Test
+    void theGatewayStaysUpAfterUpstreamFailures() {
+        RestAssured.get("/api/cloud/storage/x").then().statusCode(502);
+        RestAssured.get("/api/cloud/health/live").then().statusCode(200);
+        RestAssured.get("/q/health/live").then().statusCode(200).header("X-Correlation-ID", matchesPattern(".+"));
+    }
+
+    /** Sends the path byte for byte: HTTP clients would resolve the dot segments themselves. */
+    private Response rawGet(String path) {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + gateway.getHost() + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(raw.substring(9, 12));
+            assertFalse(raw.isEmpty());
+            return new io.restassured.builder.ResponseBuilder().setStatusCode(status)
+                    .setBody(raw.substring(raw.indexOf("\r\n\r\n") + 4)).build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
