@@ -15,11 +15,11 @@ public interface LogSettings {
 
     /** SIMPLETUNER_LOG_LEVEL. */
     Optional<@Pattern(regexp = "(?i)\\s*(TRACE|DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\\s*",
-            message = "SIMPLETUNER_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL") String> level();
+            message = "(SIMPLETUNER_LOG_LEVEL) must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL") String> level();
 
     /** SIMPLETUNER_LOG_FORMAT. */
     Optional<@Pattern(regexp = "(?i)\\s*(json|text)\\s*",
-            message = "SIMPLETUNER_LOG_FORMAT must be json or text") String> format();
+            message = "(SIMPLETUNER_LOG_FORMAT) must be json or text") String> format();
 
     /** SIMPLETUNER_LOG_FILE. */
     Optional<String> file();

@@ -1,0 +1,100 @@
+package io.tuneops.system;
+
+import io.tuneops.local.LocalServers;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole suite, as the local run starts it: embedded PostgreSQL and Redis, then the five
+ * packaged services on free ports, wired to each other through TUNEOPS_UPSTREAM_*. Started once
+ * for all system test classes and stopped when the test JVM is done with them.
+ */
+final class Suite implements AutoCloseable {
+
+    static final List<String> SERVICES = List.of("gateway-service", "webhook-service", "storage-service",
+            "metrics-service", "audit-service");
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    final LocalServers servers;
+    final Path logs = Path.of(System.getProperty("tuneops.logs", "target/system-logs"));
+    final Map<String, Integer> ports = new LinkedHashMap<>();
+    final Map<String, ServiceProcess> running = new LinkedHashMap<>();
+
+    private Suite() {
+        deleteLogs();
+        servers = LocalServers.startEphemeral();
+        SERVICES.forEach(s -> ports.put(s, LocalServers.freePort()));
+        SERVICES.forEach(s -> running.put(s, process(s, ports.get(s), Map.of()).start()));
+        running.values().forEach(p -> p.awaitReady(READY_TIMEOUT));
+    }
+
+    private void deleteLogs() {
+        try (var files = java.nio.file.Files.list(logs)) {
+            files.forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // first run: nothing to delete
+        }
+    }
+
+    /** The environment the local run gives a service: servers, upstreams, a log file, prod profile. */
+    Map<String, String> environment(String service) {
+        Map<String, String> env = new HashMap<>(servers.serviceEnvironment());
+        env.put("TUNEOPS_UPSTREAM_GATEWAY", "http://127.0.0.1:" + ports.get("gateway-service"));
+        env.put("TUNEOPS_UPSTREAM_WEBHOOK", "http://127.0.0.1:" + ports.get("webhook-service"));
+        env.put("TUNEOPS_UPSTREAM_STORAGE", "http://127.0.0.1:" + ports.get("storage-service"));
+        env.put("TUNEOPS_UPSTREAM_METRICS", "http://127.0.0.1:" + ports.get("metrics-service"));
+        env.put("TUNEOPS_UPSTREAM_AUDIT", "http://127.0.0.1:" + ports.get("audit-service"));
+        env.put("SIMPLETUNER_LOG_FILE", logs.resolve(service + ".log").toAbsolutePath().toString());
+        // tests stop services often: a short pre-shutdown delay keeps them quick
+        env.put("TUNEOPS_SHUTDOWN_DELAY", "1s");
+        return env;
+    }
+
+    /** A process for {@code service} with the suite's environment plus {@code overrides}, not started. */
+    ServiceProcess process(String service, int port, Map<String, String> overrides) {
+        return process(service, port, overrides, List.of("-Xmx256m", "-XX:+UseSerialGC"), service);
+    }
+
+    ServiceProcess process(String service, int port, Map<String, String> overrides, List<String> jvm, String label) {
+        Map<String, String> env = environment(service);
+        env.put("SIMPLETUNER_LOG_FILE", logs.resolve(label + ".log").toAbsolutePath().toString());
+        env.putAll(overrides);
+        return new ServiceProcess(service, port, env, jvm, logs.resolve(label + ".out"));
+    }
+
+    ServiceProcess service(String name) {
+        return running.get(name);
+    }
+
+    String gateway(String path) {
+        return service("gateway-service").url(path);
+    }
+
+    @Override
+    public void close() {
+        running.values().forEach(ServiceProcess::stop);
+        servers.close();
+    }
+
+    /** Gives a test class the running suite; put {@code @ExtendWith(Suite.Extension.class)} on it. */
+    static final class Extension implements BeforeAllCallback {
+        private static Suite suite;
+
+        static Suite suite() {
+            return suite;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            suite = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(Suite.class, k -> new Suite(), Suite.class);
+        }
+    }
+}
