@@ -68,7 +68,11 @@ public final class LocalServers implements AutoCloseable {
             if (dataDir != null) {
                 Path pgData = dataDir.resolve("postgres");
                 Files.createDirectories(pgData.getParent());
-                builder.setDataDirectory(pgData).setCleanDataDirectory(false);
+                // data that outlives the run must survive a crash too: undo the test-speed defaults
+                builder.setDataDirectory(pgData).setCleanDataDirectory(false)
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on");
             }
             return builder.start();
         } catch (IOException e) {
@@ -81,7 +85,10 @@ public final class LocalServers implements AutoCloseable {
             var builder = RedisServer.newRedisServer()
                     .port(port)
                     .bind("127.0.0.1")
-                    .setting("protected-mode yes");
+                    .setting("protected-mode yes")
+                    // keep reading redis-server's output after start-up: a full pipe blocks it (even its shutdown)
+                    .soutListener(line -> { })
+                    .serrListener(line -> System.err.println("redis: " + line));
             if (dataDir != null) {
                 Path redisData = dataDir.resolve("redis");
                 Files.createDirectories(redisData);
