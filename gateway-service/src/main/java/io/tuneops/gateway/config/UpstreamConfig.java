@@ -2,7 +2,7 @@ package io.tuneops.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Pattern;
+import io.tuneops.support.config.HttpBaseUrl;
 
 /**
  * Where each owner service listens: Kubernetes service names in the chart, localhost ports in the
@@ -11,22 +11,19 @@ import jakarta.validation.constraints.Pattern;
 @ConfigMapping(prefix = "tuneops.upstream")
 public interface UpstreamConfig {
 
-    String URL = "https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?/?";
-    String URL_MESSAGE = "must be an http:// or https:// URL with a host and an optional port, without a path";
-
     @WithDefault("http://localhost:8081")
-    @Pattern(regexp = URL, message = URL_MESSAGE)
+    @HttpBaseUrl
     String webhook();
 
     @WithDefault("http://localhost:8082")
-    @Pattern(regexp = URL, message = URL_MESSAGE)
+    @HttpBaseUrl
     String storage();
 
     @WithDefault("http://localhost:8083")
-    @Pattern(regexp = URL, message = URL_MESSAGE)
+    @HttpBaseUrl
     String metrics();
 
     @WithDefault("http://localhost:8084")
-    @Pattern(regexp = URL, message = URL_MESSAGE)
+    @HttpBaseUrl
     String audit();
 }

@@ -1,0 +1,74 @@
+package io.tuneops.support.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EnvironmentConfigSourceTest {
+
+    private static Map<String, String> translate(Map<String, String> env) {
+        return EnvironmentConfigSource.translate(env::get);
+    }
+
+    @Test
+    void pythonLevelNamesBecomeJbossLevels() {
+        assertEquals("WARN", translate(Map.of("SIMPLETUNER_LOG_LEVEL", "WARNING")).get("quarkus.log.level"));
+        assertEquals("FATAL", translate(Map.of("SIMPLETUNER_LOG_LEVEL", "critical")).get("quarkus.log.level"));
+        assertEquals("DEBUG", translate(Map.of("SIMPLETUNER_LOG_LEVEL", " debug ")).get("quarkus.log.level"));
+    }
+
+    @Test
+    void anUnknownLevelOrFormatIsLeftForValidationToReport() {
+        Map<String, String> out = translate(Map.of("SIMPLETUNER_LOG_LEVEL", "LOUD", "SIMPLETUNER_LOG_FORMAT", "xml"));
+        assertFalse(out.containsKey("quarkus.log.level"));
+        assertFalse(out.containsKey("quarkus.log.console.json.enabled"));
+    }
+
+    @Test
+    void formatSwitchesConsoleAndFileTogether() {
+        Map<String, String> text = translate(Map.of("SIMPLETUNER_LOG_FORMAT", "text"));
+        assertEquals("false", text.get("quarkus.log.console.json.enabled"));
+        assertEquals("false", text.get("quarkus.log.file.json.enabled"));
+        Map<String, String> json = translate(Map.of("SIMPLETUNER_LOG_FORMAT", "JSON"));
+        assertEquals("true", json.get("quarkus.log.console.json.enabled"));
+        assertEquals("true", json.get("quarkus.log.file.json.enabled"));
+    }
+
+    @Test
+    void aLogFileTurnsTheFileHandlerOn() {
+        Map<String, String> out = translate(Map.of("SIMPLETUNER_LOG_FILE", "/var/log/simpletuner/cloud.log"));
+        assertEquals("true", out.get("quarkus.log.file.enabled"));
+        assertEquals("/var/log/simpletuner/cloud.log", out.get("quarkus.log.file.path"));
+        assertNull(translate(Map.of("SIMPLETUNER_LOG_FILE", " ")).get("quarkus.log.file.enabled"));
+    }
+
+    @Test
+    void everyDatabaseUrlFormBecomesAReactiveAndAJdbcUrl() {
+        for (String url : new String[]{"postgresql://db:5432/tuneops?sslmode=require",
+                "postgres://db:5432/tuneops?sslmode=require", "jdbc:postgresql://db:5432/tuneops?sslmode=require"}) {
+            Map<String, String> out = translate(Map.of("TUNEOPS_DB_URL", url));
+            assertEquals("postgresql://db:5432/tuneops?sslmode=require", out.get("quarkus.datasource.reactive.url"), url);
+            assertEquals("jdbc:postgresql://db:5432/tuneops?sslmode=require", out.get("quarkus.datasource.jdbc.url"), url);
+        }
+    }
+
+    @Test
+    void credentialsAndRedisPassThrough() {
+        Map<String, String> out = translate(Map.of("TUNEOPS_DB_USER", "u", "TUNEOPS_DB_PASSWORD", "p",
+                "TUNEOPS_REDIS_URL", "redis://:secret@cache:6379/2"));
+        assertEquals("u", out.get("quarkus.datasource.username"));
+        assertEquals("p", out.get("quarkus.datasource.password"));
+        assertEquals("redis://:secret@cache:6379/2", out.get("quarkus.redis.hosts"));
+    }
+
+    @Test
+    void itsOrdinalSitsBetweenApplicationPropertiesAndTheEnvironment() {
+        int ordinal = new EnvironmentConfigSource(k -> null).getOrdinal();
+        assertTrue(ordinal > 250 && ordinal < 300);
+    }
+}
