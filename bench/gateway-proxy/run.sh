@@ -16,10 +16,12 @@ RUNS=${RUNS:-5}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 work=$(mktemp -d /tmp/tuneops-bench.XXXXXX)
+chmod 755 "$work"  # nginx workers run as another user
 origin_port=18100; nginx_port=18101; gateway_port=18102
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -69,14 +71,25 @@ java -cp "$root/local-servers/target/local-servers.jar:$root/local-servers/targe
 pids+=($!)
 for _ in $(seq 1 600); do [ -f "$work/servers.env" ] && break; sleep 0.1; done
 set -a; . "$work/servers.env"; set +a
-TUNEOPS_HTTP_PORT=$gateway_port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
+TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$gateway_port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
   java ${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx256m} -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
   > "$work/gateway.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$gateway_port/q/health/ready)" = 200 ] && break; sleep 0.1; done
+gateway_pid=${pids[1]}
+for _ in $(seq 1 600); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$gateway_port/q/health/ready)" = 200 ] && break
+  kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway did not start:" >&2; tail -5 "$work/gateway.log" >&2; exit 1; }
+  sleep 0.1
+done
 
 small=/api/cloud/jobs/small.json
 big=/api/cloud/jobs/big.bin
+for port in $origin_port $gateway_port $nginx_port; do  # a benchmark of error pages measures nothing
+  for path in $small $big; do
+    code=$(curl -s -o /dev/null -r 0-0 -w '%{http_code}' "http://127.0.0.1:$port$path")
+    case $code in 200|206) ;; *) echo "GET $path on port $port answered $code" >&2; exit 1;; esac
+  done
+done
 for port in $gateway_port $nginx_port; do  # warm-up (JIT for the gateway)
   wrk -t2 -c$CONNECTIONS -d5s http://127.0.0.1:$port$small > /dev/null
   curl -s -o /dev/null http://127.0.0.1:$port$big
@@ -105,4 +118,4 @@ for m in rps p99 down; do
   label=$(case $m in rps) echo "1 KiB GET, req/s (c=$CONNECTIONS)";; p99) echo "1 KiB GET, p99 latency ms";; down) echo "1 GiB download, MiB/s";; esac)
   printf '%-34s %12s %12s %8.2f\n' "$label" "$g" "$n" "$(awk -v a="$g" -v b="$n" 'BEGIN {print (b > 0 ? a / b : 0)}')"
 done
-echo "gateway RSS after the runs: $(( $(ps -o rss= -p "${pids[1]}") / 1024 )) MB"
+echo "gateway RSS after the runs: $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB"

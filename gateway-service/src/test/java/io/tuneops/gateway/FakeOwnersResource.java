@@ -69,6 +69,10 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
                 + ",\"uri\":\"" + uri + "\""
                 + ",\"host\":\"" + exchange.getRequestHeaders().getFirst("Host") + "\""
                 + ",\"correlation_id\":\"" + exchange.getRequestHeaders().getFirst("X-Correlation-ID") + "\""
+                + ",\"actor\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Actor") + "\""
+                + ",\"scopes\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Scopes") + "\""
+                + ",\"client_ip\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Client-IP") + "\""
+                + ",\"gateway_secret\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Gateway-Secret") + "\""
                 + ",\"length\":" + length
                 + ",\"sha256\":\"" + HexFormat.of().formatHex(sha256.digest()) + "\"}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

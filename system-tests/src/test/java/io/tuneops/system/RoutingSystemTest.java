@@ -63,6 +63,7 @@ class RoutingSystemTest {
             JsonNode line = awaitLogLine(log, id, Duration.ofSeconds(10));
             assertEquals(id, line.get("mdc").get("correlation_id").asText(), service);
             assertTrue(line.get("message").asText().startsWith("GET /api/cloud/health/ready 200"), line.toString());
+            assertTrue(line.get("message").asText().contains(" client=127.0.0.1"), line.toString());
             assertTrue(line.hasNonNull("timestamp") && line.hasNonNull("level") && line.hasNonNull("logger"), line.toString());
         }
     }

@@ -5,18 +5,24 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A request body that tells when the client has sent all of it; everything else passes through,
- * back-pressure included. Vert.x http-proxy offers no hook for that moment, and it is when the
+ * A request body that tells when the client has sent all of it, and cuts it off past a size
+ * limit (for bodies sent without Content-Length); everything else passes through, back-pressure
+ * included. Vert.x http-proxy offers no hook for that moment, and it is when the
  * response timeout must start (see {@link ResponseTimeoutInterceptor}).
  */
 final class EndNotifyingStream implements ReadStream<Buffer> {
 
     private final ReadStream<Buffer> delegate;
     private final Runnable onEnd;
+    private final long maxBytes;
+    private final Runnable onTooLong;
+    private long seen;
 
-    EndNotifyingStream(ReadStream<Buffer> delegate, Runnable onEnd) {
+    EndNotifyingStream(ReadStream<Buffer> delegate, Runnable onEnd, long maxBytes, Runnable onTooLong) {
         this.delegate = delegate;
         this.onEnd = onEnd;
+        this.maxBytes = maxBytes;
+        this.onTooLong = onTooLong;
     }
 
     @Override
@@ -27,7 +33,19 @@ final class EndNotifyingStream implements ReadStream<Buffer> {
 
     @Override
     public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-        delegate.handler(handler);
+        if (handler == null || maxBytes < 0) {
+            delegate.handler(handler);
+        } else {
+            delegate.handler(chunk -> {
+                seen += chunk.length();
+                if (seen > maxBytes) {
+                    delegate.handler(null);
+                    onTooLong.run();
+                } else {
+                    handler.handle(chunk);
+                }
+            });
+        }
         return this;
     }
 

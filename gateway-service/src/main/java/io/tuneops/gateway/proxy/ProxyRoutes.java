@@ -11,7 +11,10 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
+import io.tuneops.gateway.security.EdgeHandler;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.proxy.handler.ProxyHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
@@ -54,7 +57,14 @@ public class ProxyRoutes {
                     .origin(context -> originRequest(context, client, address))
                     .addInterceptor(new UpstreamErrorInterceptor(owner))
                     .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));
-            ProxyHandler handler = ProxyHandler.create(httpProxy);
+            ProxyHandler proxyHandler = ProxyHandler.create(httpProxy);
+            Handler<RoutingContext> handler = rc -> {
+                Long maxBody = rc.get(EdgeHandler.MAX_BODY);
+                if (maxBody != null && rc.request().getHeader("Content-Length") == null) {
+                    rc.request().headers().set(ResponseTimeoutInterceptor.MAX_BODY_HEADER, Long.toString(maxBody));
+                }
+                proxyHandler.handle(rc);
+            };
             for (String prefix : owner.prefixes()) {
                 // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it
                 router.route(prefix + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(handler);

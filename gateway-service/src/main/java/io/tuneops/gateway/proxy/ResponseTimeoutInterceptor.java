@@ -2,6 +2,8 @@ package io.tuneops.gateway.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -17,6 +19,8 @@ import io.vertx.httpproxy.ProxyResponse;
 final class ResponseTimeoutInterceptor implements ProxyInterceptor {
 
     static final String ORIGIN_REQUEST = "tuneops.origin-request";
+    /** Set by {@link ProxyRoutes} on requests whose body has a size limit; never forwarded. */
+    static final String MAX_BODY_HEADER = "X-Tuneops-Max-Body";
 
     private final long timeoutMillis;
 
@@ -27,11 +31,24 @@ final class ResponseTimeoutInterceptor implements ProxyInterceptor {
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
         ProxyRequest request = context.request();
+        String max = request.headers().get(MAX_BODY_HEADER);
+        request.headers().remove(MAX_BODY_HEADER);
+        long maxBytes = max == null ? -1 : Long.parseLong(max);
         Body body = request.getBody();
         if (body != null) {
-            request.setBody(Body.body(new EndNotifyingStream(body.stream(), () -> startClock(context)), body.length()));
+            request.setBody(Body.body(new EndNotifyingStream(body.stream(), () -> startClock(context), maxBytes,
+                    () -> tooLong(request.proxiedRequest(), maxBytes)), body.length()));
         }
         return context.sendRequest();
+    }
+
+    private static void tooLong(HttpServerRequest client, long maxBytes) {
+        HttpServerResponse response = client.response();
+        if (!response.headWritten()) {
+            response.setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                    .end("{\"detail\":\"Request body larger than " + maxBytes + " bytes\"}");
+        }
+        client.connection().close();
     }
 
     private void startClock(ProxyContext context) {

@@ -2,7 +2,11 @@ package io.tuneops.support.config;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,8 +40,22 @@ public class EnvironmentConfigSource implements ConfigSource {
         this.properties = Collections.unmodifiableMap(translate(environment));
     }
 
-    static Map<String, String> translate(Function<String, String> env) {
+    /** Secrets that can come from a mounted file instead: TUNEOPS_X_FILE=/path holds TUNEOPS_X. */
+    static final List<String> FILE_SECRETS = List.of("TUNEOPS_ADMIN_TOKEN", "TUNEOPS_API_KEY_SECRET",
+            "TUNEOPS_INTERNAL_SECRET", "TUNEOPS_MONITORING_TOKEN", "TUNEOPS_DB_PASSWORD", "TUNEOPS_REDIS_URL");
+
+    static Map<String, String> translate(Function<String, String> rawEnv) {
         Map<String, String> out = new HashMap<>();
+        Map<String, String> fromFiles = new HashMap<>();
+        for (String secret : FILE_SECRETS) {
+            String file = rawEnv.apply(secret + "_FILE");
+            if (rawEnv.apply(secret) == null && file != null && !file.isBlank()) {
+                fromFiles.put(secret, readSecret(secret + "_FILE", file.trim()));
+            }
+        }
+        // the variables the application.properties expressions refer to, e.g. ${TUNEOPS_ADMIN_TOKEN:}
+        out.putAll(fromFiles);
+        Function<String, String> env = name -> fromFiles.getOrDefault(name, rawEnv.apply(name));
 
         String level = env.apply("SIMPLETUNER_LOG_LEVEL");
         if (level != null) {
@@ -76,6 +94,14 @@ public class EnvironmentConfigSource implements ConfigSource {
         putIfPresent(env, out, "TUNEOPS_DB_PASSWORD", "quarkus.datasource.password");
         putIfPresent(env, out, "TUNEOPS_REDIS_URL", "quarkus.redis.hosts");
         return out;
+    }
+
+    private static String readSecret(String variable, String path) {
+        try {
+            return Files.readString(Path.of(path)).strip();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(variable + " names " + path + ", which cannot be read: " + e.getMessage());
+        }
     }
 
     /** Python's level names (the guide's) and JBoss' names, to JBoss'; null when unknown. */

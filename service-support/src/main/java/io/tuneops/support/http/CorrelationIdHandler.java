@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Gives every request a correlation id (the caller's {@code X-Correlation-ID} when it is
  * well-formed, a new one otherwise), puts it in the logging MDC so that every log line written
  * while serving the request carries it, returns it to the caller, and writes one request log line
- * with the duration when the response ends. The request header is rewritten too, so a proxy that
+ * with the duration and the client address when the response ends. The request header is rewritten too, so a proxy that
  * forwards the request forwards the same id.
  */
 @ApplicationScoped
@@ -23,6 +23,8 @@ public class CorrelationIdHandler {
 
     public static final String HEADER = "X-Correlation-ID";
     public static final String MDC_KEY = "correlation_id";
+    /** RoutingContext key under which the gateway (or the identity it vouched for) leaves the client address, as text. */
+    public static final String CLIENT_IP = "tuneops.client-address";
     /** Before Quarkus REST and the gateway's proxy routes, after Quarkus' own start-time hooks. */
     static final int ROUTE_ORDER = -1000;
 
@@ -59,7 +61,11 @@ public class CorrelationIdHandler {
         MDC.put(MDC_KEY, correlationId);
         double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
         // the query string is left out on purpose: presigned URLs carry signatures in it
-        REQUEST_LOG.logf(level, "%s %s %d %.1fms", rc.request().method(), path,
-                rc.response().getStatusCode(), millis);
+        Object client = rc.get(CLIENT_IP);
+        if (client == null && rc.request().remoteAddress() != null) {
+            client = rc.request().remoteAddress().hostAddress();
+        }
+        REQUEST_LOG.logf(level, "%s %s %d %.1fms client=%s", rc.request().method(), path,
+                rc.response().getStatusCode(), millis, client);
     }
 }

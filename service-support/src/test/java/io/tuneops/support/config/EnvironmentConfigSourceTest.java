@@ -67,6 +67,26 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
+    void secretsCanComeFromFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("admin-token"), "from-a-file\n");
+        java.nio.file.Path password = java.nio.file.Files.writeString(dir.resolve("db-password"), "pw");
+        Map<String, String> out = translate(Map.of("TUNEOPS_ADMIN_TOKEN_FILE", token.toString(),
+                "TUNEOPS_DB_PASSWORD_FILE", password.toString()));
+        assertEquals("from-a-file", out.get("TUNEOPS_ADMIN_TOKEN"));
+        assertEquals("pw", out.get("quarkus.datasource.password"));
+        // an explicit variable wins over its file
+        assertNull(translate(Map.of("TUNEOPS_ADMIN_TOKEN", "direct", "TUNEOPS_ADMIN_TOKEN_FILE", token.toString()))
+                .get("TUNEOPS_ADMIN_TOKEN"));
+    }
+
+    @Test
+    void anUnreadableSecretFileIsNamedInTheError() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> translate(Map.of("TUNEOPS_INTERNAL_SECRET_FILE", "/no/such/file")));
+        assertTrue(e.getMessage().startsWith("TUNEOPS_INTERNAL_SECRET_FILE names /no/such/file"), e.getMessage());
+    }
+
+    @Test
     void itsOrdinalSitsBetweenApplicationPropertiesAndTheEnvironment() {
         int ordinal = new EnvironmentConfigSource(k -> null).getOrdinal();
         assertTrue(ordinal > 250 && ordinal < 300);

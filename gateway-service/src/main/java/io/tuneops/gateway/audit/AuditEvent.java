@@ -1,0 +1,20 @@
+package io.tuneops.gateway.audit;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One entry for the audit trail, in the event schema every service appends to the
+ * {@code tuneops:audit:events} Redis stream (one field, {@code event}, holding this as JSON).
+ * audit-service stores it hash-chained. Details never carry secrets.
+ */
+public record AuditEvent(String id, String time, String type, String actor, String actor_ip, String target_type,
+                         String target_id, String action, Map<String, Object> details) {
+
+    public static AuditEvent of(String type, String actor, String actorIp, String targetType, String targetId,
+                                String action, Map<String, Object> details) {
+        return new AuditEvent(UUID.randomUUID().toString(), Instant.now().toString(), type, actor, actorIp,
+                targetType, targetId, action, details);
+    }
+}

@@ -1,0 +1,22 @@
+package io.tuneops.gateway.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits and headers at the edge (TUNEOPS_EDGE_*). */
+@ConfigMapping(prefix = "tuneops.edge")
+public interface EdgeConfig {
+
+    /** Largest request body on the JSON APIs. */
+    @WithDefault("10M")
+    MemorySize maxApiBody();
+
+    /** Largest webhook delivery. */
+    @WithDefault("1M")
+    MemorySize maxWebhookBody();
+
+    /** Strict-Transport-Security max-age, sent when the client reached us over TLS. */
+    @WithDefault("31536000")
+    long hstsMaxAgeSeconds();
+}

@@ -1,0 +1,96 @@
+package io.tuneops.gateway.net;
+
+import inet.ipaddr.IPAddress;
+import io.tuneops.gateway.config.ClientIpConfig;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resolves the client address of a request. The TCP peer is the client unless it is a trusted
+ * proxy; only then is X-Forwarded-For believed, walked right to left (each proxy appends the
+ * address it saw), skipping trusted hops: the first untrusted address is the client. Without
+ * X-Forwarded-For, a trusted proxy's X-Real-IP is used. A client cannot make itself look like
+ * 127.0.0.1 by sending a header.
+ */
+@ApplicationScoped
+public class ClientIpResolver {
+
+    private static final int MAX_HOPS = 32;
+
+    private final IpRanges trustedProxies;
+
+    @jakarta.inject.Inject
+    public ClientIpResolver(ClientIpConfig config) {
+        this(IpRanges.parse(config.trustedProxies().orElse(List.of())));
+    }
+
+    ClientIpResolver(IpRanges trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
+
+    public IPAddress resolve(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        return resolve(remote == null ? null : remote.hostAddress(),
+                request.headers().getAll("X-Forwarded-For"), request.getHeader("X-Real-IP"));
+    }
+
+    IPAddress resolve(String peerText, List<String> forwardedFor, String realIp) {
+        IPAddress peer = IpRanges.parseAddress(peerText).orElseGet(() -> IpRanges.parseAddress("0.0.0.0").orElseThrow());
+        if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        List<String> hops = hops(forwardedFor);
+        if (hops.isEmpty()) {
+            return IpRanges.parseAddress(realIp).orElse(peer);
+        }
+        IPAddress nearest = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            Optional<IPAddress> hop = IpRanges.parseAddress(hops.get(i));
+            if (hop.isEmpty()) {
+                // garbage left of a trusted hop: nothing further left can be believed either
+                return nearest;
+            }
+            if (!trustedProxies.contains(hop.get())) {
+                return hop.get();
+            }
+            nearest = hop.get();
+        }
+        return nearest; // every hop was one of our proxies
+    }
+
+    private static List<String> hops(List<String> headers) {
+        List<String> hops = new ArrayList<>();
+        for (String header : headers) {
+            for (String part : header.split(",")) {
+                String hop = part.trim();
+                if (!hop.isEmpty()) {
+                    hops.add(stripPort(hop));
+                }
+            }
+        }
+        // a header that long was not written by proxies; keep the trustworthy right end
+        return hops.size() > MAX_HOPS ? hops.subList(hops.size() - MAX_HOPS, hops.size()) : hops;
+    }
+
+    /** Some proxies append "1.2.3.4:5678" or "[2001:db8::1]:443". */
+    private static String stripPort(String hop) {
+        if (hop.startsWith("[")) {
+            int end = hop.indexOf(']');
+            return end > 0 ? hop.substring(1, end) : hop;
+        }
+        int colon = hop.indexOf(':');
+        if (colon > 0 && colon == hop.lastIndexOf(':')) {
+            return hop.substring(0, colon);
+        }
+        return hop;
+    }
+
+    public static boolean isLoopback(IPAddress address) {
+        return address.isLoopback();
+    }
+}

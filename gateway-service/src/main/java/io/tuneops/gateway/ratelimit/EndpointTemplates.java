@@ -1,0 +1,57 @@
+package io.tuneops.gateway.ratelimit;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Names a request's endpoint as the guide's HTTP metrics do ({@code POST_/api/cloud/jobs/submit}),
+ * with ids replaced by their parameter name so that the number of series stays bounded.
+ */
+public final class EndpointTemplates {
+
+    private record Template(Pattern path, String name) {
+    }
+
+    private static final String ID = "[^/]+";
+    private static final List<Template> TEMPLATES = List.of(
+            t("/api/auth/api-keys", "/api/auth/api-keys"),
+            t("/api/auth/api-keys/" + ID, "/api/auth/api-keys/{id}"),
+            t("/api/auth/whoami", "/api/auth/whoami"),
+            t("/api/webhooks/" + ID, "/api/webhooks/{provider}"),
+            t("/api/cloud/providers", "/api/cloud/providers"),
+            t("/api/cloud/providers/" + ID, "/api/cloud/providers/{provider}"),
+            t("/api/cloud/providers/" + ID + "/config", "/api/cloud/providers/{provider}/config"),
+            t("/api/cloud/jobs", "/api/cloud/jobs"),
+            t("/api/cloud/jobs/submit", "/api/cloud/jobs/submit"),
+            t("/api/cloud/jobs/" + ID, "/api/cloud/jobs/{job_id}"),
+            t("/api/cloud/jobs/" + ID + "/cancel", "/api/cloud/jobs/{job_id}/cancel"),
+            t("/api/cloud/storage/?", "/api/cloud/storage"),
+            t("/api/cloud/storage/" + ID + "/?", "/api/cloud/storage/{bucket}"),
+            t("/api/cloud/storage/" + ID + "/.+", "/api/cloud/storage/{bucket}/{key}"),
+            t("/api/cloud/metrics/prometheus", "/api/cloud/metrics/prometheus"),
+            t("/api/cloud/metrics/config", "/api/cloud/metrics/config"),
+            t("/api/cloud/metrics/config/categories", "/api/cloud/metrics/config/categories"),
+            t("/api/cloud/metrics/config/preview", "/api/cloud/metrics/config/preview"),
+            t("/api/cloud/metrics/config/templates", "/api/cloud/metrics/config/templates"),
+            t("/api/cloud/metrics/config/(templates|apply-template)/" + ID, "/api/cloud/metrics/config/templates/{name}"),
+            t("/api/cloud/health(/live|/ready)?", null),
+            t("/api/audit", "/api/audit"),
+            t("/api/audit/(stats|types|verify)", null));
+
+    private static Template t(String regex, String name) {
+        return new Template(Pattern.compile(regex), name);
+    }
+
+    private EndpointTemplates() {
+    }
+
+    /** {@code METHOD_/template}; unknown paths are all {@code METHOD_other}. */
+    public static String of(String method, String path) {
+        for (Template template : TEMPLATES) {
+            if (template.path().matcher(path).matches()) {
+                return method + "_" + (template.name() == null ? path : template.name());
+            }
+        }
+        return method + "_other";
+    }
+}

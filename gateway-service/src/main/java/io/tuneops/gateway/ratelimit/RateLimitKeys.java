@@ -1,0 +1,75 @@
+package io.tuneops.gateway.ratelimit;
+
+import inet.ipaddr.IPAddress;
+import io.tuneops.gateway.config.RateLimitConfig;
+import io.tuneops.gateway.webhook.WebhookAllowlists;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Who a rule counts requests against. By default the client address, as the guide documents. Two
+ * exceptions keep the documented limits from breaking the product's main job:
+ * <ul>
+ *   <li>storage requests signed with an upload credential are counted per credential, at
+ *   TUNEOPS_RATE_LIMIT_STORAGE_CREDENTIAL_CALLS (a 10 GiB multipart upload is ~1,300 requests);</li>
+ *   <li>webhooks from inside a provider's allowlist are counted per provider, at
+ *   TUNEOPS_RATE_LIMIT_WEBHOOK_PROVIDER_CALLS (one provider delivers for many jobs from few addresses).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class RateLimitKeys {
+
+    // SigV4: "Credential=AKID/date/region/s3/aws4_request" in the header, X-Amz-Credential=AKID%2F... in presigned URLs
+    private static final Pattern HEADER_CREDENTIAL = Pattern.compile("Credential=([A-Za-z0-9_-]{8,128})/");
+    private static final Pattern QUERY_CREDENTIAL = Pattern.compile("(?:^|&)X-Amz-Credential=([A-Za-z0-9_-]{8,128})(?:%2F|/)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern WEBHOOK_PROVIDER = Pattern.compile("^/api/webhooks/([A-Za-z0-9_-]{1,64})(/|$)");
+
+    public record Subject(RateLimitRule rule, String id, String actor) {
+    }
+
+    private final WebhookAllowlists allowlists;
+    private final int storageCredentialCalls;
+    private final int webhookProviderCalls;
+
+    public RateLimitKeys(WebhookAllowlists allowlists, RateLimitConfig config) {
+        this.allowlists = allowlists;
+        this.storageCredentialCalls = config.storageCredentialCalls();
+        this.webhookProviderCalls = config.webhookProviderCalls();
+    }
+
+    public Subject subject(RateLimitRule rule, HttpServerRequest request, String path, IPAddress client) {
+        String ip = client.toCanonicalString();
+        if (RateLimitRules.STORAGE.equals(rule.name())) {
+            String credential = credential(request);
+            if (credential != null) {
+                return new Subject(rule.withCalls("-credential", storageCredentialCalls), "cred:" + credential,
+                        "upload-credential:" + credential);
+            }
+        } else if (RateLimitRules.WEBHOOKS.equals(rule.name())) {
+            Matcher m = WEBHOOK_PROVIDER.matcher(path);
+            if (m.find() && allowlists.admitsListed(m.group(1), client)) {
+                return new Subject(rule.withCalls("-provider", webhookProviderCalls), "provider:" + m.group(1),
+                        "provider:" + m.group(1));
+            }
+        }
+        return new Subject(rule, "ip:" + ip, "anonymous");
+    }
+
+    static String credential(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.startsWith("AWS4-HMAC-SHA256")) {
+            Matcher m = HEADER_CREDENTIAL.matcher(authorization);
+            return m.find() ? m.group(1) : null;
+        }
+        String query = request.query();
+        if (query != null) {
+            Matcher m = QUERY_CREDENTIAL.matcher(query);
+            return m.find() ? m.group(1) : null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+package io.tuneops.gateway.ratelimit;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.gateway.audit.LuaScript;
+import io.tuneops.gateway.config.RateLimitConfig;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The shared sliding window: one sorted set per rule and client, holding a member per admitted
+ * request scored by Redis's own clock (TIME), so every replica counts the same requests against
+ * the same time. One script run per decision: prune what left the window, count, admit or not.
+ * Never more than the limit in any trailing window, including across a window boundary (where a
+ * fixed-window counter admits twice the limit).
+ */
+@ApplicationScoped
+public class RedisSlidingWindow {
+
+    // KEYS[1] window; ARGV: limit, window ms, member
+    // returns {allowed (1/0), count after, oldest score in window (ms), now (ms)}
+    private static final String SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local limit = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            local count = redis.call('ZCARD', KEYS[1])
+            local allowed = 0
+            if count < limit then
+              redis.call('ZADD', KEYS[1], now, now .. '-' .. ARGV[3])
+              redis.call('PEXPIRE', KEYS[1], window)
+              count = count + 1
+              allowed = 1
+            end
+            local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            local first = now
+            if oldest[2] then first = tonumber(oldest[2]) end
+            return {allowed, count, first, now}
+            """;
+
+    private final LuaScript script;
+    private final Duration timeout;
+
+    public RedisSlidingWindow(ReactiveRedisDataSource redis, RateLimitConfig config) {
+        this.script = new LuaScript(redis, SCRIPT);
+        this.timeout = config.redisTimeout();
+    }
+
+    /**
+     * Fails fast (without asking Redis) while the breaker is open, after Redis failed or timed out
+     * on most recent decisions; it half-opens after 5 s to try again, so recovery is automatic.
+     */
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 3)
+    @CircuitBreakerName("rate-limit-redis")
+    public Uni<Decision> decide(String key, int limit, Duration period) {
+        String member = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return script.eval(List.of(key), List.of(Integer.toString(limit), Long.toString(period.toMillis()), member))
+                .ifNoItem().after(timeout).fail()
+                .map(r -> decision(r, limit, period));
+    }
+
+    private static Decision decision(Response r, int limit, Duration period) {
+        boolean allowed = r.get(0).toInteger() == 1;
+        int count = r.get(1).toInteger();
+        long oldest = r.get(2).toLong();
+        long now = r.get(3).toLong();
+        return new Decision(allowed, limit, Math.max(0, limit - count), oldest + period.toMillis(), now, true);
+    }
+}

@@ -1,0 +1,23 @@
+package io.tuneops.gateway.security;
+
+/** What a route asks of a caller. */
+public enum Access {
+    /** Authenticated elsewhere (webhook signature + allowlist): no key needed. */
+    PUBLIC,
+    /** Open as the guide's monitoring setup expects, unless a monitoring token is configured. */
+    MONITORING,
+    /** Authenticated by the owner (SigV4 upload credentials); an API key, when presented, is checked and passed on. */
+    KEY_OPTIONAL,
+    VIEWER,
+    OPERATOR,
+    ADMIN;
+
+    public Scope scope() {
+        return switch (this) {
+            case VIEWER -> Scope.VIEWER;
+            case OPERATOR -> Scope.OPERATOR;
+            case ADMIN -> Scope.ADMIN;
+            default -> null;
+        };
+    }
+}

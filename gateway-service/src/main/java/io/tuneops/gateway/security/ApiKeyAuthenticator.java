@@ -1,0 +1,68 @@
+package io.tuneops.gateway.security;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.gateway.config.AuthConfig;
+import io.tuneops.gateway.repository.ApiKeyRecord;
+import io.tuneops.gateway.repository.ApiKeyRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a presented key into an {@link Identity}. Keys are looked up by prefix and cached per
+ * replica for at most the key cache TTL (1 s by default), refreshed in the background before
+ * that, so a revocation or expiry is seen by every replica within it without a database query on
+ * every request.
+ */
+@ApplicationScoped
+public class ApiKeyAuthenticator {
+
+    public static final String BOOTSTRAP_ADMIN = "bootstrap-admin";
+
+    private final KeyHasher hasher;
+    private final byte[] adminHash;
+    private final AsyncLoadingCache<String, Optional<ApiKeyRecord>> byPrefix;
+
+    public ApiKeyAuthenticator(KeyHasher hasher, ApiKeyRepository repository, AuthConfig config) {
+        this.hasher = hasher;
+        this.adminHash = config.adminToken().filter(t -> !t.isBlank()).map(hasher::hash).orElse(null);
+        this.byPrefix = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(config.keyCacheTtl())
+                .refreshAfterWrite(config.keyCacheTtl().dividedBy(2))
+                .buildAsync((prefix, executor) -> repository.findByPrefix(prefix).subscribeAsCompletionStage());
+    }
+
+    /** Empty when the key is unknown, wrong, expired or revoked. */
+    public Uni<Optional<Identity>> authenticate(String presented) {
+        byte[] hash = hasher.hash(presented);
+        if (adminHash != null && KeyHasher.same(hash, adminHash)) {
+            return Uni.createFrom().item(Optional.of(new Identity(BOOTSTRAP_ADMIN, BOOTSTRAP_ADMIN, EnumSet.of(Scope.ADMIN))));
+        }
+        String prefix = KeyHasher.prefixOf(presented);
+        if (prefix == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return Uni.createFrom().completionStage(byPrefix.get(prefix)).map(found -> found
+                .filter(key -> KeyHasher.same(hash, key.secretHash()))
+                .filter(key -> key.usableAt(OffsetDateTime.now(ZoneOffset.UTC)))
+                .map(ApiKeyAuthenticator::identity));
+    }
+
+    /** Forget what this replica knows of a key at once (the replica that revoked it). */
+    public void forget(String prefix) {
+        byPrefix.synchronous().invalidate(prefix);
+    }
+
+    private static Identity identity(ApiKeyRecord key) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        key.scopes().forEach(s -> Scope.parse(s).ifPresent(scopes::add));
+        return new Identity(key.id(), key.name(), scopes);
+    }
+}

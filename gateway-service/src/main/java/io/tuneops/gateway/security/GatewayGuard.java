@@ -1,0 +1,175 @@
+package io.tuneops.gateway.security;
+
+import inet.ipaddr.IPAddress;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.gateway.audit.AuditEvent;
+import io.tuneops.gateway.audit.AuditLog;
+import io.tuneops.gateway.config.AuthConfig;
+import io.tuneops.gateway.net.ClientIpResolver;
+import io.tuneops.support.config.InternalConfig;
+import io.tuneops.support.http.CorrelationIdHandler;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's door, run before every route (the proxy's and its own): resolves the client
+ * address, strips headers only the gateway may set, applies the route's access rule (API key and
+ * scope), and hands the request on with the caller's identity for the owner.
+ */
+@ApplicationScoped
+public class GatewayGuard {
+
+    public static final String CLIENT_IP = "tuneops.client-ip";
+    public static final String IDENTITY = "tuneops.identity";
+    /** After the correlation id, before the rate limiter, the proxy routes and Quarkus REST. */
+    static final int ROUTE_ORDER = -900;
+    private static final Logger LOG = Logger.getLogger(GatewayGuard.class);
+    private static final Duration AUTH_FAILURE_COALESCING = Duration.ofMinutes(1);
+
+    private final ClientIpResolver clientIps;
+    private final AccessPolicy policy;
+    private final ApiKeyAuthenticator authenticator;
+    private final AuditLog audit;
+    private final byte[] monitoringToken;
+    private final String internalSecret;
+
+    public GatewayGuard(ClientIpResolver clientIps, AccessPolicy policy, ApiKeyAuthenticator authenticator,
+                        AuditLog audit, AuthConfig auth, InternalConfig internal) {
+        this.clientIps = clientIps;
+        this.policy = policy;
+        this.authenticator = authenticator;
+        this.audit = audit;
+        this.monitoringToken = auth.monitoringToken().filter(t -> !t.isBlank())
+                .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.internalSecret = internal.secret().filter(s -> !s.isBlank()).orElseThrow(() ->
+                new IllegalStateException("TUNEOPS_INTERNAL_SECRET must be set on the gateway"));
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(ROUTE_ORDER).handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        stripInternalHeaders(request.headers());
+        IPAddress client = clientIps.resolve(request);
+        rc.put(CLIENT_IP, client);
+        rc.put(CorrelationIdHandler.CLIENT_IP, client.toCanonicalString());
+        request.headers().set(InternalHeaders.CLIENT_IP, client.toCanonicalString());
+
+        Access access = policy.accessFor(request.method(), rc.normalizedPath());
+        Optional<String> key = presentedKey(request);
+        if (access == Access.PUBLIC || (access == Access.KEY_OPTIONAL && key.isEmpty())) {
+            forward(rc, null);
+            return;
+        }
+        if (access == Access.MONITORING) {
+            if (monitoringToken == null) {
+                forward(rc, null);
+                return;
+            }
+            if (key.isPresent() && java.security.MessageDigest.isEqual(monitoringToken,
+                    key.get().getBytes(StandardCharsets.UTF_8))) {
+                forward(rc, null);
+                return;
+            }
+        }
+        if (key.isEmpty()) {
+            reject(rc, client, 401, "An API key is required (Authorization: Bearer <key> or X-API-Key)", "missing");
+            return;
+        }
+        Scope required = access.scope() == null ? Scope.VIEWER : access.scope();
+        Context context = Vertx.currentContext();
+        request.pause(); // the body waits for the verdict
+        authenticator.authenticate(key.get())
+                .emitOn(task -> onContext(context, task))
+                .subscribe().with(identity -> {
+                    request.resume();
+                    if (identity.isEmpty()) {
+                        reject(rc, client, 401, "Invalid, expired or revoked API key", "invalid");
+                    } else if (!identity.get().has(required)) {
+                        reject(rc, client, 403, "This API key lacks the '" + required.id() + "' scope", "scope");
+                    } else {
+                        forward(rc, identity.get());
+                    }
+                }, failure -> {
+                    request.resume();
+                    LOG.errorf(failure, "API key check failed");
+                    respond(rc, 503, "Authentication is unavailable, try again shortly");
+                });
+    }
+
+    private void forward(RoutingContext rc, Identity identity) {
+        MultiMap headers = rc.request().headers();
+        if (identity != null) {
+            rc.put(IDENTITY, identity);
+            headers.set(InternalHeaders.ACTOR, identity.actor());
+            headers.set(InternalHeaders.SCOPES, identity.scopeList());
+        }
+        headers.set(InternalHeaders.SECRET, internalSecret);
+        rc.next();
+    }
+
+    private void reject(RoutingContext rc, IPAddress client, int status, String detail, String reason) {
+        if (status == 401) {
+            rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"tuneops\"");
+        }
+        respond(rc, status, detail);
+        String path = rc.normalizedPath();
+        audit.appendCoalesced("auth:" + status + ":" + client.toCanonicalString(), AUTH_FAILURE_COALESCING,
+                AuditEvent.of(status == 401 ? "auth.failed" : "auth.forbidden", "anonymous", client.toCanonicalString(),
+                        "route", rc.request().method().name() + " " + path, "deny",
+                        Map.of("status", status, "reason", reason,
+                                "correlation_id", String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
+                .subscribe().with(v -> { }, e -> { });
+    }
+
+    static void respond(RoutingContext rc, int status, String detail) {
+        rc.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("detail", detail).toBuffer());
+    }
+
+    static Optional<String> presentedKey(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        }
+        String apiKey = request.getHeader("X-API-Key");
+        return apiKey == null || apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey.trim());
+    }
+
+    private static void stripInternalHeaders(MultiMap headers) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().regionMatches(true, 0, InternalHeaders.PREFIX, 0, InternalHeaders.PREFIX.length())) {
+                names.add(h.getKey());
+            }
+        }
+        names.forEach(headers::remove);
+    }
+
+    private static void onContext(Context context, Runnable task) {
+        if (context == null || Vertx.currentContext() == context) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+}

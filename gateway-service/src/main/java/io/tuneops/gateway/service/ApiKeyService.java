@@ -1,0 +1,71 @@
+package io.tuneops.gateway.service;
+
+import io.smallrye.mutiny.Uni;
+import io.tuneops.gateway.audit.AuditEvent;
+import io.tuneops.gateway.audit.AuditLog;
+import io.tuneops.gateway.repository.ApiKeyRecord;
+import io.tuneops.gateway.repository.ApiKeyRepository;
+import io.tuneops.gateway.security.ApiKeyAuthenticator;
+import io.tuneops.gateway.security.Identity;
+import io.tuneops.gateway.security.KeyHasher;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Creating and revoking API keys. Each change and its audit event stand or fall together: the
+ * event is appended inside the database transaction, so a change whose event cannot be recorded
+ * is rolled back (and the caller gets a 503).
+ */
+@ApplicationScoped
+public class ApiKeyService {
+
+    private final ApiKeyRepository repository;
+    private final KeyHasher hasher;
+    private final ApiKeyAuthenticator authenticator;
+    private final AuditLog audit;
+
+    public ApiKeyService(ApiKeyRepository repository, KeyHasher hasher, ApiKeyAuthenticator authenticator, AuditLog audit) {
+        this.repository = repository;
+        this.hasher = hasher;
+        this.authenticator = authenticator;
+        this.audit = audit;
+    }
+
+    public record Created(ApiKeyRecord record, String key) {
+    }
+
+    public Uni<Created> create(String name, List<String> scopes, OffsetDateTime expiresAt, Identity by, String clientIp) {
+        KeyHasher.NewKey generated = hasher.generate();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        ApiKeyRecord record = new ApiKeyRecord("key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
+                name, generated.prefix(), generated.hash(), scopes, now, by.actor(), expiresAt, null);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", name);
+        details.put("scopes", scopes);
+        details.put("expires_at", expiresAt == null ? null : expiresAt.toString());
+        AuditEvent event = AuditEvent.of("api_key.created", by.actor(), clientIp, "api_key", record.id(), "create", details);
+        return repository.pool().withTransaction(tx -> repository.insert(tx, record).call(() -> audit.append(event)))
+                .replaceWith(new Created(record, generated.key()));
+    }
+
+    public Uni<List<ApiKeyRecord>> list() {
+        return repository.list();
+    }
+
+    /** @return false when there is no such key (or it was revoked already) */
+    public Uni<Boolean> revoke(String id, Identity by, String clientIp) {
+        return repository.pool().withTransaction(tx -> repository.revoke(tx, id, OffsetDateTime.now(ZoneOffset.UTC))
+                        .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem()
+                                : audit.append(AuditEvent.of("api_key.revoked", by.actor(), clientIp, "api_key", id,
+                                "revoke", Map.of("name", revoked.get().name())))))
+                .invoke(revoked -> revoked.ifPresent(k -> authenticator.forget(k.prefix())))
+                .map(Optional::isPresent);
+    }
+}

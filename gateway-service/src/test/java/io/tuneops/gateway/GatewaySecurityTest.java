@@ -1,0 +1,171 @@
+package io.tuneops.gateway;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.tuneops.local.EmbeddedServersTestResource;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedServersTestResource.class)
+@QuarkusTestResource(FakeOwnersResource.class)
+class GatewaySecurityTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void protectedRoutesWantAKeyAndSayWhyInJson() {
+        RestAssured.get("/api/cloud/jobs").then().statusCode(401)
+                .contentType(containsString("application/json"))
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("detail", containsString("API key is required"));
+        RestAssured.given().header("Authorization", "Bearer tok_AAAAAAAA_" + "B".repeat(32)).get("/api/audit").then()
+                .statusCode(401).body("detail", equalTo("Invalid, expired or revoked API key"));
+        RestAssured.given().header("X-API-Key", "nonsense").get("/api/cloud/providers/replicate").then().statusCode(401);
+    }
+
+    @Test
+    void routesOpenByDesignNeedNoKey() {
+        RestAssured.get("/api/cloud/health/ready").then().statusCode(200);
+        RestAssured.get("/api/cloud/metrics/prometheus").then().statusCode(200);
+        RestAssured.post("/api/webhooks/replicate").then().statusCode(200);
+        RestAssured.get("/api/cloud/storage/bucket/key").then().statusCode(502); // reaches the (down) owner
+    }
+
+    @Test
+    void keysAreShownOnceStoredHashedAndScoped() {
+        TestKeys.Created viewer = TestKeys.create("ci viewer", List.of("viewer"), null);
+        TestKeys.Created operator = TestKeys.create("ci operator", List.of("operator"), null);
+        assertTrue(viewer.key().matches("tok_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{32}"), viewer.key());
+
+        Response list = RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).get("/api/auth/api-keys");
+        list.then().statusCode(200).body("api_keys.id", hasItem(viewer.id()));
+        assertFalse(list.asString().contains(viewer.key().substring(13)), "a listing shows a secret");
+
+        // viewer reads, cannot write or administer
+        RestAssured.given().header("Authorization", "Bearer " + viewer.key()).get("/api/cloud/jobs/j1").then().statusCode(200)
+                .body("actor", equalTo(viewer.id())).body("scopes", equalTo("viewer"));
+        RestAssured.given().header("X-API-Key", viewer.key()).post("/api/cloud/jobs/submit").then().statusCode(403)
+                .body("detail", equalTo("This API key lacks the 'operator' scope"));
+        RestAssured.given().header("X-API-Key", viewer.key()).get("/api/audit").then().statusCode(403);
+        // operator submits and cancels
+        RestAssured.given().header("X-API-Key", operator.key()).post("/api/cloud/jobs/submit").then().statusCode(200);
+        RestAssured.given().header("X-API-Key", operator.key()).post("/api/cloud/jobs/j1/cancel").then().statusCode(200);
+        RestAssured.given().header("X-API-Key", operator.key()).put("/api/cloud/providers/replicate").then().statusCode(403);
+        RestAssured.given().header("X-API-Key", operator.key()).get("/api/auth/whoami").then().statusCode(200)
+                .body("actor", equalTo(operator.id())).body("scopes", hasItem("operator"));
+    }
+
+    @Test
+    void revocationTakesEffectWithinASecond() {
+        TestKeys.Created key = TestKeys.create("short lived", List.of("viewer"), null);
+        RestAssured.given().header("X-API-Key", key.key()).get("/api/cloud/jobs").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).delete("/api/auth/api-keys/" + key.id())
+                .then().statusCode(204);
+        Instant revoked = Instant.now();
+        RestAssured.given().header("X-API-Key", key.key()).get("/api/cloud/jobs").then().statusCode(401);
+        assertTrue(Duration.between(revoked, Instant.now()).toMillis() < 1000);
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).delete("/api/auth/api-keys/" + key.id())
+                .then().statusCode(404).body("detail", containsString("No active API key"));
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).get("/api/auth/api-keys").then()
+                .body("api_keys.find { it.id == '" + key.id() + "' }.status", equalTo("revoked"));
+    }
+
+    @Test
+    void anExpiredKeyIsRefused() {
+        TestKeys.Created key = TestKeys.create("expiring", List.of("viewer"), Instant.now().plusSeconds(2).toString());
+        RestAssured.given().header("X-API-Key", key.key()).get("/api/cloud/jobs").then().statusCode(200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        int status;
+        do {
+            status = RestAssured.given().header("X-API-Key", key.key()).get("/api/cloud/jobs").statusCode();
+        } while (status == 200 && System.nanoTime() < deadline);
+        assertEquals(401, status);
+    }
+
+    @Test
+    void badKeyRequestsAre400NamingTheField() {
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
+                .body("{\"name\":\"x\",\"scopes\":[\"root\"]}").post("/api/auth/api-keys").then().statusCode(400)
+                .body("errors.field", hasItem("scopes")).body("errors.message", hasItem(containsString("root")));
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
+                .body("{\"name\":\"\",\"scopes\":[\"viewer\"],\"expires_at\":\"yesterday\"}").post("/api/auth/api-keys")
+                .then().statusCode(400).body("errors.field", hasItem("name")).body("errors.field", hasItem("expires_at"));
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
+                .body("{not json").post("/api/auth/api-keys").then().statusCode(400).body("detail", not(nullValue()));
+    }
+
+    @Test
+    void clientsCannotForgeTheGatewaysIdentityHeaders() {
+        RestAssured.given().header("X-Tuneops-Actor", "admin").header("X-Tuneops-Scopes", "admin")
+                .header("X-Tuneops-Gateway-Secret", "guess").header("X-Tuneops-Client-IP", "10.0.0.1")
+                .post("/api/webhooks/replicate").then().statusCode(200)
+                .body("actor", equalTo("null")).body("scopes", equalTo("null"))
+                .body("client_ip", equalTo("127.0.0.1"))
+                .body("gateway_secret", equalTo("test-only-internal-secret-0123456789abcdef"));
+    }
+
+    @Test
+    void aSpoofedForwardedForFromAnUntrustedPeerIsIgnoredButATrustedChainIsWalked() {
+        // 127.0.0.1 is a trusted proxy in the test profile: its X-Forwarded-For is walked right to left
+        RestAssured.given().header("X-Forwarded-For", "127.0.0.1, 198.51.100.23").post("/api/webhooks/replicate").then()
+                .body("client_ip", equalTo("198.51.100.23"));
+        RestAssured.given().header("X-Forwarded-For", "2001:db8::42").post("/api/webhooks/replicate").then()
+                .body("client_ip", equalTo("2001:db8::42"));
+    }
+
+    @Test
+    void failedAuthenticationIsAuditedOncePerWindow() {
+        String ip = "198.51.100.77";
+        for (int i = 0; i < 3; i++) {
+            RestAssured.given().header("X-Forwarded-For", ip).get("/api/audit").then().statusCode(401);
+        }
+        List<String> events = redis.stream(String.class).xrange("tuneops:audit:events", io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))
+                .stream().map(m -> m.payload().get("event")).filter(e -> e.contains(ip) && e.contains("auth.failed")).toList();
+        assertEquals(1, events.size(), events.toString());
+        assertTrue(events.get(0).contains("\"actor_ip\":\"" + ip + "\""), events.get(0));
+    }
+
+    @Test
+    void keyChangesAreAudited() {
+        TestKeys.Created key = TestKeys.create("audited", List.of("viewer"), null);
+        List<Map<String, String>> events = redis.stream(String.class)
+                .xrange("tuneops:audit:events", io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))
+                .stream().map(m -> m.payload()).filter(p -> p.get("event").contains(key.id())).toList();
+        assertEquals(1, events.size());
+        assertTrue(events.get(0).get("event").contains("\"type\":\"api_key.created\""));
+        assertFalse(events.get(0).get("event").contains(key.key()), "a secret in the audit trail");
+    }
+
+    @Test
+    void securityHeadersAndBodyLimits() {
+        RestAssured.get("/api/cloud/health/live").then()
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", containsString("default-src 'none'"));
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
+                .body(new byte[11 * 1024 * 1024]).post("/api/cloud/jobs/submit").then().statusCode(413)
+                .body("detail", containsString("larger than"));
+        RestAssured.given().body(new java.io.ByteArrayInputStream(new byte[2 * 1024 * 1024]))
+                .post("/api/webhooks/replicate").then().statusCode(413);
+    }
+}

@@ -1,0 +1,70 @@
+package io.tuneops.support.http;
+
+import io.tuneops.support.config.InternalConfig;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Services believe the identity headers the gateway sets (X-Tuneops-Actor, -Scopes, -Client-IP)
+ * only when they come with the internal secret, compared in constant time; otherwise every
+ * X-Tuneops-* header is dropped before any code sees it. The secret itself is removed either way.
+ */
+@ApplicationScoped
+public class GatewayIdentityHandler {
+
+    public static final String SECRET_HEADER = "X-Tuneops-Gateway-Secret";
+    public static final String ACTOR_HEADER = "X-Tuneops-Actor";
+    public static final String SCOPES_HEADER = "X-Tuneops-Scopes";
+    public static final String CLIENT_IP_HEADER = "X-Tuneops-Client-IP";
+    /** RoutingContext key of the {@link GatewayIdentity}, present when the gateway vouched for the request. */
+    public static final String IDENTITY = "tuneops.gateway-identity";
+    static final int ROUTE_ORDER = -950;
+    private static final String PREFIX = "x-tuneops-";
+
+    private final byte[] secret;
+
+    public GatewayIdentityHandler(InternalConfig config) {
+        this.secret = config.secret().filter(s -> !s.isBlank()).map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(ROUTE_ORDER).handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        MultiMap headers = rc.request().headers();
+        String presented = headers.get(SECRET_HEADER);
+        boolean vouched = secret != null && presented != null
+                && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
+        if (vouched) {
+            headers.remove(SECRET_HEADER);
+            rc.put(IDENTITY, new GatewayIdentity(headers.get(ACTOR_HEADER), headers.get(SCOPES_HEADER),
+                    headers.get(CLIENT_IP_HEADER)));
+            if (headers.get(CLIENT_IP_HEADER) != null) {
+                rc.put(CorrelationIdHandler.CLIENT_IP, headers.get(CLIENT_IP_HEADER));
+            }
+        } else {
+            List<String> names = new ArrayList<>();
+            for (Map.Entry<String, String> h : headers) {
+                if (h.getKey().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                    names.add(h.getKey());
+                }
+            }
+            names.forEach(headers::remove);
+        }
+        rc.next();
+    }
+
+    /** What the gateway said about a request: actor and scopes are null for anonymous callers. */
+    public record GatewayIdentity(String actor, String scopes, String clientIp) {
+    }
+}
