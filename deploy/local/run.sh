@@ -95,6 +95,18 @@ else
   echo "PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port (data in $dir)"
 fi
 
+# secrets: generated once per data directory (0600), handed to the services as files
+secrets="$dir/secrets"
+mkdir -p "$secrets" && chmod 700 "$secrets"
+for name in admin-token internal-secret api-key-secret; do
+  if [ ! -s "$secrets/$name" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$secrets/$name")
+  fi
+done
+[ -n "${TUNEOPS_ADMIN_TOKEN:-}" ] || export TUNEOPS_ADMIN_TOKEN_FILE="$secrets/admin-token"
+[ -n "${TUNEOPS_INTERNAL_SECRET:-}" ] || export TUNEOPS_INTERNAL_SECRET_FILE="$secrets/internal-secret"
+[ -n "${TUNEOPS_API_KEY_SECRET:-}" ] || export TUNEOPS_API_KEY_SECRET_FILE="$secrets/api-key-secret"
+
 export TUNEOPS_UPSTREAM_GATEWAY=http://127.0.0.1:${ports[gateway-service]}
 export TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:${ports[webhook-service]}
 export TUNEOPS_UPSTREAM_STORAGE=http://127.0.0.1:${ports[storage-service]}
@@ -123,6 +135,8 @@ cat <<MSG
 
 tuneops is ready in $((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 )) s
   gateway:  $gateway   (try: curl $gateway/api/cloud/health/ready)
+  admin key: $( [ -n "${TUNEOPS_ADMIN_TOKEN:-}" ] && echo "\$TUNEOPS_ADMIN_TOKEN" || echo "cat $secrets/admin-token" )
+            (curl -H "Authorization: Bearer \$(cat $secrets/admin-token)" $gateway/api/auth/api-keys)
   logs:     $logs/<service>.log
   data:     $dir
 Press Ctrl-C to stop.

@@ -80,7 +80,8 @@ public final class LocalServers implements AutoCloseable {
         }
     }
 
-    private static RedisServer startRedis(Path dataDir, int port) {
+    /** A Redis server of its own (null dataDir: nothing persisted), for tests that stop and restart one. */
+    public static RedisServer startRedis(Path dataDir, int port) {
         try {
             var builder = RedisServer.newRedisServer()
                     .port(port)

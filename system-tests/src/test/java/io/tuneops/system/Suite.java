@@ -21,6 +21,8 @@ final class Suite implements AutoCloseable {
     static final List<String> SERVICES = List.of("gateway-service", "webhook-service", "storage-service",
             "metrics-service", "audit-service");
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    static final String ADMIN_TOKEN = "system-test-admin-token-0123456789abcdef";
+    static final String INTERNAL_SECRET = "system-test-internal-secret-0123456789";
 
     final LocalServers servers;
     final Path logs = Path.of(System.getProperty("tuneops.logs", "target/system-logs"));
@@ -54,6 +56,12 @@ final class Suite implements AutoCloseable {
         env.put("SIMPLETUNER_LOG_FILE", logs.resolve(service + ".log").toAbsolutePath().toString());
         // tests stop services often: a short pre-shutdown delay keeps them quick
         env.put("TUNEOPS_SHUTDOWN_DELAY", "1s");
+        env.put("TUNEOPS_INTERNAL_SECRET", INTERNAL_SECRET);
+        env.put("TUNEOPS_API_KEY_SECRET", "system-test-api-key-hmac-secret-0123456789");
+        env.put("TUNEOPS_ADMIN_TOKEN", ADMIN_TOKEN);
+        // the suite's own tests send far more than the default 100 requests a minute from one address;
+        // the rate-limit system tests run gateways of their own with the documented defaults
+        env.put("RATE_LIMIT_CALLS", "1000000");
         return env;
     }
 

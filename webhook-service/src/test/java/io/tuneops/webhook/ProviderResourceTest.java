@@ -1,22 +1,97 @@
 package io.tuneops.webhook;
 
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(EmbeddedServersTestResource.class)
 class ProviderResourceTest {
 
+    static final String GATEWAY_SECRET = "test-only-internal-secret-0123456789abcdef";
+
+    @Inject
+    RedisDataSource redis;
+
+    private static io.restassured.specification.RequestSpecification asAdmin() {
+        return RestAssured.given().contentType("application/json")
+                .header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET)
+                .header("X-Tuneops-Actor", "key_test_admin")
+                .header("X-Tuneops-Client-IP", "198.51.100.1");
+    }
+
     @Test
-    void listsReplicateAsNotYetConfigured() {
-        RestAssured.get("/api/cloud/providers").then().statusCode(200)
-                .body("providers.name", hasItem("replicate"))
-                .body("providers.find { it.name == 'replicate' }.configured", equalTo(false));
+    void anAllowlistIsValidatedStoredAuditedAndPublishedForTheGateway() {
+        asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"1.2.3.4/32\", \"2001:db8::/32\", \"5.6.7.8\"]}")
+                .put("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("configured", equalTo(true))
+                .body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8", "1.2.3.4/32", "2001:db8::/32", "5.6.7.8")));
+        RestAssured.get("/api/cloud/providers/replicate/config").then().statusCode(200)
+                .body("webhook_allowed_ips", hasItem("2001:db8::/32"))
+                .body("webhook_require_signature", equalTo(true));
+        assertEquals("[\"10.0.0.0/8\",\"1.2.3.4/32\",\"2001:db8::/32\",\"5.6.7.8\"]",
+                redis.hash(String.class).hget("tuneops:webhook:allowlists", "replicate"));
+        String event = redis.stream(String.class).xrange("tuneops:audit:events", StreamRange.of("-", "+")).stream()
+                .map(m -> m.payload().get("event")).filter(e -> e.contains("provider.configured")).reduce((a, b) -> b)
+                .orElseThrow();
+        var json = new io.vertx.core.json.JsonObject(event);
+        assertEquals("key_test_admin", json.getString("actor"));
+        assertEquals("198.51.100.1", json.getString("actor_ip"));
+        assertEquals("replicate", json.getString("target_id"));
+        RestAssured.get("/api/cloud/providers").then().body("providers.find { it.name == 'replicate' }.configured", equalTo(true));
+    }
+
+    @Test
+    void aPartialUpdateKeepsTheOtherFieldsAndTheAliasWorks() {
+        asAdmin().body("{\"webhook_allowed_ips\": [\"192.168.0.0/16\"]}").put("/api/cloud/providers/replicate").then().statusCode(200);
+        asAdmin().body("{\"ssl_verify\": false, \"http_timeout\": 60.0, \"proxy_url\": \"http://proxy:8080\"}")
+                .put("/api/cloud/providers/replicate/config").then().statusCode(200)
+                .body("webhook_allowed_ips", equalTo(List.of("192.168.0.0/16")))
+                .body("ssl_verify", equalTo(false))
+                .body("http_timeout", equalTo(60.0f));
+        asAdmin().body("{\"webhook_allowed_ips\": []}").put("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("webhook_allowed_ips", equalTo(List.of()));
+        assertEquals("[]", redis.hash(String.class).hget("tuneops:webhook:allowlists", "replicate"));
+    }
+
+    @Test
+    void badEntriesAre400NamingThemAndChangeNothing() {
+        asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\"]}").put("/api/cloud/providers/replicate").then().statusCode(200);
+        asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"10.0.0.0/33\", \"example.com\", 7], \"ssl_verify\": \"yes\", \"api_token\": \"r8_x\"}")
+                .put("/api/cloud/providers/replicate").then().statusCode(400)
+                .body("detail", equalTo("Invalid provider configuration"))
+                .body("errors.field", hasItem("webhook_allowed_ips"))
+                .body("errors.find { it.field == 'webhook_allowed_ips' }.message", containsString("[1] '10.0.0.0/33'"))
+                .body("errors.find { it.field == 'webhook_allowed_ips' }.message", containsString("[2] 'example.com'"))
+                .body("errors.find { it.field == 'webhook_allowed_ips' }.message", containsString("[3] '7'"))
+                .body("errors.field", hasItem("ssl_verify"))
+                .body("errors.field", hasItem("api_token"));
+        RestAssured.get("/api/cloud/providers/replicate").then().body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8")));
+        asAdmin().body("[1,2]").put("/api/cloud/providers/replicate").then().statusCode(400);
+        asAdmin().body("{oops").put("/api/cloud/providers/replicate").then().statusCode(400);
+    }
+
+    @Test
+    void unknownProvidersAre404() {
+        RestAssured.get("/api/cloud/providers/nope").then().statusCode(404).body("detail", containsString("Unknown provider 'nope'"));
+        asAdmin().body("{}").put("/api/cloud/providers/nope").then().statusCode(404);
+    }
+
+    @Test
+    void theListShowsTheSupportedProviders() {
+        RestAssured.get("/api/cloud/providers").then().statusCode(200).body("providers.name", hasItem("replicate"));
     }
 }

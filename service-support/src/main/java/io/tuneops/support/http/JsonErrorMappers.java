@@ -32,6 +32,19 @@ public class JsonErrorMappers {
         return json(status, reason);
     }
 
+    /** A body that is not JSON, or not the JSON shape the endpoint takes: the caller's mistake. */
+    @ServerExceptionMapper
+    public Response malformedJson(io.vertx.core.json.DecodeException e) {
+        LOG.debugf("malformed JSON body: %s", e.getMessage());
+        return json(400, "The request body is not a JSON value of the expected shape");
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(com.fasterxml.jackson.core.JsonProcessingException e) {
+        LOG.debugf("malformed JSON body: %s", e.getOriginalMessage());
+        return json(400, "The request body is not a JSON value of the expected shape");
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected error while serving a request", e);

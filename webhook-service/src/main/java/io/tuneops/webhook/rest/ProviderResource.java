@@ -1,19 +1,38 @@
 package io.tuneops.webhook.rest;
 
+import io.smallrye.mutiny.Uni;
+import io.tuneops.support.http.GatewayIdentityHandler;
+import io.tuneops.support.http.JsonErrorMappers;
+import io.tuneops.webhook.service.ProviderConfigService;
+import io.tuneops.webhook.service.ProviderConfigValidator;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The cloud providers tuneops can drive. Configuration (and with it {@code configured: true})
- * arrives with provider configuration storage; until then no provider is configured.
+ * Provider configuration. Both the guide's path and the original's alias ({@code .../config})
+ * answer. Access (viewer reads, admin writes) is enforced by the gateway.
  */
 @Path("/api/cloud/providers")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProviderResource {
+
+    private final ProviderConfigService service;
+
+    public ProviderResource(ProviderConfigService service) {
+        this.service = service;
+    }
 
     public record ProviderSummary(String name, String display_name, boolean configured) {
     }
@@ -21,11 +40,83 @@ public class ProviderResource {
     public record ProviderList(List<ProviderSummary> providers) {
     }
 
-    private static final List<ProviderSummary> SUPPORTED = List.of(
-            new ProviderSummary("replicate", "Replicate", false));
+    public record ValidationError(String detail, List<ProviderConfigValidator.FieldError> errors) {
+    }
 
     @GET
-    public ProviderList list() {
-        return new ProviderList(SUPPORTED);
+    public Uni<ProviderList> list() {
+        return service.all().map(all -> new ProviderList(ProviderConfigService.PROVIDERS.stream()
+                .map(p -> new ProviderSummary(p, displayName(p), all.containsKey(p))).toList()));
+    }
+
+    @GET
+    @Path("/{provider}")
+    public Uni<Response> get(@PathParam("provider") String provider) {
+        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
+            return Uni.createFrom().item(unknown(provider));
+        }
+        return service.get(provider).map(found -> Response.ok(view(provider, found.orElse(null))).build());
+    }
+
+    @GET
+    @Path("/{provider}/config")
+    public Uni<Response> getAlias(@PathParam("provider") String provider) {
+        return get(provider);
+    }
+
+    @PUT
+    @Path("/{provider}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> put(@PathParam("provider") String provider, JsonObject body, RoutingContext rc) {
+        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
+            return Uni.createFrom().item(unknown(provider));
+        }
+        if (body == null) {
+            return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON object with the fields to change is required"));
+        }
+        ProviderConfigValidator.Result result = ProviderConfigValidator.validate(body);
+        if (!result.errors().isEmpty()) {
+            return Uni.createFrom().item(Response.status(400)
+                    .entity(new ValidationError("Invalid provider configuration", result.errors())).build());
+        }
+        GatewayIdentityHandler.GatewayIdentity identity = rc.get(GatewayIdentityHandler.IDENTITY);
+        String actor = identity == null || identity.actor() == null ? "unknown" : identity.actor();
+        String clientIp = identity == null ? null : identity.clientIp();
+        return service.update(provider, result.accepted(), actor, clientIp)
+                .map(merged -> Response.ok(view(provider, merged)).build())
+                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
+                        "Configuration not changed: it could not be recorded (" + e.getClass().getSimpleName() + ")"));
+    }
+
+    @PUT
+    @Path("/{provider}/config")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> putAlias(@PathParam("provider") String provider, JsonObject body, RoutingContext rc) {
+        return put(provider, body, rc);
+    }
+
+    private static Map<String, Object> view(String provider, JsonObject config) {
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("provider", provider);
+        view.put("configured", config != null);
+        JsonObject c = config == null ? new JsonObject() : config;
+        view.put("webhook_allowed_ips", c.getJsonArray("webhook_allowed_ips", new io.vertx.core.json.JsonArray()).getList());
+        view.put("webhook_require_signature", c.getBoolean("webhook_require_signature", true));
+        for (String field : ProviderConfigValidator.supportedFields()) {
+            if (!view.containsKey(field)) {
+                view.put(field, c.getValue(field));
+            }
+        }
+        return view;
+    }
+
+    private static Response unknown(String provider) {
+        String shown = provider.length() > 64 ? provider.substring(0, 64) + "..." : provider;
+        return JsonErrorMappers.json(404, "Unknown provider '" + shown + "'; known: "
+                + String.join(", ", new ArrayList<>(ProviderConfigService.PROVIDERS)));
+    }
+
+    private static String displayName(String provider) {
+        return "replicate".equals(provider) ? "Replicate" : provider;
     }
 }

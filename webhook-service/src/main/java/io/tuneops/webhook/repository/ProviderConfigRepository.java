@@ -1,0 +1,54 @@
+package io.tuneops.webhook.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+@ApplicationScoped
+public class ProviderConfigRepository {
+
+    private final Pool pool;
+
+    public ProviderConfigRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public Uni<Optional<JsonObject>> find(String provider) {
+        return pool.preparedQuery("SELECT config FROM webhook.provider_config WHERE provider = $1")
+                .execute(Tuple.of(provider))
+                .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
+                        : Optional.of(rows.iterator().next().getJsonObject("config")));
+    }
+
+    public Uni<Map<String, JsonObject>> all() {
+        return pool.query("SELECT provider, config FROM webhook.provider_config").execute().map(rows -> {
+            Map<String, JsonObject> all = new HashMap<>();
+            rows.forEach(r -> all.put(r.getString("provider"), r.getJsonObject("config")));
+            return all;
+        });
+    }
+
+    /** Merges {@code changes} into the stored document under a row lock and returns the result. */
+    public Uni<JsonObject> merge(SqlClient tx, String provider, JsonObject changes, String by) {
+        return tx.preparedQuery("""
+                        INSERT INTO webhook.provider_config (provider, config, updated_at, updated_by)
+                        VALUES ($1, $2, now(), $3)
+                        ON CONFLICT (provider) DO UPDATE
+                          SET config = webhook.provider_config.config || EXCLUDED.config,
+                              updated_at = now(), updated_by = EXCLUDED.updated_by
+                        RETURNING config""")
+                .execute(Tuple.of(provider, changes, by))
+                .map(rows -> rows.iterator().next().getJsonObject("config"));
+    }
+}

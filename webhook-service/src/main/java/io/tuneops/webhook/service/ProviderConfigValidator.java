@@ -1,0 +1,147 @@
+package io.tuneops.webhook.service;
+
+import inet.ipaddr.IPAddressString;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Checks a provider configuration change field by field: every problem is reported with the field
+ * (and entry) it concerns, and nothing is stored unless all of it is valid. Fields this version
+ * does not store yet (secrets, cost limits, prices) are refused by name rather than dropped.
+ */
+public final class ProviderConfigValidator {
+
+    public record FieldError(String field, String message) {
+    }
+
+    public record Result(JsonObject accepted, List<FieldError> errors) {
+    }
+
+    private static final Map<String, BiFunction<String, Object, Object>> FIELDS = new LinkedHashMap<>();
+
+    static {
+        FIELDS.put("webhook_allowed_ips", ProviderConfigValidator::allowlist);
+        FIELDS.put("webhook_require_signature", ProviderConfigValidator::bool);
+        FIELDS.put("ssl_verify", ProviderConfigValidator::bool);
+        FIELDS.put("ssl_ca_bundle", ProviderConfigValidator::path);
+        FIELDS.put("proxy_url", ProviderConfigValidator::httpUrl);
+        FIELDS.put("http_timeout", ProviderConfigValidator::timeout);
+        FIELDS.put("api_base_url", ProviderConfigValidator::httpUrl);
+        FIELDS.put("s3_endpoint_enabled", ProviderConfigValidator::bool);
+        FIELDS.put("s3_public_url", ProviderConfigValidator::httpUrl);
+        FIELDS.put("s3_output_path", ProviderConfigValidator::path);
+    }
+
+    private ProviderConfigValidator() {
+    }
+
+    public static List<String> supportedFields() {
+        return List.copyOf(FIELDS.keySet());
+    }
+
+    public static Result validate(JsonObject change) {
+        JsonObject accepted = new JsonObject();
+        List<FieldError> errors = new ArrayList<>();
+        for (String field : change.fieldNames()) {
+            BiFunction<String, Object, Object> check = FIELDS.get(field);
+            if (check == null) {
+                errors.add(new FieldError(field, "not a configurable field in this version; supported: "
+                        + String.join(", ", FIELDS.keySet())));
+                continue;
+            }
+            try {
+                accepted.put(field, check.apply(field, change.getValue(field)));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(field, e.getMessage()));
+            }
+        }
+        return new Result(accepted, errors);
+    }
+
+    /** The guide's table: null or [] means every address is accepted. */
+    private static Object allowlist(String field, Object value) {
+        if (value == null) {
+            return new JsonArray();
+        }
+        if (!(value instanceof JsonArray entries)) {
+            throw new IllegalArgumentException("must be a list of IP addresses or CIDR blocks");
+        }
+        if (entries.size() > 1000) {
+            throw new IllegalArgumentException("at most 1000 entries");
+        }
+        JsonArray clean = new JsonArray();
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Object entry = entries.getValue(i);
+            String text = entry instanceof String s ? s.trim() : null;
+            if (text == null || !validBlock(text)) {
+                bad.add("[" + i + "] '" + entry + "'");
+            } else {
+                clean.add(text);
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("not IP addresses or CIDR blocks (e.g. 10.0.0.0/8, 1.2.3.4/32, 2001:db8::/32): "
+                    + String.join(", ", bad));
+        }
+        return clean;
+    }
+
+    private static boolean validBlock(String text) {
+        if (text.isEmpty() || text.length() > 64) {
+            return false;
+        }
+        // a single address, or a CIDR block; not wildcards or ranges
+        inet.ipaddr.IPAddress address = new IPAddressString(text).getAddress();
+        return address != null && (address.isPrefixed() || !address.isMultiple());
+    }
+
+    private static Object bool(String field, Object value) {
+        if (!(value instanceof Boolean)) {
+            throw new IllegalArgumentException("must be true or false");
+        }
+        return value;
+    }
+
+    private static Object timeout(String field, Object value) {
+        if (!(value instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() > 3600) {
+            throw new IllegalArgumentException("must be a number of seconds greater than 0 and at most 3600");
+        }
+        return n.doubleValue();
+    }
+
+    private static Object httpUrl(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.length() > 2048) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL");
+        }
+        try {
+            URI uri = URI.create(s.trim());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must be an http:// or https:// URL");
+            }
+            return s.trim();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL");
+        }
+    }
+
+    private static Object path(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.isBlank() || s.length() > 4096 || s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("must be a file system path");
+        }
+        return s;
+    }
+}
