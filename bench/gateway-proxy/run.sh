@@ -1,38 +1,39 @@
 #!/usr/bin/env bash
-# Gateway proxy benchmark: tuneops gateway-service vs nginx as reverse proxies in front of the same
-# origin, side by side on this machine. Reports the median of RUNS alternating runs and the ratio
-# gateway/nginx for (1) small requests per second and p99 latency with wrk and (2) 1 GiB download
-# throughput with curl. (Upload throughput is measured against a real S3 peer in the storage
-# benchmark: an origin that reads and discards a body is not one nginx offers.)
+# Gateway benchmark, one command, side by side on this machine in front of the same origin (nginx
+# serving a 1 KiB file and a 1 GiB file):
+#   direct      the origin itself, no proxy
+#   nginx       nginx as a reverse proxy (keep-alive upstream, no buffering)
+#   gateway     tuneops gateway-service, API key checked, rate limiting off (RATE_LIMIT_CALLS=0)
+#   gateway-rl  the same with rate limiting on (10^9 per 1 s window: never rejects), one Redis decision per request
+# Reports the median of RUNS alternating runs: requests/s at full load (wrk), p50/p99 at a fixed
+# rate of half nginx's peak (hey), 1 GiB download throughput (curl), Redis round trips per limited
+# request (INFO commandstats), and the ratios to nginx.
 #
-#   bench/gateway-proxy/run.sh            (RUNS=5 DURATION=10s CONNECTIONS=50 by default)
+#   bench/gateway-proxy/run.sh        (RUNS=5 DURATION=6s CONNECTIONS=50)
 #
-# Needs: nginx, wrk, curl (Debian: apt-get install nginx-light wrk curl) and the packaged services
-# (./mvnw package -DskipTests). Both proxies log every request, keep upstream connections alive and
-# run with the same origin; the gateway runs with the flags of the local run.
+# Needs nginx, wrk, hey, curl (Debian: apt-get install nginx-light wrk hey curl) and the packaged
+# services (./mvnw package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RUNS=${RUNS:-5}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-6s}
 CONNECTIONS=${CONNECTIONS:-50}
 work=$(mktemp -d /tmp/tuneops-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run as another user
-origin_port=18100; nginx_port=18101; gateway_port=18102
+origin_port=18100; nginx_port=18101; gateway_port=18102; gateway_rl_port=18103
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in nginx wrk curl; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for tool in nginx wrk hey curl; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 [ -f "$root/gateway-service/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
 
-# origin + the nginx reverse proxy, one nginx process (1 worker per proxy role would share cores anyway)
-truncate -s 1G "$work/big.bin"
-mkdir -p "$work/www" && mv "$work/big.bin" "$work/www/big.bin"
+mkdir -p "$work/www"
+truncate -s 1G "$work/www/big.bin"
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -46,7 +47,6 @@ http {
   client_max_body_size 0;
   server {
     listen 127.0.0.1:$origin_port;
-    root $work/www;
     location /api/cloud/jobs/ { alias $work/www/; }
   }
   upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
@@ -65,57 +65,83 @@ http {
 CONF
 nginx -c "$work/nginx.conf"
 
-# the gateway needs its PostgreSQL and Redis
 java -cp "$root/local-servers/target/local-servers.jar:$root/local-servers/target/lib/*" \
   io.tuneops.local.LocalServersMain "$work/data" 0 0 "$work/servers.env" > "$work/servers.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do [ -f "$work/servers.env" ] && break; sleep 0.1; done
 set -a; . "$work/servers.env"; set +a
-TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$gateway_port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
-  java ${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx256m} -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
-  > "$work/gateway.log" 2>&1 &
-pids+=($!)
-gateway_pid=${pids[1]}
-for _ in $(seq 1 600); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$gateway_port/q/health/ready)" = 200 ] && break
-  kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway did not start:" >&2; tail -5 "$work/gateway.log" >&2; exit 1; }
-  sleep 0.1
+redis_port=${TUNEOPS_REDIS_URL##*:}
+admin=bench-admin-token-0123456789abcdef
+start_gateway() {  # port calls label
+  TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$1 TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
+  TUNEOPS_ADMIN_TOKEN=$admin TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
+  TUNEOPS_INTERNAL_SECRET=bench-internal-secret-0123456789 RATE_LIMIT_CALLS=$2 RATE_LIMIT_PERIOD=1 \
+    java ${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m} -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
+    > "$work/$3.log" 2>&1 &
+  pids+=($!)
+}
+start_gateway $gateway_port 0 gateway
+start_gateway $gateway_rl_port 1000000000 gateway-rl
+for port in $gateway_port $gateway_rl_port; do
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/q/health/ready)" = 200 ] && break
+    sleep 0.1
+  done
 done
 
 small=/api/cloud/jobs/small.json
 big=/api/cloud/jobs/big.bin
-for port in $origin_port $gateway_port $nginx_port; do  # a benchmark of error pages measures nothing
+declare -A port_of=([direct]=$origin_port [nginx]=$nginx_port [gateway]=$gateway_port [gateway-rl]=$gateway_rl_port)
+targets=(direct nginx gateway gateway-rl)
+auth="Authorization: Bearer $admin"
+for t in "${targets[@]}"; do  # a benchmark of error pages measures nothing
   for path in $small $big; do
-    code=$(curl -s -o /dev/null -r 0-0 -w '%{http_code}' "http://127.0.0.1:$port$path")
-    case $code in 200|206) ;; *) echo "GET $path on port $port answered $code" >&2; exit 1;; esac
+    code=$(curl -s -o /dev/null -r 0-0 -H "$auth" -w '%{http_code}' "http://127.0.0.1:${port_of[$t]}$path")
+    case $code in 200|206) ;; *) echo "GET $path on $t answered $code" >&2; exit 1;; esac
   done
+  wrk -t2 -c$CONNECTIONS -d15s -H "$auth" "http://127.0.0.1:${port_of[$t]}$small" > /dev/null  # warm-up (JIT)
 done
-for port in $gateway_port $nginx_port; do  # warm-up (JIT for the gateway)
-  wrk -t2 -c$CONNECTIONS -d5s http://127.0.0.1:$port$small > /dev/null
-  curl -s -o /dev/null http://127.0.0.1:$port$big
-done
+[ "$(curl -s -o /dev/null -D - -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | grep -ci '^x-ratelimit-limit')" = 1 ] \
+  || { echo "gateway-rl is not rate limiting" >&2; exit 1; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-rps() { wrk -t2 -c$CONNECTIONS -d$DURATION "http://127.0.0.1:$1$small" | awk '/Requests\/sec/ {print $2}'; }
-p99() { wrk -t2 -c$CONNECTIONS -d$DURATION --latency "http://127.0.0.1:$1$small" | awk '/ 99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}'; }
-down() { curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1$big" | awk '{printf "%.0f", $1/1048576}'; }
+redis_calls() {  # round trips that ran a script (EVALSHA, or EVAL after a Redis restart)
+  exec 3<>/dev/tcp/127.0.0.1/$redis_port; printf 'INFO commandstats\r\n' >&3
+  timeout 1 cat <&3 | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ {n += $3} END {print n + 0}'; exec 3<&-
+}
+rps() { wrk -t2 -c$CONNECTIONS -d$DURATION -H "$auth" "http://127.0.0.1:$1$small" | awk '/Requests\/sec/ {print $2}'; }
+latency() {  # port rate -> "p50 p99" in ms at a fixed total rate
+  hey -z $DURATION -c $CONNECTIONS -q $(( $2 / CONNECTIONS )) -H "$auth" "http://127.0.0.1:$1$small" \
+    | awk '/ 50%/ {p50=$3*1000} / 99%/ {p99=$3*1000} END {printf "%.2f %.2f", p50, p99}'
+}
+down() { curl -s -o /dev/null -H "$auth" -w '%{speed_download}' "http://127.0.0.1:$1$big" | awk '{printf "%.0f", $1/1048576}'; }
 
-declare -A results
+declare -A r
 for run in $(seq 1 "$RUNS"); do
-  for name in gateway nginx; do
-    port=$([ $name = gateway ] && echo $gateway_port || echo $nginx_port)
-    results[$name.rps]+="$(rps $port) "
-    results[$name.p99]+="$(p99 $port) "
-    results[$name.down]+="$(down $port) "
+  for t in "${targets[@]}"; do r[$t.rps]+="$(rps ${port_of[$t]}) "; done
+  nginx_peak=$(echo "${r[nginx.rps]}" | tr ' ' '\n' | median | awk '{printf "%d", $1}')
+  half=$(( nginx_peak / 2 ))
+  for t in "${targets[@]}"; do
+    read -r p50 p99 <<< "$(latency ${port_of[$t]} $half)"
+    r[$t.p50]+="$p50 "; r[$t.p99]+="$p99 "
+    r[$t.down]+="$(down ${port_of[$t]}) "
   done
+  before=$(redis_calls)
+  n=$(wrk -t2 -c$CONNECTIONS -d3s -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | awk '/requests in/ {print $1}')
+  sleep 1.2  # let the traffic counters' once-a-second flush land in the same measurement
+  after=$(redis_calls)
+  r[redis]+="$(awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN {printf "%.3f", (b - a) / n}') "
   echo "run $run/$RUNS done" >&2
 done
 
-printf '\n%-34s %12s %12s %8s\n' "metric (median of $RUNS)" "gateway" "nginx" "ratio"
-for m in rps p99 down; do
-  g=$(echo ${results[gateway.$m]} | tr ' ' '\n' | median)
-  n=$(echo ${results[nginx.$m]} | tr ' ' '\n' | median)
-  label=$(case $m in rps) echo "1 KiB GET, req/s (c=$CONNECTIONS)";; p99) echo "1 KiB GET, p99 latency ms";; down) echo "1 GiB download, MiB/s";; esac)
-  printf '%-34s %12s %12s %8.2f\n' "$label" "$g" "$n" "$(awk -v a="$g" -v b="$n" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+printf '\n%-38s' "metric (median of $RUNS)"; for t in "${targets[@]}"; do printf '%12s' "$t"; done
+printf '%14s%14s\n' "gateway/nginx" "gw-rl/nginx"
+for m in rps p50 p99 down; do
+  label=$(case $m in rps) echo "1 KiB GET req/s (c=$CONNECTIONS)";; p50) echo "p50 ms at ${half} req/s";; p99) echo "p99 ms at ${half} req/s";; down) echo "1 GiB download MiB/s";; esac)
+  printf '%-38s' "$label"
+  declare -A med
+  for t in "${targets[@]}"; do med[$t]=$(echo ${r[$t.$m]} | tr ' ' '\n' | median); printf '%12s' "${med[$t]}"; done
+  awk -v g="${med[gateway]}" -v rl="${med[gateway-rl]}" -v n="${med[nginx]}" 'BEGIN {printf "%14.2f%14.2f\n", g/n, rl/n}'
 done
-echo "gateway RSS after the runs: $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB"
+echo "added p99 vs nginx at half its peak: gateway $(awk -v a="$(echo ${r[gateway.p99]} | tr ' ' '\n' | median)" -v b="$(echo ${r[nginx.p99]} | tr ' ' '\n' | median)" 'BEGIN {printf "%.2f", a-b}') ms, gateway-rl $(awk -v a="$(echo ${r[gateway-rl.p99]} | tr ' ' '\n' | median)" -v b="$(echo ${r[nginx.p99]} | tr ' ' '\n' | median)" 'BEGIN {printf "%.2f", a-b}') ms"
+echo "Redis script round trips per rate-limited request: $(echo ${r[redis]} | tr ' ' '\n' | median) (traffic counters add one pipelined batch per second, not per request)"

@@ -19,8 +19,8 @@ logs="$dir/logs"
 pg_port=${TUNEOPS_LOCAL_PG_PORT:-15432}
 redis_port=${TUNEOPS_LOCAL_REDIS_PORT:-16379}
 ready_timeout=${TUNEOPS_LOCAL_READY_TIMEOUT:-180}
-# a small initial heap keeps idle services near 150 MB RSS; the heap grows under load
-java_opts=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx256m}
+# a small initial heap keeps idle services small; a 24 MB young generation keeps collections rare under load
+java_opts=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m}
 base=${TUNEOPS_LOCAL_PORT_BASE:-8080}
 services=(gateway-service webhook-service storage-service metrics-service audit-service)
 declare -A ports=([gateway-service]=$base [webhook-service]=$((base + 1)) [storage-service]=$((base + 2))

@@ -156,6 +156,18 @@ class GatewaySecurityTest {
     }
 
     @Test
+    void onlyListedOriginsMayCallAcrossOrigins() {
+        RestAssured.given().header("Origin", "https://console.example.com")
+                .header("Access-Control-Request-Method", "GET").options("/api/cloud/jobs").then()
+                .header("Access-Control-Allow-Origin", "https://console.example.com");
+        RestAssured.given().header("Origin", "https://evil.example.net")
+                .header("Access-Control-Request-Method", "GET").options("/api/cloud/jobs").then()
+                .header("Access-Control-Allow-Origin", nullValue());
+        RestAssured.given().header("Origin", "https://evil.example.net").get("/api/cloud/health/live").then()
+                .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @Test
     void securityHeadersAndBodyLimits() {
         RestAssured.get("/api/cloud/health/live").then()
                 .header("X-Content-Type-Options", "nosniff")

@@ -67,7 +67,7 @@ public class RateLimitHandler {
         IPAddress client = rc.get(GatewayGuard.CLIENT_IP);
         String path = rc.normalizedPath();
         RateLimitRule matched = rules.match(request.method(), path);
-        if (matched == null || (localhostBypass && client.isLoopback())) {
+        if (matched == null || (localhostBypass && client.isLoopback()) || GatewayGuard.isCorsPreflight(request)) {
             rc.next();
             return;
         }

@@ -39,20 +39,42 @@ public class ApiKeyAuthenticator {
                 .buildAsync((prefix, executor) -> repository.findByPrefix(prefix).subscribeAsCompletionStage());
     }
 
-    /** Empty when the key is unknown, wrong, expired or revoked. */
-    public Uni<Optional<Identity>> authenticate(String presented) {
+    private static final Identity ADMIN = new Identity(BOOTSTRAP_ADMIN, BOOTSTRAP_ADMIN, EnumSet.of(Scope.ADMIN));
+
+    /**
+     * The verdict when this replica can give it without waiting (bootstrap key, malformed key, or
+     * a key it has cached); null when the key must be looked up ({@link #authenticate}).
+     */
+    public Optional<Identity> authenticateNow(String presented) {
         byte[] hash = hasher.hash(presented);
         if (adminHash != null && KeyHasher.same(hash, adminHash)) {
-            return Uni.createFrom().item(Optional.of(new Identity(BOOTSTRAP_ADMIN, BOOTSTRAP_ADMIN, EnumSet.of(Scope.ADMIN))));
+            return Optional.of(ADMIN);
         }
         String prefix = KeyHasher.prefixOf(presented);
         if (prefix == null) {
-            return Uni.createFrom().item(Optional.empty());
+            return Optional.empty();
         }
-        return Uni.createFrom().completionStage(byPrefix.get(prefix)).map(found -> found
-                .filter(key -> KeyHasher.same(hash, key.secretHash()))
+        java.util.concurrent.CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(prefix);
+        if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
+            return null;
+        }
+        return verify(cached.join(), hash);
+    }
+
+    /** Empty when the key is unknown, wrong, expired or revoked. */
+    public Uni<Optional<Identity>> authenticate(String presented) {
+        Optional<Identity> now = authenticateNow(presented);
+        if (now != null) {
+            return Uni.createFrom().item(now);
+        }
+        byte[] hash = hasher.hash(presented);
+        return Uni.createFrom().completionStage(byPrefix.get(KeyHasher.prefixOf(presented))).map(found -> verify(found, hash));
+    }
+
+    private static Optional<Identity> verify(Optional<ApiKeyRecord> found, byte[] hash) {
+        return found.filter(key -> KeyHasher.same(hash, key.secretHash()))
                 .filter(key -> key.usableAt(OffsetDateTime.now(ZoneOffset.UTC)))
-                .map(ApiKeyAuthenticator::identity));
+                .map(ApiKeyAuthenticator::identity);
     }
 
     /** Forget what this replica knows of a key at once (the replica that revoked it). */

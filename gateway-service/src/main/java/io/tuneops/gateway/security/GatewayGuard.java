@@ -74,6 +74,11 @@ public class GatewayGuard {
 
         Access access = policy.accessFor(request.method(), rc.normalizedPath());
         Optional<String> key = presentedKey(request);
+        if (isCorsPreflight(request)) {
+            // browsers send preflights without credentials; the CORS filter answers them from the origin allowlist
+            rc.next();
+            return;
+        }
         if (access == Access.PUBLIC || (access == Access.KEY_OPTIONAL && key.isEmpty())) {
             forward(rc, null);
             return;
@@ -94,24 +99,33 @@ public class GatewayGuard {
             return;
         }
         Scope required = access.scope() == null ? Scope.VIEWER : access.scope();
+        Optional<Identity> known = authenticator.authenticateNow(key.get());
+        if (known != null) { // the common case: decided without waiting on anything
+            decide(rc, client, known, required);
+            return;
+        }
         Context context = Vertx.currentContext();
         request.pause(); // the body waits for the verdict
         authenticator.authenticate(key.get())
                 .emitOn(task -> onContext(context, task))
                 .subscribe().with(identity -> {
                     request.resume();
-                    if (identity.isEmpty()) {
-                        reject(rc, client, 401, "Invalid, expired or revoked API key", "invalid");
-                    } else if (!identity.get().has(required)) {
-                        reject(rc, client, 403, "This API key lacks the '" + required.id() + "' scope", "scope");
-                    } else {
-                        forward(rc, identity.get());
-                    }
+                    decide(rc, client, identity, required);
                 }, failure -> {
                     request.resume();
                     LOG.errorf(failure, "API key check failed");
                     respond(rc, 503, "Authentication is unavailable, try again shortly");
                 });
+    }
+
+    private void decide(RoutingContext rc, IPAddress client, Optional<Identity> identity, Scope required) {
+        if (identity.isEmpty()) {
+            reject(rc, client, 401, "Invalid, expired or revoked API key", "invalid");
+        } else if (!identity.get().has(required)) {
+            reject(rc, client, 403, "This API key lacks the '" + required.id() + "' scope", "scope");
+        } else {
+            forward(rc, identity.get());
+        }
     }
 
     private void forward(RoutingContext rc, Identity identity) {
@@ -143,6 +157,11 @@ public class GatewayGuard {
         rc.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("detail", detail).toBuffer());
+    }
+
+    public static boolean isCorsPreflight(HttpServerRequest request) {
+        return request.method() == io.vertx.core.http.HttpMethod.OPTIONS && request.getHeader("Origin") != null
+                && request.getHeader("Access-Control-Request-Method") != null;
     }
 
     static Optional<String> presentedKey(HttpServerRequest request) {

@@ -59,13 +59,15 @@ public class CorrelationIdHandler {
             return;
         }
         MDC.put(MDC_KEY, correlationId);
-        double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
-        // the query string is left out on purpose: presigned URLs carry signatures in it
+        long micros = (System.nanoTime() - startNanos) / 1_000;
         Object client = rc.get(CLIENT_IP);
         if (client == null && rc.request().remoteAddress() != null) {
             client = rc.request().remoteAddress().hostAddress();
         }
-        REQUEST_LOG.logf(level, "%s %s %d %.1fms client=%s", rc.request().method(), path,
-                rc.response().getStatusCode(), millis, client);
+        // the query string is left out on purpose: presigned URLs carry signatures in it. Built by hand:
+        // String.format costs more than the rest of a proxied request's handling on the hot path
+        String line = rc.request().method().name() + ' ' + path + ' ' + rc.response().getStatusCode() + ' '
+                + (micros / 1000) + '.' + ((micros % 1000) / 100) + "ms client=" + client;
+        REQUEST_LOG.log(level, line);
     }
 }

@@ -1,0 +1,136 @@
+package io.tuneops.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tuneops.local.LocalServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two gateway replicas in front of the suite, sharing its Redis and PostgreSQL, with the
+ * documented rate-limit defaults: limits are global, and revocations and allowlist changes made
+ * through one replica hold on the other within a second.
+ */
+@ExtendWith(Suite.Extension.class)
+class GatewayReplicasSystemTest {
+
+    private static ServiceProcess first;
+    private static ServiceProcess second;
+
+    @BeforeAll
+    static void twoReplicas() {
+        Suite suite = Suite.Extension.suite();
+        Map<String, String> defaults = Map.of("RATE_LIMIT_CALLS", "100");
+        first = suite.process("gateway-service", LocalServers.freePort(), defaults, List.of("-Xmx128m", "-XX:+UseSerialGC"),
+                "gateway-replica-1").start();
+        second = suite.process("gateway-service", LocalServers.freePort(), defaults, List.of("-Xmx128m", "-XX:+UseSerialGC"),
+                "gateway-replica-2").start();
+        first.awaitReady(Suite.READY_TIMEOUT);
+        second.awaitReady(Suite.READY_TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        first.stop();
+        second.stop();
+    }
+
+    private static String admin() {
+        return "Bearer " + Suite.ADMIN_TOKEN;
+    }
+
+    private static String createKey(ServiceProcess via, String scope) {
+        Http.Reply created = Http.request("POST", via.url("/api/auth/api-keys"),
+                "{\"name\":\"replica test " + scope + "\",\"scopes\":[\"" + scope + "\"]}",
+                "Authorization", admin(), "Content-Type", "application/json");
+        assertEquals(201, created.status(), created.body());
+        return created.json().get("key").asText() + " " + created.json().get("id").asText();
+    }
+
+    @Test
+    void theLimitIsGlobalAcrossReplicas() {
+        String[] key = createKey(first, "operator").split(" ");
+        int admitted = 0;
+        int rejected = 0;
+        for (int i = 0; i < 30; i++) {
+            ServiceProcess via = i % 2 == 0 ? first : second;
+            Http.Reply reply = Http.request("POST", via.url("/api/cloud/jobs"), "{}", "X-API-Key", key[0],
+                    "Content-Type", "application/json");
+            if (reply.status() == 429) {
+                rejected++;
+                assertEquals("Rate limit exceeded. Please try again later.", reply.json().get("detail").asText());
+                assertTrue(reply.header("Retry-After") != null);
+            } else {
+                admitted++;
+                assertEquals("20", reply.header("X-RateLimit-Limit"));
+            }
+        }
+        // the guide's job submission rule: 20 per 60 s per client, not 20 per replica
+        assertEquals(20, admitted);
+        assertEquals(10, rejected);
+    }
+
+    @Test
+    void aKeyRevokedOnOneReplicaIsRefusedByTheOtherWithinASecond() {
+        String[] key = createKey(first, "viewer").split(" ");
+        assertEquals(200, Http.request("GET", second.url("/api/cloud/providers"), null, "X-API-Key", key[0]).status());
+        assertEquals(204, Http.request("DELETE", first.url("/api/auth/api-keys/" + key[1]), null,
+                "Authorization", admin()).status());
+        long revoked = System.nanoTime();
+        int status;
+        do {
+            status = Http.request("GET", second.url("/api/cloud/providers/replicate"), null, "X-API-Key", key[0]).status();
+        } while (status == 200 && System.nanoTime() - revoked < Duration.ofSeconds(3).toNanos());
+        long millis = (System.nanoTime() - revoked) / 1_000_000;
+        assertEquals(401, status);
+        assertTrue(millis <= 1_100, "revocation took " + millis + " ms to reach the other replica");
+    }
+
+    @Test
+    void anAllowlistChangeHoldsOnEveryReplicaWithinASecondAndRejectionsAreAudited() {
+        Http.Reply put = Http.request("PUT", first.url("/api/cloud/providers/replicate"),
+                "{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"2001:db8::/32\"]}",
+                "Authorization", admin(), "Content-Type", "application/json");
+        assertEquals(200, put.status(), put.body());
+        try {
+            for (ServiceProcess via : List.of(first, second)) {
+                int status = awaitWebhookStatus(via, 403);
+                assertEquals(403, status);
+            }
+            Http.Reply rejected = Http.request("POST", second.url("/api/webhooks/replicate"), "{}");
+            assertTrue(rejected.json().get("detail").asText().contains("127.0.0.1"), rejected.body());
+
+            Http.Reply inside = Http.request("PUT", first.url("/api/cloud/providers/replicate"),
+                    "{\"webhook_allowed_ips\": [\"127.0.0.1/32\"]}", "Authorization", admin(), "Content-Type", "application/json");
+            assertEquals(200, inside.status());
+            for (ServiceProcess via : List.of(first, second)) {
+                // past the gateway: webhook-service itself answers (it has no receiver yet)
+                assertTrue(awaitWebhookStatus(via, 404) != 403);
+            }
+        } finally {
+            Http.request("PUT", first.url("/api/cloud/providers/replicate"), "{\"webhook_allowed_ips\": []}",
+                    "Authorization", admin(), "Content-Type", "application/json");
+        }
+        JsonNode events = AuditStream.events(Suite.Extension.suite(), "webhook_rejected");
+        assertTrue(events.size() >= 1, "no webhook_rejected event");
+        assertEquals("127.0.0.1", events.get(events.size() - 1).get("actor_ip").asText());
+        assertEquals("replicate", events.get(events.size() - 1).get("details").get("provider").asText());
+    }
+
+    private static int awaitWebhookStatus(ServiceProcess via, int expected) {
+        long start = System.nanoTime();
+        int status;
+        do {
+            status = Http.request("POST", via.url("/api/webhooks/replicate"), "{}").status();
+        } while (status != expected && System.nanoTime() - start < Duration.ofSeconds(1).toNanos());
+        return status;
+    }
+}

@@ -1,0 +1,83 @@
+package io.tuneops.system;
+
+import io.tuneops.local.LocalServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.embedded.RedisServer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Redis stops in the middle of traffic: gateways in mode local and open keep serving with no 5xx
+ * and almost no added latency, a gateway in mode closed answers 503 on limited routes, and all
+ * of them enforce the shared limit again once Redis is back.
+ */
+@ExtendWith(Suite.Extension.class)
+class RedisOutageSystemTest {
+
+    @Test
+    void eachFailureModeDoesWhatItSaysAndRecoveryIsAutomatic() throws Exception {
+        Suite suite = Suite.Extension.suite();
+        int redisPort = LocalServers.freePort();
+        RedisServer redis = LocalServers.startRedis(null, redisPort);
+        List<ServiceProcess> gateways = new ArrayList<>();
+        try {
+            Map<String, ServiceProcess> byMode = new java.util.LinkedHashMap<>();
+            for (String mode : List.of("local", "open", "closed")) {
+                ServiceProcess gateway = suite.process("gateway-service", LocalServers.freePort(), Map.of(
+                                "TUNEOPS_REDIS_URL", "redis://127.0.0.1:" + redisPort,
+                                "RATE_LIMIT_CALLS", "1000",
+                                "TUNEOPS_RATE_LIMIT_ON_REDIS_FAILURE", mode),
+                        List.of("-Xmx128m", "-XX:+UseSerialGC"), "gateway-redis-" + mode).start();
+                gateways.add(gateway);
+                byMode.put(mode, gateway);
+            }
+            gateways.forEach(g -> g.awaitReady(Suite.READY_TIMEOUT));
+            for (ServiceProcess gateway : gateways) {
+                Http.Reply ok = Http.get(gateway.url("/api/cloud/providers/replicate"));
+                assertEquals(200, ok.status(), ok.body());
+                assertEquals("1000", ok.header("X-RateLimit-Limit"));
+            }
+
+            redis.stop();
+
+            for (int i = 0; i < 30; i++) {
+                long start = System.nanoTime();
+                Http.Reply local = Http.get(byMode.get("local").url("/api/cloud/providers/replicate"));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, local.status(), "local mode: " + local.body());
+                assertTrue(millis < 1_000, "local mode took " + millis + " ms");
+                // the per-replica stand-in still counts (limit / replicas, one replica here)
+                assertEquals("1000", local.header("X-RateLimit-Limit"));
+
+                Http.Reply open = Http.get(byMode.get("open").url("/api/cloud/providers/replicate"));
+                assertEquals(200, open.status(), "open mode: " + open.body());
+
+                Http.Reply closed = Http.get(byMode.get("closed").url("/api/cloud/providers/replicate"));
+                assertEquals(503, closed.status(), "closed mode: " + closed.body());
+                assertEquals("Rate limiting is unavailable, try again shortly", closed.json().get("detail").asText());
+            }
+            // excluded routes never depended on Redis
+            assertEquals(200, Http.get(byMode.get("closed").url("/api/cloud/health/live")).status());
+
+            redis = LocalServers.startRedis(null, redisPort);
+            // the breaker half-opens after 5 s and closes on success: enforcement comes back by itself
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int status;
+            do {
+                ServiceProcess.pause(Duration.ofMillis(200));
+                status = Http.get(byMode.get("closed").url("/api/cloud/providers/replicate")).status();
+            } while (status != 200 && System.nanoTime() < deadline);
+            assertEquals(200, status, "closed mode never recovered");
+        } finally {
+            gateways.forEach(ServiceProcess::stop);
+            redis.stop();
+        }
+    }
+}
