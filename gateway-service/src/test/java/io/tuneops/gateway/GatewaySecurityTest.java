@@ -132,6 +132,54 @@ class GatewaySecurityTest {
                 .body("client_ip", equalTo("2001:db8::42"));
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL gateway;
+
+    /** Sends a request from a chosen loopback source address, byte for byte. */
+    private String rawFrom(String sourceAddress, String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(sourceAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gateway.getPort()), 2000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void anUntrustedPeerIsJudgedByItsRealAddressWhateverItsHeadersSay() throws Exception {
+        // only 127.0.0.1 is a trusted proxy in the test profile; 127.0.0.3 is just another client
+        String reply = rawFrom("127.0.0.3", "GET /api/auth/whoami HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + TestKeys.ADMIN + "\r\nX-Forwarded-For: 127.0.0.1\r\nX-Real-IP: 10.0.0.1\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+        assertTrue(reply.contains("\"client_ip\":\"127.0.0.3\""), reply);
+        String trusted = rawFrom("127.0.0.1", "GET /api/auth/whoami HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + TestKeys.ADMIN + "\r\nX-Forwarded-For: 203.0.113.9\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(trusted.contains("\"client_ip\":\"203.0.113.9\""), trusted);
+    }
+
+    @Inject
+    io.tuneops.gateway.webhook.WebhookAllowlists allowlists;
+
+    @Test
+    void anIpv6AllowlistAdmitsInsideAndRejectsOutside() {
+        redis.hash(String.class).hset("tuneops:webhook:allowlists", "ipv6test", "[\"2001:db8::/32\", \"198.51.100.7\"]");
+        allowlists.reload().await().indefinitely();
+        try {
+            RestAssured.given().header("X-Forwarded-For", "2001:db8::5").post("/api/webhooks/ipv6test").then().statusCode(200);
+            RestAssured.given().header("X-Forwarded-For", "198.51.100.7").post("/api/webhooks/ipv6test").then().statusCode(200);
+            RestAssured.given().header("X-Forwarded-For", "2001:db9::1").post("/api/webhooks/ipv6test").then().statusCode(403)
+                    .body("detail", containsString("2001:db9::1"));
+            RestAssured.given().header("X-Forwarded-For", "198.51.100.8").post("/api/webhooks/ipv6test").then().statusCode(403);
+            // another provider without an allowlist accepts everyone
+            RestAssured.given().header("X-Forwarded-For", "2001:db9::1").post("/api/webhooks/otherprovider").then().statusCode(200);
+        } finally {
+            redis.hash(String.class).hdel("tuneops:webhook:allowlists", "ipv6test");
+            allowlists.reload().await().indefinitely();
+        }
+    }
+
     @Test
     void failedAuthenticationIsAuditedOncePerWindow() {
         String ip = "198.51.100.77";

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
  */
 public final class EndpointTemplates {
 
-    private record Template(Pattern path, String name) {
+    private record Template(String literalPrefix, Pattern path, String name) {
+        boolean matches(String p) {
+            return p.startsWith(literalPrefix) && path.matcher(p).matches();
+        }
     }
 
     private static final String ID = "[^/]+";
@@ -39,7 +42,7 @@ public final class EndpointTemplates {
             t("/api/audit/(stats|types|verify)", null));
 
     private static Template t(String regex, String name) {
-        return new Template(Pattern.compile(regex), name);
+        return new Template(RoutePatterns.literalPrefix(regex), Pattern.compile(regex), name);
     }
 
     private EndpointTemplates() {
@@ -48,7 +51,7 @@ public final class EndpointTemplates {
     /** {@code METHOD_/template}; unknown paths are all {@code METHOD_other}. */
     public static String of(String method, String path) {
         for (Template template : TEMPLATES) {
-            if (template.path().matcher(path).matches()) {
+            if (template.matches(path)) {
                 return method + "_" + (template.name() == null ? path : template.name());
             }
         }

@@ -13,11 +13,19 @@ import java.util.regex.Pattern;
  * per sliding {@code period}, per client.
  */
 public record RateLimitRule(String name, Pattern pattern, int calls, Duration period, Set<HttpMethod> methods,
-                            FailureMode onRedisFailure) {
+                            FailureMode onRedisFailure, String literalPrefix) {
+
+    public RateLimitRule(String name, Pattern pattern, int calls, Duration period, Set<HttpMethod> methods,
+                         FailureMode onRedisFailure) {
+        this(name, pattern, calls, period, methods, onRedisFailure,
+                RoutePatterns.literalPrefix(pattern.pattern().startsWith("^") ? pattern.pattern().substring(1) : ""));
+    }
 
     public boolean matches(HttpMethod method, String path) {
-        return (methods == null || methods.contains(method)) && pattern.matcher(path).lookingAt();
+        return (methods == null || methods.contains(method)) && path.startsWith(literalPrefix)
+                && pattern.matcher(path).lookingAt();
     }
+
 
     public RateLimitRule withCalls(String suffix, int newCalls) {
         return new RateLimitRule(name + suffix, pattern, newCalls, period, methods, onRedisFailure);

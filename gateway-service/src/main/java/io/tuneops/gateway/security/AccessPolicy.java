@@ -17,14 +17,15 @@ public class AccessPolicy {
     private static final Set<HttpMethod> READ = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final Set<HttpMethod> ANY = null;
 
-    private record Rule(Set<HttpMethod> methods, Pattern path, Access access) {
+    private record Rule(Set<HttpMethod> methods, String literalPrefix, Pattern path, Access access) {
         boolean matches(HttpMethod method, String p) {
-            return (methods == null || methods.contains(method)) && path.matcher(p).matches();
+            return (methods == null || methods.contains(method)) && p.startsWith(literalPrefix)
+                    && path.matcher(p).matches();
         }
     }
 
     private static Rule rule(Set<HttpMethod> methods, String regex, Access access) {
-        return new Rule(methods, Pattern.compile(regex), access);
+        return new Rule(methods, io.tuneops.gateway.ratelimit.RoutePatterns.literalPrefix(regex), Pattern.compile(regex), access);
     }
 
     private static final List<Rule> RULES = List.of(
