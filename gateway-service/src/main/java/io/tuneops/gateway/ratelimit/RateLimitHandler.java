@@ -8,12 +8,12 @@ import io.tuneops.gateway.config.ClientIpConfig;
 import io.tuneops.gateway.config.RateLimitConfig;
 import io.tuneops.gateway.config.RateLimitConfig.FailureMode;
 import io.tuneops.gateway.security.GatewayGuard;
+import io.tuneops.gateway.security.RequestContinuation;
 import io.tuneops.gateway.webhook.WebhookAllowlists;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,7 +79,7 @@ public class RateLimitHandler {
         request.pause();
         redisWindow.decide(key, rule.calls(), rule.period())
                 .onFailure().recoverWithItem(failure -> fallback(rule, key, failure))
-                .emitOn(task -> onContext(context, task))
+                .emitOn(task -> RequestContinuation.onContext(context, task))
                 .subscribe().with(decision -> {
                     request.resume();
                     apply(rc, rule, subject, client, decision);
@@ -109,7 +109,7 @@ public class RateLimitHandler {
             if (storage) {
                 S3Errors.slowDown(rc, 1, "Rate limiting is unavailable; retry shortly");
             } else {
-                json(rc, 503, "Rate limiting is unavailable, try again shortly");
+                RequestContinuation.respond(rc, 503, "Rate limiting is unavailable, try again shortly");
             }
             return;
         }
@@ -131,7 +131,7 @@ public class RateLimitHandler {
         if (storage) {
             S3Errors.slowDown(rc, retryAfter, "Please reduce your request rate.");
         } else {
-            json(rc, 429, "Rate limit exceeded. Please try again later.");
+            RequestContinuation.respond(rc, 429, "Rate limit exceeded. Please try again later.");
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("rule", rule.name());
@@ -147,18 +147,6 @@ public class RateLimitHandler {
                 .subscribe().with(v -> { }, e -> { });
     }
 
-    private static void json(RoutingContext rc, int status, String detail) {
-        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("detail", detail).toBuffer());
-    }
-
-    private static void onContext(Context context, Runnable task) {
-        if (context == null || Vertx.currentContext() == context) {
-            task.run();
-        } else {
-            context.runOnContext(v -> task.run());
-        }
-    }
 
     /** S3 clients understand SlowDown: they back off and retry instead of failing the upload. */
     static final class S3Errors {

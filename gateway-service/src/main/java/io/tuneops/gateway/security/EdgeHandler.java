@@ -58,7 +58,7 @@ public class EdgeHandler {
             String length = request.getHeader("Content-Length");
             if (length != null && tooLong(length, limit)) {
                 rc.response().putHeader("Connection", "close");
-                GatewayGuard.respond(rc, 413, "Request body larger than " + limit + " bytes");
+                RequestContinuation.respond(rc, 413, "Request body larger than " + limit + " bytes");
                 return;
             }
             rc.put(MAX_BODY, limit);

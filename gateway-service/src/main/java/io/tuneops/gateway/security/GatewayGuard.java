@@ -12,7 +12,6 @@ import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,14 +106,14 @@ public class GatewayGuard {
         Context context = Vertx.currentContext();
         request.pause(); // the body waits for the verdict
         authenticator.authenticate(key.get())
-                .emitOn(task -> onContext(context, task))
+                .emitOn(task -> RequestContinuation.onContext(context, task))
                 .subscribe().with(identity -> {
                     request.resume();
                     decide(rc, client, identity, required);
                 }, failure -> {
                     request.resume();
                     LOG.errorf(failure, "API key check failed");
-                    respond(rc, 503, "Authentication is unavailable, try again shortly");
+                    RequestContinuation.respond(rc, 503, "Authentication is unavailable, try again shortly");
                 });
     }
 
@@ -143,7 +142,7 @@ public class GatewayGuard {
         if (status == 401) {
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"tuneops\"");
         }
-        respond(rc, status, detail);
+        RequestContinuation.respond(rc, status, detail);
         String path = rc.normalizedPath();
         audit.appendCoalesced("auth:" + status + ":" + client.toCanonicalString(), AUTH_FAILURE_COALESCING,
                 AuditEvent.of(status == 401 ? "auth.failed" : "auth.forbidden", "anonymous", client.toCanonicalString(),
@@ -151,12 +150,6 @@ public class GatewayGuard {
                         Map.of("status", status, "reason", reason,
                                 "correlation_id", String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
                 .subscribe().with(v -> { }, e -> { });
-    }
-
-    static void respond(RoutingContext rc, int status, String detail) {
-        rc.response().setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("detail", detail).toBuffer());
     }
 
     public static boolean isCorsPreflight(HttpServerRequest request) {
@@ -182,13 +175,5 @@ public class GatewayGuard {
             }
         }
         names.forEach(headers::remove);
-    }
-
-    private static void onContext(Context context, Runnable task) {
-        if (context == null || Vertx.currentContext() == context) {
-            task.run();
-        } else {
-            context.runOnContext(v -> task.run());
-        }
     }
 }
