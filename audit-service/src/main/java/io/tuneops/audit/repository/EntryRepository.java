@@ -1,0 +1,213 @@
+package io.tuneops.audit.repository;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.audit.service.AuditEntry;
+import io.tuneops.audit.service.IncomingEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+@ApplicationScoped
+public class EntryRepository {
+
+    static final String COLUMNS = "seq, event_id, time, type, actor, actor_ip, target_type, target_id, action, details, "
+            + "previous_hash, entry_hash";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public EntryRepository(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /**
+     * Appends what is new in {@code events} to the chain in one transaction. The head row is
+     * locked first, so concurrent writers (several replicas) take turns and the chain has one
+     * order; events already stored (a redelivery) are skipped, so appending is idempotent.
+     *
+     * @return how many entries were added
+     */
+    public Uni<Integer> append(List<IncomingEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        String[] ids = events.stream().map(IncomingEvent::id).distinct().toArray(String[]::new);
+        return pool.withTransaction(tx -> tx.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1 FOR UPDATE").execute()
+                .flatMap(head -> tx.preparedQuery("SELECT event_id FROM audit.entries WHERE event_id = ANY($1)")
+                        .execute(Tuple.of(ids))
+                        .flatMap(existing -> {
+                            Set<String> seen = new HashSet<>();
+                            existing.forEach(r -> seen.add(r.getString(0)));
+                            Row h = head.iterator().next();
+                            long seq = h.getLong("seq");
+                            byte[] previous = h.getBuffer("head_hash").getBytes();
+                            List<Tuple> rows = new ArrayList<>();
+                            for (IncomingEvent e : events) {
+                                if (!seen.add(e.id())) {
+                                    continue;
+                                }
+                                seq++;
+                                byte[] hash = AuditEntry.chain(previous, AuditEntry.canonical(seq, e.id(), e.time(), e.type(),
+                                        e.actor(), e.actorIp(), e.targetType(), e.targetId(), e.action(), e.details()));
+                                rows.add(Tuple.tuple(Arrays.asList(seq, e.id(), OffsetDateTime.ofInstant(e.time(), ZoneOffset.UTC),
+                                        e.type(), e.actor(), e.actorIp(), e.targetType(), e.targetId(), e.action(),
+                                        new JsonObject(e.details().toString()), Buffer.buffer(previous), Buffer.buffer(hash))));
+                                previous = hash;
+                            }
+                            if (rows.isEmpty()) {
+                                return Uni.createFrom().item(0);
+                            }
+                            long last = seq;
+                            byte[] headHash = previous;
+                            return tx.preparedQuery("INSERT INTO audit.entries (" + COLUMNS
+                                            + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                                    .executeBatch(rows)
+                                    .flatMap(x -> tx.preparedQuery("UPDATE audit.chain_head SET seq = $1, head_hash = $2 WHERE id = 1")
+                                            .execute(Tuple.of(last, Buffer.buffer(headHash))))
+                                    .map(x -> rows.size());
+                        })));
+    }
+
+    /** Filters of the query API; null means "any". */
+    public record Filter(List<String> types, String actor, String actorIp, String targetType, String targetId,
+                         OffsetDateTime since, OffsetDateTime until) {
+    }
+
+    public record Page(List<AuditEntry> entries, long total, boolean hasMore) {
+    }
+
+    /** Newest first, {@code limit} entries below {@code beforeSeq} (keyset pagination). */
+    public Uni<Page> query(Filter filter, int limit, Long beforeSeq) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (filter.types() != null && !filter.types().isEmpty()) {
+            params.add(filter.types().toArray(new String[0]));
+            where.append(" AND type = ANY($").append(params.size()).append(")");
+        }
+        condition(where, params, "actor", filter.actor());
+        condition(where, params, "actor_ip", filter.actorIp());
+        condition(where, params, "target_type", filter.targetType());
+        condition(where, params, "target_id", filter.targetId());
+        if (filter.since() != null) {
+            params.add(filter.since());
+            where.append(" AND time >= $").append(params.size());
+        }
+        if (filter.until() != null) {
+            params.add(filter.until());
+            where.append(" AND time <= $").append(params.size());
+        }
+        List<Object> countParams = new ArrayList<>(params);
+        String countSql = "SELECT count(*) FROM audit.entries" + where;
+        if (beforeSeq != null) {
+            params.add(beforeSeq);
+            where.append(" AND seq < $").append(params.size());
+        }
+        params.add(limit + 1);
+        String sql = "SELECT " + COLUMNS + " FROM audit.entries" + where + " ORDER BY seq DESC LIMIT $" + params.size();
+        return pool.preparedQuery(sql).execute(Tuple.tuple(params)).flatMap(rows -> {
+            List<AuditEntry> entries = new ArrayList<>();
+            rows.forEach(r -> entries.add(map(r)));
+            boolean more = entries.size() > limit;
+            List<AuditEntry> page = more ? entries.subList(0, limit) : entries;
+            return pool.preparedQuery(countSql).execute(Tuple.tuple(countParams))
+                    .map(count -> new Page(page, count.iterator().next().getLong(0), more));
+        });
+    }
+
+    private static void condition(StringBuilder where, List<Object> params, String column, String value) {
+        if (value != null) {
+            params.add(value);
+            where.append(" AND ").append(column).append(" = $").append(params.size());
+        }
+    }
+
+    /** Entries with {@code fromSeq <= seq <= toSeq}, in chain order, at most {@code limit}. */
+    public Uni<List<AuditEntry>> range(long fromSeq, long toSeq, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit.entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+                .execute(Tuple.of(fromSeq, toSeq, limit))
+                .map(rows -> {
+                    List<AuditEntry> entries = new ArrayList<>();
+                    rows.forEach(r -> entries.add(map(r)));
+                    return entries;
+                });
+    }
+
+    public record Head(long seq, byte[] hash) {
+    }
+
+    public Uni<Head> head() {
+        return pool.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1").execute()
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Head(r.getLong("seq"), r.getBuffer("head_hash").getBytes());
+                });
+    }
+
+    /** The entry hash just before {@code seq} (the zero hash before the first entry), or null if that row is gone. */
+    public Uni<byte[]> hashBefore(long seq) {
+        if (seq <= 1) {
+            return Uni.createFrom().item(new byte[32]);
+        }
+        return pool.preparedQuery("SELECT entry_hash FROM audit.entries WHERE seq = $1").execute(Tuple.of(seq - 1))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer(0).getBytes());
+    }
+
+    public Uni<Long> seqAtOrAfter(OffsetDateTime time) {
+        return pool.preparedQuery("SELECT coalesce(min(seq), 9223372036854775807) FROM audit.entries WHERE time >= $1")
+                .execute(Tuple.of(time)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    public Uni<Long> seqAtOrBefore(OffsetDateTime time) {
+        return pool.preparedQuery("SELECT coalesce(max(seq), 0) FROM audit.entries WHERE time <= $1")
+                .execute(Tuple.of(time)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    public record Stats(long total, long last24h, Map<String, Long> byType) {
+    }
+
+    public Uni<Stats> stats() {
+        return pool.query("SELECT type, count(*), count(*) FILTER (WHERE time > now() - interval '24 hours') "
+                        + "FROM audit.entries GROUP BY type ORDER BY type").execute()
+                .map(rows -> {
+                    long total = 0;
+                    long day = 0;
+                    Map<String, Long> byType = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        byType.put(r.getString(0), r.getLong(1));
+                        total += r.getLong(1);
+                        day += r.getLong(2);
+                    }
+                    return new Stats(total, day, byType);
+                });
+    }
+
+    private AuditEntry map(Row r) {
+        JsonNode details;
+        try {
+            details = json.readTree(r.getJsonObject("details").encode());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Instant time = r.getOffsetDateTime("time").toInstant();
+        return new AuditEntry(r.getLong("seq"), r.getString("event_id"), time, r.getString("type"), r.getString("actor"),
+                r.getString("actor_ip"), r.getString("target_type"), r.getString("target_id"), r.getString("action"),
+                details, r.getBuffer("previous_hash").getBytes(), r.getBuffer("entry_hash").getBytes());
+    }
+}

@@ -1,0 +1,96 @@
+package io.tuneops.audit.service;
+
+import io.smallrye.mutiny.Uni;
+import io.tuneops.audit.repository.EntryRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+
+/**
+ * Recomputes the chain over a range of entries: every entry's hash from its own fields and its
+ * predecessor's hash, consecutive sequence numbers, and (when the range reaches the end) the
+ * head. An edited field, a deleted row or two swapped rows each break a link, and the first
+ * broken one is reported.
+ */
+@ApplicationScoped
+public class ChainVerifier {
+
+    static final int PAGE = 5000;
+
+    private final EntryRepository entries;
+
+    public ChainVerifier(EntryRepository entries) {
+        this.entries = entries;
+    }
+
+    public record BrokenLink(long seq, String reason) {
+    }
+
+    public record Result(boolean valid, long entries_checked, long from_seq, long to_seq, BrokenLink first_broken_link,
+                         String head_hash) {
+    }
+
+    public Uni<Result> verify(long fromSeq, long toSeq) {
+        return entries.head().flatMap(head -> {
+            long from = Math.max(1, fromSeq);
+            long to = Math.min(toSeq, head.seq());
+            if (from > to) {
+                return Uni.createFrom().item(new Result(true, 0, from, to, null, HexFormat.of().formatHex(head.hash())));
+            }
+            return entries.hashBefore(from).flatMap(before -> {
+                if (before == null) {
+                    return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(from - 1, "entry is missing")));
+                }
+                return walk(new State(from, before, 0), to, head);
+            });
+        });
+    }
+
+    private record State(long nextSeq, byte[] previousHash, long checked) {
+    }
+
+    private Uni<Result> walk(State state, long to, EntryRepository.Head head) {
+        return entries.range(state.nextSeq(), to, PAGE).flatMap(page -> {
+            long expectedSeq = state.nextSeq();
+            byte[] previous = state.previousHash();
+            long checked = state.checked();
+            for (AuditEntry e : page) {
+                if (e.seq() != expectedSeq) {
+                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
+                            new BrokenLink(expectedSeq, "entry is missing (next is " + e.seq() + ")")));
+                }
+                if (!MessageDigest.isEqual(e.previousHash(), previous)) {
+                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
+                            new BrokenLink(e.seq(), "previous_hash does not match the entry before it")));
+                }
+                if (!MessageDigest.isEqual(e.entryHash(), e.expectedHash())) {
+                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
+                            new BrokenLink(e.seq(), "entry_hash does not match the entry's fields")));
+                }
+                previous = e.entryHash();
+                expectedSeq++;
+                checked++;
+            }
+            if (expectedSeq <= to) {
+                if (page.size() < PAGE) {
+                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
+                            new BrokenLink(expectedSeq, "entry is missing")));
+                }
+                return walk(new State(expectedSeq, previous, checked), to, head);
+            }
+            if (to == head.seq() && !MessageDigest.isEqual(previous, head.hash())) {
+                return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
+                        new BrokenLink(to, "the last entry does not match the chain head")));
+            }
+            return Uni.createFrom().item(new Result(true, checked, state.nextSeq() - state.checked(), to, null,
+                    HexFormat.of().formatHex(head.hash())));
+        });
+    }
+
+    private static Result broken(long checked, long from, long to, EntryRepository.Head head, BrokenLink link) {
+        return new Result(false, checked, from, to, link, HexFormat.of().formatHex(head.hash()));
+    }
+
+}

@@ -1,0 +1,183 @@
+package io.tuneops.audit;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.tuneops.local.EmbeddedServersTestResource;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedServersTestResource.class)
+class AuditTrailTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    private String append(String id, String type, String actor, String actorIp, Map<String, Object> details) {
+        String event = new io.vertx.core.json.JsonObject().put("id", id).put("time", Instant.now().toString())
+                .put("type", type).put("actor", actor).put("actor_ip", actorIp).put("target_type", "route")
+                .put("target_id", "GET /x").put("action", "reject").put("details", details).encode();
+        redis.stream(String.class).xadd("tuneops:audit:events", Map.of("event", event));
+        return id;
+    }
+
+    /** Waits (bounded) until the entry with this id is queryable; returns its seq. */
+    private long awaitStored(String id, String type) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            Response r = RestAssured.given().queryParam("event_type", type).queryParam("limit", 1000).get("/api/audit");
+            List<String> ids = r.jsonPath().getList("entries.id");
+            int i = ids.indexOf(id);
+            if (i >= 0) {
+                return r.jsonPath().getLong("entries[" + i + "].seq");
+            }
+        }
+        throw new AssertionError("event " + id + " was never stored");
+    }
+
+    @Test
+    void eventsFromTheStreamAreStoredAndQueryableNewestFirstWithFilters() {
+        String type = "test.query." + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 5; i++) {
+            append("q-" + type + "-" + i, type, i % 2 == 0 ? "key_even" : "key_odd", "198.51.100." + i, Map.of("n", i));
+        }
+        awaitStored("q-" + type + "-4", type);
+        Response all = RestAssured.given().queryParam("event_type", type).get("/api/audit");
+        all.then().statusCode(200).body("total", equalTo(5)).body("has_more", equalTo(false))
+                .body("entries[0].id", equalTo("q-" + type + "-4")).body("entries[4].id", equalTo("q-" + type + "-0"))
+                .body("entries[0].details.n", equalTo(4));
+        RestAssured.given().queryParam("event_type", type).queryParam("actor", "key_even").get("/api/audit").then()
+                .body("total", equalTo(3)).body("entries.actor", everyItem(equalTo("key_even")));
+        RestAssured.given().queryParam("event_type", type).queryParam("actor_ip", "198.51.100.3").get("/api/audit").then()
+                .body("total", equalTo(1));
+        RestAssured.given().queryParam("event_type", type).queryParam("since", Instant.now().plusSeconds(60).toString())
+                .get("/api/audit").then().body("total", equalTo(0));
+
+        // keyset pages of two: 2 + 2 + 1, no overlap
+        Response first = RestAssured.given().queryParam("event_type", type).queryParam("limit", 2).get("/api/audit");
+        first.then().body("entries.size()", equalTo(2)).body("has_more", equalTo(true));
+        Response second = RestAssured.given().queryParam("event_type", type).queryParam("limit", 2)
+                .queryParam("cursor", first.jsonPath().getString("next_cursor")).get("/api/audit");
+        second.then().body("entries[0].id", equalTo("q-" + type + "-2"));
+        Response third = RestAssured.given().queryParam("event_type", type).queryParam("limit", 2)
+                .queryParam("cursor", second.jsonPath().getString("next_cursor")).get("/api/audit");
+        third.then().body("entries.size()", equalTo(1)).body("has_more", equalTo(false)).body("next_cursor", equalTo(null));
+
+        RestAssured.get("/api/audit/stats").then().statusCode(200).body("by_type.'" + type + "'", equalTo(5));
+    }
+
+    @Test
+    void aRedeliveredEventIsStoredOnce() {
+        String type = "test.dup." + UUID.randomUUID().toString().substring(0, 8);
+        String id = "dup-" + type;
+        append(id, type, "a", "198.51.100.1", Map.of());
+        append(id, type, "a", "198.51.100.1", Map.of());
+        append("after-" + type, type, "a", "198.51.100.1", Map.of());
+        awaitStored("after-" + type, type);
+        RestAssured.given().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(2));
+    }
+
+    @Test
+    void anEventThatDoesNotFitIsSetAsideWithoutBlockingTheOthers() {
+        String type = "test.bad." + UUID.randomUUID().toString().substring(0, 8);
+        redis.stream(String.class).xadd("tuneops:audit:events", Map.of("event", "{not json"));
+        redis.stream(String.class).xadd("tuneops:audit:events", Map.of("event", "{\"type\":\"no-id\"}"));
+        append("good-" + type, type, "a", null, Map.of());
+        awaitStored("good-" + type, type);
+        assertTrue(redis.stream(String.class).xlen("tuneops:audit:rejected") >= 2);
+    }
+
+    @Test
+    void theChainVerifiesAndEveryKindOfTamperingIsDetected() throws SQLException {
+        String type = "test.chain." + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 4; i++) {
+            append("c-" + type + "-" + i, type, "actor-" + i, "198.51.100." + i, Map.of("i", i, "x", 1.50));
+        }
+        long last = awaitStored("c-" + type + "-3", type);
+        long firstSeq = last - 3;
+        RestAssured.get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true));
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(true)).body("entries_checked", equalTo(4));
+
+        long victim = firstSeq + 1;
+        // an edited field
+        sql("UPDATE audit.entries SET actor = 'someone-else' WHERE seq = " + victim);
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim))
+                .body("first_broken_link.reason", containsString("entry_hash"));
+        sql("UPDATE audit.entries SET actor = 'actor-1' WHERE seq = " + victim);
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(true));
+
+        // an edited detail
+        sql("UPDATE audit.entries SET details = jsonb_set(details, '{i}', '7') WHERE seq = " + victim);
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim));
+        sql("UPDATE audit.entries SET details = jsonb_set(details, '{i}', '1') WHERE seq = " + victim);
+
+        // two rows swapped (every column but seq)
+        sql("UPDATE audit.entries a SET event_id = b.event_id || '#', actor = b.actor, actor_ip = b.actor_ip, details = b.details, "
+                + "previous_hash = b.previous_hash, entry_hash = b.entry_hash FROM audit.entries b "
+                + "WHERE a.seq = " + victim + " AND b.seq = " + (victim + 1));
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim));
+        sql("UPDATE audit.entries SET event_id = 'c-" + type + "-1', actor = 'actor-1', actor_ip = '198.51.100.1', "
+                + "details = '{\"i\": 1, \"x\": 1.5}', previous_hash = (SELECT entry_hash FROM audit.entries WHERE seq = " + (victim - 1) + "), "
+                + "entry_hash = (SELECT previous_hash FROM audit.entries WHERE seq = " + (victim + 1) + ") WHERE seq = " + victim);
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(true));
+
+        // a deleted row (checked last: the chain stays broken from here on for this range)
+        sql("DELETE FROM audit.entries WHERE seq = " + victim);
+        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+                .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim))
+                .body("first_broken_link.reason", containsString("missing"));
+    }
+
+    @Test
+    void invalidParametersAre400NamingTheParameter() {
+        RestAssured.given().queryParam("limit", 0).get("/api/audit").then().statusCode(400)
+                .body("errors[0].field", equalTo("limit"));
+        RestAssured.given().queryParam("limit", "lots").get("/api/audit").then().statusCode(400);
+        RestAssured.given().queryParam("since", "yesterday").get("/api/audit").then().statusCode(400)
+                .body("errors[0].field", equalTo("since")).body("detail", containsString("since"));
+        RestAssured.given().queryParam("cursor", "!!!").get("/api/audit").then().statusCode(400)
+                .body("errors[0].field", equalTo("cursor"));
+        RestAssured.given().queryParam("event_type", "a b").get("/api/audit").then().statusCode(400);
+        RestAssured.given().queryParam("to", "not-a-time").get("/api/audit/verify").then().statusCode(400);
+        RestAssured.get("/api/audit/types").then().statusCode(200).body("types.type", hasItem("rate_limited"));
+    }
+
+    private static void sql(String statement) throws SQLException {
+        var config = ConfigProvider.getConfig();
+        try (Connection c = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+             Statement st = c.createStatement()) {
+            assertNotEquals(-1, st.executeUpdate(statement));
+        }
+    }
+}
