@@ -150,11 +150,15 @@ class AuditTrailTest {
         RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(true));
 
-        // a deleted row (checked last: the chain stays broken from here on for this range)
+        // a deleted row
+        sql("CREATE TABLE audit.saved_" + victim + " AS SELECT * FROM audit.entries WHERE seq = " + victim);
         sql("DELETE FROM audit.entries WHERE seq = " + victim);
         RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim))
                 .body("first_broken_link.reason", containsString("missing"));
+        sql("INSERT INTO audit.entries SELECT * FROM audit.saved_" + victim);
+        sql("DROP TABLE audit.saved_" + victim);
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
     }
 
     @Test
@@ -169,6 +173,58 @@ class AuditTrailTest {
         RestAssured.given().queryParam("event_type", "a b").get("/api/audit").then().statusCode(400);
         RestAssured.given().queryParam("to", "not-a-time").get("/api/audit/verify").then().statusCode(400);
         RestAssured.get("/api/audit/types").then().statusCode(200).body("types.type", hasItem("rate_limited"));
+    }
+
+    @Inject
+    io.tuneops.audit.service.Checkpoints checkpoints;
+
+    @Inject
+    io.tuneops.audit.service.Retention retention;
+
+    @Test
+    void cuttingOffTheEndAndRewritingTheHeadIsDetectedBySignedCheckpoints() throws SQLException {
+        String type = "test.trunc." + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 3; i++) {
+            append("t-" + type + "-" + i, type, "a", null, Map.of());
+        }
+        long last = awaitStored("t-" + type + "-2", type);
+        assertTrue(checkpoints.checkpointHead().await().indefinitely() != null);
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+
+        // an attacker deletes the last two entries and points the head at what is left
+        sql("CREATE TABLE audit.saved_tail AS SELECT * FROM audit.entries WHERE seq > " + (last - 2));
+        sql("CREATE TABLE audit.saved_head AS SELECT * FROM audit.chain_head");
+        sql("DELETE FROM audit.entries WHERE seq > " + (last - 2));
+        sql("UPDATE audit.chain_head SET seq = " + (last - 2) + ", head_hash = (SELECT entry_hash FROM audit.entries WHERE seq = "
+                + (last - 2) + ")");
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(false))
+                .body("first_broken_link.reason", containsString("cut off"));
+        sql("INSERT INTO audit.entries SELECT * FROM audit.saved_tail");
+        sql("UPDATE audit.chain_head SET seq = s.seq, head_hash = s.head_hash FROM audit.saved_head s");
+        sql("DROP TABLE audit.saved_tail");
+        sql("DROP TABLE audit.saved_head");
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+
+        // a forged checkpoint (no key to sign with)
+        sql("UPDATE audit.checkpoints SET entry_count = entry_count + 1 WHERE seq = " + last);
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(false))
+                .body("first_broken_link.reason", containsString("signature"));
+        sql("UPDATE audit.checkpoints SET entry_count = entry_count - 1 WHERE seq = " + last);
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+    }
+
+    @Test
+    void retentionDeletesOldEntriesAndWhatRemainsStillVerifies() {
+        String type = "test.retention." + UUID.randomUUID().toString().substring(0, 8);
+        append("r-" + type + "-old", type, "a", null, Map.of());
+        awaitStored("r-" + type + "-old", type);
+        long deleted = retention.applyAt(java.time.OffsetDateTime.now().plusSeconds(1)).await().indefinitely();
+        assertTrue(deleted >= 1, "deleted " + deleted);
+        RestAssured.given().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(0));
+        append("r-" + type + "-new", type, "a", null, Map.of());
+        awaitStored("r-" + type + "-new", type);
+        RestAssured.get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true))
+                .body("entries_checked", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
     }
 
     private static void sql(String statement) throws SQLException {

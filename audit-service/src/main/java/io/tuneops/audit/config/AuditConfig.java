@@ -25,4 +25,18 @@ public interface AuditConfig {
 
     /** This consumer's name in the group; defaults to the host name (the pod name in Kubernetes). */
     java.util.Optional<String> consumerName();
+
+    /** HMAC key of the signed checkpoints (TUNEOPS_AUDIT_CHECKPOINT_KEY or ..._FILE). */
+    @jakarta.validation.constraints.Size(min = 32, message = "(TUNEOPS_AUDIT_CHECKPOINT_KEY) must be set, at least 32 characters")
+    String checkpointKey();
+
+    /** How often a checkpoint of the chain head is signed (when the head moved). */
+    @WithDefault("5m")
+    @DurationMin(seconds = 1, message = "must be at least 1s")
+    Duration checkpointEvery();
+
+    /** Entries older than this are deleted (TUNEOPS_AUDIT_RETENTION); a checkpoint at the cut keeps the rest verifiable. */
+    @WithDefault("365d")
+    @DurationMin(days = 1, message = "must be at least 1 day")
+    Duration retention();
 }

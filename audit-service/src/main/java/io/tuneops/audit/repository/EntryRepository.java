@@ -169,6 +169,12 @@ public class EntryRepository {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer(0).getBytes());
     }
 
+    /** The oldest entry still stored (retention deletes from the start), or 1 when there is none. */
+    public Uni<Long> firstSeq() {
+        return pool.query("SELECT coalesce(min(seq), 1) FROM audit.entries").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     public Uni<Long> seqAtOrAfter(OffsetDateTime time) {
         return pool.preparedQuery("SELECT coalesce(min(seq), 9223372036854775807) FROM audit.entries WHERE time >= $1")
                 .execute(Tuple.of(time)).map(rows -> rows.iterator().next().getLong(0));

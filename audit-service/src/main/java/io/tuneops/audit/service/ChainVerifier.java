@@ -20,9 +20,11 @@ public class ChainVerifier {
     static final int PAGE = 5000;
 
     private final EntryRepository entries;
+    private final Checkpoints checkpoints;
 
-    public ChainVerifier(EntryRepository entries) {
+    public ChainVerifier(EntryRepository entries, Checkpoints checkpoints) {
         this.entries = entries;
+        this.checkpoints = checkpoints;
     }
 
     public record BrokenLink(long seq, String reason) {
@@ -33,25 +35,45 @@ public class ChainVerifier {
     }
 
     public Uni<Result> verify(long fromSeq, long toSeq) {
-        return entries.head().flatMap(head -> {
-            long from = Math.max(1, fromSeq);
+        return entries.firstSeq().flatMap(first -> entries.head().flatMap(head -> {
+            long from = Math.max(first, fromSeq);
             long to = Math.min(toSeq, head.seq());
             if (from > to) {
                 return Uni.createFrom().item(new Result(true, 0, from, to, null, HexFormat.of().formatHex(head.hash())));
             }
-            return entries.hashBefore(from).flatMap(before -> {
-                if (before == null) {
-                    return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(from - 1, "entry is missing")));
+            return checkpoints.latest().flatMap(latest -> {
+                if (latest != null && (latest.seq() > head.seq() || !checkpoints.authentic(latest))) {
+                    return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(latest.seq(),
+                            latest.seq() > head.seq() ? "the chain ends before a signed checkpoint: entries were cut off"
+                                    : "a checkpoint's signature does not match")));
                 }
-                return walk(new State(from, before, 0), to, head);
+                return startingHash(from).flatMap(before -> {
+                    if (before == null) {
+                        return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(from - 1, "entry is missing")));
+                    }
+                    return checkpoints.between(from, to).flatMap(signed -> {
+                        java.util.Map<Long, Checkpoints.Checkpoint> bySeq = new java.util.HashMap<>();
+                        signed.forEach(c -> bySeq.put(c.seq(), c));
+                        return walk(new State(from, before, 0), to, head, bySeq);
+                    });
+                });
             });
-        });
+        }));
     }
 
     private record State(long nextSeq, byte[] previousHash, long checked) {
     }
 
-    private Uni<Result> walk(State state, long to, EntryRepository.Head head) {
+    /**
+     * The hash the entry {@code from} must chain to: its predecessor's, or, when retention deleted
+     * the predecessor, the one a signed retention checkpoint vouches for.
+     */
+    private Uni<byte[]> startingHash(long from) {
+        return entries.hashBefore(from).flatMap(before -> before != null ? Uni.createFrom().item(before)
+                : checkpoints.at(from - 1).map(c -> c != null && checkpoints.authentic(c) ? c.headHash() : null));
+    }
+
+    private Uni<Result> walk(State state, long to, EntryRepository.Head head, java.util.Map<Long, Checkpoints.Checkpoint> signed) {
         return entries.range(state.nextSeq(), to, PAGE).flatMap(page -> {
             long expectedSeq = state.nextSeq();
             byte[] previous = state.previousHash();
@@ -69,6 +91,12 @@ public class ChainVerifier {
                     return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
                             new BrokenLink(e.seq(), "entry_hash does not match the entry's fields")));
                 }
+                Checkpoints.Checkpoint checkpoint = signed.get(e.seq());
+                if (checkpoint != null && (!checkpoints.authentic(checkpoint)
+                        || !MessageDigest.isEqual(checkpoint.headHash(), e.entryHash()))) {
+                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
+                            new BrokenLink(e.seq(), "the entry does not match its signed checkpoint")));
+                }
                 previous = e.entryHash();
                 expectedSeq++;
                 checked++;
@@ -78,7 +106,7 @@ public class ChainVerifier {
                     return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
                             new BrokenLink(expectedSeq, "entry is missing")));
                 }
-                return walk(new State(expectedSeq, previous, checked), to, head);
+                return walk(new State(expectedSeq, previous, checked), to, head, signed);
             }
             if (to == head.seq() && !MessageDigest.isEqual(previous, head.hash())) {
                 return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
