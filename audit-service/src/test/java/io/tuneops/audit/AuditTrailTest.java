@@ -175,6 +175,20 @@ class AuditTrailTest {
         RestAssured.get("/api/audit/types").then().statusCode(200).body("types.type", hasItem("rate_limited"));
     }
 
+    @Test
+    void internalFiguresNeedTheInternalSecret() {
+        String type = "test.figures." + UUID.randomUUID().toString().substring(0, 8);
+        append("f-" + type, type, "a", null, Map.of());
+        awaitStored("f-" + type, type);
+        RestAssured.get("/internal/audit/figures").then().statusCode(403);
+        RestAssured.given().header("X-Tuneops-Gateway-Secret", "wrong").get("/internal/audit/figures").then().statusCode(403);
+        RestAssured.given().header("X-Tuneops-Gateway-Secret", "test-only-internal-secret-0123456789abcdef")
+                .get("/internal/audit/figures").then().statusCode(200)
+                .body("entries_by_type.'" + type + "'", equalTo(1))
+                .body("entries_total", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("entries_24h", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+    }
+
     @Inject
     io.tuneops.audit.service.Checkpoints checkpoints;
 
