@@ -88,6 +88,9 @@ SELECT 1000000000 + g, 'load-' || g, now() - (g % 31536000) * interval '1 second
        '10.' || (g % 250) || '.' || (g % 200) || '.1', 'job', 'job-' || (g % 100000), 'read', '{}'::jsonb,
        '\x00'::bytea, '\x00'::bytea
 FROM generate_series(1, $QUERY_ROWS) g;
+INSERT INTO audit.type_counts (type, entries)
+SELECT type, count(*) FROM audit.entries WHERE seq > 1000000000 GROUP BY type
+ON CONFLICT (type) DO UPDATE SET entries = audit.type_counts.entries + EXCLUDED.entries;
 ANALYZE audit.entries;
 SQL
 

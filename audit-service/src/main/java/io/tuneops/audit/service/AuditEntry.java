@@ -1,11 +1,15 @@
 package io.tuneops.audit.service;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -19,43 +23,65 @@ public record AuditEntry(long seq, String eventId, Instant time, String type, St
                          String targetType, String targetId, String action, JsonNode details,
                          byte[] previousHash, byte[] entryHash) {
 
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
-    public static byte[] canonical(long seq, String eventId, Instant time, String type, String actor, String actorIp,
-                                   String targetType, String targetId, String action, JsonNode details) {
-        ArrayNode fields = CANONICAL.createArrayNode();
-        fields.add(seq).add(eventId).add(time.toString()).add(type).add(actor).add(actorIp).add(targetType)
-                .add(targetId).add(action);
-        try {
-            JsonNode normalized = normalize(details == null ? CANONICAL.createObjectNode() : details);
-            Object sorted = CANONICAL.treeToValue(normalized, Object.class);
-            fields.add(CANONICAL.readTree(CANONICAL.writeValueAsString(sorted)));
-            return CANONICAL.writeValueAsString(fields).getBytes(StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw new IllegalStateException("audit entry not encodable", e);
-        }
-    }
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     /**
-     * Numbers as plain decimals without trailing zeros: PostgreSQL's jsonb rewrites 1e2 as 100, so
-     * the hash must not depend on how a number was written.
+     * Written straight to bytes with one generator (verification encodes every row, so this is its
+     * hot path). Object keys are sorted, numbers become {@code "#<plain decimal>"} strings:
+     * PostgreSQL's jsonb rewrites 1e2 as 100, so the hash must not depend on how a number was
+     * written, and a missing details object encodes as {}.
      */
-    private static JsonNode normalize(JsonNode node) {
-        if (node.isNumber()) {
-            return CANONICAL.getNodeFactory().textNode("#" + node.decimalValue().stripTrailingZeros().toPlainString());
+    public static byte[] canonical(long seq, String eventId, Instant time, String type, String actor, String actorIp,
+                                   String targetType, String targetId, String action, JsonNode details) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartArray();
+            g.writeNumber(seq);
+            for (String field : new String[]{eventId, time.toString(), type, actor, actorIp, targetType, targetId, action}) {
+                if (field == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(field);
+                }
+            }
+            if (details == null || details.isNull()) {
+                g.writeStartObject();
+                g.writeEndObject();
+            } else {
+                write(g, details);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator g, JsonNode node) throws IOException {
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = CANONICAL.createObjectNode();
-            node.fields().forEachRemaining(e -> copy.set(e.getKey(), normalize(e.getValue())));
-            return copy;
+            g.writeStartObject();
+            TreeMap<String, JsonNode> sorted = new TreeMap<>();
+            node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+            for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
+                g.writeFieldName(e.getKey());
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode item : node) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else if (node.isNumber()) {
+            g.writeString("#" + node.decimalValue().stripTrailingZeros().toPlainString());
+        } else if (node.isBoolean()) {
+            g.writeBoolean(node.booleanValue());
+        } else if (node.isNull()) {
+            g.writeNull();
+        } else {
+            g.writeString(node.asText());
         }
-        if (node.isArray()) {
-            ArrayNode copy = CANONICAL.createArrayNode();
-            node.forEach(n -> copy.add(normalize(n)));
-            return copy;
-        }
-        return node;
     }
 
     public static byte[] chain(byte[] previousHash, byte[] canonical) {

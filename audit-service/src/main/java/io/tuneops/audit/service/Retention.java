@@ -65,6 +65,10 @@ public class Retention {
                                 }
                                 Row row = last.iterator().next();
                                 return checkpoints.write(tx, cut, row.getBuffer("entry_hash").getBytes(), "retention")
+                                        .flatMap(c -> tx.preparedQuery("""
+                                                        UPDATE audit.type_counts t SET entries = t.entries - d.n
+                                                        FROM (SELECT type, count(*) AS n FROM audit.entries WHERE seq <= $1 GROUP BY type) d
+                                                        WHERE t.type = d.type""").execute(Tuple.of(cut)))
                                         .flatMap(c -> tx.preparedQuery("DELETE FROM audit.entries WHERE seq <= $1")
                                                 .execute(Tuple.of(cut)))
                                         .map(deleted -> (long) deleted.rowCount());
