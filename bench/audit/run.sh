@@ -84,7 +84,8 @@ echo "VERIFY rows=$checked ms=$verify_ms rows_per_s=$(( checked * 1000 / (verify
 echo "loading $QUERY_ROWS rows for the query benchmark..." >&2
 PGPASSWORD= psql -q -h 127.0.0.1 -p "$pg_port" -U postgres postgres <<SQL
 INSERT INTO audit.entries (seq, event_id, time, type, actor, actor_ip, target_type, target_id, action, details, previous_hash, entry_hash)
-SELECT 1000000000 + g, 'load-' || g, now() - (g % 31536000) * interval '1 second', 'type_' || (g % 20), 'key_' || (g % 5000),
+SELECT 1000000000 + g, 'load-' || g, now() - interval '365 days' + g * (interval '365 days' / $QUERY_ROWS),
+       'type_' || (g % 20), 'key_' || (g % 5000),
        '10.' || (g % 250) || '.' || (g % 200) || '.1', 'job', 'job-' || (g % 100000), 'read', '{}'::jsonb,
        '\x00'::bytea, '\x00'::bytea
 FROM generate_series(1, $QUERY_ROWS) g;
@@ -106,8 +107,9 @@ filters = {
     "actor": lambda: {"actor": f"key_{random.randrange(5000)}"},
     "actor_ip": lambda: {"actor_ip": f"10.{random.randrange(250)}.{random.randrange(200)}.1"},
     "target": lambda: {"target_type": "job", "target_id": f"job-{random.randrange(100000)}"},
-    "since/until (1 day)": lambda: (lambda d: {"since": f"2026-{d:%m-%dT%H:%M:%S}Z", "until": f"2026-{d:%m-%dT}23:59:59Z"})(
-        __import__("datetime").datetime(2026, 1, 1) + __import__("datetime").timedelta(days=random.randrange(300))),
+    # a random day of the last year (entries are spread evenly over it, in the order they were appended)
+    "since/until (1 day)": lambda: (lambda d: {"since": d.strftime("%Y-%m-%dT00:00:00Z"), "until": d.strftime("%Y-%m-%dT23:59:59Z")})(
+        __import__("datetime").datetime.utcnow() - __import__("datetime").timedelta(days=random.randrange(1, 364))),
     "no filter, limit 100": lambda: {},
 }
 for name, make in filters.items():
