@@ -33,7 +33,9 @@ class RedisOutageSystemTest {
                 ServiceProcess gateway = suite.process("gateway-service", LocalServers.freePort(), Map.of(
                                 "TUNEOPS_REDIS_URL", "redis://127.0.0.1:" + redisPort,
                                 "RATE_LIMIT_CALLS", "1000",
-                                "TUNEOPS_RATE_LIMIT_ON_REDIS_FAILURE", mode),
+                                "TUNEOPS_RATE_LIMIT_ON_REDIS_FAILURE", mode,
+                                // the open gateway also lets security changes through without their audit event
+                                "TUNEOPS_AUDIT_REQUIRE_APPEND", Boolean.toString(!"open".equals(mode))),
                         List.of("-Xmx128m", "-XX:+UseSerialGC"), "gateway-redis-" + mode).start();
                 gateways.add(gateway);
                 byMode.put(mode, gateway);
@@ -65,6 +67,16 @@ class RedisOutageSystemTest {
             }
             // excluded routes never depended on Redis
             assertEquals(200, Http.get(byMode.get("closed").url("/api/cloud/health/live")).status());
+
+            // a security-relevant change whose audit event cannot be written fails, unless told otherwise
+            String body = "{\"name\":\"during outage\",\"scopes\":[\"viewer\"]}";
+            Http.Reply refused = Http.request("POST", byMode.get("local").url("/api/auth/api-keys"), body,
+                    "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "Content-Type", "application/json");
+            assertEquals(503, refused.status(), refused.body());
+            assertTrue(refused.json().get("detail").asText().contains("audit trail"), refused.body());
+            Http.Reply allowed = Http.request("POST", byMode.get("open").url("/api/auth/api-keys"), body,
+                    "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "Content-Type", "application/json");
+            assertEquals(201, allowed.status(), allowed.body());
 
             redis = LocalServers.startRedis(null, redisPort);
             // the breaker half-opens after 5 s and closes on success: enforcement comes back by itself

@@ -134,14 +134,23 @@ public class EntryRepository {
             where.append(" AND seq < $").append(params.size());
         }
         params.add(limit + 1);
-        String sql = "SELECT " + COLUMNS + " FROM audit.entries" + where + " ORDER BY seq DESC LIMIT $" + params.size();
-        return pool.preparedQuery(sql).execute(Tuple.tuple(params)).flatMap(rows -> {
-            List<AuditEntry> entries = new ArrayList<>();
-            rows.forEach(r -> entries.add(map(r)));
-            boolean more = entries.size() > limit;
-            List<AuditEntry> page = more ? entries.subList(0, limit) : entries;
-            return pool.preparedQuery(countSql).execute(Tuple.tuple(countParams))
-                    .map(count -> new Page(page, count.iterator().next().getLong(0), more));
+        String limitParam = "$" + params.size();
+        boolean timeRange = filter.since() != null || filter.until() != null;
+        // the total first: it also tells how to read the page. A time range holding few entries is
+        // read through the time index and sorted (scanning seq backwards would wade through every
+        // newer entry to reach an old day); a wide one is read along seq, newest first
+        return pool.preparedQuery(countSql).execute(Tuple.tuple(countParams)).flatMap(count -> {
+            long total = count.iterator().next().getLong(0);
+            String sql = timeRange && total <= 50_000
+                    ? "SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + " FROM audit.entries" + where
+                    + " OFFSET 0) narrowed ORDER BY seq DESC LIMIT " + limitParam
+                    : "SELECT " + COLUMNS + " FROM audit.entries" + where + " ORDER BY seq DESC LIMIT " + limitParam;
+            return pool.preparedQuery(sql).execute(Tuple.tuple(params)).map(rows -> {
+                List<AuditEntry> entries = new ArrayList<>();
+                rows.forEach(r -> entries.add(map(r)));
+                boolean more = entries.size() > limit;
+                return new Page(more ? entries.subList(0, limit) : entries, total, more);
+            });
         });
     }
 

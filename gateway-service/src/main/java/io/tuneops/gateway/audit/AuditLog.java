@@ -43,17 +43,31 @@ public class AuditLog {
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
     private final LuaScript coalesce;
+    private final boolean requireAppend;
 
-    public AuditLog(ReactiveRedisDataSource redis, ObjectMapper json) {
+    public AuditLog(ReactiveRedisDataSource redis, ObjectMapper json,
+                    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tuneops.audit.require-append",
+                            defaultValue = "true") boolean requireAppend) {
         this.redis = redis;
         this.json = json;
         this.coalesce = new LuaScript(redis, COALESCE);
+        this.requireAppend = requireAppend;
     }
 
+    /**
+     * Appends the event of a security-relevant change. By default a failure fails the change
+     * (TUNEOPS_AUDIT_REQUIRE_APPEND=true, as trusted systems do); set to false, the change goes on
+     * and the lost event is logged.
+     */
     public Uni<Void> append(AuditEvent event) {
-        return redis.stream(String.class)
+        Uni<Void> appended = redis.stream(String.class)
                 .xadd(STREAM, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(), Map.of("event", encode(event)))
                 .replaceWithVoid();
+        return requireAppend ? appended : appended.onFailure().recoverWithUni(e -> {
+            LOG.errorf("audit event %s %s not appended, change kept (TUNEOPS_AUDIT_REQUIRE_APPEND=false): %s",
+                    event.type(), event.target_id(), e.toString());
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /** Best effort: a failure is logged, never passed on (the request it describes goes on). */

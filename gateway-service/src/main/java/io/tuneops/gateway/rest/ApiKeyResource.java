@@ -108,7 +108,9 @@ public class ApiKeyResource {
         return keys.create(body.name(), List.copyOf(scopes), expiresAt, identity(rc), clientIp(rc))
                 .map(created -> Response.status(201).entity(new CreatedView(created.record().id(), created.record().name(),
                         created.record().scopes(), iso(created.record().createdAt()), iso(created.record().expiresAt()),
-                        created.key())).build());
+                        created.key())).build())
+                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
+                        "API key not created: the change could not be recorded in the audit trail"));
     }
 
     @GET
@@ -124,8 +126,10 @@ public class ApiKeyResource {
             return Uni.createFrom().item(JsonErrorMappers.json(404, "No active API key " + id.substring(0, 64) + "..."));
         }
         return keys.revoke(id, identity(rc), clientIp(rc)).map(revoked -> revoked
-                ? Response.noContent().build()
-                : JsonErrorMappers.json(404, "No active API key " + id));
+                        ? Response.noContent().build()
+                        : JsonErrorMappers.json(404, "No active API key " + id))
+                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
+                        "API key not revoked: the change could not be recorded in the audit trail"));
     }
 
     @GET

@@ -15,14 +15,21 @@ public class AuditLog {
 
     public static final String STREAM = "tuneops:audit:events";
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
+
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
+    private final boolean requireAppend;
 
-    public AuditLog(ReactiveRedisDataSource redis, ObjectMapper json) {
+    public AuditLog(ReactiveRedisDataSource redis, ObjectMapper json,
+                    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tuneops.audit.require-append",
+                            defaultValue = "true") boolean requireAppend) {
         this.redis = redis;
         this.json = json;
+        this.requireAppend = requireAppend;
     }
 
+    /** See TUNEOPS_AUDIT_REQUIRE_APPEND: by default a change whose event is not recorded fails. */
     public Uni<Void> append(AuditEvent event) {
         String encoded;
         try {
@@ -30,8 +37,13 @@ public class AuditLog {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return redis.stream(String.class)
+        Uni<Void> appended = redis.stream(String.class)
                 .xadd(STREAM, new XAddArgs().maxlen(1_000_000L).nearlyExactTrimming(), Map.of("event", encoded))
                 .replaceWithVoid();
+        return requireAppend ? appended : appended.onFailure().recoverWithUni(e -> {
+            LOG.errorf("audit event %s %s not appended, change kept (TUNEOPS_AUDIT_REQUIRE_APPEND=false): %s",
+                    event.type(), event.target_id(), e.toString());
+            return Uni.createFrom().voidItem();
+        });
     }
 }
