@@ -190,6 +190,29 @@ class AuditTrailTest {
     }
 
     @Inject
+    io.tuneops.audit.repository.EntryRepository repository;
+
+    @Test
+    void concurrentWritersStillMakeOneChainInOneOrder() {
+        // what two audit-service replicas do at once: two transactions appending at the same time
+        String type = "test.concurrent." + UUID.randomUUID().toString().substring(0, 8);
+        List<io.smallrye.mutiny.Uni<Integer>> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<io.tuneops.audit.service.IncomingEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                batch.add(new io.tuneops.audit.service.IncomingEvent(type + "-" + w + "-" + i,
+                        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), type, "w" + w, null, null, null,
+                        null, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()));
+            }
+            writers.add(repository.append(batch));
+        }
+        List<Integer> added = io.smallrye.mutiny.Uni.join().all(writers).andFailFast().await().indefinitely();
+        assertEquals(200, added.stream().mapToInt(Integer::intValue).sum());
+        RestAssured.given().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(200));
+        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+    }
+
+    @Inject
     io.tuneops.audit.service.Checkpoints checkpoints;
 
     @Inject
