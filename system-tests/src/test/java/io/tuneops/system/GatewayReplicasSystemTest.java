@@ -123,6 +123,19 @@ class GatewayReplicasSystemTest {
         assertTrue(events.size() >= 1, "no webhook_rejected event");
         assertEquals("127.0.0.1", events.get(events.size() - 1).get("actor_ip").asText());
         assertEquals("replicate", events.get(events.size() - 1).get("details").get("provider").asText());
+
+        // the guide's query, through the gateway: the gateway's event, as audit-service stored it
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        JsonNode stored;
+        do {
+            stored = Http.get(first.url("/api/audit?event_type=webhook_rejected&limit=100")).json();
+        } while (stored.get("total").asLong() == 0 && System.nanoTime() < deadline);
+        assertTrue(stored.get("total").asLong() >= 1, stored.toString());
+        JsonNode entry = stored.get("entries").get(0);
+        assertEquals("webhook_rejected", entry.get("type").asText());
+        assertEquals("127.0.0.1", entry.get("actor_ip").asText());
+        assertEquals("replicate", entry.get("target_id").asText());
+        assertEquals("replicate", entry.get("details").get("provider").asText());
     }
 
     private static int awaitWebhookStatus(ServiceProcess via, int expected) {
