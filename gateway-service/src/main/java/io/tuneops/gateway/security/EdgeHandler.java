@@ -56,21 +56,31 @@ public class EdgeHandler {
                 : path.startsWith("/api/webhooks/") ? maxWebhookBody : maxApiBody;
         if (limit >= 0) {
             String length = request.getHeader("Content-Length");
-            if (length != null && tooLong(length, limit)) {
-                rc.response().putHeader("Connection", "close");
-                RequestContinuation.respond(rc, 413, "Request body larger than " + limit + " bytes");
-                return;
+            if (length != null) {
+                long announced = parseLength(length);
+                if (announced < 0) {
+                    rc.response().putHeader("Connection", "close");
+                    RequestContinuation.respond(rc, 400, "Invalid Content-Length");
+                    return;
+                }
+                if (announced > limit) {
+                    rc.response().putHeader("Connection", "close");
+                    RequestContinuation.respond(rc, 413, "Request body larger than " + limit + " bytes");
+                    return;
+                }
             }
             rc.put(MAX_BODY, limit);
         }
         rc.next();
     }
 
-    private static boolean tooLong(String contentLength, long limit) {
+    /** The announced length, or -1 when it is not a non-negative number. */
+    private static long parseLength(String contentLength) {
         try {
-            return Long.parseLong(contentLength.trim()) > limit;
+            long value = Long.parseLong(contentLength.trim());
+            return value < 0 ? -1 : value;
         } catch (NumberFormatException e) {
-            return true; // an unreadable length is not one we will wait on
+            return -1;
         }
     }
 }
