@@ -122,12 +122,22 @@ for s in "${services[@]}"; do
 done
 
 gateway=http://localhost:${ports[gateway-service]}
+# GET the readiness route: with curl when there is one, else over bash's /dev/tcp (a bare JDK machine)
+ready_status() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -s -o /dev/null -w '%{http_code}' "$gateway/api/cloud/health/ready" || true
+  else
+    { exec 8<>"/dev/tcp/127.0.0.1/${ports[gateway-service]}" \
+        && printf 'GET /api/cloud/health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&8 \
+        && head -n 1 <&8 | cut -d' ' -f2; exec 8<&-; } 2>/dev/null || true
+  fi
+}
 deadline=$(( $(date +%s) + ready_timeout ))
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/api/cloud/health/ready" || true)" = 200 ]; do
+until [ "$(ready_status)" = 200 ]; do
   for i in "${!services[@]}"; do
     kill -0 "${pids[$i]}" 2>/dev/null || fail "${services[$i]} exited during start-up" "$logs/${services[$i]}.log"
   done
-  [ "$(date +%s)" -lt "$deadline" ] || fail "not ready after ${ready_timeout}s: $(curl -s "$gateway/api/cloud/health/ready")"
+  [ "$(date +%s)" -lt "$deadline" ] || fail "not ready after ${ready_timeout}s (last status: $(ready_status))"
   sleep 0.2
 done
 
