@@ -8,6 +8,7 @@
 # Needs python3 and psql (the PostgreSQL client) and the packaged services (./mvnw package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$root/bench/lib.sh"
 EVENTS=${EVENTS:-100000}
 RUNS=${RUNS:-3}
 QUERY_ROWS=${QUERY_ROWS:-10000000}
@@ -24,11 +25,7 @@ trap cleanup EXIT
 for tool in python3 psql curl; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 [ -f "$root/audit-service/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
 
-java -cp "$root/local-servers/target/local-servers.jar:$root/local-servers/target/lib/*" \
-  io.tuneops.local.LocalServersMain "$work/data" 0 0 "$work/servers.env" > "$work/servers.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 600); do [ -f "$work/servers.env" ] && break; sleep 0.1; done
-set -a; . "$work/servers.env"; set +a
+start_local_servers
 redis_port=${TUNEOPS_REDIS_URL##*:}
 pg_port=$(echo "$TUNEOPS_DB_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
 TUNEOPS_HTTP_PORT=$port TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_AUDIT_CHECKPOINT_KEY=bench-checkpoint-key-0123456789abcdef \

@@ -15,6 +15,7 @@
 # services (./mvnw package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$root/bench/lib.sh"
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-6s}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -65,11 +66,7 @@ http {
 CONF
 nginx -c "$work/nginx.conf"
 
-java -cp "$root/local-servers/target/local-servers.jar:$root/local-servers/target/lib/*" \
-  io.tuneops.local.LocalServersMain "$work/data" 0 0 "$work/servers.env" > "$work/servers.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 600); do [ -f "$work/servers.env" ] && break; sleep 0.1; done
-set -a; . "$work/servers.env"; set +a
+start_local_servers
 redis_port=${TUNEOPS_REDIS_URL##*:}
 admin=bench-admin-token-0123456789abcdef
 start_gateway() {  # port calls label

@@ -6,9 +6,10 @@ import io.tuneops.audit.repository.EntryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-
+import java.util.Map;
 
 /**
  * Recomputes the chain over a range of entries: every entry's hash from its own fields and its
@@ -54,7 +55,7 @@ public class ChainVerifier {
                         return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(from - 1, "entry is missing")));
                     }
                     return checkpoints.between(from, to).flatMap(signed -> {
-                        java.util.Map<Long, Checkpoints.Checkpoint> bySeq = new java.util.HashMap<>();
+                        Map<Long, Checkpoints.Checkpoint> bySeq = new HashMap<>();
                         signed.forEach(c -> bySeq.put(c.seq(), c));
                         return walk(new State(from, before, 0), to, head, bySeq);
                     });
@@ -75,7 +76,7 @@ public class ChainVerifier {
                 : checkpoints.at(from - 1).map(c -> c != null && checkpoints.authentic(c) ? c.headHash() : null));
     }
 
-    private Uni<Result> walk(State state, long to, EntryRepository.Head head, java.util.Map<Long, Checkpoints.Checkpoint> signed) {
+    private Uni<Result> walk(State state, long to, EntryRepository.Head head, Map<Long, Checkpoints.Checkpoint> signed) {
         return entries.range(state.nextSeq(), to, PAGE)
                 // hashing a page is real CPU work: off the event loop, each row on its own (a row's
                 // hash depends only on its own fields and the previous_hash it carries)
@@ -87,54 +88,47 @@ public class ChainVerifier {
     private record HashedPage(List<AuditEntry> entries, List<byte[]> expected) {
     }
 
-    private Uni<Result> check(State state, long to, EntryRepository.Head head,
-                              java.util.Map<Long, Checkpoints.Checkpoint> signed, HashedPage hashed) {
-        List<AuditEntry> page = hashed.entries();
-        {
-            long expectedSeq = state.nextSeq();
-            byte[] previous = state.previousHash();
-            long checked = state.checked();
-            for (AuditEntry e : page) {
-                if (e.seq() != expectedSeq) {
-                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
-                            new BrokenLink(expectedSeq, "entry is missing (next is " + e.seq() + ")")));
-                }
-                if (!MessageDigest.isEqual(e.previousHash(), previous)) {
-                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
-                            new BrokenLink(e.seq(), "previous_hash does not match the entry before it")));
-                }
-                if (!MessageDigest.isEqual(e.entryHash(), hashed.expected().get((int) (e.seq() - state.nextSeq())))) {
-                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
-                            new BrokenLink(e.seq(), "entry_hash does not match the entry's fields")));
-                }
-                Checkpoints.Checkpoint checkpoint = signed.get(e.seq());
-                if (checkpoint != null && (!checkpoints.authentic(checkpoint)
-                        || !MessageDigest.isEqual(checkpoint.headHash(), e.entryHash()))) {
-                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
-                            new BrokenLink(e.seq(), "the entry does not match its signed checkpoint")));
-                }
-                previous = e.entryHash();
-                expectedSeq++;
-                checked++;
+    private Uni<Result> check(State state, long to, EntryRepository.Head head, Map<Long, Checkpoints.Checkpoint> signed,
+                              HashedPage hashed) {
+        long from = state.nextSeq() - state.checked();
+        long expectedSeq = state.nextSeq();
+        byte[] previous = state.previousHash();
+        long checked = state.checked();
+        for (int i = 0; i < hashed.entries().size(); i++) {
+            AuditEntry e = hashed.entries().get(i);
+            String reason = null;
+            if (e.seq() != expectedSeq) {
+                return Uni.createFrom().item(broken(checked, from, to, head,
+                        new BrokenLink(expectedSeq, "entry is missing (next is " + e.seq() + ")")));
+            } else if (!MessageDigest.isEqual(e.previousHash(), previous)) {
+                reason = "previous_hash does not match the entry before it";
+            } else if (!MessageDigest.isEqual(e.entryHash(), hashed.expected().get(i))) {
+                reason = "entry_hash does not match the entry's fields";
+            } else if (signed.containsKey(e.seq()) && (!checkpoints.authentic(signed.get(e.seq()))
+                    || !MessageDigest.isEqual(signed.get(e.seq()).headHash(), e.entryHash()))) {
+                reason = "the entry does not match its signed checkpoint";
             }
-            if (expectedSeq <= to) {
-                if (page.size() < PAGE) {
-                    return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
-                            new BrokenLink(expectedSeq, "entry is missing")));
-                }
-                return walk(new State(expectedSeq, previous, checked), to, head, signed);
+            if (reason != null) {
+                return Uni.createFrom().item(broken(checked, from, to, head, new BrokenLink(e.seq(), reason)));
             }
-            if (to == head.seq() && !MessageDigest.isEqual(previous, head.hash())) {
-                return Uni.createFrom().item(broken(checked, state.nextSeq() - state.checked(), to, head,
-                        new BrokenLink(to, "the last entry does not match the chain head")));
-            }
-            return Uni.createFrom().item(new Result(true, checked, state.nextSeq() - state.checked(), to, null,
-                    HexFormat.of().formatHex(head.hash())));
+            previous = e.entryHash();
+            expectedSeq++;
+            checked++;
         }
+        if (expectedSeq <= to) {
+            if (hashed.entries().size() < PAGE) {
+                return Uni.createFrom().item(broken(checked, from, to, head, new BrokenLink(expectedSeq, "entry is missing")));
+            }
+            return walk(new State(expectedSeq, previous, checked), to, head, signed);
+        }
+        if (to == head.seq() && !MessageDigest.isEqual(previous, head.hash())) {
+            return Uni.createFrom().item(broken(checked, from, to, head,
+                    new BrokenLink(to, "the last entry does not match the chain head")));
+        }
+        return Uni.createFrom().item(new Result(true, checked, from, to, null, HexFormat.of().formatHex(head.hash())));
     }
 
     private static Result broken(long checked, long from, long to, EntryRepository.Head head, BrokenLink link) {
         return new Result(false, checked, from, to, link, HexFormat.of().formatHex(head.hash()));
     }
-
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,8 +74,8 @@ public class AuditLog {
     /** Best effort: a failure is logged, never passed on (the request it describes goes on). */
     public Uni<Void> appendCoalesced(String coalesceKey, Duration window, AuditEvent event) {
         String key = "tuneops:audit:coalesce:" + coalesceKey;
-        return coalesce.eval(java.util.List.of(key, key + ":folded", STREAM),
-                        java.util.List.of(Long.toString(window.toMillis()), encode(event), Long.toString(MAX_LENGTH),
+        return coalesce.eval(List.of(key, key + ":folded", STREAM),
+                        List.of(Long.toString(window.toMillis()), encode(event), Long.toString(MAX_LENGTH),
                                 Long.toString(window.toMillis() * 10)))
                 .onFailure().invoke(e -> LOG.warnf("audit event %s not appended: %s", event.type(), e.toString()))
                 .onFailure().recoverWithNull()

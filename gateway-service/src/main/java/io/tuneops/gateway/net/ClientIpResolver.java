@@ -90,7 +90,4 @@ public class ClientIpResolver {
         return hop;
     }
 
-    public static boolean isLoopback(IPAddress address) {
-        return address.isLoopback();
-    }
 }

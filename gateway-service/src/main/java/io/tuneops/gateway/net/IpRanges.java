@@ -22,10 +22,6 @@ public final class IpRanges {
         this.blocks = List.copyOf(blocks);
     }
 
-    public static IpRanges empty() {
-        return new IpRanges(List.of());
-    }
-
     /** @throws IllegalArgumentException naming the first entry that is not an address or CIDR block */
     public static IpRanges parse(Collection<String> entries) {
         List<IPAddress> blocks = new ArrayList<>();

@@ -28,6 +28,6 @@ public record RateLimitRule(String name, Pattern pattern, int calls, Duration pe
 
 
     public RateLimitRule withCalls(String suffix, int newCalls) {
-        return new RateLimitRule(name + suffix, pattern, newCalls, period, methods, onRedisFailure);
+        return new RateLimitRule(name + suffix, pattern, newCalls, period, methods, onRedisFailure, literalPrefix);
     }
 }

@@ -66,10 +66,6 @@ public class RateLimitRules {
         return null;
     }
 
-    public List<RateLimitRule> rules() {
-        return rules;
-    }
-
     static List<RateLimitRule> custom(String text, ObjectMapper json, FailureMode defaultMode) {
         if (text == null || text.isBlank()) {
             return List.of();

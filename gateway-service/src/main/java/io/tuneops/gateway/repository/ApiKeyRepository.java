@@ -61,11 +61,6 @@ public class ApiKeyRepository {
                 .map(rows -> rows.size() == 0 ? Optional.<ApiKeyRecord>empty() : Optional.of(map(rows.iterator().next())));
     }
 
-    public Uni<Boolean> exists(String id) {
-        return pool.preparedQuery("SELECT 1 FROM gateway.api_keys WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() > 0);
-    }
-
     private static ApiKeyRecord map(Row row) {
         return new ApiKeyRecord(row.getString("id"), row.getString("name"), row.getString("prefix"),
                 row.getBuffer("secret_hash").getBytes(), Arrays.asList(row.getArrayOfStrings("scopes")),

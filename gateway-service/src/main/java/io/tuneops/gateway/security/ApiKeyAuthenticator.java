@@ -42,33 +42,27 @@ public class ApiKeyAuthenticator {
     private static final Identity ADMIN = new Identity(BOOTSTRAP_ADMIN, BOOTSTRAP_ADMIN, EnumSet.of(Scope.ADMIN));
 
     /**
-     * The verdict when this replica can give it without waiting (bootstrap key, malformed key, or
-     * a key it has cached); null when the key must be looked up ({@link #authenticate}).
+     * The verdict on a presented key: {@code now} when this replica can give it without waiting
+     * (bootstrap key, malformed key, or a key it has cached), otherwise {@code later}, once the
+     * key has been looked up. The key is hashed once either way.
      */
-    public Optional<Identity> authenticateNow(String presented) {
+    public record Verdict(Optional<Identity> now, Uni<Optional<Identity>> later) {
+    }
+
+    public Verdict authenticate(String presented) {
         byte[] hash = hasher.hash(presented);
         if (adminHash != null && KeyHasher.same(hash, adminHash)) {
-            return Optional.of(ADMIN);
+            return new Verdict(Optional.of(ADMIN), null);
         }
         String prefix = KeyHasher.prefixOf(presented);
         if (prefix == null) {
-            return Optional.empty();
+            return new Verdict(Optional.empty(), null);
         }
         java.util.concurrent.CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(prefix);
-        if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
-            return null;
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            return new Verdict(verify(cached.join(), hash), null);
         }
-        return verify(cached.join(), hash);
-    }
-
-    /** Empty when the key is unknown, wrong, expired or revoked. */
-    public Uni<Optional<Identity>> authenticate(String presented) {
-        Optional<Identity> now = authenticateNow(presented);
-        if (now != null) {
-            return Uni.createFrom().item(now);
-        }
-        byte[] hash = hasher.hash(presented);
-        return Uni.createFrom().completionStage(byPrefix.get(KeyHasher.prefixOf(presented))).map(found -> verify(found, hash));
+        return new Verdict(null, Uni.createFrom().completionStage(byPrefix.get(prefix)).map(found -> verify(found, hash)));
     }
 
     private static Optional<Identity> verify(Optional<ApiKeyRecord> found, byte[] hash) {

@@ -8,6 +8,7 @@ import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.net.ClientIpResolver;
 import io.tuneops.support.config.InternalConfig;
 import io.tuneops.support.http.CorrelationIdHandler;
+import io.tuneops.support.http.GatewayIdentityHandler;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -20,8 +21,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,11 +64,11 @@ public class GatewayGuard {
 
     void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        stripInternalHeaders(request.headers());
+        GatewayIdentityHandler.stripInternalHeaders(request.headers());
         IPAddress client = clientIps.resolve(request);
         rc.put(CLIENT_IP, client);
         rc.put(CorrelationIdHandler.CLIENT_IP, client.toCanonicalString());
-        request.headers().set(InternalHeaders.CLIENT_IP, client.toCanonicalString());
+        request.headers().set(GatewayIdentityHandler.CLIENT_IP_HEADER, client.toCanonicalString());
 
         Access access = policy.accessFor(request.method(), rc.normalizedPath());
         Optional<String> key = presentedKey(request);
@@ -98,14 +97,14 @@ public class GatewayGuard {
             return;
         }
         Scope required = access.scope() == null ? Scope.VIEWER : access.scope();
-        Optional<Identity> known = authenticator.authenticateNow(key.get());
-        if (known != null) { // the common case: decided without waiting on anything
-            decide(rc, client, known, required);
+        ApiKeyAuthenticator.Verdict verdict = authenticator.authenticate(key.get());
+        if (verdict.now() != null) { // the common case: decided without waiting on anything
+            decide(rc, client, verdict.now(), required);
             return;
         }
         Context context = Vertx.currentContext();
         request.pause(); // the body waits for the verdict
-        authenticator.authenticate(key.get())
+        verdict.later()
                 .emitOn(task -> RequestContinuation.onContext(context, task))
                 .subscribe().with(identity -> {
                     request.resume();
@@ -131,10 +130,10 @@ public class GatewayGuard {
         MultiMap headers = rc.request().headers();
         if (identity != null) {
             rc.put(IDENTITY, identity);
-            headers.set(InternalHeaders.ACTOR, identity.actor());
-            headers.set(InternalHeaders.SCOPES, identity.scopeList());
+            headers.set(GatewayIdentityHandler.ACTOR_HEADER, identity.actor());
+            headers.set(GatewayIdentityHandler.SCOPES_HEADER, identity.scopeList());
         }
-        headers.set(InternalHeaders.SECRET, internalSecret);
+        headers.set(GatewayIdentityHandler.SECRET_HEADER, internalSecret);
         rc.next();
     }
 
@@ -167,13 +166,4 @@ public class GatewayGuard {
         return apiKey == null || apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey.trim());
     }
 
-    private static void stripInternalHeaders(MultiMap headers) {
-        List<String> names = new ArrayList<>();
-        for (Map.Entry<String, String> h : headers) {
-            if (h.getKey().regionMatches(true, 0, InternalHeaders.PREFIX, 0, InternalHeaders.PREFIX.length())) {
-                names.add(h.getKey());
-            }
-        }
-        names.forEach(headers::remove);
-    }
 }

@@ -38,7 +38,6 @@ public class WebhookAllowlists {
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
     private final Map<String, IpRanges> byProvider = new ConcurrentHashMap<>();
-    private volatile boolean loaded;
     private Cancellable subscription;
     private Cancellable ticker;
 
@@ -90,11 +89,6 @@ public class WebhookAllowlists {
         });
         byProvider.keySet().retainAll(fresh.keySet());
         byProvider.putAll(fresh);
-        loaded = true;
-    }
-
-    public boolean isLoaded() {
-        return loaded;
     }
 
     /** The guide's table: no allowlist or [] admits everyone; otherwise only addresses inside it. */

@@ -53,15 +53,20 @@ public class GatewayIdentityHandler {
                 rc.put(CorrelationIdHandler.CLIENT_IP, headers.get(CLIENT_IP_HEADER));
             }
         } else {
-            List<String> names = new ArrayList<>();
-            for (Map.Entry<String, String> h : headers) {
-                if (h.getKey().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-                    names.add(h.getKey());
-                }
-            }
-            names.forEach(headers::remove);
+            stripInternalHeaders(headers);
         }
         rc.next();
+    }
+
+    /** Removes every X-Tuneops-* header: only the gateway may set them, and only after removing the client's. */
+    public static void stripInternalHeaders(MultiMap headers) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                names.add(h.getKey());
+            }
+        }
+        names.forEach(headers::remove);
     }
 
     /** What the gateway said about a request: actor and scopes are null for anonymous callers. */

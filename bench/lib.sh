@@ -1,0 +1,12 @@
+# Shared by the benchmark scripts (sourced, not run).
+
+# Starts throw-away embedded PostgreSQL and Redis under $work/data, appends the launcher's pid to
+# the caller's pids array and exports TUNEOPS_DB_URL, TUNEOPS_REDIS_URL, ... once both are up.
+start_local_servers() {
+  java -cp "$root/local-servers/target/local-servers.jar:$root/local-servers/target/lib/*" \
+    io.tuneops.local.LocalServersMain "$work/data" 0 0 "$work/servers.env" > "$work/servers.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 600); do [ -f "$work/servers.env" ] && break; sleep 0.1; done
+  [ -f "$work/servers.env" ] || { echo "PostgreSQL/Redis did not start:" >&2; tail -5 "$work/servers.log" >&2; exit 1; }
+  set -a; . "$work/servers.env"; set +a
+}
