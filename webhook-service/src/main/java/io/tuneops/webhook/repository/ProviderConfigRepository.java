@@ -51,4 +51,34 @@ public class ProviderConfigRepository {
                 .execute(Tuple.of(provider, changes, by))
                 .map(rows -> rows.iterator().next().getJsonObject("config"));
     }
+
+    /** Names of the write-only secrets set for a provider (values stay encrypted in the table). */
+    public Uni<Map<String, java.util.Set<String>>> secretNames() {
+        return pool.query("SELECT provider, name FROM webhook.provider_secret").execute().map(rows -> {
+            Map<String, java.util.Set<String>> names = new HashMap<>();
+            rows.forEach(r -> names.computeIfAbsent(r.getString("provider"), p -> new java.util.TreeSet<>()).add(r.getString("name")));
+            return names;
+        });
+    }
+
+    public Uni<Map<String, byte[]>> secrets(String provider) {
+        return pool.preparedQuery("SELECT name, ciphertext FROM webhook.provider_secret WHERE provider = $1")
+                .execute(Tuple.of(provider)).map(rows -> {
+                    Map<String, byte[]> secrets = new HashMap<>();
+                    rows.forEach(r -> secrets.put(r.getString("name"), r.getBuffer("ciphertext").getBytes()));
+                    return secrets;
+                });
+    }
+
+    /** Sets ({@code ciphertext} non-null) or removes a provider secret. */
+    public Uni<Void> putSecret(SqlClient tx, String provider, String name, byte[] ciphertext) {
+        if (ciphertext == null) {
+            return tx.preparedQuery("DELETE FROM webhook.provider_secret WHERE provider = $1 AND name = $2")
+                    .execute(Tuple.of(provider, name)).replaceWithVoid();
+        }
+        return tx.preparedQuery("""
+                        INSERT INTO webhook.provider_secret (provider, name, ciphertext) VALUES ($1, $2, $3)
+                        ON CONFLICT (provider, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, updated_at = now()""")
+                .execute(Tuple.of(provider, name, io.vertx.mutiny.core.buffer.Buffer.buffer(ciphertext))).replaceWithVoid();
+    }
 }

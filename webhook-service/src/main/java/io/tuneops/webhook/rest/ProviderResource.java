@@ -45,8 +45,10 @@ public class ProviderResource {
 
     @GET
     public Uni<ProviderList> list() {
-        return service.all().map(all -> new ProviderList(ProviderConfigService.PROVIDERS.stream()
-                .map(p -> new ProviderSummary(p, displayName(p), all.containsKey(p))).toList()));
+        return Uni.combine().all().unis(service.all(), service.secretNames()).asTuple()
+                .map(t -> new ProviderList(ProviderConfigService.PROVIDERS.stream()
+                        .map(p -> new ProviderSummary(p, displayName(p), t.getItem1().containsKey(p) || t.getItem2().containsKey(p)))
+                        .toList()));
     }
 
     @GET
@@ -55,7 +57,9 @@ public class ProviderResource {
         if (!ProviderConfigService.PROVIDERS.contains(provider)) {
             return Uni.createFrom().item(unknown(provider));
         }
-        return service.get(provider).map(found -> Response.ok(view(provider, found.orElse(null))).build());
+        return Uni.combine().all().unis(service.get(provider), service.secretNames()).asTuple()
+                .map(t -> Response.ok(view(provider, t.getItem1().orElse(null),
+                        t.getItem2().getOrDefault(provider, java.util.Set.of()))).build());
     }
 
     @GET
@@ -83,7 +87,8 @@ public class ProviderResource {
         String actor = identity == null || identity.actor() == null ? "unknown" : identity.actor();
         String clientIp = identity == null ? null : identity.clientIp();
         return service.update(provider, result.accepted(), actor, clientIp)
-                .map(merged -> Response.ok(view(provider, merged)).build())
+                .chain(merged -> service.secretNames().map(names -> Response.ok(
+                        view(provider, merged, names.getOrDefault(provider, java.util.Set.of()))).build()))
                 .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
                         "Configuration not changed: it could not be recorded (" + e.getClass().getSimpleName() + ")"));
     }
@@ -95,16 +100,20 @@ public class ProviderResource {
         return put(provider, body, rc);
     }
 
-    private static Map<String, Object> view(String provider, JsonObject config) {
+    /** What a reader may see: every stored field except secrets, which show only whether they are set. */
+    private static Map<String, Object> view(String provider, JsonObject config, java.util.Set<String> secretsSet) {
         Map<String, Object> view = new java.util.LinkedHashMap<>();
         view.put("provider", provider);
-        view.put("configured", config != null);
+        view.put("configured", config != null || !secretsSet.isEmpty());
         JsonObject c = config == null ? new JsonObject() : config;
         view.put("webhook_allowed_ips", c.getJsonArray("webhook_allowed_ips", new io.vertx.core.json.JsonArray()).getList());
         view.put("webhook_require_signature", c.getBoolean("webhook_require_signature", true));
         for (String field : ProviderConfigValidator.supportedFields()) {
-            if (!view.containsKey(field)) {
-                view.put(field, c.getValue(field));
+            if (ProviderConfigValidator.SECRET_FIELDS.contains(field)) {
+                view.put(field + "_configured", secretsSet.contains(field));
+            } else if (!view.containsKey(field)) {
+                Object value = c.getValue(field);
+                view.put(field, value instanceof JsonObject o ? o.getMap() : value);
             }
         }
         return view;
@@ -117,6 +126,10 @@ public class ProviderResource {
     }
 
     private static String displayName(String provider) {
-        return "replicate".equals(provider) ? "Replicate" : provider;
+        return switch (provider) {
+            case "replicate" -> "Replicate";
+            case "generic" -> "Generic (self-reported jobs)";
+            default -> provider;
+        };
     }
 }

@@ -12,7 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import io.tuneops.webhook.config.OutboundConfig;
+import io.tuneops.webhook.crypto.SecretBox;
+
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,7 @@ import java.util.Optional;
 public class ProviderConfigService {
 
     /** The providers tuneops can drive. */
-    public static final List<String> PROVIDERS = List.of("replicate");
+    public static final List<String> PROVIDERS = List.of("replicate", "generic");
     public static final String ALLOWLISTS = "tuneops:webhook:allowlists";
     public static final String ALLOWLISTS_CHANGED = "tuneops:webhook:allowlists:changed";
     private static final Logger LOG = Logger.getLogger(ProviderConfigService.class);
@@ -36,11 +41,60 @@ public class ProviderConfigService {
     private final ProviderConfigRepository repository;
     private final AuditLog audit;
     private final ReactiveRedisDataSource redis;
+    private final SecretBox secrets;
+    private final OutboundConfig outbound;
+    /** Effective settings per provider, read on every webhook: cached, dropped on every announced change. */
+    private final Map<String, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
 
-    public ProviderConfigService(ProviderConfigRepository repository, AuditLog audit, ReactiveRedisDataSource redis) {
+    public ProviderConfigService(ProviderConfigRepository repository, AuditLog audit, ReactiveRedisDataSource redis,
+                                 SecretBox secrets, OutboundConfig outbound) {
         this.repository = repository;
         this.audit = audit;
         this.redis = redis;
+        this.secrets = secrets;
+        this.outbound = outbound;
+    }
+
+    /** A change made on another replica reaches this one through the channel the gateways listen on. */
+    void listen(@Observes StartupEvent event) {
+        redis.pubsub(String.class).subscribe(ALLOWLISTS_CHANGED)
+                .subscribe().with(settingsCache::remove, e -> LOG.warnf("provider change announcements lost: %s", e.toString()));
+    }
+
+    /**
+     * The provider's effective settings. Cached for at most 5 s, so even a lost announcement is
+     * corrected quickly; a failed read is not cached.
+     */
+    public Uni<ProviderSettings> settings(String provider) {
+        return settingsCache.computeIfAbsent(provider, p -> load(p).memoize().atLeast(Duration.ofSeconds(5)))
+                .onFailure().invoke(() -> settingsCache.remove(provider));
+    }
+
+    private Uni<ProviderSettings> load(String provider) {
+        return Uni.combine().all().unis(repository.find(provider), repository.secrets(provider)).asTuple().map(t -> {
+            JsonObject config = t.getItem1().orElse(new JsonObject());
+            Map<String, byte[]> sealed = t.getItem2();
+            Optional<String> webhookSecret = Optional.ofNullable(sealed.get("webhook_secret"))
+                    .map(box -> secrets.open(box, secretContext(provider, "webhook_secret")));
+            Optional<String> apiToken = Optional.ofNullable(sealed.get("api_token"))
+                    .map(box -> secrets.open(box, secretContext(provider, "api_token")))
+                    .or(() -> "replicate".equals(provider) ? outbound.replicateApiToken() : Optional.empty());
+            String baseUrl = config.getString("api_base_url", "replicate".equals(provider) ? outbound.replicateApiBaseUrl() : "");
+            Optional<String> proxy = Optional.ofNullable(config.getString("proxy_url"))
+                    .or(() -> baseUrl.startsWith("https:") ? outbound.httpsProxy() : outbound.httpProxy());
+            Optional<String> ca = Optional.ofNullable(config.getString("ssl_ca_bundle")).or(outbound::caBundle);
+            boolean verify = config.getBoolean("ssl_verify", outbound.sslVerify());
+            double timeout = config.getDouble("http_timeout", outbound.httpTimeout());
+            return new ProviderSettings(provider, config, webhookSecret, apiToken, baseUrl, proxy, ca, verify, timeout);
+        });
+    }
+
+    static String secretContext(String provider, String name) {
+        return "provider:" + provider + ":" + name;
+    }
+
+    public Uni<Map<String, java.util.Set<String>>> secretNames() {
+        return repository.secretNames();
     }
 
     /** Redis may have been emptied since the last change: publish every stored allowlist again. */
@@ -63,16 +117,32 @@ public class ProviderConfigService {
         return repository.all();
     }
 
+    /** Applies a validated change; the audit event names the fields changed, never a secret's value. */
     public Uni<JsonObject> update(String provider, JsonObject accepted, String actor, String clientIp) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("fields", new ArrayList<>(accepted.fieldNames()));
         if (accepted.containsKey("webhook_allowed_ips")) {
             details.put("webhook_allowed_ips", accepted.getJsonArray("webhook_allowed_ips").getList());
         }
+        JsonObject plain = accepted.copy();
+        Map<String, byte[]> sealed = new LinkedHashMap<>();
+        for (String field : ProviderConfigValidator.SECRET_FIELDS) {
+            if (plain.containsKey(field)) {
+                Object value = plain.remove(field);
+                sealed.put(field, value == null ? null : secrets.seal((String) value, secretContext(provider, field)));
+            }
+        }
         AuditEvent event = AuditEvent.of("provider.configured", actor, clientIp, "provider", provider, "update", details);
-        return repository.pool().withTransaction(tx -> repository.merge(tx, provider, accepted, actor)
-                        .call(merged -> audit.append(event))
-                        .call(merged -> publish(provider, merged)))
+        return repository.pool().withTransaction(tx -> {
+                    Uni<Void> secretWrites = Uni.createFrom().voidItem();
+                    for (Map.Entry<String, byte[]> secret : sealed.entrySet()) {
+                        secretWrites = secretWrites.call(() -> repository.putSecret(tx, provider, secret.getKey(), secret.getValue()));
+                    }
+                    return secretWrites.chain(() -> repository.merge(tx, provider, plain, actor))
+                            .call(merged -> audit.append(event))
+                            .call(merged -> publish(provider, merged));
+                })
+                .invoke(() -> settingsCache.remove(provider))
                 .call(merged -> redis.pubsub(String.class).publish(ALLOWLISTS_CHANGED, provider)
                         .onFailure().invoke(e -> LOG.warnf("allowlist change of %s not announced (gateways reload within 5 s): %s",
                                 provider, e.toString()))

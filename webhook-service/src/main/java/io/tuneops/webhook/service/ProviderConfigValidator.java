@@ -13,8 +13,8 @@ import java.util.function.BiFunction;
 
 /**
  * Checks a provider configuration change field by field: every problem is reported with the field
- * (and entry) it concerns, and nothing is stored unless all of it is valid. Fields this version
- * does not store yet (secrets, cost limits, prices) are refused by name rather than dropped.
+ * (and entry) it concerns, and nothing is stored unless all of it is valid. Unknown fields are
+ * refused by name rather than silently dropped.
  */
 public final class ProviderConfigValidator {
 
@@ -37,7 +37,14 @@ public final class ProviderConfigValidator {
         FIELDS.put("s3_endpoint_enabled", ProviderConfigValidator::bool);
         FIELDS.put("s3_public_url", ProviderConfigValidator::httpUrl);
         FIELDS.put("s3_output_path", ProviderConfigValidator::path);
+        FIELDS.put("webhook_secret", ProviderConfigValidator::webhookSecret);
+        FIELDS.put("api_token", ProviderConfigValidator::apiToken);
+        FIELDS.put("cost_limit", ProviderConfigValidator::costLimit);
+        FIELDS.put("hardware_prices", ProviderConfigValidator::hardwarePrices);
     }
+
+    /** Write-only fields: stored encrypted, never returned (the view says only whether they are set). */
+    public static final List<String> SECRET_FIELDS = List.of("webhook_secret", "api_token");
 
     private ProviderConfigValidator() {
     }
@@ -52,7 +59,7 @@ public final class ProviderConfigValidator {
         for (String field : change.fieldNames()) {
             BiFunction<String, Object, Object> check = FIELDS.get(field);
             if (check == null) {
-                errors.add(new FieldError(field, "not a configurable field in this version; supported: "
+                errors.add(new FieldError(field, "not a configurable field; supported: "
                         + String.join(", ", FIELDS.keySet())));
                 continue;
             }
@@ -143,5 +150,91 @@ public final class ProviderConfigValidator {
             throw new IllegalArgumentException("must be a file system path");
         }
         return s;
+    }
+
+    /** Standard Webhooks secrets: whsec_ followed by base64 of 24 to 64 random bytes. null removes it. */
+    private static Object webhookSecret(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || !s.startsWith("whsec_")) {
+            throw new IllegalArgumentException("must be a Standard Webhooks secret 'whsec_<base64>'");
+        }
+        try {
+            int length = java.util.Base64.getDecoder().decode(s.substring("whsec_".length())).length;
+            if (length < 24 || length > 64) {
+                throw new IllegalArgumentException("must hold 24 to 64 random bytes after 'whsec_'");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be a Standard Webhooks secret 'whsec_<base64>' of 24 to 64 bytes");
+        }
+        return s;
+    }
+
+    private static Object apiToken(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.isBlank() || s.length() > 512 || !s.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalArgumentException("must be the provider's API token (printable, no spaces, at most 512 characters)");
+        }
+        return s;
+    }
+
+    /** {"amount": 100.0, "period": "daily|weekly|monthly", "action": "warn|block"}; null removes the limit. */
+    private static Object costLimit(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonObject limit)) {
+            throw new IllegalArgumentException("must be an object {amount, period, action}");
+        }
+        List<String> problems = new ArrayList<>();
+        Object amount = limit.getValue("amount");
+        if (!(amount instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() > 1e9) {
+            problems.add("amount must be a number of US dollars greater than 0");
+        }
+        String period = limit.getValue("period", "monthly") instanceof String p ? p : "";
+        if (!List.of("daily", "weekly", "monthly").contains(period)) {
+            problems.add("period must be daily, weekly or monthly");
+        }
+        String action = limit.getValue("action", "warn") instanceof String a ? a : "";
+        if (!List.of("warn", "block").contains(action)) {
+            problems.add("action must be warn or block");
+        }
+        for (String key : limit.fieldNames()) {
+            if (!List.of("amount", "period", "action").contains(key)) {
+                problems.add("unknown key '" + key + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new JsonObject().put("amount", ((Number) amount).doubleValue()).put("period", period).put("action", action);
+    }
+
+    /** {"gpu-a100-large": 0.0014, ...}: US dollars per second of run time on that hardware. */
+    private static Object hardwarePrices(String field, Object value) {
+        if (value == null) {
+            return new JsonObject();
+        }
+        if (!(value instanceof JsonObject prices) || prices.size() > 200) {
+            throw new IllegalArgumentException("must be an object mapping hardware names to US dollars per second");
+        }
+        List<String> bad = new ArrayList<>();
+        JsonObject clean = new JsonObject();
+        for (String hardware : prices.fieldNames()) {
+            Object price = prices.getValue(hardware);
+            if (hardware.isBlank() || hardware.length() > 128 || !(price instanceof Number n)
+                    || n.doubleValue() < 0 || n.doubleValue() > 1000) {
+                bad.add("'" + (hardware.length() > 128 ? hardware.substring(0, 128) : hardware) + "'");
+            } else {
+                clean.put(hardware, n.doubleValue());
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("prices must be numbers from 0 to 1000 US dollars per second: " + String.join(", ", bad));
+        }
+        return clean;
     }
 }

@@ -1,0 +1,121 @@
+package io.tuneops.webhook.client;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.config.OutboundConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One SmallRye circuit breaker per provider, shared by every call to it, plus a retry guard for
+ * idempotent calls. Each replica's breaker state and every failure are written to Redis
+ * ({@value #KEY_PREFIX}{provider}: {@code state:<replica>} fields and a {@code failures_total}
+ * counter), where metrics-service and health read the cluster-wide picture.
+ */
+@ApplicationScoped
+public class CircuitBreakers {
+
+    public static final String KEY_PREFIX = "tuneops:circuit-breakers:";
+    private static final Logger LOG = Logger.getLogger(CircuitBreakers.class);
+
+    record Guards(Guard breaker, Guard retry) {
+    }
+
+    /** Cluster-wide view of one provider's breaker. */
+    public record ClusterState(String state, long failures) {
+    }
+
+    private final Map<String, Guards> guards = new ConcurrentHashMap<>();
+    private final ReactiveRedisDataSource redis;
+    private final OutboundConfig config;
+    private final String replica = UUID.randomUUID().toString().substring(0, 8);
+
+    public CircuitBreakers(ReactiveRedisDataSource redis, OutboundConfig config) {
+        this.redis = redis;
+        this.config = config;
+    }
+
+    Guards guards(String provider) {
+        return guards.computeIfAbsent(provider, this::create);
+    }
+
+    private Guards create(String provider) {
+        Guard breaker = Guard.create()
+                .withDescription("provider " + provider)
+                .withCircuitBreaker()
+                .name("provider-" + provider)
+                .requestVolumeThreshold(config.breakerRequestVolume())
+                .failureRatio(config.breakerFailureRatio())
+                .delay(config.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(1)
+                .when(e -> !(e instanceof ProviderCallException p) || p.providerUnwell())
+                .onStateChange(state -> record(provider, state))
+                .onFailure(() -> countFailure(provider))
+                .done()
+                .build();
+        Guard retry = Guard.create()
+                .withDescription("idempotent calls to " + provider)
+                .withRetry()
+                .maxRetries(config.retries())
+                .delay(200, ChronoUnit.MILLIS)
+                .jitter(100, ChronoUnit.MILLIS)
+                .whenException(e -> !(e instanceof ProviderCallException p) || p.providerUnwell())
+                .done()
+                .build();
+        record(provider, CircuitBreakerState.CLOSED);
+        return new Guards(breaker, retry);
+    }
+
+    private void record(String provider, CircuitBreakerState state) {
+        LOG.infof("circuit breaker of provider %s is %s", provider, wire(state));
+        redis.hash(String.class).hset(KEY_PREFIX + provider, "state:" + replica, wire(state))
+                .subscribe().with(v -> { }, e -> LOG.warnf("breaker state of %s not published: %s", provider, e.toString()));
+    }
+
+    private void countFailure(String provider) {
+        redis.hash(String.class).hincrby(KEY_PREFIX + provider, "failures_total", 1)
+                .subscribe().with(v -> { }, e -> LOG.warnf("breaker failure of %s not counted: %s", provider, e.toString()));
+    }
+
+    /** Open if any replica's breaker is open, else half_open if any is half open, else closed. */
+    public Uni<ClusterState> clusterState(String provider) {
+        return redis.hash(String.class).hgetall(KEY_PREFIX + provider).map(fields -> {
+            String state = "closed";
+            for (Map.Entry<String, String> f : fields.entrySet()) {
+                if (f.getKey().startsWith("state:")) {
+                    if ("open".equals(f.getValue())) {
+                        state = "open";
+                    } else if ("half_open".equals(f.getValue()) && !"open".equals(state)) {
+                        state = "half_open";
+                    }
+                }
+            }
+            return new ClusterState(state, Long.parseLong(fields.getOrDefault("failures_total", "0")));
+        });
+    }
+
+    /** Stops this replica from counting in the cluster-wide state when it shuts down. */
+    @jakarta.annotation.PreDestroy
+    void leave() {
+        for (String provider : guards.keySet()) {
+            try {
+                redis.hash(String.class).hdel(KEY_PREFIX + provider, "state:" + replica)
+                        .await().atMost(java.time.Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debugf("breaker state of %s not withdrawn: %s", provider, e.toString());
+            }
+        }
+    }
+
+    static String wire(CircuitBreakerState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+}

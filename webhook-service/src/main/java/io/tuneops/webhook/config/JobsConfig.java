@@ -1,0 +1,53 @@
+package io.tuneops.webhook.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.tuneops.support.config.HttpBaseUrl;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.time.Duration;
+
+/** Jobs, their upload credentials and webhook intake. */
+@ConfigMapping(prefix = "tuneops.jobs")
+public interface JobsConfig {
+
+    /**
+     * The address providers and training jobs reach tuneops at (TUNEOPS_PUBLIC_URL): webhooks are
+     * registered at {public-url}/api/webhooks/{provider}, uploads go to {public-url}/api/cloud/storage
+     * unless the provider's s3_public_url says otherwise.
+     */
+    @WithDefault("http://localhost:8080")
+    @HttpBaseUrl
+    String publicUrl();
+
+    /** Bucket of every job's upload credentials; the prefix is {job_id}/. */
+    @WithDefault("outputs")
+    @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", message = "must be a valid S3 bucket name")
+    String uploadBucket();
+
+    /** Upload credentials stay valid this long after the job reached a terminal state, for final uploads. */
+    @WithDefault("15M")
+    Duration uploadGracePeriod();
+
+    /** Upper bound on an upload credential's life, whatever the job does. */
+    @WithDefault("7D")
+    Duration uploadMaxLifetime();
+
+    /** Largest webhook body accepted (the gateway enforces the same by default). */
+    @WithDefault("1048576")
+    @Min(1024)
+    @Max(16777216)
+    int maxWebhookBody();
+
+    /** Logs kept on a job: the tail of what the provider reports. */
+    @WithDefault("65536")
+    @Min(0)
+    int logsTail();
+
+    /** AES-256-GCM key material for provider secrets and upload credentials (TUNEOPS_ENCRYPTION_KEY). */
+    @Size(min = 32, message = "must be at least 32 characters of random data")
+    String encryptionKey();
+}

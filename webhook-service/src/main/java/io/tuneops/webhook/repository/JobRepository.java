@@ -1,0 +1,185 @@
+package io.tuneops.webhook.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@ApplicationScoped
+public class JobRepository {
+
+    private static final String SELECT = "SELECT " + JobRow.COLUMNS + " FROM webhook.job ";
+
+    private final Pool pool;
+
+    public JobRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Inserts a new job; empty when the caller already has a job under this idempotency key. */
+    public Uni<Optional<JobRow>> insertIfNew(SqlClient tx, JobRow job) {
+        return tx.preparedQuery("INSERT INTO webhook.job (job_id, provider, provider_job_id, status, submitted_by, "
+                        + "idempotency_key, name, hardware, request, cost_limit_warning) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                        + "ON CONFLICT (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
+                        + "RETURNING " + JobRow.COLUMNS)
+                .execute(Tuple.from(new Object[]{job.jobId(), job.provider(), job.providerJobId(), job.status(),
+                        job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(),
+                        job.costLimitWarning()}))
+                .map(JobRepository::first);
+    }
+
+    public Uni<Optional<JobRow>> findByIdempotencyKey(String submittedBy, String key) {
+        return pool.preparedQuery(SELECT + "WHERE submitted_by = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(submittedBy, key)).map(JobRepository::first);
+    }
+
+    public Uni<Optional<JobRow>> find(String jobId) {
+        return pool.preparedQuery(SELECT + "WHERE job_id = $1").execute(Tuple.of(jobId)).map(JobRepository::first);
+    }
+
+    public Uni<Optional<JobRow>> lock(SqlClient tx, String jobId) {
+        return tx.preparedQuery(SELECT + "WHERE job_id = $1 FOR UPDATE").execute(Tuple.of(jobId)).map(JobRepository::first);
+    }
+
+    public Uni<Optional<JobRow>> lockByProviderJob(SqlClient tx, String provider, String providerJobId) {
+        return tx.preparedQuery(SELECT + "WHERE provider = $1 AND provider_job_id = $2 FOR UPDATE")
+                .execute(Tuple.of(provider, providerJobId)).map(JobRepository::first);
+    }
+
+    /** Writes every field a status report or a provider answer may change. */
+    public Uni<JobRow> update(SqlClient tx, JobRow job) {
+        return tx.preparedQuery("UPDATE webhook.job SET provider_job_id = $2, status = $3, provider_status = $4, logs = $5, "
+                        + "output = $6, error = $7, predict_time = $8, cost_usd = $9, started_at = $10, completed_at = $11, "
+                        + "updated_at = now() WHERE job_id = $1 RETURNING " + JobRow.COLUMNS)
+                .execute(Tuple.from(new Object[]{job.jobId(), job.providerJobId(), job.status(), job.providerStatus(),
+                        job.logs(), job.output(), job.error(), job.predictTime(), job.costUsd(), job.startedAt(),
+                        job.completedAt()}))
+                .map(rows -> first(rows).orElseThrow());
+    }
+
+    /** Records a webhook delivery; false when (provider, webhook-id) was already recorded. */
+    public Uni<Boolean> recordDelivery(SqlClient tx, String provider, String webhookId, String jobId, String outcome) {
+        return tx.preparedQuery("INSERT INTO webhook.webhook_delivery (provider, webhook_id, job_id, outcome) "
+                        + "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(provider, webhookId, jobId, outcome)).map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Boolean> deleteTerminal(String jobId) {
+        return pool.preparedQuery("DELETE FROM webhook.job WHERE job_id = $1 AND status IN ('completed', 'failed', 'cancelled')")
+                .execute(Tuple.of(jobId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    public record Page(List<JobRow> jobs, long total) {
+    }
+
+    /** Newest first; {@code after} is a keyset cursor (created_at, job_id) of the previous page's last job. */
+    public Uni<Page> list(Optional<String> status, Optional<String> provider, int limit, int offset,
+                          Optional<Cursor> after) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder("WHERE true");
+        status.ifPresent(s -> {
+            params.add(s);
+            where.append(" AND status = $").append(params.size());
+        });
+        provider.ifPresent(p -> {
+            params.add(p);
+            where.append(" AND provider = $").append(params.size());
+        });
+        String filter = where.toString();
+        List<Object> countParams = List.copyOf(params);
+        StringBuilder page = new StringBuilder(filter);
+        after.ifPresent(c -> {
+            params.add(c.createdAt());
+            params.add(c.jobId());
+            page.append(" AND (created_at, job_id) < ($").append(params.size() - 1).append(", $").append(params.size()).append(")");
+        });
+        params.add(limit);
+        params.add(after.isPresent() ? 0 : offset);
+        String sql = SELECT + page + " ORDER BY created_at DESC, job_id DESC LIMIT $" + (params.size() - 1)
+                + " OFFSET $" + params.size();
+        Uni<List<JobRow>> rows = pool.preparedQuery(sql).execute(Tuple.from(params)).map(JobRepository::all);
+        Uni<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook.job " + filter)
+                .execute(Tuple.from(countParams)).map(r -> r.iterator().next().getLong(0));
+        return Uni.combine().all().unis(rows, total).with(Page::new);
+    }
+
+    public record Cursor(OffsetDateTime createdAt, String jobId) {
+    }
+
+    /** What a provider's jobs created since {@code since} have cost so far (cost limits). */
+    public Uni<BigDecimal> spentSince(String provider, OffsetDateTime since) {
+        return pool.preparedQuery("SELECT coalesce(sum(cost_usd), 0) FROM webhook.job WHERE provider = $1 AND created_at >= $2")
+                .execute(Tuple.of(provider, since)).map(r -> r.iterator().next().getBigDecimal(0));
+    }
+
+    public record StatusTotals(long jobs, BigDecimal costUsd, double durationSum, long durationJobs) {
+    }
+
+    /** Maintained totals per status (see V3__jobs.sql): no scan of the job table. */
+    public Uni<Map<String, StatusTotals>> totals() {
+        return pool.query("""
+                        SELECT status, sum(jobs) AS jobs, sum(cost_usd) AS cost_usd, sum(duration_sum) AS duration_sum,
+                               sum(duration_jobs) AS duration_jobs
+                        FROM (SELECT status, jobs, cost_usd, duration_sum, duration_jobs FROM webhook.job_totals
+                              UNION ALL
+                              SELECT status, jobs, cost_usd, duration_sum, duration_jobs FROM webhook.job_totals_delta) t
+                        GROUP BY status""").execute().map(rows -> {
+            Map<String, StatusTotals> totals = new LinkedHashMap<>();
+            rows.forEach(r -> totals.put(r.getString("status"), new StatusTotals(r.getLong("jobs"),
+                    r.getBigDecimal("cost_usd"), r.getDouble("duration_sum"), r.getLong("duration_jobs"))));
+            return totals;
+        });
+    }
+
+    /** Folds the deltas into the totals; concurrent compactions on other replicas skip locked rows. */
+    public Uni<Integer> compactTotals() {
+        return pool.query("""
+                        WITH moved AS (
+                            DELETE FROM webhook.job_totals_delta WHERE id IN (
+                                SELECT id FROM webhook.job_totals_delta ORDER BY id LIMIT 50000 FOR UPDATE SKIP LOCKED)
+                            RETURNING status, jobs, cost_usd, duration_sum, duration_jobs),
+                        folded AS (
+                            SELECT status, sum(jobs) AS jobs, sum(cost_usd) AS cost_usd, sum(duration_sum) AS duration_sum,
+                                   sum(duration_jobs) AS duration_jobs, count(*) AS n
+                            FROM moved GROUP BY status),
+                        applied AS (
+                            INSERT INTO webhook.job_totals (status, jobs, cost_usd, duration_sum, duration_jobs)
+                            SELECT status, jobs, cost_usd, duration_sum, duration_jobs FROM folded
+                            ON CONFLICT (status) DO UPDATE SET jobs = job_totals.jobs + EXCLUDED.jobs,
+                                cost_usd = job_totals.cost_usd + EXCLUDED.cost_usd,
+                                duration_sum = job_totals.duration_sum + EXCLUDED.duration_sum,
+                                duration_jobs = job_totals.duration_jobs + EXCLUDED.duration_jobs)
+                        SELECT coalesce(sum(n), 0)::int FROM folded""").execute()
+                .map(r -> r.iterator().next().getInteger(0));
+    }
+
+    public Uni<Integer> forgetDeliveriesBefore(java.time.Duration age) {
+        return pool.preparedQuery("DELETE FROM webhook.webhook_delivery WHERE received_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) age.toSeconds())).map(rows -> rows.rowCount());
+    }
+
+    private static Optional<JobRow> first(RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(JobRow.of(rows.iterator().next()));
+    }
+
+    private static List<JobRow> all(RowSet<Row> rows) {
+        List<JobRow> jobs = new ArrayList<>(rows.size());
+        rows.forEach(r -> jobs.add(JobRow.of(r)));
+        return jobs;
+    }
+}

@@ -1,0 +1,56 @@
+package io.tuneops.webhook.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+@ApplicationScoped
+public class UploadCredentialRepository {
+
+    public record StoredCredential(String accessKeyId, String jobId, byte[] secretCiphertext, String bucket,
+                                   String prefix, OffsetDateTime expiresAt) {
+    }
+
+    private final Pool pool;
+
+    public UploadCredentialRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> insert(SqlClient tx, StoredCredential c) {
+        return tx.preparedQuery("INSERT INTO webhook.upload_credential (access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(c.accessKeyId(), c.jobId(), Buffer.buffer(c.secretCiphertext()), c.bucket(), c.prefix(),
+                        c.expiresAt()))
+                .replaceWithVoid();
+    }
+
+    /** Shortens the job's credentials to {@code until} (never lengthens them); returns the changed ones. */
+    public Uni<List<StoredCredential>> expireBy(SqlClient tx, String jobId, OffsetDateTime until) {
+        return tx.preparedQuery("UPDATE webhook.upload_credential SET expires_at = least(expires_at, $2) WHERE job_id = $1 "
+                        + "RETURNING access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at")
+                .execute(Tuple.of(jobId, until)).map(UploadCredentialRepository::rows);
+    }
+
+    /** Credentials still valid, for republishing after Redis lost them. */
+    public Uni<List<StoredCredential>> live() {
+        return pool.query("SELECT access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at "
+                        + "FROM webhook.upload_credential WHERE expires_at > now()")
+                .execute().map(UploadCredentialRepository::rows);
+    }
+
+    private static List<StoredCredential> rows(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
+        List<StoredCredential> out = new ArrayList<>();
+        rows.forEach(r -> out.add(new StoredCredential(r.getString("access_key_id"), r.getString("job_id"),
+                r.getBuffer("secret_ciphertext").getBytes(), r.getString("bucket"), r.getString("prefix"),
+                r.getOffsetDateTime("expires_at"))));
+        return out;
+    }
+}

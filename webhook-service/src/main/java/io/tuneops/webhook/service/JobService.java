@@ -1,0 +1,225 @@
+package io.tuneops.webhook.service;
+
+import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.audit.AuditEvent;
+import io.tuneops.webhook.audit.AuditLog;
+import io.tuneops.webhook.client.ReplicateApi;
+import io.tuneops.webhook.client.ReplicateClient;
+import io.tuneops.webhook.config.JobsConfig;
+import io.tuneops.webhook.repository.JobRepository;
+import io.tuneops.webhook.repository.JobRow;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.time.DayOfWeek;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Submitting, cancelling and deleting jobs. */
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public sealed interface SubmitOutcome {
+    }
+
+    public record Created(JobRow job, UploadCredentials.Issued credentials) implements SubmitOutcome {
+    }
+
+    /** The caller already submitted under this idempotency key: that job, without credentials. */
+    public record Replayed(JobRow job) implements SubmitOutcome {
+    }
+
+    public record Blocked(String reason) implements SubmitOutcome {
+    }
+
+    public record ProviderFailed(JobRow job, String reason) implements SubmitOutcome {
+    }
+
+    public sealed interface CancelOutcome {
+    }
+
+    public record Cancelled(JobRow job) implements CancelOutcome {
+    }
+
+    public record NotCancellable(JobRow job) implements CancelOutcome {
+    }
+
+    public record NotFound() implements CancelOutcome {
+    }
+
+    public record CancelFailed(JobRow job, String reason) implements CancelOutcome {
+    }
+
+    private final JobRepository jobs;
+    private final UploadCredentials credentials;
+    private final ProviderConfigService providers;
+    private final ReplicateClient replicate;
+    private final AuditLog audit;
+    private final JobsConfig config;
+
+    public JobService(JobRepository jobs, UploadCredentials credentials, ProviderConfigService providers,
+                      ReplicateClient replicate, AuditLog audit, JobsConfig config) {
+        this.jobs = jobs;
+        this.credentials = credentials;
+        this.providers = providers;
+        this.replicate = replicate;
+        this.audit = audit;
+        this.config = config;
+    }
+
+    public Uni<SubmitOutcome> submit(SubmitRequest request, String actor, String clientIp) {
+        return providers.settings(request.provider()).chain(settings -> costCheck(settings).chain(check -> {
+            if (check.blocked()) {
+                return Uni.createFrom().item(new Blocked(check.message()));
+            }
+            String jobId = "job_" + HexFormat.of().formatHex(randomBytes(10));
+            JobRow draft = new JobRow(jobId, request.provider(), "generic".equals(request.provider()) ? jobId : null,
+                    JobStatus.PENDING.wire(), null, actor, request.idempotencyKey(), request.name(), request.hardware(),
+                    request.stored(), null, null, null, null, BigDecimal.ZERO, check.message(), null, null, null, null);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("provider", request.provider());
+            details.put("name", request.name());
+            details.put("hardware", request.hardware());
+            AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit", details);
+            return jobs.pool().withTransaction(tx -> jobs.insertIfNew(tx, draft).chain(inserted -> inserted.isEmpty()
+                            ? Uni.createFrom().<Optional<Created>>item(Optional.empty())
+                            : credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl()))
+                            .call(() -> audit.append(submitted))
+                            .map(c -> Optional.of(new Created(inserted.get(), c)))))
+                    .chain(created -> created.isPresent() ? start(created.get(), settings, request)
+                            : jobs.findByIdempotencyKey(actor, request.idempotencyKey())
+                            .map(existing -> (SubmitOutcome) new Replayed(existing.orElseThrow())));
+        }));
+    }
+
+    /** Hands a stored job to its provider; the generic provider's jobs are started by whoever runs them. */
+    private Uni<SubmitOutcome> start(Created created, ProviderSettings settings, SubmitRequest request) {
+        if (!"replicate".equals(request.provider())) {
+            return Uni.createFrom().item(created);
+        }
+        String webhook = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/" + request.provider();
+        return replicate.createTraining(settings, request.version(), request.destination(), request.input(), webhook)
+                .chain(training -> jobs.pool().withTransaction(tx -> jobs.lock(tx, created.job().jobId()).chain(locked -> {
+                    JobRow job = locked.orElseThrow();
+                    JobRow withId = new JobRow(job.jobId(), job.provider(), training.id(), job.status(), job.providerStatus(),
+                            job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
+                            job.output(), job.error(), job.predictTime(), job.costUsd(), job.costLimitWarning(),
+                            job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt());
+                    JobRow next = JobTransitions.apply(withId, snapshot(training), settings, config.logsTail()).orElse(withId);
+                    return jobs.update(tx, next).call(updated -> JobStatus.fromWire(updated.status()).orElseThrow().terminal()
+                            ? credentials.revokeAfterGrace(tx, updated.jobId()) : Uni.createFrom().voidItem());
+                })).map(job -> (SubmitOutcome) new Created(job, created.credentials())))
+                .onFailure().recoverWithUni(e -> {
+                    String reason = "submission to " + request.provider() + " failed: " + e.getMessage();
+                    LOG.warnf("job %s: %s", created.job().jobId(), reason);
+                    return jobs.pool().withTransaction(tx -> jobs.update(tx, JobTransitions.failed(created.job(), reason))
+                                    .call(failed -> credentials.revokeAfterGrace(tx, failed.jobId())))
+                            .map(failed -> new ProviderFailed(failed, reason));
+                });
+    }
+
+    public Uni<CancelOutcome> cancel(String jobId, String actor, String clientIp) {
+        return jobs.find(jobId).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new NotFound());
+            }
+            JobRow job = found.get();
+            if (JobStatus.fromWire(job.status()).orElseThrow().terminal()) {
+                return Uni.createFrom().item(new NotCancellable(job));
+            }
+            Uni<String> atProvider = "replicate".equals(job.provider()) && job.providerJobId() != null
+                    ? providers.settings(job.provider()).chain(s -> replicate.cancelTraining(s, job.providerJobId()))
+                    .map(ReplicateApi.Training::status)
+                    : Uni.createFrom().item("canceled");
+            AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
+                    Map.of("provider", job.provider(), "previous_status", job.status()));
+            return atProvider.chain(providerStatus -> jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+                        if (locked.isEmpty()) {
+                            return Uni.createFrom().item((CancelOutcome) new NotFound());
+                        }
+                        JobRow current = locked.get();
+                        if (JobStatus.fromWire(current.status()).orElseThrow().terminal()) {
+                            return Uni.createFrom().item((CancelOutcome) new NotCancellable(current));
+                        }
+                        return jobs.update(tx, JobTransitions.cancelled(current, providerStatus))
+                                .call(c -> credentials.revokeAfterGrace(tx, jobId))
+                                .call(c -> audit.append(event))
+                                .map(c -> (CancelOutcome) new Cancelled(c));
+                    })))
+                    .onFailure(io.tuneops.webhook.client.ProviderCallException.class)
+                    .recoverWithItem(e -> new CancelFailed(job, e.getMessage()));
+        });
+    }
+
+    public Uni<Optional<JobRow>> find(String jobId) {
+        return jobs.find(jobId);
+    }
+
+    public Uni<Boolean> delete(String jobId, String actor, String clientIp) {
+        AuditEvent event = AuditEvent.of("job.deleted", actor, clientIp, "job", jobId, "delete", Map.of());
+        return jobs.deleteTerminal(jobId).call(deleted -> deleted ? audit.append(event) : Uni.createFrom().voidItem());
+    }
+
+    record CostCheck(boolean blocked, String message) {
+    }
+
+    /** At 80 % of a limit submissions carry a warning; at 100 % a blocking limit refuses them. */
+    private Uni<CostCheck> costCheck(ProviderSettings settings) {
+        Optional<JsonObject> limit = settings.costLimit();
+        if (limit.isEmpty()) {
+            return Uni.createFrom().item(new CostCheck(false, null));
+        }
+        double amount = limit.get().getDouble("amount");
+        String period = limit.get().getString("period", "monthly");
+        boolean block = "block".equals(limit.get().getString("action"));
+        return spent(settings.provider(), period).map(spent -> {
+            double used = spent.doubleValue();
+            String figures = String.format(java.util.Locale.ROOT, "$%.2f of the %s limit of $%.2f for %s", used, period,
+                    amount, settings.provider());
+            if (used >= amount) {
+                return block ? new CostCheck(true, "Cost limit reached: " + figures + " spent")
+                        : new CostCheck(false, "Cost limit exceeded: " + figures + " spent");
+            }
+            return used >= 0.8 * amount ? new CostCheck(false, "Cost limit nearly reached: " + figures + " spent")
+                    : new CostCheck(false, null);
+        });
+    }
+
+    public Uni<BigDecimal> spent(String provider, String period) {
+        return jobs.spentSince(provider, periodStart(period));
+    }
+
+    static OffsetDateTime periodStart(String period) {
+        OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
+        return switch (period) {
+            case "daily" -> today;
+            case "weekly" -> today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            default -> today.withDayOfMonth(1);
+        };
+    }
+
+    static Snapshot snapshot(ReplicateApi.Training t) {
+        Double predictTime = t.metrics() != null && t.metrics().get("predict_time") instanceof Number n ? n.doubleValue() : null;
+        String status = JobStatus.fromProvider(t.status()).isPresent() ? t.status() : "starting";
+        return new Snapshot(t.id(), status, t.logs(), t.output(),
+                t.error() == null ? null : t.error().toString(), predictTime, null, null);
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,59 @@
+package io.tuneops.webhook.service;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The job state machine. A job only moves forward: pending → queued → running → one terminal
+ * state; any non-terminal state may also jump straight to a terminal one. A report that would move
+ * a job backwards (a late "processing" after "succeeded") or out of a terminal state is ignored.
+ */
+public enum JobStatus {
+    PENDING(0), QUEUED(1), RUNNING(2), COMPLETED(3), FAILED(3), CANCELLED(3);
+
+    private final int rank;
+
+    JobStatus(int rank) {
+        this.rank = rank;
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean terminal() {
+        return rank == 3;
+    }
+
+    /** Whether a job in this state may take {@code next}; staying in a non-terminal state is allowed. */
+    public boolean mayBecome(JobStatus next) {
+        return !terminal() && next.rank >= rank;
+    }
+
+    public static Optional<JobStatus> fromWire(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        for (JobStatus s : values()) {
+            if (s.wire().equals(value)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Replicate's prediction/training statuses (also the generic provider's), onto ours. */
+    public static Optional<JobStatus> fromProvider(String providerStatus) {
+        if (providerStatus == null) {
+            return Optional.empty();
+        }
+        return switch (providerStatus) {
+            case "starting" -> Optional.of(QUEUED);
+            case "processing" -> Optional.of(RUNNING);
+            case "succeeded" -> Optional.of(COMPLETED);
+            case "failed" -> Optional.of(FAILED);
+            case "canceled", "cancelled", "aborted" -> Optional.of(CANCELLED);
+            default -> Optional.empty();
+        };
+    }
+}

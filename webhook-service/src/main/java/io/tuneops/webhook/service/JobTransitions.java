@@ -1,0 +1,69 @@
+package io.tuneops.webhook.service;
+
+import io.tuneops.webhook.repository.JobRow;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/** Applies a provider snapshot to a job under the state machine of {@link JobStatus}. */
+public final class JobTransitions {
+
+    private JobTransitions() {
+    }
+
+    /** The job after the snapshot, or empty when the snapshot is stale (it would move the job backwards). */
+    public static Optional<JobRow> apply(JobRow job, Snapshot s, ProviderSettings settings, int logsTail) {
+        JobStatus current = JobStatus.fromWire(job.status()).orElseThrow();
+        JobStatus next = s.mapped();
+        if (!current.mayBecome(next)) {
+            return Optional.empty();
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime started = job.startedAt() != null ? job.startedAt()
+                : s.startedAt() != null ? s.startedAt()
+                : next == JobStatus.RUNNING || next == JobStatus.COMPLETED ? now : null;
+        OffsetDateTime completed = next.terminal() ? (s.completedAt() != null ? s.completedAt() : now) : null;
+        Double predictTime = s.predictTime() != null ? s.predictTime() : job.predictTime();
+        BigDecimal cost = cost(predictTime, job.hardware(), settings).orElse(job.costUsd());
+        return Optional.of(new JobRow(job.jobId(), job.provider(), job.providerJobId() != null ? job.providerJobId() : s.id(),
+                next.wire(), s.status(), job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(),
+                s.logs() != null ? tail(s.logs(), logsTail) : job.logs(),
+                s.output() != null ? s.output() : job.output(),
+                s.error() != null ? s.error() : job.error(),
+                predictTime, cost, job.costLimitWarning(), job.createdAt(), now, started, completed));
+    }
+
+    /** A job the operator cancelled, whatever the provider says later. */
+    public static JobRow cancelled(JobRow job, String providerStatus) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return new JobRow(job.jobId(), job.provider(), job.providerJobId(), JobStatus.CANCELLED.wire(), providerStatus,
+                job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
+                job.output(), job.error(), job.predictTime(), job.costUsd(), job.costLimitWarning(), job.createdAt(), now,
+                job.startedAt(), now);
+    }
+
+    /** A job whose submission to the provider failed. */
+    public static JobRow failed(JobRow job, String error) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return new JobRow(job.jobId(), job.provider(), job.providerJobId(), JobStatus.FAILED.wire(), null,
+                job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
+                job.output(), error, job.predictTime(), job.costUsd(), job.costLimitWarning(), job.createdAt(), now,
+                job.startedAt(), now);
+    }
+
+    /** Run time times the configured price of the job's hardware; empty when either is unknown. */
+    static Optional<BigDecimal> cost(Double predictTime, String hardware, ProviderSettings settings) {
+        if (predictTime == null) {
+            return Optional.empty();
+        }
+        return settings.pricePerSecond(hardware)
+                .map(price -> BigDecimal.valueOf(price).multiply(BigDecimal.valueOf(predictTime)).setScale(6, RoundingMode.HALF_UP));
+    }
+
+    private static String tail(String logs, int max) {
+        return logs.length() <= max ? logs : logs.substring(logs.length() - max);
+    }
+}

@@ -1,0 +1,60 @@
+package io.tuneops.webhook.service;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * A job snapshot in Replicate's shape, as Replicate posts it and as the generic provider reports:
+ * {"id", "status", "logs", "output", "error", "metrics": {"predict_time"}, "started_at", "completed_at"}.
+ */
+public record Snapshot(String id, String status, String logs, Object output, String error, Double predictTime,
+                       OffsetDateTime startedAt, OffsetDateTime completedAt) {
+
+    /** @throws IllegalArgumentException naming what is wrong with the body */
+    public static Snapshot parse(JsonObject body) {
+        Object id = body.getValue("id");
+        if (!(id instanceof String s) || s.isBlank() || s.length() > 200) {
+            throw new IllegalArgumentException("'id' must be the job's id (a non-empty string)");
+        }
+        Object status = body.getValue("status");
+        if (!(status instanceof String st) || JobStatus.fromProvider(st).isEmpty()) {
+            throw new IllegalArgumentException("'status' must be one of starting, processing, succeeded, failed, canceled");
+        }
+        Object logs = body.getValue("logs");
+        if (logs != null && !(logs instanceof String)) {
+            throw new IllegalArgumentException("'logs' must be a string");
+        }
+        Object error = body.getValue("error");
+        Double predictTime = null;
+        Object metrics = body.getValue("metrics");
+        if (metrics instanceof JsonObject m && m.getValue("predict_time") != null) {
+            if (!(m.getValue("predict_time") instanceof Number n) || n.doubleValue() < 0 || Double.isNaN(n.doubleValue())) {
+                throw new IllegalArgumentException("'metrics.predict_time' must be a number of seconds");
+            }
+            predictTime = n.doubleValue();
+        } else if (metrics != null && !(metrics instanceof JsonObject)) {
+            throw new IllegalArgumentException("'metrics' must be an object");
+        }
+        return new Snapshot(s, st, (String) logs, body.getValue("output"),
+                error == null ? null : error instanceof String e ? e : error.toString(), predictTime,
+                time(body, "started_at"), time(body, "completed_at"));
+    }
+
+    private static OffsetDateTime time(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.toString());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + field + "' must be an ISO 8601 time with offset");
+        }
+    }
+
+    public JobStatus mapped() {
+        return JobStatus.fromProvider(status).orElseThrow();
+    }
+}

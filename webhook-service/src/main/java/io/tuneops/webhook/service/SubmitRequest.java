@@ -1,0 +1,91 @@
+package io.tuneops.webhook.service;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated job submission. {@code provider} comes from {@code ?provider=} or the body (default
+ * replicate); Replicate needs {@code version} (owner/model:version_id) and {@code destination}.
+ */
+public record SubmitRequest(String provider, String name, String version, String destination,
+                            Map<String, Object> input, String hardware, String idempotencyKey) {
+
+    public record FieldError(String field, String message) {
+    }
+
+    public record Parsed(SubmitRequest request, List<FieldError> errors) {
+    }
+
+    private static final Set<String> FIELDS = Set.of("provider", "name", "config_name", "version", "destination",
+            "input", "hardware", "idempotency_key");
+
+    public static Parsed parse(JsonObject body, String providerParam) {
+        List<FieldError> errors = new ArrayList<>();
+        for (String field : body.fieldNames()) {
+            if (!FIELDS.contains(field)) {
+                errors.add(new FieldError(field, "unknown field; accepted: " + String.join(", ", new java.util.TreeSet<>(FIELDS))));
+            }
+        }
+        String provider = providerParam != null ? providerParam : text(body, "provider", 64, errors);
+        if (provider == null) {
+            provider = "replicate";
+        }
+        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
+            errors.add(new FieldError("provider", "unknown provider; known: " + String.join(", ", ProviderConfigService.PROVIDERS)));
+        }
+        String name = text(body, "name", 200, errors);
+        if (name == null) {
+            name = text(body, "config_name", 200, errors);
+        }
+        String version = text(body, "version", 300, errors);
+        String destination = text(body, "destination", 300, errors);
+        String hardware = text(body, "hardware", 128, errors);
+        String key = text(body, "idempotency_key", 200, errors);
+        Object input = body.getValue("input");
+        if (input != null && !(input instanceof JsonObject)) {
+            errors.add(new FieldError("input", "must be an object"));
+        }
+        if ("replicate".equals(provider)) {
+            if (version == null) {
+                errors.add(new FieldError("version", "required for replicate: the model version to train, owner/model:version_id"));
+            } else if (!version.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[A-Za-z0-9]+")) {
+                errors.add(new FieldError("version", "must look like owner/model:version_id"));
+            }
+            if (destination == null) {
+                errors.add(new FieldError("destination", "required for replicate: the model to push the result to, owner/model"));
+            } else if (!destination.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+                errors.add(new FieldError("destination", "must look like owner/model"));
+            }
+        }
+        Map<String, Object> inputMap = input instanceof JsonObject o ? o.getMap() : Map.of();
+        return new Parsed(new SubmitRequest(provider, name, version, destination, inputMap, hardware, key), errors);
+    }
+
+    private static String text(JsonObject body, String field, int max, List<FieldError> errors) {
+        Object value = body.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.isBlank() || s.length() > max || s.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError(field, "must be a non-empty string of at most " + max + " characters"));
+            return null;
+        }
+        return s;
+    }
+
+    /** What is kept of the request on the job (shown back to readers; holds no secrets). */
+    public JsonObject stored() {
+        JsonObject stored = new JsonObject().put("input", new JsonObject(input));
+        if (version != null) {
+            stored.put("version", version);
+        }
+        if (destination != null) {
+            stored.put("destination", destination);
+        }
+        return stored;
+    }
+}

@@ -1,0 +1,116 @@
+package io.tuneops.webhook.service;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.config.JobsConfig;
+import io.tuneops.webhook.crypto.SecretBox;
+import io.tuneops.webhook.repository.UploadCredentialRepository;
+import io.tuneops.webhook.repository.UploadCredentialRepository.StoredCredential;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Per-job S3 upload credentials. PostgreSQL keeps them encrypted (a dump reveals nothing);
+ * storage-service reads the live ones from Redis ({@value #KEY_PREFIX}{access_key_id}, JSON, expiring
+ * with the credential), which this service writes inside the transaction that creates or shortens
+ * them, so the two never disagree after a commit.
+ */
+@ApplicationScoped
+public class UploadCredentials {
+
+    public static final String KEY_PREFIX = "tuneops:upload-credentials:";
+    private static final Logger LOG = Logger.getLogger(UploadCredentials.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] KEY_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
+    private static final char[] SECRET_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
+
+    /** What the submitter receives once: the S3 settings a job needs. */
+    public record Issued(String access_key_id, String secret_access_key, String endpoint_url, String bucket,
+                         String prefix, String expires_at) {
+        @Override
+        public String toString() {
+            return "Issued[" + access_key_id + "]";
+        }
+    }
+
+    private final UploadCredentialRepository repository;
+    private final SecretBox box;
+    private final ReactiveRedisDataSource redis;
+    private final JobsConfig config;
+
+    public UploadCredentials(UploadCredentialRepository repository, SecretBox box, ReactiveRedisDataSource redis,
+                             JobsConfig config) {
+        this.repository = repository;
+        this.box = box;
+        this.redis = redis;
+        this.config = config;
+    }
+
+    /** Redis may have been emptied since they were issued: publish every live credential again. */
+    void republish(@Observes StartupEvent event) {
+        repository.live()
+                .onItem().transformToUni(live -> live.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(live.stream().map(this::publish).toList()).andFailFast().replaceWithVoid())
+                .subscribe().with(v -> LOG.debug("upload credentials republished"),
+                        e -> LOG.warnf("upload credentials not republished: %s", e.toString()));
+    }
+
+    public Uni<Issued> issue(SqlClient tx, String jobId, String endpointUrl) {
+        String accessKeyId = "TUNE" + random(KEY_ID_ALPHABET, 16);
+        String secret = random(SECRET_ALPHABET, 40);
+        String prefix = jobId + "/";
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(config.uploadMaxLifetime()).withNano(0);
+        StoredCredential stored = new StoredCredential(accessKeyId, jobId,
+                box.seal(secret, context(accessKeyId, jobId)), config.uploadBucket(), prefix, expires);
+        return repository.insert(tx, stored)
+                .call(() -> publish(stored))
+                .replaceWith(new Issued(accessKeyId, secret, endpointUrl, config.uploadBucket(), prefix, expires.toString()));
+    }
+
+    /** A terminal job's credentials keep working for the grace period, for its final uploads. */
+    public Uni<Void> revokeAfterGrace(SqlClient tx, String jobId) {
+        OffsetDateTime until = OffsetDateTime.now(ZoneOffset.UTC).plus(config.uploadGracePeriod()).withNano(0);
+        return repository.expireBy(tx, jobId, until)
+                .onItem().transformToUni(changed -> changed.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(changed.stream().map(this::publish).toList()).andFailFast().replaceWithVoid());
+    }
+
+    private Uni<Void> publish(StoredCredential c) {
+        long ttlSeconds = c.expiresAt().toEpochSecond() - OffsetDateTime.now(ZoneOffset.UTC).toEpochSecond();
+        if (ttlSeconds <= 0) {
+            return redis.key(String.class).del(KEY_PREFIX + c.accessKeyId()).replaceWithVoid();
+        }
+        String value = new JsonObject()
+                .put("access_key_id", c.accessKeyId())
+                .put("secret_access_key", box.open(c.secretCiphertext(), context(c.accessKeyId(), c.jobId())))
+                .put("job_id", c.jobId())
+                .put("bucket", c.bucket())
+                .put("prefix", c.prefix())
+                .put("expires_at", c.expiresAt().toString())
+                .encode();
+        return redis.value(String.class).set(KEY_PREFIX + c.accessKeyId(), value, new SetArgs().ex(ttlSeconds));
+    }
+
+    private static String context(String accessKeyId, String jobId) {
+        return "upload-credential:" + accessKeyId + ":" + jobId;
+    }
+
+    private static String random(char[] alphabet, int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = alphabet[RANDOM.nextInt(alphabet.length)];
+        }
+        return new String(out);
+    }
+
+}
