@@ -70,7 +70,7 @@ class ProviderResourceTest {
     @Test
     void badEntriesAre400NamingThemAndChangeNothing() {
         asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\"]}").put("/api/cloud/providers/replicate").then().statusCode(200);
-        asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"10.0.0.0/33\", \"example.com\", 7], \"ssl_verify\": \"yes\", \"api_token\": \"r8_x\"}")
+        asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"10.0.0.0/33\", \"example.com\", 7], \"ssl_verify\": \"yes\", \"api_token\": \"r8 with spaces\"}")
                 .put("/api/cloud/providers/replicate").then().statusCode(400)
                 .body("detail", equalTo("Invalid provider configuration"))
                 .body("errors.field", hasItem("webhook_allowed_ips"))

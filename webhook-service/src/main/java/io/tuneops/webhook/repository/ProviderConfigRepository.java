@@ -79,6 +79,6 @@ public class ProviderConfigRepository {
         return tx.preparedQuery("""
                         INSERT INTO webhook.provider_secret (provider, name, ciphertext) VALUES ($1, $2, $3)
                         ON CONFLICT (provider, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, updated_at = now()""")
-                .execute(Tuple.of(provider, name, io.vertx.mutiny.core.buffer.Buffer.buffer(ciphertext))).replaceWithVoid();
+                .execute(Tuple.of(provider, name, io.vertx.core.buffer.Buffer.buffer(ciphertext))).replaceWithVoid();
     }
 }

@@ -89,8 +89,12 @@ public class ProviderResource {
         return service.update(provider, result.accepted(), actor, clientIp)
                 .chain(merged -> service.secretNames().map(names -> Response.ok(
                         view(provider, merged, names.getOrDefault(provider, java.util.Set.of()))).build()))
-                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
-                        "Configuration not changed: it could not be recorded (" + e.getClass().getSimpleName() + ")"));
+                .onFailure().recoverWithItem(e -> {
+                    org.jboss.logging.Logger.getLogger(ProviderResource.class)
+                            .warnf("configuration of %s not changed: %s", provider, e.toString());
+                    return JsonErrorMappers.json(503,
+                            "Configuration not changed: it could not be recorded (" + e.getClass().getSimpleName() + ")");
+                });
     }
 
     @PUT
