@@ -7,7 +7,14 @@ import io.tuneops.local.EmbeddedServersTestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -52,5 +59,43 @@ class HealthResourceTest {
                 .body("components.'storage-service'", equalTo("down"));
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 4_000, "readiness took " + millis + " ms with a 1 s probe timeout");
+    }
+
+    @Test
+    void fullCheckIsTheGuidesShapeWithLatencies() {
+        var body = RestAssured.get("/api/cloud/health").then().statusCode(200)
+                .body("status", equalTo("healthy"))
+                .body("version", notNullValue())
+                .body("uptime_seconds", greaterThan(0f))
+                .body("timestamp", matchesPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z"))
+                .body("components.name", equalTo(List.of("database", "redis", "secrets", "gateway-service",
+                        "webhook-service", "storage-service", "audit-service")))
+                .body("components.status", everyItem(equalTo("healthy")))
+                .body("components.find { it.name == 'database' }.message", equalTo("PostgreSQL accessible"))
+                .body("components.find { it.name == 'secrets' }.latency_ms", nullValue())
+                .extract().jsonPath();
+        for (String timed : List.of("database", "redis", "audit-service")) {
+            float latency = body.getFloat("components.find { it.name == '" + timed + "' }.latency_ms");
+            assertTrue(latency > 0 && latency < 1000, timed + " latency " + latency);
+        }
+    }
+
+    @Test
+    void aServiceDownDegradesTheSuiteWithA200() {
+        FakeServicesResource.STATUS.put("webhook", 503);
+        RestAssured.get("/api/cloud/health").then().statusCode(200)
+                .body("status", equalTo("degraded"))
+                .body("components.find { it.name == 'webhook-service' }.status", equalTo("unhealthy"))
+                .body("components.find { it.name == 'webhook-service' }.message", equalTo("readiness answered HTTP 503"))
+                .body("components.find { it.name == 'database' }.status", equalTo("healthy"));
+    }
+
+    @Test
+    void aHangingServiceIsReportedAfterTheProbeTimeout() {
+        FakeServicesResource.STATUS.put("gateway", 0);
+        RestAssured.get("/api/cloud/health?include_providers=true").then().statusCode(200)
+                .body("status", equalTo("degraded"))
+                .body("components.find { it.name == 'gateway-service' }.message", equalTo("not reachable: no answer within 1000 ms"))
+                .body("components.find { it.name == 'providers' }.status", equalTo("unknown"));
     }
 }

@@ -1,13 +1,22 @@
 package io.tuneops.metrics.rest;
 
 import io.smallrye.mutiny.Uni;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tuneops.metrics.service.HealthChecks;
 import io.tuneops.metrics.service.ServiceReadiness;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The guide's Kubernetes-style probes of the whole suite, readable without a key. */
@@ -16,9 +25,43 @@ import java.util.Map;
 public class HealthResource {
 
     private final ServiceReadiness readiness;
+    private final HealthChecks checks;
+    private final String version;
 
-    public HealthResource(ServiceReadiness readiness) {
+    public HealthResource(ServiceReadiness readiness, HealthChecks checks,
+                          @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.readiness = readiness;
+        this.checks = checks;
+        this.version = version;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ComponentView(String name, String status, Double latency_ms, String message) {
+    }
+
+    public record Health(String status, String version, double uptime_seconds, String timestamp,
+                         List<ComponentView> components) {
+    }
+
+    /**
+     * The guide's full check: PostgreSQL and Redis (with latency), secrets, and every service.
+     * 200 when healthy or degraded, 503 when unhealthy. {@code include_providers} is accepted; the
+     * live provider API check belongs to webhook-service and is not wired yet (reported as such).
+     */
+    @GET
+    public Uni<Response> health(@QueryParam("include_providers") @DefaultValue("false") boolean includeProviders) {
+        return checks.check().map(report -> {
+            List<ComponentView> components = new ArrayList<>();
+            report.components().forEach(c -> components.add(new ComponentView(c.name(), c.status(), c.latencyMs(),
+                    c.message())));
+            if (includeProviders) {
+                components.add(new ComponentView("providers", "unknown", null,
+                        "Provider API checks are not available yet"));
+            }
+            Health body = new Health(report.status(), version, Math.round(report.uptimeSeconds() * 10.0) / 10.0,
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), components);
+            return Response.status(HealthChecks.UNHEALTHY.equals(report.status()) ? 503 : 200).entity(body).build();
+        });
     }
 
     public record Liveness(String status) {

@@ -43,16 +43,24 @@ public class ServiceReadiness {
         services.put("audit-service", upstreams.audit());
     }
 
+    /** One service's readiness probe: how long it took and, when not ready, why. */
+    public record ServiceProbe(String name, boolean ready, double latencyMs, String message) {
+    }
+
     /** Component name to {@code up} or {@code down}: database, redis, then each service. */
     public Uni<Map<String, String>> components() {
-        List<Uni<Map.Entry<String, Boolean>>> probes = new ArrayList<>();
-        services.forEach((name, url) -> probes.add(probe(name, url)));
-        Uni<List<Map.Entry<String, Boolean>>> servicesReady = Uni.join().all(probes).andFailFast();
-        return Uni.combine().all().unis(ownBackends(), servicesReady).with((backends, ready) -> {
+        return Uni.combine().all().unis(ownBackends(), services()).with((backends, probes) -> {
             Map<String, String> components = new LinkedHashMap<>(backends);
-            ready.forEach(r -> components.put(r.getKey(), r.getValue() ? "up" : "down"));
+            probes.forEach(p -> components.put(p.name(), p.ready() ? "up" : "down"));
             return components;
         });
+    }
+
+    /** Every other service's readiness, asked in parallel, in a fixed order (gateway, webhook, storage, audit). */
+    public Uni<List<ServiceProbe>> services() {
+        List<Uni<ServiceProbe>> probes = new ArrayList<>();
+        services.forEach((name, url) -> probes.add(probe(name, url)));
+        return Uni.join().all(probes).andFailFast();
     }
 
     /** This service's own PostgreSQL and Redis, as SmallRye Health's readiness checks see them. */
@@ -76,15 +84,28 @@ public class ServiceReadiness {
         });
     }
 
-    private Uni<Map.Entry<String, Boolean>> probe(String name, String baseUrl) {
+    private Uni<ServiceProbe> probe(String name, String baseUrl) {
         String url = baseUrl.replaceAll("/+$", "") + "/q/health/ready";
+        long start = System.nanoTime();
         return client.getAbs(url).timeout(probeTimeout.toMillis()).send()
-                .ifNoItem().after(probeTimeout).fail()
-                .map(response -> response.statusCode() == 200)
+                .ifNoItem().after(probeTimeout).failWith(() -> new IllegalStateException(
+                        "no answer within " + probeTimeout.toMillis() + " ms"))
+                .map(response -> response.statusCode() == 200
+                        ? new ServiceProbe(name, true, millisSince(start), "ready")
+                        : new ServiceProbe(name, false, millisSince(start), "readiness answered HTTP " + response.statusCode()))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("%s is not ready: %s", name, failure.toString());
-                    return false;
-                })
-                .map(ready -> Map.entry(name, ready));
+                    return new ServiceProbe(name, false, millisSince(start), "not reachable: " + reason(failure));
+                });
+    }
+
+    static double millisSince(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
+    }
+
+    /** Our own timeout says what happened; other failures are named by kind only (their text names internal hosts). */
+    static String reason(Throwable failure) {
+        return failure instanceof IllegalStateException && failure.getMessage() != null
+                ? failure.getMessage() : failure.getClass().getSimpleName();
     }
 }

@@ -1,0 +1,49 @@
+package io.tuneops.metrics.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+
+/** Appends to the shared audit stream; a failure fails the change it records. */
+@ApplicationScoped
+public class AuditLog {
+
+    public static final String STREAM = "tuneops:audit:events";
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper json;
+    private final boolean requireAppend;
+
+    public AuditLog(ReactiveRedisDataSource redis, ObjectMapper json,
+                    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tuneops.audit.require-append",
+                            defaultValue = "true") boolean requireAppend) {
+        this.redis = redis;
+        this.json = json;
+        this.requireAppend = requireAppend;
+    }
+
+    /** See TUNEOPS_AUDIT_REQUIRE_APPEND: by default a change whose event is not recorded fails. */
+    public Uni<Void> append(AuditEvent event) {
+        String encoded;
+        try {
+            encoded = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Uni<Void> appended = redis.stream(String.class)
+                .xadd(STREAM, new XAddArgs().maxlen(1_000_000L).nearlyExactTrimming(), Map.of("event", encoded))
+                .replaceWithVoid();
+        return requireAppend ? appended : appended.onFailure().recoverWithUni(e -> {
+            LOG.errorf("audit event %s %s not appended, change kept (TUNEOPS_AUDIT_REQUIRE_APPEND=false): %s",
+                    event.type(), event.target_id(), e.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+}

@@ -1,0 +1,114 @@
+package io.tuneops.metrics.service;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.metrics.config.HealthConfig;
+import io.tuneops.support.config.InternalConfig;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The full health check: PostgreSQL and Redis round trips with their latency, whether the
+ * secrets this service needs are configured, and every other service's readiness. Checks run in
+ * parallel, each bounded by the probe timeout; a check never fails, it reports.
+ */
+@ApplicationScoped
+public class HealthChecks {
+
+    public static final String HEALTHY = "healthy";
+    public static final String DEGRADED = "degraded";
+    public static final String UNHEALTHY = "unhealthy";
+
+    /** One component as the guide shows it; {@code latencyMs} is null where nothing was timed. */
+    public record Component(String name, String status, Double latencyMs, String message) {
+        public boolean healthy() {
+            return HEALTHY.equals(status);
+        }
+    }
+
+    public record Report(String status, double uptimeSeconds, List<Component> components) {
+    }
+
+    private final Pool pool;
+    private final ReactiveRedisDataSource redis;
+    private final ServiceReadiness readiness;
+    private final boolean internalSecret;
+    private final Duration timeout;
+
+    public HealthChecks(Pool pool, ReactiveRedisDataSource redis, ServiceReadiness readiness, InternalConfig internal,
+                        HealthConfig config) {
+        this.pool = pool;
+        this.redis = redis;
+        this.readiness = readiness;
+        this.internalSecret = internal.secret().filter(s -> !s.isBlank()).isPresent();
+        this.timeout = config.probeTimeout();
+    }
+
+    /** Seconds since this process started (the JVM's start, not the first scrape). */
+    public static double uptimeSeconds() {
+        return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+    }
+
+    public Uni<Report> check() {
+        return Uni.combine().all().unis(database(), redis(), readiness.services()).with((db, rd, services) -> {
+            List<Component> components = new ArrayList<>();
+            components.add(db);
+            components.add(rd);
+            components.add(secrets());
+            services.forEach(s -> components.add(new Component(s.name(), s.ready() ? HEALTHY : UNHEALTHY,
+                    s.latencyMs(), s.message())));
+            return new Report(overall(components), uptimeSeconds(), components);
+        });
+    }
+
+    /**
+     * Unhealthy when PostgreSQL or Redis is: nothing works without them. Degraded when anything
+     * else is not healthy (a service down, a secret missing): part of the suite still works.
+     */
+    static String overall(List<Component> components) {
+        String status = HEALTHY;
+        for (Component c : components) {
+            if (c.healthy()) {
+                continue;
+            }
+            if (c.name().equals("database") || c.name().equals("redis")) {
+                return UNHEALTHY;
+            }
+            status = DEGRADED;
+        }
+        return status;
+    }
+
+    public Uni<Component> database() {
+        long start = System.nanoTime();
+        return pool.query("SELECT 1").execute()
+                .map(rows -> new Component("database", HEALTHY, ServiceReadiness.millisSince(start),
+                        "PostgreSQL accessible"))
+                .ifNoItem().after(timeout).failWith(() -> new IllegalStateException(
+                        "no answer within " + timeout.toMillis() + " ms"))
+                .onFailure().recoverWithItem(e -> new Component("database", UNHEALTHY, ServiceReadiness.millisSince(start),
+                        "PostgreSQL not accessible: " + ServiceReadiness.reason(e)));
+    }
+
+    public Uni<Component> redis() {
+        long start = System.nanoTime();
+        return redis.execute("PING")
+                .map(reply -> new Component("redis", HEALTHY, ServiceReadiness.millisSince(start), "Redis accessible"))
+                .ifNoItem().after(timeout).failWith(() -> new IllegalStateException(
+                        "no answer within " + timeout.toMillis() + " ms"))
+                .onFailure().recoverWithItem(e -> new Component("redis", UNHEALTHY, ServiceReadiness.millisSince(start),
+                        "Redis not accessible: " + ServiceReadiness.reason(e)));
+    }
+
+    private Component secrets() {
+        return internalSecret
+                ? new Component("secrets", HEALTHY, null, "Internal secret configured")
+                : new Component("secrets", DEGRADED, null,
+                "TUNEOPS_INTERNAL_SECRET not configured: the owners' figures cannot be read");
+    }
+}
