@@ -98,9 +98,9 @@ class WebhookStormTest {
                 long ts = System.currentTimeMillis() / 1000;
                 HttpRequest request = HttpRequest.newBuilder(receiver).timeout(Duration.ofSeconds(30))
                         .header("content-type", "application/json")
-                        .header("webhook-id", "msg_" + d.id())
+                        .header("webhook-id", "storm_" + d.id())
                         .header("webhook-timestamp", Long.toString(ts))
-                        .header("webhook-signature", signer.sign("msg_" + d.id(), ts, d.body()))
+                        .header("webhook-signature", signer.sign("storm_" + d.id(), ts, d.body()))
                         .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 String outcome = response.statusCode() + ":" + new JsonObject(response.body()).getString("status");
@@ -122,7 +122,7 @@ class WebhookStormTest {
         pool.query("SELECT job_id, status FROM webhook.job WHERE hardware = 'storm-gpu'").execute().await().indefinitely()
                 .forEach(r -> actual.put(r.getString("job_id"), r.getString("status")));
         assertEquals(expected, actual);
-        assertEquals((long) unique.size(), pool.query("SELECT count(*) FROM webhook.webhook_delivery WHERE webhook_id LIKE 'msg_job_%'")
+        assertEquals((long) unique.size(), pool.query("SELECT count(*) FROM webhook.webhook_delivery WHERE webhook_id LIKE 'storm_%'")
                 .execute().await().indefinitely().iterator().next().getLong(0));
 
         JsonPath after = Caller.admin().get("/internal/jobs/figures").then().statusCode(200).extract().jsonPath();

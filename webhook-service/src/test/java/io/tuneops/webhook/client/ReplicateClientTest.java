@@ -1,0 +1,226 @@
+package io.tuneops.webhook.client;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.tuneops.local.EmbeddedServersTestResource;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * webhook-service against a fake Replicate that speaks Replicate's HTTP API (paths, bearer token,
+ * JSON bodies and answers as documented at replicate.com/docs/reference/http), reached directly,
+ * through a real forward proxy, and over TLS with a corporate CA.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedServersTestResource.class)
+class ReplicateClientTest {
+
+    static final String TOKEN = "r8_test_token_0123456789abcdefghijklmnop";
+    static final String SIGNING_SECRET = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    static final String VERSION = "acme/flux-dev:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa";
+
+    static WireMockServer replicate;
+    static WireMockServer proxy;
+    static TestCertificates certificates;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    @BeforeAll
+    static void startFakes() throws Exception {
+        Path dir = Files.createTempDirectory("replicate-tls");
+        certificates = TestCertificates.create(dir);
+        replicate = new WireMockServer(wireMockConfig().dynamicPort().dynamicHttpsPort()
+                .keystorePath(certificates.serverKeystore().toString()).keystoreType("PKCS12")
+                .keystorePassword(certificates.password()).keyManagerPassword(certificates.password()));
+        replicate.start();
+        proxy = new WireMockServer(wireMockConfig().dynamicPort().enableBrowserProxying(true));
+        proxy.start();
+    }
+
+    @AfterAll
+    static void stopFakes() {
+        replicate.stop();
+        proxy.stop();
+    }
+
+    @BeforeEach
+    void configure() {
+        replicate.resetAll();
+        proxy.resetAll();
+        breakers.resetAll();
+        configureReplicate(new JsonObject().put("api_base_url", "http://localhost:" + replicate.port()).put("api_token", TOKEN)
+                .put("webhook_secret", (Object) null).put("proxy_url", (Object) null).put("ssl_ca_bundle", (Object) null)
+                .put("ssl_verify", true).put("http_timeout", 5.0).put("webhook_require_signature", true));
+        replicate.stubFor(get("/v1/webhooks/default/secret").willReturn(okJson("{\"key\": \"" + SIGNING_SECRET + "\"}")));
+    }
+
+    private static void configureReplicate(JsonObject config) {
+        admin().body(config.encode()).put("/api/cloud/providers/replicate").then().statusCode(200);
+    }
+
+    private static RequestSpecification admin() {
+        return RestAssured.given().contentType("application/json")
+                .header("X-Tuneops-Gateway-Secret", "test-only-internal-secret-0123456789abcdef")
+                .header("X-Tuneops-Actor", "key_test_admin");
+    }
+
+    private static void stubCreate(String trainingId) {
+        replicate.stubFor(post(urlPathMatching("/v1/models/acme/flux-dev/versions/[0-9a-f]+/trainings"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("""
+                        {"id": "%s", "model": "acme/flux-dev", "version": "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa",
+                         "input": {"steps": 1000}, "logs": "", "output": null, "error": null, "status": "starting",
+                         "created_at": "2026-11-22T09:00:00.000Z",
+                         "urls": {"get": "https://api.replicate.com/v1/trainings/%s", "cancel": "https://api.replicate.com/v1/trainings/%s/cancel"}}
+                        """.formatted(trainingId, trainingId, trainingId))));
+    }
+
+    private static io.restassured.response.ValidatableResponse submit() {
+        return admin().body("{\"version\": \"" + VERSION + "\", \"destination\": \"acme/my-lora\", "
+                + "\"input\": {\"steps\": 1000}, \"hardware\": \"gpu-a100-large\"}").post("/api/cloud/jobs/submit").then().log().ifValidationFails();
+    }
+
+    @Test
+    void aSubmitCreatesATrainingWithThePlatformWebhookAndSignedEventsComeBack() throws Exception {
+        stubCreate("tr_submit_1");
+        JsonPath job = submit().statusCode(201).extract().jsonPath();
+        assertEquals("queued", job.getString("status"));
+        assertEquals("tr_submit_1", job.getString("provider_job_id"));
+        replicate.verify(postRequestedFor(urlEqualTo("/v1/models/acme/flux-dev/versions/"
+                + VERSION.substring(VERSION.indexOf(':') + 1) + "/trainings"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withRequestBody(equalToJson("""
+                        {"destination": "acme/my-lora", "input": {"steps": 1000},
+                         "webhook": "http://localhost:8080/api/webhooks/replicate",
+                         "webhook_events_filter": ["start", "output", "logs", "completed"]}""")));
+
+        // Replicate signs with the account's default secret, which tuneops fetches (once) to verify
+        String body = """
+                {"id": "tr_submit_1", "status": "succeeded", "logs": "done", "output": {"version": "acme/my-lora:abc", "weights": "https://replicate.delivery/w.tar"},
+                 "error": null, "metrics": {"predict_time": 300.5}, "completed_at": "2026-11-22T10:00:00Z"}""";
+        for (String id : new String[]{"msg_rep_1", "msg_rep_2"}) {
+            long ts = Instant.now().getEpochSecond();
+            RestAssured.given().contentType("application/json").header("webhook-id", id)
+                    .header("webhook-timestamp", Long.toString(ts))
+                    .header("webhook-signature", new com.standardwebhooks.Webhook(SIGNING_SECRET).sign(id, ts, body))
+                    .body(body).post("/api/webhooks/replicate").then().statusCode(200);
+        }
+        RestAssured.get("/api/cloud/jobs/" + job.getString("job_id")).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("completed"))
+                .body("output_url", org.hamcrest.Matchers.equalTo("https://replicate.delivery/w.tar"))
+                .body("duration_seconds", org.hamcrest.Matchers.equalTo(300.5f));
+        replicate.verify(1, getRequestedFor(urlEqualTo("/v1/webhooks/default/secret"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+    }
+
+    @Test
+    void cancellingARunningJobCancelsTheTrainingAtReplicate() {
+        stubCreate("tr_cancel_1");
+        String jobId = submit().statusCode(201).extract().path("job_id");
+        replicate.stubFor(post("/v1/trainings/tr_cancel_1/cancel").willReturn(okJson(
+                "{\"id\": \"tr_cancel_1\", \"status\": \"canceled\", \"logs\": \"\", \"output\": null, \"error\": null}")));
+        admin().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("cancelled"))
+                .body("provider_status", org.hamcrest.Matchers.equalTo("canceled"));
+        replicate.verify(postRequestedFor(urlEqualTo("/v1/trainings/tr_cancel_1/cancel"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+    }
+
+    @Test
+    void callsGoThroughTheConfiguredProxy() {
+        stubCreate("tr_proxy_1");
+        configureReplicate(new JsonObject().put("proxy_url", proxy.baseUrl()));
+        submit().statusCode(201);
+        proxy.verify(postRequestedFor(urlPathMatching("/v1/models/acme/flux-dev/versions/.*/trainings")));
+        replicate.verify(postRequestedFor(urlPathMatching("/v1/models/acme/flux-dev/versions/.*/trainings")));
+    }
+
+    @Test
+    void aCorporateCaBundleIsTrustedAndNothingElseIs() {
+        stubCreate("tr_tls_1");
+        configureReplicate(new JsonObject().put("api_base_url", "https://localhost:" + replicate.httpsPort()));
+        submit().statusCode(502).body("detail", containsString("Replicate unreachable"));
+        configureReplicate(new JsonObject().put("ssl_ca_bundle", certificates.caPem().toString()));
+        submit().statusCode(201);
+        stubCreate("tr_tls_2");
+        configureReplicate(new JsonObject().put("ssl_ca_bundle", (Object) null).put("ssl_verify", false));
+        submit().statusCode(201);
+    }
+
+    @Test
+    void theBreakerOpensAfterFailuresFailsFastAndRecovers() {
+        replicate.stubFor(post(urlPathMatching("/v1/models/.*/trainings")).willReturn(aResponse().withStatus(500)));
+        long failuresBefore = admin().get("/internal/jobs/figures").then().extract().jsonPath()
+                .getLong("circuit_breakers.replicate.failures");
+        for (int i = 0; i < 4; i++) {
+            submit().statusCode(502).body("detail", containsString("HTTP 500"));
+        }
+        JsonPath figures = admin().get("/internal/jobs/figures").then().statusCode(200).extract().jsonPath();
+        assertEquals("open", figures.getString("circuit_breakers.replicate.state"));
+        assertEquals(failuresBefore + 4, figures.getLong("circuit_breakers.replicate.failures"));
+        int seen = replicate.findAll(postRequestedFor(urlPathMatching("/v1/models/.*/trainings"))).size();
+        submit().statusCode(502);
+        assertEquals(seen, replicate.findAll(postRequestedFor(urlPathMatching("/v1/models/.*/trainings"))).size(),
+                "an open breaker does not call Replicate");
+
+        stubCreate("tr_recovered");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        int status;
+        do {
+            status = submit().extract().statusCode();
+        } while (status != 201 && Instant.now().isBefore(deadline));
+        assertEquals(201, status, "after the breaker's delay a trial call goes through and closes it");
+        assertEquals("closed", admin().get("/internal/jobs/figures").then().extract().path("circuit_breakers.replicate.state"));
+    }
+
+    @Test
+    void clientErrorsDoNotOpenTheBreakerAndAreNotRetried() {
+        replicate.stubFor(post(urlPathMatching("/v1/models/.*/trainings")).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"title\": \"Invalid version\", \"detail\": \"version does not exist\", \"status\": 422}")));
+        for (int i = 0; i < 6; i++) {
+            submit().statusCode(502).body("detail", containsString("version does not exist"));
+        }
+        assertEquals(6, replicate.findAll(postRequestedFor(urlPathMatching("/v1/models/.*/trainings"))).size());
+        assertEquals("closed", admin().get("/internal/jobs/figures").then().extract().path("circuit_breakers.replicate.state"));
+    }
+
+    @Test
+    void withoutATokenNothingIsSentAndTheJobFails() {
+        admin().body("{\"api_token\": null}").put("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("api_token_configured", org.hamcrest.Matchers.equalTo(false));
+        submit().statusCode(502).body("detail", containsString("no API token")).body("status", org.hamcrest.Matchers.equalTo("failed"));
+        assertTrue(replicate.getAllServeEvents().isEmpty());
+    }
+}
