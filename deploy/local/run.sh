@@ -98,7 +98,7 @@ fi
 # secrets: generated once per data directory (0600), handed to the services as files
 secrets="$dir/secrets"
 mkdir -p "$secrets" && chmod 700 "$secrets"
-for name in admin-token internal-secret api-key-secret audit-checkpoint-key; do
+for name in admin-token internal-secret api-key-secret audit-checkpoint-key encryption-key; do
   if [ ! -s "$secrets/$name" ]; then
     (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$secrets/$name")
   fi
@@ -107,6 +107,7 @@ done
 [ -n "${TUNEOPS_INTERNAL_SECRET:-}" ] || export TUNEOPS_INTERNAL_SECRET_FILE="$secrets/internal-secret"
 [ -n "${TUNEOPS_API_KEY_SECRET:-}" ] || export TUNEOPS_API_KEY_SECRET_FILE="$secrets/api-key-secret"
 [ -n "${TUNEOPS_AUDIT_CHECKPOINT_KEY:-}" ] || export TUNEOPS_AUDIT_CHECKPOINT_KEY_FILE="$secrets/audit-checkpoint-key"
+[ -n "${TUNEOPS_ENCRYPTION_KEY:-}" ] || export TUNEOPS_ENCRYPTION_KEY_FILE="$secrets/encryption-key"
 
 export TUNEOPS_UPSTREAM_GATEWAY=http://127.0.0.1:${ports[gateway-service]}
 export TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:${ports[webhook-service]}

@@ -60,6 +60,7 @@ final class Suite implements AutoCloseable {
         env.put("TUNEOPS_API_KEY_SECRET", "system-test-api-key-hmac-secret-0123456789");
         env.put("TUNEOPS_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("TUNEOPS_AUDIT_CHECKPOINT_KEY", "system-test-audit-checkpoint-key-0123456789");
+        env.put("TUNEOPS_ENCRYPTION_KEY", "system-test-encryption-key-0123456789abcdef");
         // the suite's own tests send far more than the default 100 requests a minute from one address;
         // the rate-limit system tests run gateways of their own with the documented defaults
         env.put("RATE_LIMIT_CALLS", "1000000");
