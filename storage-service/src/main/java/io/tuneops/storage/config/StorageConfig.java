@@ -1,0 +1,75 @@
+package io.tuneops.storage.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The S3-compatible endpoint (TUNEOPS_STORAGE_*). */
+@ConfigMapping(prefix = "tuneops.storage")
+public interface StorageConfig {
+
+    /**
+     * The guide's {@code s3_output_path}: objects live at {output-path}/{key}, and keys start with
+     * {job_id}/, so a job's outputs are in {output-path}/{job_id}/. A leading ~ is the user's home.
+     */
+    @WithDefault("~/.simpletuner/outputs")
+    @NotBlank
+    String outputPath();
+
+    /** The guide's {@code s3_endpoint_enabled}: false refuses every operation with 403 AccessDenied. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The one bucket upload credentials name (webhook-service's tuneops.jobs.upload-bucket). */
+    @WithDefault("outputs")
+    @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", message = "must be a valid S3 bucket name")
+    String bucket();
+
+    /** Largest single PUT or part (S3: 5 GiB). */
+    @WithDefault("5368709120")
+    @Min(1)
+    long maxObjectSize();
+
+    /** Largest multipart object (S3: 5 TiB). */
+    @WithDefault("5497558138880")
+    @Min(1)
+    long maxMultipartObjectSize();
+
+    /** Smallest part but the last one (S3: 5 MiB). */
+    @WithDefault("5242880")
+    @Min(0)
+    long minPartSize();
+
+    /** Most parts in one multipart upload (S3: 10,000). */
+    @WithDefault("10000")
+    @Min(1)
+    @Max(10000)
+    int maxParts();
+
+    /** Multipart uploads neither completed nor aborted after this long are removed with their parts. */
+    @WithDefault("7D")
+    Duration multipartTtl();
+
+    /** How often abandoned multipart uploads are looked for. */
+    @WithDefault("1H")
+    Duration reapInterval();
+
+    /** Largest difference between a signed request's X-Amz-Date and the server clock (S3: 15 minutes). */
+    @WithDefault("15M")
+    Duration clockSkew();
+
+    /** The output directory with ~ expanded, absolute and normalised. */
+    default Path outputDirectory() {
+        String raw = outputPath().trim();
+        if (raw.equals("~") || raw.startsWith("~/")) {
+            raw = System.getProperty("user.home") + raw.substring(1);
+        }
+        return Path.of(raw).toAbsolutePath().normalize();
+    }
+}

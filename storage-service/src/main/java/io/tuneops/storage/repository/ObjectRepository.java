@@ -1,0 +1,103 @@
+package io.tuneops.storage.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** storage.objects: which objects exist and their metadata. */
+@ApplicationScoped
+public class ObjectRepository {
+
+    static final String COLUMNS = "bucket, key, size, etag, content_type, checksum_algorithm, checksum_value, checksum_type, "
+            + "headers, parts_count, part_sizes, last_modified";
+
+    private final Pool pool;
+
+    public ObjectRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Optional<ObjectRow>> find(String bucket, String key) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM storage.objects WHERE bucket = $1 AND key = $2")
+                .execute(Tuple.of(bucket, key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next())));
+    }
+
+    public Uni<Void> upsert(ObjectRow o) {
+        return upsert(pool, o);
+    }
+
+    public Uni<Void> upsert(SqlClient client, ObjectRow o) {
+        return client.preparedQuery("INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) "
+                        + "ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
+                        + "content_type = excluded.content_type, checksum_algorithm = excluded.checksum_algorithm, "
+                        + "checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type, "
+                        + "headers = excluded.headers, parts_count = excluded.parts_count, part_sizes = excluded.part_sizes, last_modified = excluded.last_modified")
+                .execute(Tuple.from(new Object[]{o.bucket(), o.key(), o.size(), o.etag(), o.contentType(), o.checksumAlgorithm(),
+                        o.checksumValue(), o.checksumType(), o.headers() == null ? new JsonObject() : o.headers(), o.partsCount(), o.partSizes()}))
+                .replaceWithVoid();
+    }
+
+    /** Deletes the row; the deleted object, if there was one. */
+    public Uni<Optional<ObjectRow>> delete(String bucket, String key) {
+        return pool.preparedQuery("DELETE FROM storage.objects WHERE bucket = $1 AND key = $2 RETURNING " + COLUMNS)
+                .execute(Tuple.of(bucket, key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next())));
+    }
+
+    /**
+     * Up to {@code limit} objects whose key starts with {@code prefix} and sorts after
+     * {@code from} (or at it when {@code inclusive}; null: from the start), in key order.
+     */
+    public Uni<List<ObjectRow>> list(String bucket, String prefix, String from, boolean inclusive, int limit) {
+        String upper = upperBound(prefix);
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM storage.objects WHERE bucket = $1 AND key >= $2 AND starts_with(key, $2)"
+                        + " AND key " + (inclusive ? ">=" : ">") + " $3"
+                        + (upper == null ? "" : " AND key < $5") + " ORDER BY key LIMIT $4")
+                .execute(upper == null ? Tuple.of(bucket, prefix, from == null ? "" : from, limit)
+                        : Tuple.of(bucket, prefix, from == null ? "" : from, limit, upper))
+                .map(ObjectRepository::rows);
+    }
+
+    /**
+     * The smallest string above every string starting with {@code prefix} (its last code point
+     * plus one), so the index scan stops at the end of the prefix; null when there is none.
+     */
+    public static String upperBound(String prefix) {
+        if (prefix.isEmpty()) {
+            return null;
+        }
+        int last = prefix.codePointBefore(prefix.length());
+        int next = last + 1;
+        if (next == 0xD800) {
+            next = 0xE000;
+        }
+        if (next > Character.MAX_CODE_POINT) {
+            return null;
+        }
+        return prefix.substring(0, prefix.length() - Character.charCount(last)) + new String(Character.toChars(next));
+    }
+
+    static List<ObjectRow> rows(RowSet<Row> rows) {
+        List<ObjectRow> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(row(r)));
+        return out;
+    }
+
+    static ObjectRow row(Row r) {
+        Object headers = r.getValue("headers");
+        return new ObjectRow(r.getString("bucket"), r.getString("key"), r.getLong("size"), r.getString("etag"),
+                r.getString("content_type"), r.getString("checksum_algorithm"), r.getString("checksum_value"),
+                r.getString("checksum_type"), headers instanceof JsonObject j ? j : new JsonObject(),
+                r.getInteger("parts_count"), r.getArrayOfLongs("part_sizes"), r.getOffsetDateTime("last_modified"));
+    }
+}

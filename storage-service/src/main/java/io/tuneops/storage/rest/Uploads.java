@@ -1,0 +1,113 @@
+package io.tuneops.storage.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.tuneops.storage.service.BodyReader;
+import io.tuneops.storage.service.Checksums;
+import io.tuneops.storage.service.ObjectStore;
+import io.tuneops.storage.service.S3Exception;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** Receiving bodies: into a temporary file (objects, parts) or into memory (small XML requests). */
+@ApplicationScoped
+class Uploads {
+
+    /** A body received in full and checked, sitting in a sealed temporary file. */
+    record Received(Path temp, BodyReader.Result result) {
+    }
+
+    private final ObjectStore store;
+
+    Uploads(ObjectStore store) {
+        this.store = store;
+    }
+
+    /** Refuses a body that announces more than {@code max} bytes before any of it is read. */
+    static void checkAnnouncedSize(S3Call call, long max) {
+        String declared = call.headers().get("x-amz-decoded-content-length");
+        if (declared == null) {
+            declared = call.headers().get("Content-Length");
+        }
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > max) {
+                    throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
+                }
+            } catch (NumberFormatException e) {
+                throw S3Exception.invalidArgument("Content-Length is not a number");
+            }
+        } else if (!call.headers().contains("Transfer-Encoding")) {
+            throw new S3Exception(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+        }
+    }
+
+    /** Answers Expect: 100-continue: only called once authentication and permissions passed. */
+    static void proceed(S3Call call) {
+        String expect = call.headers().get("Expect");
+        if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+            call.response().writeContinue();
+        }
+    }
+
+    /**
+     * Streams the body into a new temporary file, checked against the request's digests; on any
+     * failure the file is deleted and the failure passed on.
+     */
+    Uni<Received> toTempFile(S3Call call, long maxSize, Checksums.Algorithm required) {
+        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required);
+        Path temp = store.newTempPath();
+        proceed(call);
+        Future<Received> received = store.openTemp(temp).compose(file -> BodyReader.read(call.request(), expect, BodyReader.Sink.of(file))
+                .compose(result -> {
+                    call.bodyConsumed = true;
+                    return store.seal(file).map(v -> new Received(temp, result));
+                })
+                .recover(e -> store.discard(file, temp).compose(v -> Future.failedFuture(e))));
+        return UniHelper.toUni(received);
+    }
+
+    /** Reads a small body (an XML request) into memory, with the same checks. */
+    Uni<byte[]> toMemory(S3Call call, int limit) {
+        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), limit, null);
+        Buffer into = Buffer.buffer();
+        proceed(call);
+        return UniHelper.toUni(BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, limit)))
+                .map(result -> {
+                    call.bodyConsumed = true;
+                    return into.getBytes();
+                });
+    }
+
+    /** The headers an object keeps and returns: user metadata and the standard representation headers. */
+    static JsonObject storedHeaders(MultiMap headers) {
+        JsonObject out = new JsonObject();
+        for (Map.Entry<String, String> h : headers) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (name.startsWith("x-amz-meta-") || name.equals("cache-control") || name.equals("content-disposition")
+                    || name.equals("content-language") || name.equals("expires")) {
+                out.put(name, h.getValue());
+            } else if (name.equals("content-encoding")) {
+                // aws-chunked describes the transfer, not the object
+                String kept = String.join(",", java.util.Arrays.stream(h.getValue().split(","))
+                        .map(String::trim).filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("aws-chunked")).toList());
+                if (!kept.isEmpty()) {
+                    out.put(name, kept);
+                }
+            }
+        }
+        return out;
+    }
+
+    static String contentType(MultiMap headers) {
+        String type = headers.get("Content-Type");
+        return type == null || type.isBlank() ? "binary/octet-stream" : type;
+    }
+}

@@ -1,0 +1,61 @@
+package io.tuneops.storage.service;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/**
+ * Reads upload credentials from Redis, where webhook-service writes them. An absent key is an
+ * unknown, revoked or expired credential (the key's TTL is the credential's expiry); expires_at is
+ * checked again in case the TTL and the clock disagree.
+ */
+@ApplicationScoped
+public class CredentialStore {
+
+    public static final String KEY_PREFIX = "tuneops:upload-credentials:";
+    private static final Logger LOG = Logger.getLogger(CredentialStore.class);
+
+    private final ReactiveValueCommands<String, String> values;
+
+    public CredentialStore(ReactiveRedisDataSource redis) {
+        this.values = redis.value(String.class);
+    }
+
+    public Uni<Optional<UploadCredential>> find(String accessKeyId) {
+        if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return values.get(KEY_PREFIX + accessKeyId).map(CredentialStore::parse);
+    }
+
+    static Optional<UploadCredential> parse(String json) {
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonObject o = new JsonObject(json);
+            String prefix = o.getString("prefix");
+            String jobId = o.getString("job_id");
+            if (prefix == null || prefix.isEmpty()) {
+                prefix = jobId + "/";
+            }
+            UploadCredential c = new UploadCredential(o.getString("access_key_id"), o.getString("secret_access_key"),
+                    jobId, o.getString("bucket"), prefix, OffsetDateTime.parse(o.getString("expires_at")).toInstant());
+            if (c.accessKeyId() == null || c.secretAccessKey() == null || c.jobId() == null || c.bucket() == null
+                    || c.prefix().length() < 2 || !c.prefix().endsWith("/") || c.prefix().startsWith("/")) {
+                LOG.warn("upload credential in Redis lacks a field; treated as absent");
+                return Optional.empty();
+            }
+            return Optional.of(c);
+        } catch (RuntimeException e) {
+            LOG.warnf("unreadable upload credential in Redis (%s); treated as absent", e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.tuneops.storage.service;
+
+import io.quarkus.runtime.StartupEvent;
+import io.tuneops.storage.config.StorageConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.CopyOptions;
+import io.vertx.core.file.OpenOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The object files. {output}/{key} holds an object's bytes (a key ending in '/' keeps them in a
+ * reserved file inside that folder); uploads are written to {output}/.tuneops-tmp/ first, flushed
+ * to disk and renamed into place atomically, so a reader never sees a partial object and a failed
+ * upload never replaces a good one. Multipart parts live in {output}/.tuneops-multipart/{upload id}/.
+ * All file I/O goes through Vert.x's asynchronous file system or runs on worker threads.
+ */
+@ApplicationScoped
+public class ObjectStore {
+
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+    private static final Duration STALE_TEMP = Duration.ofDays(1);
+    private static final int COPY_BUFFER = 1 << 20;
+
+    private final Vertx vertx;
+    private final Path root;
+    private final Path tmp;
+    private final Path multipart;
+
+    public ObjectStore(Vertx vertx, StorageConfig config) {
+        this.vertx = vertx;
+        this.root = config.outputDirectory();
+        this.tmp = root.resolve(ObjectKeys.RESERVED + "-tmp");
+        this.multipart = root.resolve(ObjectKeys.RESERVED + "-multipart");
+    }
+
+    void start(@Observes StartupEvent event) throws IOException {
+        Files.createDirectories(tmp);
+        Files.createDirectories(multipart);
+        // another replica may share the volume: only temporary files nobody can still be writing go
+        Instant cutoff = Instant.now().minus(STALE_TEMP);
+        try (Stream<Path> files = Files.list(tmp)) {
+            files.filter(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).toInstant().isBefore(cutoff);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).forEach(p -> p.toFile().delete());
+        }
+        LOG.infof("objects stored under %s", root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path objectPath(String key) {
+        return ObjectKeys.resolve(root, key);
+    }
+
+    public Path partPath(String uploadId, int partNumber) {
+        return multipart.resolve(uploadId).resolve(Integer.toString(partNumber));
+    }
+
+    public Path uploadDirectory(String uploadId) {
+        return multipart.resolve(uploadId);
+    }
+
+    public Path newTempPath() {
+        return tmp.resolve(UUID.randomUUID().toString());
+    }
+
+    public Future<AsyncFile> openTemp(Path path) {
+        return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false));
+    }
+
+    /** Flushes the file to disk and closes it. */
+    public Future<Void> seal(AsyncFile file) {
+        return file.flush().compose(v -> file.close());
+    }
+
+    /** Closes (if open) and deletes a temporary file, ignoring errors: the upload failed anyway. */
+    public Future<Void> discard(AsyncFile file, Path path) {
+        Future<Void> closed = file == null ? Future.succeededFuture() : file.close().otherwise((Void) null);
+        return closed.compose(v -> vertx.fileSystem().delete(path.toString())).otherwise((Void) null);
+    }
+
+    /** Moves a sealed temporary file into place atomically, creating the folders it needs. */
+    public Future<Void> publish(Path temp, Path target) {
+        return vertx.fileSystem().mkdirs(target.getParent().toString())
+                .compose(v -> vertx.fileSystem().move(temp.toString(), target.toString(),
+                        new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
+                .recover(e -> vertx.fileSystem().delete(temp.toString()).otherwise((Void) null)
+                        .compose(v -> Future.failedFuture(translate(e))));
+    }
+
+    public Future<Void> deleteFile(Path path) {
+        return vertx.fileSystem().delete(path.toString()).otherwise((Void) null);
+    }
+
+    public Future<Void> deleteRecursive(Path path) {
+        return vertx.fileSystem().deleteRecursive(path.toString(), true).otherwise((Void) null);
+    }
+
+    public Future<Boolean> exists(Path path) {
+        return vertx.fileSystem().exists(path.toString());
+    }
+
+    /**
+     * Concatenates part files into a new temporary file (kernel copies, no buffers in the heap),
+     * fsyncs it and returns its path; when {@code checksum} is given it is computed over the whole
+     * object on the way (FULL_OBJECT checksums), which reads the data once.
+     */
+    public Future<Path> concatenate(List<Path> parts, Checksums.Hasher checksum) {
+        Path out = newTempPath();
+        return vertx.executeBlocking(() -> {
+            try (FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (Path part : parts) {
+                    try (FileChannel source = FileChannel.open(part, StandardOpenOption.READ)) {
+                        if (checksum == null) {
+                            long size = source.size();
+                            long done = 0;
+                            while (done < size) {
+                                done += source.transferTo(done, size - done, target);
+                            }
+                        } else {
+                            copyHashing(source, 0, source.size(), target, checksum, null);
+                        }
+                    }
+                }
+                target.force(true);
+                return out;
+            } catch (IOException e) {
+                Files.deleteIfExists(out);
+                throw translate(e);
+            }
+        }, false);
+    }
+
+    /** Copies {@code length} bytes of {@code source} from {@code offset} into a new temporary file, hashing them. */
+    public Future<CopyResult> copyRange(Path source, long offset, long length, Checksums.Hasher checksum) {
+        Path out = newTempPath();
+        return vertx.executeBlocking(() -> {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                 FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                copyHashing(in, offset, length, target, checksum, md5);
+                target.force(true);
+                return new CopyResult(out, length, md5.digest(), checksum == null ? null : checksum.base64());
+            } catch (NoSuchFileException e) {
+                Files.deleteIfExists(out);
+                throw new S3Exception(404, "NoSuchKey", "The specified key does not exist.");
+            } catch (IOException e) {
+                Files.deleteIfExists(out);
+                throw translate(e);
+            }
+        }, false);
+    }
+
+    public record CopyResult(Path temp, long size, byte[] md5, String checksum) {
+    }
+
+    private static void copyHashing(FileChannel in, long offset, long length, FileChannel out, Checksums.Hasher checksum,
+                                    MessageDigest md5) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
+        long position = offset;
+        long end = offset + length;
+        while (position < end) {
+            buffer.clear();
+            buffer.limit((int) Math.min(COPY_BUFFER, end - position));
+            int n = in.read(buffer, position);
+            if (n < 0) {
+                throw new IOException("source shorter than expected");
+            }
+            position += n;
+            buffer.flip();
+            if (md5 != null) {
+                md5.update(buffer.duplicate());
+            }
+            if (checksum != null) {
+                checksum.update(buffer.duplicate());
+            }
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        }
+    }
+
+    /** Maps file system failures onto S3 errors: disk full is 507, a key used as a folder is 409. */
+    public static RuntimeException translate(Throwable e) {
+        Throwable c = e;
+        while (c != null) {
+            if (c instanceof S3Exception s3) {
+                return s3;
+            }
+            String message = c.getMessage() == null ? "" : c.getMessage();
+            if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
+                return new S3Exception(507, "InsufficientStorage", "There is not enough space on the storage volume to store the object.");
+            }
+            if (c instanceof DirectoryNotEmptyException || c instanceof FileAlreadyExistsException
+                    || c instanceof NotDirectoryException || message.contains("Not a directory")
+                    || message.contains("Is a directory") || message.contains("Directory not empty")) {
+                return new S3Exception(409, "InvalidObjectState",
+                        "The key conflicts with an existing key: one names a folder the other needs as a file.");
+            }
+            c = c.getCause();
+        }
+        return e instanceof RuntimeException r ? r : new UncheckedIOException(new IOException(e));
+    }
+}

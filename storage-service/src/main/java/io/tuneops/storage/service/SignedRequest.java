@@ -1,0 +1,56 @@
+package io.tuneops.storage.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a SigV4 signature claims, parsed from the Authorization header or from a presigned URL's
+ * query, before the credential is looked up.
+ */
+public record SignedRequest(String accessKeyId, String date, String region, String service, String amzDate,
+                            List<String> signedHeaders, String signature, boolean presigned, long expiresSeconds,
+                            String payloadHash) {
+
+    public String scope() {
+        return date + "/" + region + "/" + service + "/aws4_request";
+    }
+
+    /** How the body is protected, from x-amz-content-sha256. */
+    public enum Payload {
+        /** UNSIGNED-PAYLOAD (and every presigned URL). */
+        UNSIGNED,
+        /** A hex SHA-256 of the body, checked while it streams. */
+        SHA256,
+        /** aws-chunked, every chunk signed. */
+        STREAMING_SIGNED,
+        /** aws-chunked, every chunk signed, then signed trailers (checksums). */
+        STREAMING_SIGNED_TRAILER,
+        /** aws-chunked without signatures, then trailers (checksums). */
+        STREAMING_UNSIGNED_TRAILER
+    }
+
+    public Payload payload() {
+        if (presigned || payloadHash == null || SigV4.UNSIGNED_PAYLOAD.equals(payloadHash)) {
+            return Payload.UNSIGNED;
+        }
+        return switch (payloadHash) {
+            case SigV4.STREAMING_SIGNED -> Payload.STREAMING_SIGNED;
+            case SigV4.STREAMING_SIGNED_TRAILER -> Payload.STREAMING_SIGNED_TRAILER;
+            case SigV4.STREAMING_UNSIGNED_TRAILER -> Payload.STREAMING_UNSIGNED_TRAILER;
+            default -> Payload.SHA256;
+        };
+    }
+
+    public boolean chunked() {
+        Payload p = payload();
+        return p == Payload.STREAMING_SIGNED || p == Payload.STREAMING_SIGNED_TRAILER || p == Payload.STREAMING_UNSIGNED_TRAILER;
+    }
+
+    /** Verified request: the credential, and what chunk signatures chain from. */
+    public record Verified(UploadCredential credential, SignedRequest request, byte[] signingKey) {
+    }
+
+    static Map.Entry<String, String> entry(String k, String v) {
+        return Map.entry(k, v);
+    }
+}

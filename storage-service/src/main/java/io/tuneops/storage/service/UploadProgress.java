@@ -1,0 +1,44 @@
+package io.tuneops.storage.service;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Publishes what a job has uploaded for webhook-service's job view: the Redis hash
+ * {@code tuneops:upload-progress:{job_id}} with {@code objects}, {@code bytes} (HINCRBY after each
+ * completed object) and {@code last_upload_at} (ISO 8601 UTC), pipelined in one round trip.
+ */
+@ApplicationScoped
+public class UploadProgress {
+
+    public static final String KEY_PREFIX = "tuneops:upload-progress:";
+    private static final Logger LOG = Logger.getLogger(UploadProgress.class);
+
+    private final ReactiveRedisDataSource redis;
+
+    public UploadProgress(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    /** Counts one completed object; a Redis failure is logged, never fails the upload that already succeeded. */
+    public Uni<Void> objectCompleted(String jobId, long bytes) {
+        String key = KEY_PREFIX + jobId;
+        String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        List<Request> batch = List.of(
+                Request.cmd(Command.HINCRBY).arg(key).arg("objects").arg(1),
+                Request.cmd(Command.HINCRBY).arg(key).arg("bytes").arg(bytes),
+                Request.cmd(Command.HSET).arg(key).arg("last_upload_at").arg(now));
+        return redis.getRedis().batch(batch)
+                .replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf("upload progress of job %s not published: %s", jobId, e.toString()))
+                .onFailure().recoverWithNull();
+    }
+}

@@ -1,0 +1,223 @@
+package io.tuneops.storage;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.storage.S3TestSupport.Credential;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The AWS SDK for Java v2 with default settings (signed aws-chunked bodies with CRC32 trailers over HTTP). */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedServersTestResource.class)
+class SdkObjectsTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void putGetHeadDeleteRoundTripWithMetadataAndChecksums() throws Exception {
+        Credential c = S3TestSupport.issue(redis);
+        byte[] body = random(300_000);
+        String key = c.prefix() + "checkpoints/step 100/model+weights.bin";
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            var put = s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key).contentType("application/x-test")
+                    .metadata(Map.of("epoch", "3")), RequestBody.fromBytes(body));
+            assertEquals("\"" + md5(body) + "\"", put.eTag());
+            assertNotNull(put.checksumCRC32(), "the SDK's default CRC32 trailer was verified and echoed");
+
+            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)
+                    .checksumMode(ChecksumMode.ENABLED));
+            assertArrayEquals(body, got.asByteArray());
+            assertEquals("application/x-test", got.response().contentType());
+            assertEquals("3", got.response().metadata().get("epoch"));
+            assertEquals(put.checksumCRC32(), got.response().checksumCRC32());
+
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(S3TestSupport.BUCKET).key(key));
+            assertEquals(body.length, head.contentLength());
+            assertEquals(put.eTag(), head.eTag());
+
+            // a human finds the bytes at {output}/{job_id}/...
+            Path onDisk = Path.of("target/test-outputs").resolve(key);
+            assertArrayEquals(body, Files.readAllBytes(onDisk));
+
+            byte[] range = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).range("bytes=1000-1999")).asByteArray();
+            assertEquals(1000, range.length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(body, 1000, 2000), range);
+            byte[] suffix = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).range("bytes=-10")).asByteArray();
+            assertArrayEquals(java.util.Arrays.copyOfRange(body, body.length - 10, body.length), suffix);
+
+            s3.deleteObject(b -> b.bucket(S3TestSupport.BUCKET).key(key));
+            assertThrows(NoSuchKeyException.class, () -> s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)));
+            assertFalse(Files.exists(onDisk));
+        }
+        Map<String, String> progress = redis.hash(String.class).hgetall("tuneops:upload-progress:" + c.jobId());
+        assertEquals("1", progress.get("objects"));
+        assertEquals(Integer.toString(body.length), progress.get("bytes"));
+        assertTrue(progress.get("last_upload_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), progress.toString());
+    }
+
+    @Test
+    void emptyObjectsAndOtherChecksumAlgorithms() {
+        Credential c = S3TestSupport.issue(redis);
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "empty"), RequestBody.empty());
+            assertEquals(0, s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "empty")).asByteArray().length);
+            // CRC64NVME needs the AWS CRT on the client side; the server's CRC-64/NVME is checked in SigV4Test
+            for (ChecksumAlgorithm a : List.of(ChecksumAlgorithm.CRC32_C, ChecksumAlgorithm.SHA1, ChecksumAlgorithm.SHA256)) {
+                byte[] body = random(70_000);
+                String key = c.prefix() + "algo/" + a;
+                var put = s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key).checksumAlgorithm(a), RequestBody.fromBytes(body));
+                var got = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).checksumMode(ChecksumMode.ENABLED));
+                assertArrayEquals(body, got.asByteArray());
+                String sent = switch (a) {
+                    case CRC32_C -> put.checksumCRC32C();
+                    case SHA1 -> put.checksumSHA1();
+                    default -> put.checksumSHA256();
+                };
+                assertNotNull(sent, a + " echoed");
+            }
+        }
+    }
+
+    @Test
+    void listingWithDelimitersAndPagination() {
+        Credential c = S3TestSupport.issue(redis);
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                keys.add(c.prefix() + "samples/img-" + i + ".png");
+            }
+            for (int i = 0; i < 3; i++) {
+                keys.add(c.prefix() + "checkpoint-" + i + "/model.safetensors");
+                keys.add(c.prefix() + "checkpoint-" + i + "/optimizer.pt");
+            }
+            keys.add(c.prefix() + "train.log");
+            for (String k : keys) {
+                s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(k), RequestBody.fromString(k));
+            }
+            ListObjectsV2Response top = s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix()).delimiter("/"));
+            assertEquals(List.of(c.prefix() + "train.log"), top.contents().stream().map(S3Object::key).toList());
+            assertEquals(List.of(c.prefix() + "checkpoint-0/", c.prefix() + "checkpoint-1/", c.prefix() + "checkpoint-2/",
+                    c.prefix() + "samples/"), top.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+
+            // pages of 2 with delimiter: common prefixes count as entries and are never repeated
+            List<String> seen = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix()).delimiter("/").maxKeys(2))
+                    .forEach(page -> {
+                        assertTrue(page.keyCount() <= 2);
+                        page.commonPrefixes().forEach(p -> seen.add(p.prefix()));
+                        page.contents().forEach(o -> seen.add(o.key()));
+                    });
+            assertEquals(5, seen.size(), seen.toString());
+
+            List<String> all = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix()).maxKeys(3))
+                    .contents().forEach(o -> all.add(o.key()));
+            assertEquals(keys.stream().sorted().toList(), all);
+
+            List<String> v1 = new ArrayList<>();
+            String marker = null;
+            int pages = 0;
+            do {
+                String m = marker;
+                var page = s3.listObjects(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix() + "samples/").maxKeys(4).marker(m));
+                page.contents().forEach(o -> v1.add(o.key()));
+                marker = page.isTruncated() ? page.nextMarker() : null;
+                pages++;
+            } while (marker != null);
+            assertEquals(7, v1.size());
+            assertEquals(2, pages);
+
+            var after = s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix() + "samples/")
+                    .startAfter(c.prefix() + "samples/img-4.png"));
+            assertEquals(List.of(c.prefix() + "samples/img-5.png", c.prefix() + "samples/img-6.png"),
+                    after.contents().stream().map(S3Object::key).toList());
+
+            var versions = s3.listObjectVersions(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix() + "checkpoint-1/"));
+            assertEquals(2, versions.versions().size());
+            assertEquals("null", versions.versions().get(0).versionId());
+
+            // the bucket root is narrowed to the credential's own prefix
+            var root = s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).delimiter("/"));
+            assertEquals(List.of(c.prefix()), root.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+            assertEquals(List.of(S3TestSupport.BUCKET), s3.listBuckets().buckets().stream().map(b -> b.name()).toList());
+            s3.headBucket(b -> b.bucket(S3TestSupport.BUCKET));
+        }
+    }
+
+    @Test
+    void deleteObjectsAndCopy() {
+        Credential c = S3TestSupport.issue(redis);
+        Credential other = S3TestSupport.issue(redis);
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            for (String k : List.of("a", "b", "c")) {
+                s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + k), RequestBody.fromString("content " + k));
+            }
+            var copy = s3.copyObject(b -> b.sourceBucket(S3TestSupport.BUCKET).sourceKey(c.prefix() + "a")
+                    .destinationBucket(S3TestSupport.BUCKET).destinationKey(c.prefix() + "copies/a"));
+            assertEquals("\"" + md5("content a".getBytes(StandardCharsets.UTF_8)) + "\"", copy.copyObjectResult().eTag());
+            assertEquals("content a", s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "copies/a")).asUtf8String());
+
+            S3Exception outside = assertThrows(S3Exception.class, () -> s3.copyObject(b -> b.sourceBucket(S3TestSupport.BUCKET)
+                    .sourceKey(other.prefix() + "x").destinationBucket(S3TestSupport.BUCKET).destinationKey(c.prefix() + "stolen")));
+            assertEquals(403, outside.statusCode());
+
+            DeleteObjectsResponse deleted = s3.deleteObjects(b -> b.bucket(S3TestSupport.BUCKET).delete(d -> d.objects(
+                    ObjectIdentifier.builder().key(c.prefix() + "a").build(),
+                    ObjectIdentifier.builder().key(c.prefix() + "b").build(),
+                    ObjectIdentifier.builder().key(other.prefix() + "c").build())));
+            assertEquals(2, deleted.deleted().size());
+            assertEquals(1, deleted.errors().size());
+            assertEquals("AccessDenied", deleted.errors().get(0).code());
+            var left = s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix()));
+            assertEquals(List.of(c.prefix() + "c", c.prefix() + "copies/a"), left.contents().stream().map(S3Object::key).toList());
+        }
+    }
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    static String md5(byte[] b) throws RuntimeException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
