@@ -58,12 +58,13 @@ class GatewayReplicasSystemTest {
     @Test
     void theLimitIsGlobalAcrossReplicas() {
         String[] key = createKey(first, "operator").split(" ");
+        String client = "203.0.113." + (1 + new java.util.Random().nextInt(250));
         int admitted = 0;
         int rejected = 0;
         for (int i = 0; i < 30; i++) {
             ServiceProcess via = i % 2 == 0 ? first : second;
             Http.Reply reply = Http.request("POST", via.url("/api/cloud/jobs"), "{}", "X-API-Key", key[0],
-                    "Content-Type", "application/json");
+                    "Content-Type", "application/json", "X-Forwarded-For", client);
             if (reply.status() == 429) {
                 rejected++;
                 assertEquals("Rate limit exceeded. Please try again later.", reply.json().get("detail").asText());

@@ -24,11 +24,13 @@ class JobsSystemTest {
     private static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final String API_TOKEN = "r8_system_test_token_never_logged_0123";
     private final Suite suite = Suite.Extension.suite();
+    /** This test's own client address (the suite's gateway trusts the loopback proxy): its own rate-limit windows. */
+    private final String client = "198.51.100." + (1 + new java.util.Random().nextInt(250));
 
     private String key(String scope) {
         Http.Reply created = Http.request("POST", suite.gateway("/api/auth/api-keys"),
                 "{\"name\":\"jobs system test " + scope + "\",\"scopes\":[\"" + scope + "\"]}",
-                "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "Content-Type", "application/json");
+                "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "Content-Type", "application/json", "X-Forwarded-For", client);
         assertEquals(201, created.status(), created.body());
         return created.json().get("key").asText();
     }
@@ -54,15 +56,15 @@ class JobsSystemTest {
         String viewer = key("viewer");
 
         Http.Reply anonymous = Http.request("POST", suite.gateway("/api/cloud/jobs/submit?provider=generic"), "{}",
-                "Content-Type", "application/json");
+                "Content-Type", "application/json", "X-Forwarded-For", client);
         assertEquals(401, anonymous.status());
         Http.Reply asViewer = Http.request("POST", suite.gateway("/api/cloud/jobs/submit?provider=generic"), "{}",
-                "Content-Type", "application/json", "Authorization", "Bearer " + viewer);
+                "Content-Type", "application/json", "Authorization", "Bearer " + viewer, "X-Forwarded-For", client);
         assertEquals(403, asViewer.status());
 
         Http.Reply submitted = Http.request("POST", suite.gateway("/api/cloud/jobs/submit"),
                 "{\"provider\": \"generic\", \"name\": \"system lora\", \"hardware\": \"h100\"}",
-                "Content-Type", "application/json", "X-API-Key", operator);
+                "Content-Type", "application/json", "X-API-Key", operator, "X-Forwarded-For", client);
         assertEquals(201, submitted.status(), submitted.body());
         String jobId = submitted.json().get("job_id").asText();
         JsonNode credentials = submitted.json().get("upload_credentials");

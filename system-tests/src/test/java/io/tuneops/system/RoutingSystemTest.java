@@ -57,6 +57,8 @@ class RoutingSystemTest {
         String id = "sys-" + UUID.randomUUID();
         Http.Reply ready = Http.get(suite.gateway("/api/cloud/health/ready"), "X-Correlation-ID", id);
         assertEquals(id, ready.header("X-Correlation-ID"));
+        assertEquals(1, ready.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("X-Correlation-ID"))
+                .mapToInt(h -> h.getValue().size()).sum(), "one X-Correlation-ID, not the gateway's and the owner's");
         // the request log line is written when the response ends, which may be just after the client has it
         for (String service : List.of("gateway-service", "metrics-service")) {
             Path log = suite.logs.resolve(service + ".log");

@@ -56,6 +56,7 @@ public class ProxyRoutes {
             HttpProxy httpProxy = HttpProxy.reverseProxy(client)
                     .origin(context -> originRequest(context, client, address))
                     .addInterceptor(new UpstreamErrorInterceptor(owner))
+                    .addInterceptor(new CorrelationHeaderInterceptor())
                     .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));
             ProxyHandler proxyHandler = ProxyHandler.create(httpProxy);
             Handler<RoutingContext> handler = rc -> {

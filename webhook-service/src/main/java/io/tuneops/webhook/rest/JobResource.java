@@ -68,6 +68,8 @@ public class JobResource {
         }
         SubmitRequest.Parsed parsed = SubmitRequest.parse(body, provider);
         if (!parsed.errors().isEmpty()) {
+            org.jboss.logging.Logger.getLogger(JobResource.class).infof("job submission refused: %s",
+                    parsed.errors().stream().map(SubmitRequest.FieldError::field).toList());
             return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid job", parsed.errors())).build());
         }
         Caller caller = Caller.of(rc);

@@ -40,23 +40,34 @@ public class WebhookResource {
     public Uni<Response> receive(@PathParam("provider") String provider, @Context HttpHeaders headers, byte[] body,
                                  RoutingContext rc) {
         if (!ProviderConfigService.PROVIDERS.contains(provider)) {
-            return Uni.createFrom().item(JsonErrorMappers.json(404, "No webhook receiver for this provider"));
+            return refuse(provider, 404, "No webhook receiver for this provider");
         }
         if (body == null || body.length == 0) {
-            return Uni.createFrom().item(JsonErrorMappers.json(400, "Webhook body is empty"));
+            return refuse(provider, 400, "Webhook body is empty");
         }
         if (body.length > config.maxWebhookBody()) {
-            return Uni.createFrom().item(JsonErrorMappers.json(413, "Webhook body larger than " + config.maxWebhookBody() + " bytes"));
+            return refuse(provider, 413, "Webhook body larger than " + config.maxWebhookBody() + " bytes");
         }
         GatewayIdentityHandler.GatewayIdentity identity = rc.get(GatewayIdentityHandler.IDENTITY);
         String clientIp = identity != null && identity.clientIp() != null ? identity.clientIp()
                 : rc.request().remoteAddress() == null ? null : rc.request().remoteAddress().hostAddress();
         return ingestion.ingest(provider, headers.getRequestHeaders(), body, clientIp, rc.normalizedPath())
-                .map(outcome -> Response.status(outcome.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(outcome.body()).build())
+                .map(outcome -> {
+                    if (outcome.status() == 400) {
+                        LOG.infof("webhook for %s refused with 400: %s", provider, outcome.body().get("detail"));
+                    }
+                    return Response.status(outcome.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(outcome.body()).build();
+                })
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("webhook for %s not applied, provider will retry: %s", provider, e.toString());
                     return JsonErrorMappers.json(503, "Webhook not recorded; retry later");
                 });
+    }
+
+    private static Uni<Response> refuse(String provider, int status, String detail) {
+        LOG.infof("webhook for %s refused with %d: %s", provider.length() > 64 ? provider.substring(0, 64) : provider,
+                status, detail);
+        return Uni.createFrom().item(JsonErrorMappers.json(status, detail));
     }
 }

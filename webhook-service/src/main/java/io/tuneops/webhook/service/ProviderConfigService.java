@@ -45,6 +45,7 @@ public class ProviderConfigService {
     private final OutboundConfig outbound;
     /** Effective settings per provider, read on every webhook: cached, dropped on every announced change. */
     private final Map<String, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
+    private io.smallrye.mutiny.subscription.Cancellable announcements;
 
     public ProviderConfigService(ProviderConfigRepository repository, AuditLog audit, ReactiveRedisDataSource redis,
                                  SecretBox secrets, OutboundConfig outbound) {
@@ -57,8 +58,14 @@ public class ProviderConfigService {
 
     /** A change made on another replica reaches this one through the channel the gateways listen on. */
     void listen(@Observes StartupEvent event) {
-        redis.pubsub(String.class).subscribe(ALLOWLISTS_CHANGED)
+        announcements = redis.pubsub(String.class).subscribe(ALLOWLISTS_CHANGED)
                 .subscribe().with(settingsCache::remove, e -> LOG.warnf("provider change announcements lost: %s", e.toString()));
+    }
+
+    void stopListening(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        if (announcements != null) {
+            announcements.cancel();
+        }
     }
 
     /**
