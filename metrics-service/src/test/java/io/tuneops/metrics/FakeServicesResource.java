@@ -29,6 +29,7 @@ public class FakeServicesResource implements QuarkusTestResourceLifecycleManager
     static final String INTERNAL_SECRET = "test-only-internal-secret-0123456789abcdef";
     static final String JOBS = "/internal/jobs/figures";
     static final String AUDIT = "/internal/audit/figures";
+    static final String PROVIDER_HEALTH = "/internal/providers/health";
 
     static final Map<String, Integer> STATUS = new ConcurrentHashMap<>();
     /** Path of a figures endpoint to the JSON it answers; a status in {@link #FIGURES_STATUS} overrides it. */
@@ -58,6 +59,7 @@ public class FakeServicesResource implements QuarkusTestResourceLifecycleManager
             });
             if (service.equals("webhook")) {
                 server.createContext(JOBS, exchange -> figures(JOBS, exchange));
+                server.createContext(PROVIDER_HEALTH, exchange -> figures(PROVIDER_HEALTH, exchange));
             }
             if (service.equals("audit")) {
                 server.createContext(AUDIT, exchange -> figures(AUDIT, exchange));

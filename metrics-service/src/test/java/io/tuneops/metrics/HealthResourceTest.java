@@ -98,4 +98,22 @@ class HealthResourceTest {
                 .body("components.find { it.name == 'gateway-service' }.message", equalTo("not reachable: no answer within 1000 ms"))
                 .body("components.find { it.name == 'providers' }.status", equalTo("unknown"));
     }
+
+    @Test
+    void providerChecksComeFromWebhookServiceAndAFailingProviderDegradesTheResult() {
+        FakeServicesResource.FIGURES.put(FakeServicesResource.PROVIDER_HEALTH, """
+                {"providers": [{"name": "replicate", "status": "unhealthy", "latency_ms": 12.5, "message": "Replicate answered HTTP 401"},
+                               {"name": "generic", "status": "healthy", "latency_ms": null, "message": "jobs report themselves"}]}""");
+        try {
+            RestAssured.get("/api/cloud/health?include_providers=true").then().statusCode(200)
+                    .body("status", equalTo("degraded"))
+                    .body("components.find { it.name == 'provider:replicate' }.status", equalTo("unhealthy"))
+                    .body("components.find { it.name == 'provider:replicate' }.latency_ms", equalTo(12.5f))
+                    .body("components.find { it.name == 'provider:generic' }.status", equalTo("healthy"));
+            RestAssured.get("/api/cloud/health").then().statusCode(200)
+                    .body("components.find { it.name == 'provider:replicate' }", org.hamcrest.Matchers.nullValue());
+        } finally {
+            FakeServicesResource.FIGURES.remove(FakeServicesResource.PROVIDER_HEALTH);
+        }
+    }
 }

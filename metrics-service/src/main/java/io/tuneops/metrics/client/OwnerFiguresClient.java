@@ -24,6 +24,15 @@ public class OwnerFiguresClient {
 
     public static final String JOBS_PATH = "/internal/jobs/figures";
     public static final String AUDIT_PATH = "/internal/audit/figures";
+    public static final String PROVIDER_HEALTH_PATH = "/internal/providers/health";
+
+    /** webhook-service's live provider API checks ({@code GET /internal/providers/health}). */
+    public record ProviderHealthList(java.util.List<ProviderHealth> providers) {
+    }
+
+    /** {@code status}: healthy, unhealthy or unconfigured. */
+    public record ProviderHealth(String name, String status, Double latency_ms, String message) {
+    }
 
     /** webhook-service's {@code GET /internal/jobs/figures}; a null value means "unknown". */
     public record JobFigures(Long jobs_total, Map<String, Long> jobs_by_status, Long jobs_active, Double cost_usd_total,
@@ -63,6 +72,10 @@ public class OwnerFiguresClient {
 
     public Uni<JobFigures> jobs() {
         return fetch("webhook-service", upstreams.webhook(), JOBS_PATH, JobFigures.class);
+    }
+
+    public Uni<ProviderHealthList> providerHealth() {
+        return fetch("webhook-service", upstreams.webhook(), PROVIDER_HEALTH_PATH, ProviderHealthList.class);
     }
 
     public Uni<AuditFigures> audit() {

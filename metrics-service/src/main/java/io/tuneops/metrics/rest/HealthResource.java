@@ -2,6 +2,7 @@ package io.tuneops.metrics.rest;
 
 import io.smallrye.mutiny.Uni;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tuneops.metrics.client.OwnerFiguresClient;
 import io.tuneops.metrics.service.HealthChecks;
 import io.tuneops.metrics.service.ServiceReadiness;
 import jakarta.ws.rs.DefaultValue;
@@ -26,12 +27,14 @@ public class HealthResource {
 
     private final ServiceReadiness readiness;
     private final HealthChecks checks;
+    private final OwnerFiguresClient owners;
     private final String version;
 
-    public HealthResource(ServiceReadiness readiness, HealthChecks checks,
+    public HealthResource(ServiceReadiness readiness, HealthChecks checks, OwnerFiguresClient owners,
                           @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.readiness = readiness;
         this.checks = checks;
+        this.owners = owners;
         this.version = version;
     }
 
@@ -45,22 +48,30 @@ public class HealthResource {
 
     /**
      * The guide's full check: PostgreSQL and Redis (with latency), secrets, and every service.
-     * 200 when healthy or degraded, 503 when unhealthy. {@code include_providers} is accepted; the
-     * live provider API check belongs to webhook-service and is not wired yet (reported as such).
+     * 200 when healthy or degraded, 503 when unhealthy. With {@code include_providers=true} it also
+     * asks webhook-service to call each provider's API (a provider that fails degrades the result).
      */
     @GET
     public Uni<Response> health(@QueryParam("include_providers") @DefaultValue("false") boolean includeProviders) {
-        return checks.check().map(report -> {
+        Uni<List<ComponentView>> providerChecks = includeProviders ? owners.providerHealth()
+                .map(list -> list.providers() == null ? List.<ComponentView>of() : list.providers().stream()
+                        .map(p -> new ComponentView("provider:" + p.name(), p.status(), p.latency_ms(), p.message())).toList())
+                .onFailure().recoverWithItem(e -> List.of(new ComponentView("providers", "unknown", null,
+                        "provider checks unavailable: " + e.getMessage())))
+                : Uni.createFrom().item(List.of());
+        return Uni.combine().all().unis(checks.check(), providerChecks).asTuple().map(t -> {
+            HealthChecks.Report report = t.getItem1();
             List<ComponentView> components = new ArrayList<>();
             report.components().forEach(c -> components.add(new ComponentView(c.name(), c.status(), c.latencyMs(),
                     c.message())));
-            if (includeProviders) {
-                components.add(new ComponentView("providers", "unknown", null,
-                        "Provider API checks are not available yet"));
+            components.addAll(t.getItem2());
+            String status = report.status();
+            if ("healthy".equals(status) && t.getItem2().stream().anyMatch(c -> "unhealthy".equals(c.status()))) {
+                status = "degraded";
             }
-            Health body = new Health(report.status(), version, Math.round(report.uptimeSeconds() * 10.0) / 10.0,
+            Health body = new Health(status, version, Math.round(report.uptimeSeconds() * 10.0) / 10.0,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), components);
-            return Response.status(HealthChecks.UNHEALTHY.equals(report.status()) ? 503 : 200).entity(body).build();
+            return Response.status(HealthChecks.UNHEALTHY.equals(status) ? 503 : 200).entity(body).build();
         });
     }
 

@@ -223,4 +223,20 @@ class ReplicateClientTest {
         submit().statusCode(502).body("detail", containsString("no API token")).body("status", org.hamcrest.Matchers.equalTo("failed"));
         assertTrue(replicate.getAllServeEvents().isEmpty());
     }
+
+    @Test
+    void theProviderHealthCheckCallsReplicatesAccountEndpoint() {
+        replicate.stubFor(get("/v1/account").willReturn(okJson(
+                "{\"type\": \"organization\", \"username\": \"acme\", \"name\": \"Acme\", \"github_url\": null}")));
+        RestAssured.get("/internal/providers/health").then().statusCode(403);
+        admin().get("/internal/providers/health").then().statusCode(200)
+                .body("providers.find { it.name == 'replicate' }.status", org.hamcrest.Matchers.equalTo("healthy"))
+                .body("providers.find { it.name == 'replicate' }.message", containsString("acme"));
+        replicate.verify(getRequestedFor(urlEqualTo("/v1/account")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+        replicate.stubFor(get("/v1/account").willReturn(aResponse().withStatus(401)
+                .withBody("{\"title\": \"Unauthenticated\", \"status\": 401}")));
+        admin().get("/internal/providers/health").then().statusCode(200)
+                .body("providers.find { it.name == 'replicate' }.status", org.hamcrest.Matchers.equalTo("unhealthy"))
+                .body("providers.find { it.name == 'replicate' }.message", containsString("401"));
+    }
 }
