@@ -87,6 +87,17 @@ class SdkObjectsTest {
         assertEquals("1", progress.get("objects"));
         assertEquals(Integer.toString(body.length), progress.get("bytes"));
         assertTrue(progress.get("last_upload_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), progress.toString());
+
+        // and the audit trail has it, attributed to the credential
+        var recent = redis.execute("XREVRANGE", "tuneops:audit:events", "+", "-", "COUNT", "500");
+        List<io.vertx.core.json.JsonObject> events = new ArrayList<>();
+        recent.forEach(entry -> events.add(new io.vertx.core.json.JsonObject(entry.get(1).get(1).toString())));
+        var event = events.stream().filter(e -> ("outputs/" + key).equals(e.getString("target_id"))).findFirst().orElseThrow();
+        assertEquals("upload.completed", event.getString("type"));
+        assertEquals("upload-credential:" + c.accessKeyId(), event.getString("actor"));
+        assertEquals("put", event.getString("action"));
+        assertEquals(body.length, event.getJsonObject("details").getInteger("size"));
+        assertFalse(event.encode().contains(c.secret()));
     }
 
     @Test

@@ -64,6 +64,13 @@ public interface StorageConfig {
     @WithDefault("15M")
     Duration clockSkew();
 
+    /**
+     * A multipart completion still assembling after this long answers 200 at once and sends a
+     * space this often until it is done (as S3 does), so proxies and clients keep waiting.
+     */
+    @WithDefault("5S")
+    Duration completeKeepAlive();
+
     /** The output directory with ~ expanded, absolute and normalised. */
     default Path outputDirectory() {
         String raw = outputPath().trim();

@@ -53,13 +53,13 @@ class ListOperations {
 
     Uni<Void> location(S3Call call) {
         checkBucket(call);
-        ObjectOperations.xml(call, 200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"" + S3Xml.NS + "\"/>");
+        ObjectOperations.xml(call, 200, S3Xml.DECLARATION + "<LocationConstraint xmlns=\"" + S3Xml.NS + "\"/>");
         return Uni.createFrom().voidItem();
     }
 
     Uni<Void> versioning(S3Call call) {
         checkBucket(call);
-        ObjectOperations.xml(call, 200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VersioningConfiguration xmlns=\"" + S3Xml.NS + "\"/>");
+        ObjectOperations.xml(call, 200, S3Xml.DECLARATION + "<VersioningConfiguration xmlns=\"" + S3Xml.NS + "\"/>");
         return Uni.createFrom().voidItem();
     }
 

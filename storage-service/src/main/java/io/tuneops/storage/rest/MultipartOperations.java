@@ -13,7 +13,8 @@ import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.SigV4;
-import io.tuneops.storage.service.UploadProgress;
+import io.tuneops.storage.service.UploadEvents;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayOutputStream;
@@ -47,16 +48,18 @@ class MultipartOperations {
     private final ObjectRepository objects;
     private final ObjectStore store;
     private final Uploads bodies;
-    private final UploadProgress progress;
+    private final UploadEvents events;
+    private final Vertx vertx;
 
     MultipartOperations(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
-                        Uploads bodies, UploadProgress progress) {
+                        Uploads bodies, UploadEvents events, Vertx vertx) {
         this.config = config;
         this.uploads = uploads;
         this.objects = objects;
         this.store = store;
         this.bodies = bodies;
-        this.progress = progress;
+        this.events = events;
+        this.vertx = vertx;
     }
 
     Uni<Void> create(S3Call call) {
@@ -174,7 +177,7 @@ class MultipartOperations {
         ObjectOperations.writable(config, call);
         String uploadId = uploadId(call);
         Path target = store.objectPath(call.key);
-        return findUpload(call, uploadId).flatMap(upload -> bodies.toMemory(call, MAX_COMPLETE_BODY).flatMap(body -> {
+        return findUpload(call, uploadId).flatMap(upload -> bodies.toMemory(call, MAX_COMPLETE_BODY, false).flatMap(body -> {
             List<Map<String, String>> items = S3Xml.items(body, "CompleteMultipartUpload", "Part");
             List<Map<String, String>> requested = items.subList(1, items.size());
             if (requested.isEmpty()) {
@@ -244,8 +247,17 @@ class MultipartOperations {
         String etag = multipartEtag(parts);
         long size = parts.stream().mapToLong(Part::size).sum();
         Long[] sizes = parts.stream().map(Part::size).toArray(Long[]::new);
+        String declaredWhole = fullObject ? call.headers().get(algorithm.header()) : null;
+        KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive());
         return UniHelper.toUni(store.concatenate(files, whole))
-                .flatMap(temp -> UniHelper.toUni(store.publish(temp, target)))
+                .flatMap(temp -> {
+                    if (declaredWhole != null && !declaredWhole.trim().equals(whole.base64())) {
+                        return UniHelper.toUni(store.deleteFile(temp)).invoke(() -> {
+                            throw S3Exception.badDigest("The " + algorithm.name() + " you specified did not match the calculated checksum.");
+                        });
+                    }
+                    return UniHelper.toUni(store.publish(temp, target));
+                })
                 .flatMap(v -> {
                     String checksum = null;
                     if (fullObject) {
@@ -262,7 +274,8 @@ class MultipartOperations {
                             throw S3Exception.noSuchUpload();
                         }
                         return UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId())))
-                                .call(() -> progress.objectCompleted(upload.jobId() != null ? upload.jobId() : call.jobId(), size))
+                                .call(() -> events.completed(call.credential(), call.clientIp(), upload.bucket(), upload.key(), size, etag,
+                                        "complete_multipart_upload"))
                                 .invoke(() -> {
                                     S3Xml xml = S3Xml.root("CompleteMultipartUploadResult")
                                             .el("Location", locationOf(call))
@@ -270,10 +283,11 @@ class MultipartOperations {
                                     if (value != null) {
                                         xml.el(algorithm.xmlName(), value).el("ChecksumType", upload.checksumType());
                                     }
-                                    ObjectOperations.xml(call, 200, xml.end("CompleteMultipartUploadResult"));
+                                    keepAlive.succeed(xml.end("CompleteMultipartUploadResult"));
                                 });
                     });
-                });
+                })
+                .onFailure().recoverWithUni(keepAlive::fail);
     }
 
     Uni<Void> abort(S3Call call) {

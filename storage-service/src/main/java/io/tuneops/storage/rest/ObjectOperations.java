@@ -10,7 +10,7 @@ import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.SigV4;
-import io.tuneops.storage.service.UploadProgress;
+import io.tuneops.storage.service.UploadEvents;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,14 +36,14 @@ class ObjectOperations {
     private final ObjectRepository objects;
     private final ObjectStore store;
     private final Uploads uploads;
-    private final UploadProgress progress;
+    private final UploadEvents events;
 
-    ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadProgress progress) {
+    ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events) {
         this.config = config;
         this.objects = objects;
         this.store = store;
         this.uploads = uploads;
-        this.progress = progress;
+        this.events = events;
     }
 
     Uni<Void> put(S3Call call) {
@@ -60,7 +60,7 @@ class ObjectOperations {
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
                     return objects.upsert(row)
-                            .call(() -> progress.objectCompleted(call.jobId(), r.size()))
+                            .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(), "put"))
                             .invoke(() -> {
                                 HttpServerResponse response = call.response().putHeader("ETag", S3Xml.quoted(r.md5Hex()));
                                 if (r.checksumAlgorithm() != null) {
@@ -157,7 +157,7 @@ class ObjectOperations {
         if (!hasDigest) {
             throw S3Exception.invalidRequest("Missing required header for this request: Content-MD5 or x-amz-checksum-*");
         }
-        return uploads.toMemory(call, MAX_XML_BODY).flatMap(body -> {
+        return uploads.toMemory(call, MAX_XML_BODY, true).flatMap(body -> {
             List<Map<String, String>> items = S3Xml.items(body, "Delete", "Object");
             boolean quiet = "true".equalsIgnoreCase(items.get(0).get("Quiet"));
             List<Map<String, String>> keys = items.subList(1, items.size());
@@ -230,7 +230,10 @@ class ObjectOperations {
                                 replace ? Uploads.contentType(call.headers()) : src.contentType(),
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
-                        return objects.upsert(row).invoke(() -> {
+                        return objects.upsert(row)
+                                .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
+                                        etag, "copy"))
+                                .invoke(() -> {
                             S3Xml xml = S3Xml.root("CopyObjectResult").el("ETag", S3Xml.quoted(etag))
                                     .el("LastModified", S3Xml.time(OffsetDateTime.now(ZoneOffset.UTC)));
                             if (algorithm != null) {

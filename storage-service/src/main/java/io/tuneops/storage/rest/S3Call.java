@@ -3,6 +3,7 @@ package io.tuneops.storage.rest;
 import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.SignedRequest;
 import io.tuneops.storage.service.UploadCredential;
+import io.tuneops.support.http.CorrelationIdHandler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -81,6 +82,15 @@ final class S3Call {
         } catch (NumberFormatException e) {
             throw S3Exception.invalidArgument("Provided " + name + " not an integer or within integer range");
         }
+    }
+
+    /** The client's address as the gateway resolved it, else the peer's. */
+    String clientIp() {
+        Object ip = rc.get(CorrelationIdHandler.CLIENT_IP);
+        if (ip != null) {
+            return ip.toString();
+        }
+        return rc.request().remoteAddress() == null ? null : rc.request().remoteAddress().hostAddress();
     }
 
     UploadCredential credential() {

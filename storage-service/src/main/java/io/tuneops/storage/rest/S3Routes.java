@@ -201,18 +201,7 @@ public class S3Routes {
 
     /** Answers with S3's XML error, or drops the connection when the response had already begun. */
     static void error(S3Call call, Throwable failure) {
-        Throwable e = failure;
-        while ((e instanceof CompletionException || e.getClass() == RuntimeException.class) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        RuntimeException translated = ObjectStore.translate(e);
-        S3Exception s3;
-        if (translated instanceof S3Exception known) {
-            s3 = known;
-        } else {
-            LOG.errorf(e, "S3 %s failed (request id %s)", call.method(), call.requestId);
-            s3 = new S3Exception(500, "InternalError", "We encountered an internal error. Please try again.");
-        }
+        S3Exception s3 = toS3(call, failure);
         HttpServerResponse response = call.response();
         if (response.ended() || response.closed()) {
             return;
@@ -220,9 +209,6 @@ public class S3Routes {
         if (response.headWritten()) {
             call.request().connection().close();
             return;
-        }
-        if (s3.status() >= 500 && s3.status() != 501 && s3.status() != 507) {
-            LOG.debugf("S3 %s: %s", s3.code(), s3.getMessage());
         }
         response.setStatusCode(s3.status()).putHeader("Content-Type", "application/xml");
         HttpServerRequest request = call.request();
@@ -234,9 +220,28 @@ public class S3Routes {
             response.end();
             return;
         }
+        response.end(S3Xml.DECLARATION + errorXml(call, s3));
+    }
+
+    /** Any failure as the S3 error it stands for; unexpected ones are logged and become InternalError. */
+    static S3Exception toS3(S3Call call, Throwable failure) {
+        Throwable e = failure;
+        while ((e instanceof CompletionException || e.getClass() == RuntimeException.class) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        RuntimeException translated = ObjectStore.translate(e);
+        if (translated instanceof S3Exception known) {
+            return known;
+        }
+        LOG.errorf(e, "S3 %s failed (request id %s)", call.method(), call.requestId);
+        return new S3Exception(500, "InternalError", "We encountered an internal error. Please try again.");
+    }
+
+    /** The Error element, without the XML declaration. */
+    static String errorXml(S3Call call, S3Exception s3) {
         String resource = s3.resource() != null ? s3.resource() : call.rawPath;
-        response.end(S3Xml.plainRoot("Error").el("Code", s3.code()).el("Message", s3.getMessage())
-                .el("Resource", resource).el("RequestId", call.requestId).el("HostId", call.requestId).end("Error"));
+        return S3Xml.bare("Error").el("Code", s3.code()).el("Message", s3.getMessage())
+                .el("Resource", resource).el("RequestId", call.requestId).el("HostId", call.requestId).end("Error");
     }
 
     private static String requestId() {

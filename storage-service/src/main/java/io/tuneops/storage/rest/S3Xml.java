@@ -30,15 +30,17 @@ final class S3Xml {
         INPUT.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
     }
 
-    private final StringBuilder out = new StringBuilder(512).append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    private final StringBuilder out = new StringBuilder(512);
 
     static S3Xml root(String name) {
         S3Xml x = new S3Xml();
-        x.out.append('<').append(name).append(" xmlns=\"").append(NS).append("\">");
+        x.out.append(DECLARATION).append('<').append(name).append(" xmlns=\"").append(NS).append("\">");
         return x;
     }
 
-    static S3Xml plainRoot(String name) {
+    /** A root element without namespace or XML declaration (errors; the declaration is added by the caller). */
+    static S3Xml bare(String name) {
         S3Xml x = new S3Xml();
         x.out.append('<').append(name).append('>');
         return x;

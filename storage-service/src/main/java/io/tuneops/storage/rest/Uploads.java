@@ -62,7 +62,7 @@ class Uploads {
      * failure the file is deleted and the failure passed on.
      */
     Uni<Received> toTempFile(S3Call call, long maxSize, Checksums.Algorithm required) {
-        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required);
+        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required, true);
         Path temp = store.newTempPath();
         proceed(call);
         Future<Received> received = store.openTemp(temp).compose(file -> BodyReader.read(call.request(), expect, BodyReader.Sink.of(file))
@@ -74,9 +74,14 @@ class Uploads {
         return UniHelper.toUni(received);
     }
 
-    /** Reads a small body (an XML request) into memory, with the same checks. */
-    Uni<byte[]> toMemory(S3Call call, int limit) {
-        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), limit, null);
+    /**
+     * Reads a small body (an XML request) into memory, with the same checks; unless
+     * {@code checksumHeadersDescribeBody}, x-amz-checksum-* headers are about something else
+     * (CompleteMultipartUpload: the whole object) and are left to the caller.
+     */
+    Uni<byte[]> toMemory(S3Call call, int limit, boolean checksumHeadersDescribeBody) {
+        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), limit, null,
+                checksumHeadersDescribeBody);
         Buffer into = Buffer.buffer();
         proceed(call);
         return UniHelper.toUni(BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, limit)))

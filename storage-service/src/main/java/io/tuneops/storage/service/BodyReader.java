@@ -28,10 +28,10 @@ public final class BodyReader {
 
         /** Reads x-amz-checksum-*, x-amz-sdk-checksum-algorithm, x-amz-trailer, Content-MD5 and the size headers. */
         public static Expectations of(SignedRequest.Verified auth, io.vertx.core.MultiMap headers, long maxSize,
-                                      Checksums.Algorithm required) {
+                                      Checksums.Algorithm required, boolean checksumHeadersDescribeBody) {
             Checksums.Algorithm algorithm = null;
             String value = null;
-            for (Map.Entry<String, String> h : headers) {
+            for (Map.Entry<String, String> h : checksumHeadersDescribeBody ? headers : io.vertx.core.MultiMap.caseInsensitiveMultiMap()) {
                 String name = h.getKey().toLowerCase(Locale.ROOT);
                 if (name.startsWith("x-amz-checksum-") && !name.equals("x-amz-checksum-algorithm")
                         && !name.equals("x-amz-checksum-type") && !name.equals("x-amz-checksum-mode")) {
@@ -57,7 +57,7 @@ public final class BodyReader {
                     trailer = true;
                 }
             }
-            if (algorithm == null) {
+            if (algorithm == null && checksumHeadersDescribeBody) {
                 String sdk = headers.get("x-amz-sdk-checksum-algorithm");
                 if (sdk != null) {
                     algorithm = Checksums.Algorithm.parse(sdk)
