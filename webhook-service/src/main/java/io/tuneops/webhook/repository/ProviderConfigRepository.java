@@ -39,13 +39,16 @@ public class ProviderConfigRepository {
         });
     }
 
-    /** Merges {@code changes} into the stored document under a row lock and returns the result. */
+    /**
+     * Merges {@code changes} into the stored document under a row lock and returns the result. A
+     * field set to null is removed, so it falls back to its default (the environment's, for example).
+     */
     public Uni<JsonObject> merge(SqlClient tx, String provider, JsonObject changes, String by) {
         return tx.preparedQuery("""
                         INSERT INTO webhook.provider_config (provider, config, updated_at, updated_by)
-                        VALUES ($1, $2, now(), $3)
+                        VALUES ($1, jsonb_strip_nulls($2), now(), $3)
                         ON CONFLICT (provider) DO UPDATE
-                          SET config = webhook.provider_config.config || EXCLUDED.config,
+                          SET config = jsonb_strip_nulls(webhook.provider_config.config || $2::jsonb),
                               updated_at = now(), updated_by = EXCLUDED.updated_by
                         RETURNING config""")
                 .execute(Tuple.of(provider, changes, by))
