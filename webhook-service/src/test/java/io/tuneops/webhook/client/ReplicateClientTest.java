@@ -239,4 +239,27 @@ class ReplicateClientTest {
                 .body("providers.find { it.name == 'replicate' }.status", org.hamcrest.Matchers.equalTo("unhealthy"))
                 .body("providers.find { it.name == 'replicate' }.message", containsString("401"));
     }
+
+    @Test
+    void theProvidersTimeoutBoundsEveryCallAndOnlyIdempotentCallsAreRetried() {
+        stubCreate("tr_slow_1");
+        String jobId = submit().statusCode(201).extract().path("job_id");
+        configureReplicate(new JsonObject().put("http_timeout", 1.0));
+        replicate.stubFor(post(urlPathMatching("/v1/models/.*/trainings")).willReturn(aResponse().withStatus(201)
+                .withFixedDelay(4000).withBody("{}")));
+        int before = replicate.findAll(postRequestedFor(urlPathMatching("/v1/models/.*/trainings"))).size();
+        long start = System.nanoTime();
+        submit().statusCode(502).body("detail", containsString("Replicate unreachable"));
+        long submitMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(submitMillis < 3000, "a 1 s timeout took " + submitMillis + " ms");
+        assertEquals(before + 1, replicate.findAll(postRequestedFor(urlPathMatching("/v1/models/.*/trainings"))).size(),
+                "creating a training is never retried");
+
+        replicate.stubFor(post("/v1/trainings/tr_slow_1/cancel").willReturn(okJson("{\"id\": \"tr_slow_1\", \"status\": \"canceled\"}")
+                .withFixedDelay(4000)));
+        admin().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(502)
+                .body("detail", containsString("Not cancelled")).body("status", org.hamcrest.Matchers.equalTo("queued"));
+        assertEquals(2, replicate.findAll(postRequestedFor(urlEqualTo("/v1/trainings/tr_slow_1/cancel"))).size(),
+                "cancel is idempotent: tried again once (tuneops.outbound.retries=1 in tests)");
+    }
 }
