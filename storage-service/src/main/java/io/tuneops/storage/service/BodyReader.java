@@ -110,17 +110,44 @@ public final class BodyReader {
 
     /** Where decoded bytes go: a file or a bounded buffer. */
     public interface Sink {
+        int BATCH_BYTES = 512 * 1024;
+
         Future<Void> write(Buffer data);
 
         boolean full();
 
         void onDrain(Runnable resume);
 
+        /** Everything written so far is handed on (the file sink batches small buffers). */
+        default Future<Void> drain() {
+            return Future.succeededFuture();
+        }
+
+        /**
+         * Writes to the file in batches of up to 512 KiB: the network delivers buffers of a few KiB,
+         * and one asynchronous file write per buffer costs more than the copy into the batch.
+         */
         static Sink of(AsyncFile file) {
             return new Sink() {
+                private Buffer batch = Buffer.buffer(BATCH_BYTES);
+
                 @Override
                 public Future<Void> write(Buffer data) {
-                    return file.write(data);
+                    batch.appendBuffer(data);
+                    if (batch.length() < BATCH_BYTES) {
+                        return Future.succeededFuture();
+                    }
+                    return drain();
+                }
+
+                @Override
+                public Future<Void> drain() {
+                    if (batch.length() == 0) {
+                        return Future.succeededFuture();
+                    }
+                    Buffer full = batch;
+                    batch = Buffer.buffer(BATCH_BYTES);
+                    return file.write(full);
                 }
 
                 @Override
@@ -215,7 +242,8 @@ public final class BodyReader {
                 return;
             }
             try {
-                result.tryComplete(finish());
+                Result done = finish();
+                sink.drain().onSuccess(x -> result.tryComplete(done)).onFailure(this::fail);
             } catch (RuntimeException e) {
                 fail(e);
             }

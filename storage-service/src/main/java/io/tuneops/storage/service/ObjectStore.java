@@ -42,6 +42,7 @@ public class ObjectStore {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final Duration STALE_TEMP = Duration.ofDays(1);
     private static final int COPY_BUFFER = 1 << 20;
+    private static final int WRITE_QUEUE_BYTES = 2 << 20;
 
     private final Vertx vertx;
     private final Path root;
@@ -92,8 +93,13 @@ public class ObjectStore {
         return tmp.resolve(UUID.randomUUID().toString());
     }
 
+    /**
+     * A new temporary file to stream into. Its write queue holds up to 2 MiB before the request is
+     * paused (Vert.x's 128 KiB default pauses and resumes the socket every couple of buffers).
+     */
     public Future<AsyncFile> openTemp(Path path) {
-        return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false));
+        return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false))
+                .map(file -> file.setWriteQueueMaxSize(WRITE_QUEUE_BYTES));
     }
 
     /** Flushes the file to disk and closes it. */
