@@ -56,7 +56,7 @@ echo "submitting $JOBS jobs..." >&2
 # straight to webhook-service, as the gateway forwards an operator (the gateway's submit limit is 20/min)
 for i in $(seq 1 "$JOBS"); do
   curl -sf -X POST "http://127.0.0.1:$webhook_port/api/cloud/jobs/submit?provider=generic" \
-    -H "X-Tuneops-Gateway-Secret: bench-internal-secret-0123456789" -H "X-Tuneops-Actor: bench" \
+    -H "X-Tuneops-Gateway-Secret: bench-internal-secret-0123456789" -H "X-Tuneops-Actor: bench" -H "X-Tuneops-Scopes: operator" \
     -H 'Content-Type: application/json' -d '{"name": "bench"}' | sed -E 's/.*"job_id":"([^"]+)".*/\1/'
   echo
 done > "$work/jobs.txt"

@@ -13,19 +13,28 @@ final class Caller {
     private Caller() {
     }
 
-    static RequestSpecification as(String actor) {
+    static RequestSpecification as(String actor, String scopes) {
         return RestAssured.given().contentType("application/json")
                 .header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET)
                 .header("X-Tuneops-Actor", actor)
+                .header("X-Tuneops-Scopes", scopes)
                 .header("X-Tuneops-Client-IP", "198.51.100.7");
     }
 
+    static RequestSpecification as(String actor) {
+        return as(actor, "operator");
+    }
+
     static RequestSpecification admin() {
-        return as("key_test_admin");
+        return as("key_test_admin", "admin");
     }
 
     static RequestSpecification operator() {
-        return as("key_test_operator");
+        return as("key_test_operator", "operator");
+    }
+
+    static RequestSpecification viewer() {
+        return as("key_test_viewer", "viewer");
     }
 
     /** A delivery signed the way Standard Webhooks senders (Replicate, generic runners) sign. */

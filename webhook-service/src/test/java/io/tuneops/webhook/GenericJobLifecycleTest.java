@@ -65,7 +65,7 @@ class GenericJobLifecycleTest {
     }
 
     private String status(String jobId) {
-        return RestAssured.get("/api/cloud/jobs/" + jobId).then().statusCode(200).extract().path("status");
+        return Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(200).extract().path("status");
     }
 
     @Test
@@ -89,20 +89,22 @@ class GenericJobLifecycleTest {
                 .execute(Tuple.of(keyId)).await().indefinitely().iterator().next().getBuffer(0).getBytes();
         assertFalse(new String(stored, StandardCharsets.ISO_8859_1).contains(secret));
 
-        String read = RestAssured.get("/api/cloud/jobs/" + jobId).then().statusCode(200)
+        String read = Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(200)
                 .body("upload_progress.bytes", equalTo(0)).extract().asString();
         assertFalse(read.contains(secret), "a job read never shows the upload secret");
 
         report(jobId, "msg_" + jobId + "_1", snapshot(jobId, "starting"), 200);
         assertEquals("queued", status(jobId));
         report(jobId, "msg_" + jobId + "_2", "{\"id\":\"" + jobId + "\",\"status\":\"processing\",\"logs\":\"step 1\\nstep 2\"}", 200);
-        RestAssured.get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("running"))
+        // an older snapshot of the same status arriving late does not replace the newer log
+        report(jobId, "msg_" + jobId + "_2_older", "{\"id\":\"" + jobId + "\",\"status\":\"processing\",\"logs\":\"step 1\"}", 200);
+        Caller.viewer().get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("running"))
                 .body("logs", equalTo("step 1\nstep 2")).body("started_at", notNullValue());
         String done = "{\"id\":\"" + jobId + "\",\"status\":\"succeeded\",\"output\":{\"weights\":\"https://example.com/w.tar\"},"
                 + "\"metrics\":{\"predict_time\":120.0}}";
         signedNow(GENERIC_SECRET, "msg_" + jobId + "_3", done).post("/api/webhooks/generic").then().statusCode(200)
                 .body("status", equalTo("applied")).body("job_status", equalTo("completed"));
-        RestAssured.get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("completed"))
+        Caller.viewer().get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("completed"))
                 .body("cost_usd", equalTo(0.12f)).body("duration_seconds", equalTo(120.0f))
                 .body("output_url", equalTo("https://example.com/w.tar")).body("completed_at", notNullValue());
         long ttl = redis.key(String.class).ttl("tuneops:upload-credentials:" + keyId);
@@ -113,7 +115,7 @@ class GenericJobLifecycleTest {
                 .body("status", equalTo("duplicate"));
         signedNow(GENERIC_SECRET, "msg_" + jobId + "_late", snapshot(jobId, "processing")).post("/api/webhooks/generic")
                 .then().statusCode(200).body("status", equalTo("stale"));
-        RestAssured.get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("completed")).body("cost_usd", equalTo(0.12f));
+        Caller.viewer().get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("completed")).body("cost_usd", equalTo(0.12f));
     }
 
     @Test
@@ -146,6 +148,10 @@ class GenericJobLifecycleTest {
                 .body("detail", containsString("status"));
         signedNow(GENERIC_SECRET, "msg_bad_7", "{\"id\":\"" + jobId + "\",\"status\":\"succeeded\",\"metrics\":{\"predict_time\":\"soon\"}}")
                 .post("/api/webhooks/generic").then().statusCode(400);
+        signedNow(GENERIC_SECRET, "msg_bad_nul", "{\"id\":\"" + jobId + "\",\"status\":\"processing\",\"logs\":\"a\\u0000b\"}")
+                .post("/api/webhooks/generic").then().statusCode(400).body("detail", containsString("NUL"));
+        Caller.operator().body("{\"input\": {\"prompt\": \"a\\u0000b\"}}").post("/api/cloud/jobs?provider=generic").then()
+                .statusCode(400).body("detail", containsString("NUL"));
         String huge = "{\"id\":\"" + jobId + "\",\"status\":\"succeeded\",\"logs\":\"" + "x".repeat(1_100_000) + "\"}";
         signedNow(GENERIC_SECRET, "msg_bad_8", huge).post("/api/webhooks/generic").then().statusCode(413);
         RestAssured.given().contentType("application/json").body(body).post("/api/webhooks/nobody").then().statusCode(404);
@@ -179,7 +185,7 @@ class GenericJobLifecycleTest {
         assertTrue(auditEvents().stream().anyMatch(e -> "job.cancelled".equals(e.getString("type")) && jobId.equals(e.getString("target_id"))
                 && "key_test_operator".equals(e.getString("actor"))));
         Caller.operator().delete("/api/cloud/jobs/" + jobId).then().statusCode(204);
-        RestAssured.get("/api/cloud/jobs/" + jobId).then().statusCode(404).body("detail", containsString("not found"));
+        Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(404).body("detail", containsString("not found"));
         Caller.operator().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(404);
         Caller.operator().delete("/api/cloud/jobs/" + jobId).then().statusCode(404);
     }
@@ -237,24 +243,24 @@ class GenericJobLifecycleTest {
             created.add(submitGeneric("{\"name\": \"" + tag + "\"}").getString("job_id"));
         }
         report(created.get(0), "msg_" + created.get(0) + "_r", snapshot(created.get(0), "processing"), 200);
-        JsonPath running = RestAssured.get("/api/cloud/jobs?status=running&provider=generic&limit=500").then().statusCode(200)
+        JsonPath running = Caller.viewer().get("/api/cloud/jobs?status=running&provider=generic&limit=500").then().statusCode(200)
                 .extract().jsonPath();
         assertTrue(running.getList("jobs.job_id").contains(created.get(0)));
         assertTrue(running.getList("jobs.status").stream().allMatch("running"::equals));
         long total = pool.query("SELECT count(*) FROM webhook.job").execute().await().indefinitely().iterator().next().getLong(0);
-        JsonPath first = RestAssured.get("/api/cloud/jobs?limit=2").then().statusCode(200)
+        JsonPath first = Caller.viewer().get("/api/cloud/jobs?limit=2").then().statusCode(200)
                 .body("total", equalTo((int) total)).extract().jsonPath();
         assertEquals(2, first.getList("jobs").size());
-        JsonPath second = RestAssured.get("/api/cloud/jobs?limit=2&cursor=" + first.getString("next_cursor")).then().statusCode(200)
+        JsonPath second = Caller.viewer().get("/api/cloud/jobs?limit=2&cursor=" + first.getString("next_cursor")).then().statusCode(200)
                 .extract().jsonPath();
-        JsonPath byOffset = RestAssured.get("/api/cloud/jobs?limit=2&offset=2").then().statusCode(200).extract().jsonPath();
+        JsonPath byOffset = Caller.viewer().get("/api/cloud/jobs?limit=2&offset=2").then().statusCode(200).extract().jsonPath();
         assertEquals(byOffset.getList("jobs.job_id"), second.getList("jobs.job_id"));
         assertFalse(second.getList("jobs.job_id").contains(first.getList("jobs.job_id").get(0)));
-        RestAssured.get("/api/cloud/jobs?status=exploded").then().statusCode(400);
-        RestAssured.get("/api/cloud/jobs?limit=0").then().statusCode(400);
-        RestAssured.get("/api/cloud/jobs?limit=abc").then().statusCode(400);
-        RestAssured.get("/api/cloud/jobs?cursor=%%%").then().statusCode(400);
-        RestAssured.get("/api/cloud/jobs?provider=nope").then().statusCode(400);
+        Caller.viewer().get("/api/cloud/jobs?status=exploded").then().statusCode(400);
+        Caller.viewer().get("/api/cloud/jobs?limit=0").then().statusCode(400);
+        Caller.viewer().get("/api/cloud/jobs?limit=abc").then().statusCode(400);
+        Caller.viewer().get("/api/cloud/jobs?cursor=%%%").then().statusCode(400);
+        Caller.viewer().get("/api/cloud/jobs?provider=nope").then().statusCode(400);
     }
 
     @Test
@@ -266,10 +272,16 @@ class GenericJobLifecycleTest {
                 .body("cost_limit.action", equalTo("warn"));
         Caller.operator().body("{}").post("/api/cloud/jobs?provider=generic").then().statusCode(201)
                 .body("cost_limit_warning", containsString("Cost limit exceeded"));
+        String key = "before-the-limit-" + System.nanoTime();
+        String earlier = Caller.operator().body("{\"idempotency_key\": \"" + key + "\"}").post("/api/cloud/jobs?provider=generic")
+                .then().statusCode(201).extract().path("job_id");
         Caller.admin().body("{\"cost_limit\": {\"amount\": 0.001, \"period\": \"monthly\", \"action\": \"block\"}}")
                 .put("/api/cloud/providers/generic").then().statusCode(200);
         Caller.operator().body("{}").post("/api/cloud/jobs?provider=generic").then().statusCode(403)
                 .body("detail", containsString("Cost limit reached"));
+        // a retry of a submit made before the limit was reached gets its job back
+        Caller.operator().body("{\"idempotency_key\": \"" + key + "\"}").post("/api/cloud/jobs?provider=generic")
+                .then().statusCode(200).body("job_id", equalTo(earlier)).body("idempotent_replay", equalTo(true));
         Caller.admin().body("{\"cost_limit\": {\"amount\": -1, \"period\": \"hourly\", \"action\": \"panic\"}}")
                 .put("/api/cloud/providers/generic").then().statusCode(400)
                 .body("errors.find { it.field == 'cost_limit' }.message", containsString("period must be daily, weekly or monthly"));

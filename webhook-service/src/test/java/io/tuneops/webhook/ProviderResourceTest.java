@@ -5,6 +5,7 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import io.tuneops.local.EmbeddedServersTestResource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class ProviderResourceTest {
         return RestAssured.given().contentType("application/json")
                 .header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET)
                 .header("X-Tuneops-Actor", "key_test_admin")
+                .header("X-Tuneops-Scopes", "admin")
                 .header("X-Tuneops-Client-IP", "198.51.100.1");
     }
 
@@ -39,7 +41,7 @@ class ProviderResourceTest {
                 .put("/api/cloud/providers/replicate").then().statusCode(200)
                 .body("configured", equalTo(true))
                 .body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8", "1.2.3.4/32", "2001:db8::/32", "5.6.7.8")));
-        RestAssured.get("/api/cloud/providers/replicate/config").then().statusCode(200)
+        asAdmin().get("/api/cloud/providers/replicate/config").then().statusCode(200)
                 .body("webhook_allowed_ips", hasItem("2001:db8::/32"))
                 .body("webhook_require_signature", equalTo(true));
         assertEquals("[\"10.0.0.0/8\",\"1.2.3.4/32\",\"2001:db8::/32\",\"5.6.7.8\"]",
@@ -51,7 +53,7 @@ class ProviderResourceTest {
         assertEquals("key_test_admin", json.getString("actor"));
         assertEquals("198.51.100.1", json.getString("actor_ip"));
         assertEquals("replicate", json.getString("target_id"));
-        RestAssured.get("/api/cloud/providers").then().body("providers.find { it.name == 'replicate' }.configured", equalTo(true));
+        asAdmin().get("/api/cloud/providers").then().body("providers.find { it.name == 'replicate' }.configured", equalTo(true));
     }
 
     @Test
@@ -62,6 +64,13 @@ class ProviderResourceTest {
                 .body("webhook_allowed_ips", equalTo(List.of("192.168.0.0/16")))
                 .body("ssl_verify", equalTo(false))
                 .body("http_timeout", equalTo(60.0f));
+        asAdmin().body("{\"proxy_url\": \"http://corp:s3cr3t-pass@proxy.corp:3128\"}").put("/api/cloud/providers/replicate/config")
+                .then().statusCode(200).body("proxy_url", equalTo("http://corp:***@proxy.corp:3128"));
+        String read = asAdmin().get("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("proxy_url", equalTo("http://corp:***@proxy.corp:3128")).extract().asString();
+        assertTrue(!read.contains("s3cr3t-pass"));
+        asAdmin().body("{\"proxy_url\": null}").put("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("proxy_url", org.hamcrest.Matchers.nullValue());
         asAdmin().body("{\"webhook_allowed_ips\": []}").put("/api/cloud/providers/replicate").then().statusCode(200)
                 .body("webhook_allowed_ips", equalTo(List.of()));
         assertEquals("[]", redis.hash(String.class).hget("tuneops:webhook:allowlists", "replicate"));
@@ -79,19 +88,40 @@ class ProviderResourceTest {
                 .body("errors.find { it.field == 'webhook_allowed_ips' }.message", containsString("[3] '7'"))
                 .body("errors.field", hasItem("ssl_verify"))
                 .body("errors.field", hasItem("api_token"));
-        RestAssured.get("/api/cloud/providers/replicate").then().body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8")));
+        asAdmin().get("/api/cloud/providers/replicate").then().body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8")));
         asAdmin().body("[1,2]").put("/api/cloud/providers/replicate").then().statusCode(400);
         asAdmin().body("{oops").put("/api/cloud/providers/replicate").then().statusCode(400);
     }
 
     @Test
     void unknownProvidersAre404() {
-        RestAssured.get("/api/cloud/providers/nope").then().statusCode(404).body("detail", containsString("Unknown provider 'nope'"));
+        asAdmin().get("/api/cloud/providers/nope").then().statusCode(404).body("detail", containsString("Unknown provider 'nope'"));
         asAdmin().body("{}").put("/api/cloud/providers/nope").then().statusCode(404);
     }
 
     @Test
     void theListShowsTheSupportedProviders() {
-        RestAssured.get("/api/cloud/providers").then().statusCode(200).body("providers.name", hasItem("replicate"));
+        asAdmin().get("/api/cloud/providers").then().statusCode(200).body("providers.name", hasItem("replicate"));
+    }
+
+    @Test
+    void onlyCallersTheGatewayVouchedForWithEnoughScopeGetIn() {
+        RestAssured.get("/api/cloud/providers").then().statusCode(401).body("detail", containsString("through the gateway"));
+        RestAssured.given().contentType("application/json").body("{\"api_token\": \"r8_stolen\"}")
+                .put("/api/cloud/providers/replicate").then().statusCode(401);
+        // a forged identity without the internal secret is stripped, not believed
+        RestAssured.given().header("X-Tuneops-Actor", "key_admin").header("X-Tuneops-Scopes", "admin")
+                .get("/api/cloud/jobs").then().statusCode(401);
+        RequestSpecification viewer = RestAssured.given().contentType("application/json")
+                .header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET).header("X-Tuneops-Actor", "key_v").header("X-Tuneops-Scopes", "viewer");
+        viewer.get("/api/cloud/providers/replicate").then().statusCode(200);
+        viewer.body("{\"ssl_verify\": false}").put("/api/cloud/providers/replicate").then().statusCode(403)
+                .body("detail", containsString("'admin'"));
+        RestAssured.given().contentType("application/json").header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET)
+                .header("X-Tuneops-Actor", "key_o").header("X-Tuneops-Scopes", "operator")
+                .body("{\"ssl_verify\": false}").put("/api/cloud/providers/replicate").then().statusCode(403);
+        RestAssured.given().contentType("application/json").header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET)
+                .header("X-Tuneops-Actor", "key_v").header("X-Tuneops-Scopes", "viewer")
+                .body("{}").post("/api/cloud/jobs?provider=generic").then().statusCode(403).body("detail", containsString("'operator'"));
     }
 }

@@ -59,6 +59,7 @@ public class ReplicateClient {
 
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Uni<String>> webhookSecrets = new ConcurrentHashMap<>();
+    private final Map<String, Long> secretRefreshes = new ConcurrentHashMap<>();
     private final CircuitBreakers breakers;
 
     public ReplicateClient(CircuitBreakers breakers) {
@@ -94,9 +95,21 @@ public class ReplicateClient {
                 .onFailure().invoke(() -> webhookSecrets.remove(cacheKey));
     }
 
-    /** Drops the cached signing secret, e.g. after a signature that did not verify with it. */
-    public void forgetWebhookSecret(ProviderSettings settings) {
-        webhookSecrets.remove(settings.provider() + ":" + Objects.hashCode(settings.apiToken().orElse("")));
+    /**
+     * Drops the cached signing secret after a signature that did not verify with it (the secret may
+     * have been rotated), at most once a minute: forged deliveries must not turn into a stream of
+     * calls to Replicate that could trip its circuit breaker. Returns whether it was dropped.
+     */
+    public boolean forgetWebhookSecret(ProviderSettings settings) {
+        String cacheKey = settings.provider() + ":" + Objects.hashCode(settings.apiToken().orElse(""));
+        long now = System.nanoTime();
+        Long last = secretRefreshes.get(cacheKey);
+        if (last != null && now - last < Duration.ofMinutes(1).toNanos()) {
+            return false;
+        }
+        secretRefreshes.put(cacheKey, now);
+        webhookSecrets.remove(cacheKey);
+        return true;
     }
 
     private <T> Uni<T> call(ProviderSettings settings, boolean idempotent, TypeLiteral<Uni<T>> type,
@@ -122,9 +135,14 @@ public class ReplicateClient {
             int status = w.getResponse().getStatus();
             String detail = "";
             try {
-                detail = w.getResponse().hasEntity() ? w.getResponse().readEntity(String.class) : "";
+                // Replicate's errors are problem+json; only its title/detail are kept, never the raw
+                // body, which could echo the training input back
+                io.vertx.core.json.JsonObject problem = new io.vertx.core.json.JsonObject(
+                        w.getResponse().hasEntity() ? w.getResponse().readEntity(String.class) : "{}");
+                detail = problem.getValue("detail") instanceof String d ? d
+                        : problem.getValue("title") instanceof String t ? t : "";
             } catch (RuntimeException ignored) {
-                // the status alone says enough
+                // not JSON: the status alone says enough
             }
             return new ProviderCallException(status, "Replicate answered HTTP " + status
                     + (detail.isBlank() ? "" : ": " + abbreviate(detail)), e);
@@ -143,16 +161,10 @@ public class ReplicateClient {
                 "no API token: set api_token in the provider configuration or REPLICATE_API_TOKEN"));
         ConnectionKey key = new ConnectionKey(s.apiBaseUrl(), token, s.proxyUrl().orElse(null), s.caBundle().orElse(null),
                 s.sslVerify(), s.httpTimeoutSeconds());
-        Connection current = connections.get(s.provider());
-        if (current != null && current.key().equals(key)) {
-            return current;
-        }
-        Connection built = build(key);
-        Connection previous = connections.put(s.provider(), built);
-        if (previous != null) {
-            close(previous);
-        }
-        return built;
+        // one client per provider and settings; a replaced client is not closed here because calls
+        // already running may still use it (settings change rarely; its pool idles out)
+        return connections.compute(s.provider(), (provider, current) ->
+                current != null && current.key().equals(key) ? current : build(key));
     }
 
     private static Connection build(ConnectionKey key) {
@@ -198,16 +210,6 @@ public class ReplicateClient {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("CA bundle " + caBundle + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void close(Connection connection) {
-        if (connection.api() instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.debugf("old provider client not closed cleanly: %s", e.toString());
-            }
         }
     }
 

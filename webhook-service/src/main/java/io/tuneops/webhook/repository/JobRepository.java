@@ -79,8 +79,8 @@ public class JobRepository {
                 .execute(Tuple.of(provider, webhookId, jobId, outcome)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Boolean> deleteTerminal(String jobId) {
-        return pool.preparedQuery("DELETE FROM webhook.job WHERE job_id = $1 AND status IN ('completed', 'failed', 'cancelled')")
+    public Uni<Boolean> deleteTerminal(SqlClient tx, String jobId) {
+        return tx.preparedQuery("DELETE FROM webhook.job WHERE job_id = $1 AND status IN ('completed', 'failed', 'cancelled')")
                 .execute(Tuple.of(jobId)).map(rows -> rows.rowCount() == 1);
     }
 

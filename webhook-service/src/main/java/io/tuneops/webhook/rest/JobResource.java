@@ -66,6 +66,9 @@ public class JobResource {
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON object describing the job is required"));
         }
+        if (body.encode().contains("\\u0000")) {
+            return bad("The job contains NUL characters, which cannot be stored");
+        }
         SubmitRequest.Parsed parsed = SubmitRequest.parse(body, provider);
         if (!parsed.errors().isEmpty()) {
             org.jboss.logging.Logger.getLogger(JobResource.class).infof("job submission refused: %s",
@@ -73,7 +76,11 @@ public class JobResource {
             return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid job", parsed.errors())).build());
         }
         Caller caller = Caller.of(rc);
-        return jobs.submit(parsed.request(), caller.actor(), caller.clientIp()).map(JobResource::submitted);
+        return jobs.submit(parsed.request(), caller.actor(), caller.clientIp()).map(JobResource::submitted)
+                .onFailure().recoverWithItem(e -> {
+                    org.jboss.logging.Logger.getLogger(JobResource.class).warnf("job submission not completed: %s", e.toString());
+                    return JsonErrorMappers.json(503, "The job could not be recorded; retry with the same idempotency_key");
+                });
     }
 
     private static Response submitted(JobService.SubmitOutcome outcome) {
@@ -143,7 +150,10 @@ public class JobResource {
     public Uni<Response> get(@PathParam("job_id") String jobId) {
         return jobs.find(jobId).chain(found -> found.isEmpty() ? Uni.createFrom().item(notFound(jobId))
                 : redis.hash(String.class).hgetall(UPLOAD_PROGRESS_PREFIX + jobId)
-                .map(progress -> Response.ok(JobView.of(found.get(), JobView.UploadProgress.of(progress))).build()));
+                .map(JobView.UploadProgress::of)
+                // the job is still worth showing when Redis is not
+                .onFailure().recoverWithNull()
+                .map(progress -> Response.ok(JobView.of(found.get(), progress)).build()));
     }
 
     @POST

@@ -117,10 +117,26 @@ public class ProviderResource {
                 view.put(field + "_configured", secretsSet.contains(field));
             } else if (!view.containsKey(field)) {
                 Object value = c.getValue(field);
-                view.put(field, value instanceof JsonObject o ? o.getMap() : value);
+                view.put(field, value instanceof JsonObject o ? o.getMap()
+                        : "proxy_url".equals(field) && value instanceof String url ? withoutPassword(url) : value);
             }
         }
         return view;
+    }
+
+    /** A proxy URL's credentials are not for readers: {@code http://user:***@host:port}. */
+    static String withoutPassword(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getUserInfo() == null) {
+                return url;
+            }
+            String user = uri.getUserInfo().split(":", 2)[0];
+            return uri.getScheme() + "://" + user + ":***@" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        } catch (IllegalArgumentException e) {
+            return "***";
+        }
     }
 
     private static Response unknown(String provider) {

@@ -80,6 +80,14 @@ public class JobService {
     }
 
     public Uni<SubmitOutcome> submit(SubmitRequest request, String actor, String clientIp) {
+        // a retry of an earlier submit gets that job back, whatever limits say now
+        Uni<Optional<JobRow>> earlier = request.idempotencyKey() == null ? Uni.createFrom().item(Optional.empty())
+                : jobs.findByIdempotencyKey(actor, request.idempotencyKey());
+        return earlier.chain(found -> found.isPresent() ? Uni.createFrom().item(new Replayed(found.get()))
+                : create(request, actor, clientIp));
+    }
+
+    private Uni<SubmitOutcome> create(SubmitRequest request, String actor, String clientIp) {
         return providers.settings(request.provider()).chain(settings -> costCheck(settings).chain(check -> {
             if (check.blocked()) {
                 return Uni.createFrom().item(new Blocked(check.message()));
@@ -95,8 +103,9 @@ public class JobService {
             AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit", details);
             return jobs.pool().withTransaction(tx -> jobs.insertIfNew(tx, draft).chain(inserted -> inserted.isEmpty()
                             ? Uni.createFrom().<Optional<Created>>item(Optional.empty())
-                            : credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl()))
-                            .call(() -> audit.append(submitted))
+                            : audit.append(submitted)
+                            // the Redis write of the credentials comes last, just before the commit
+                            .chain(() -> credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl())))
                             .map(c -> Optional.of(new Created(inserted.get(), c)))))
                     .chain(created -> created.isPresent() ? start(created.get(), settings, request)
                             : jobs.findByIdempotencyKey(actor, request.idempotencyKey())
@@ -110,24 +119,38 @@ public class JobService {
             return Uni.createFrom().item(created);
         }
         String webhook = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/" + request.provider();
+        String jobId = created.job().jobId();
         return replicate.createTraining(settings, request.version(), request.destination(), request.input(), webhook)
-                .chain(training -> jobs.pool().withTransaction(tx -> jobs.lock(tx, created.job().jobId()).chain(locked -> {
-                    JobRow job = locked.orElseThrow();
-                    JobRow withId = new JobRow(job.jobId(), job.provider(), training.id(), job.status(), job.providerStatus(),
-                            job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
-                            job.output(), job.error(), job.predictTime(), job.costUsd(), job.costLimitWarning(),
-                            job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt());
-                    JobRow next = JobTransitions.apply(withId, snapshot(training), settings, config.logsTail()).orElse(withId);
-                    return jobs.update(tx, next).call(updated -> JobStatus.fromWire(updated.status()).orElseThrow().terminal()
-                            ? credentials.revokeAfterGrace(tx, updated.jobId()) : Uni.createFrom().voidItem());
-                })).map(job -> (SubmitOutcome) new Created(job, created.credentials())))
-                .onFailure().recoverWithUni(e -> {
-                    String reason = "submission to " + request.provider() + " failed: " + e.getMessage();
-                    LOG.warnf("job %s: %s", created.job().jobId(), reason);
-                    return jobs.pool().withTransaction(tx -> jobs.update(tx, JobTransitions.failed(created.job(), reason))
-                                    .call(failed -> credentials.revokeAfterGrace(tx, failed.jobId())))
-                            .map(failed -> new ProviderFailed(failed, reason));
+                .onItemOrFailure().transformToUni((training, failure) -> {
+                    if (failure != null) {
+                        String reason = "submission to " + request.provider() + " failed: " + failure.getMessage();
+                        LOG.warnf("job %s: %s", jobId, reason);
+                        return failIfPending(jobId, reason).map(job -> (SubmitOutcome) new ProviderFailed(job, reason));
+                    }
+                    // the provider accepted it: from here on a failure must not mark the job failed (the
+                    // training runs); it surfaces as a 503 and the provider's webhooks bring the job along
+                    return jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+                        JobRow job = locked.orElseThrow();
+                        JobRow withId = new JobRow(job.jobId(), job.provider(), training.id(), job.status(), job.providerStatus(),
+                                job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
+                                job.output(), job.error(), job.predictTime(), job.costUsd(), job.costLimitWarning(),
+                                job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt());
+                        JobRow next = JobTransitions.apply(withId, snapshot(training), settings, config.logsTail()).orElse(withId);
+                        return jobs.update(tx, next).call(updated -> JobStatus.fromWire(updated.status()).orElseThrow().terminal()
+                                ? credentials.revokeAfterGrace(tx, updated.jobId()) : Uni.createFrom().voidItem());
+                    })).map(job -> (SubmitOutcome) new Created(job, created.credentials()));
                 });
+    }
+
+    /** Marks a job whose submission failed, unless something (an operator's cancel) finished it meanwhile. */
+    private Uni<JobRow> failIfPending(String jobId, String reason) {
+        return jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+            JobRow job = locked.orElseThrow();
+            if (!JobStatus.PENDING.wire().equals(job.status())) {
+                return Uni.createFrom().item(job);
+            }
+            return jobs.update(tx, JobTransitions.failed(job, reason)).call(failed -> credentials.revokeAfterGrace(tx, jobId));
+        }));
     }
 
     public Uni<CancelOutcome> cancel(String jobId, String actor, String clientIp) {
@@ -169,7 +192,8 @@ public class JobService {
 
     public Uni<Boolean> delete(String jobId, String actor, String clientIp) {
         AuditEvent event = AuditEvent.of("job.deleted", actor, clientIp, "job", jobId, "delete", Map.of());
-        return jobs.deleteTerminal(jobId).call(deleted -> deleted ? audit.append(event) : Uni.createFrom().voidItem());
+        return jobs.pool().withTransaction(tx -> jobs.deleteTerminal(tx, jobId)
+                .call(deleted -> deleted ? audit.append(event) : Uni.createFrom().voidItem()));
     }
 
     record CostCheck(boolean blocked, String message) {

@@ -30,7 +30,7 @@ public final class JobTransitions {
         BigDecimal cost = cost(predictTime, job.hardware(), settings).orElse(job.costUsd());
         return Optional.of(new JobRow(job.jobId(), job.provider(), job.providerJobId() != null ? job.providerJobId() : s.id(),
                 next.wire(), s.status(), job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(),
-                s.logs() != null ? tail(s.logs(), logsTail) : job.logs(),
+                logs(job, s, next == current, logsTail),
                 s.output() != null ? s.output() : job.output(),
                 s.error() != null ? s.error() : job.error(),
                 predictTime, cost, job.costLimitWarning(), job.createdAt(), now, started, completed));
@@ -61,6 +61,18 @@ public final class JobTransitions {
         }
         return settings.pricePerSecond(hardware)
                 .map(price -> BigDecimal.valueOf(price).multiply(BigDecimal.valueOf(predictTime)).setScale(6, RoundingMode.HALF_UP));
+    }
+
+    /**
+     * Providers send the whole log so far: within one status, a shorter log is an older snapshot
+     * delivered late and does not replace the newer one.
+     */
+    private static String logs(JobRow job, Snapshot s, boolean sameStatus, int max) {
+        if (s.logs() == null) {
+            return job.logs();
+        }
+        String incoming = tail(s.logs(), max);
+        return sameStatus && job.logs() != null && incoming.length() < job.logs().length() ? job.logs() : incoming;
     }
 
     private static String tail(String logs, int max) {

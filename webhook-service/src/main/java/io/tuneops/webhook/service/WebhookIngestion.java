@@ -71,6 +71,10 @@ public class WebhookIngestion {
         } catch (CharacterCodingException e) {
             return Uni.createFrom().item(Outcome.of(400, "detail", "Webhook body is not UTF-8 JSON"));
         }
+        if (body.contains("\\u0000")) {
+            // PostgreSQL text and jsonb cannot hold NUL: refused here rather than failing (and being retried) forever
+            return Uni.createFrom().item(Outcome.of(400, "detail", "Webhook body contains NUL characters"));
+        }
         return providers.settings(provider)
                 .chain(settings -> verify(settings, headers, body).chain(problem -> {
                     if (problem.isPresent()) {
@@ -93,13 +97,12 @@ public class WebhookIngestion {
             return Uni.createFrom().item(check(settings.webhookSecret().get(), headers, body));
         }
         if ("replicate".equals(settings.provider())) {
-            // Replicate signs with the account's default secret; a failure may mean it was rotated
+            // Replicate signs with the account's default secret; a signature (not a timestamp) that
+            // fails may mean it was rotated, and the secret is fetched again (rate-limited)
             return replicate.webhookSecret(settings).map(secret -> check(secret, headers, body))
-                    .chain(problem -> problem.isEmpty() ? Uni.createFrom().item(problem) : Uni.createFrom().deferred(() -> {
-                        replicate.forgetWebhookSecret(settings);
-                        return replicate.webhookSecret(settings).map(secret -> check(secret, headers, body));
-                    }))
-                    .onFailure().recoverWithItem(e -> Optional.of("signing secret unavailable: " + e.getMessage()));
+                    .chain(problem -> problem.isEmpty() || !problem.get().contains("No matching signature")
+                            || !replicate.forgetWebhookSecret(settings) ? Uni.createFrom().item(problem)
+                            : replicate.webhookSecret(settings).map(secret -> check(secret, headers, body)));
         }
         return Uni.createFrom().item(Optional.of("no webhook_secret configured for provider " + settings.provider()));
     }

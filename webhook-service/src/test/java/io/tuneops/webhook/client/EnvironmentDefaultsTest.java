@@ -64,7 +64,8 @@ class EnvironmentDefaultsTest {
     private static RequestSpecification admin() {
         return RestAssured.given().contentType("application/json")
                 .header("X-Tuneops-Gateway-Secret", "test-only-internal-secret-0123456789abcdef")
-                .header("X-Tuneops-Actor", "key_test_admin");
+                .header("X-Tuneops-Actor", "key_test_admin")
+                .header("X-Tuneops-Scopes", "admin");
     }
 
     private static void submit(String trainingId) {

@@ -93,7 +93,8 @@ class ReplicateClientTest {
     private static RequestSpecification admin() {
         return RestAssured.given().contentType("application/json")
                 .header("X-Tuneops-Gateway-Secret", "test-only-internal-secret-0123456789abcdef")
-                .header("X-Tuneops-Actor", "key_test_admin");
+                .header("X-Tuneops-Actor", "key_test_admin")
+                .header("X-Tuneops-Scopes", "admin");
     }
 
     private static void stubCreate(String trainingId) {
@@ -114,12 +115,15 @@ class ReplicateClientTest {
     @Test
     void aSubmitCreatesATrainingWithThePlatformWebhookAndSignedEventsComeBack() throws Exception {
         stubCreate("tr_submit_1");
+        // a token of its own: the signing secret is cached per token, so this test sees the fetch
+        String token = TOKEN + "_" + System.nanoTime();
+        configureReplicate(new JsonObject().put("api_token", token));
         JsonPath job = submit().statusCode(201).extract().jsonPath();
         assertEquals("queued", job.getString("status"));
         assertEquals("tr_submit_1", job.getString("provider_job_id"));
         replicate.verify(postRequestedFor(urlEqualTo("/v1/models/acme/flux-dev/versions/"
                 + VERSION.substring(VERSION.indexOf(':') + 1) + "/trainings"))
-                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withHeader("Authorization", equalTo("Bearer " + token))
                 .withRequestBody(equalToJson("""
                         {"destination": "acme/my-lora", "input": {"steps": 1000},
                          "webhook": "http://localhost:8080/api/webhooks/replicate",
@@ -136,12 +140,12 @@ class ReplicateClientTest {
                     .header("webhook-signature", new com.standardwebhooks.Webhook(SIGNING_SECRET).sign(id, ts, body))
                     .body(body).post("/api/webhooks/replicate").then().statusCode(200);
         }
-        RestAssured.get("/api/cloud/jobs/" + job.getString("job_id")).then().statusCode(200)
+        admin().get("/api/cloud/jobs/" + job.getString("job_id")).then().statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("completed"))
                 .body("output_url", org.hamcrest.Matchers.equalTo("https://replicate.delivery/w.tar"))
                 .body("duration_seconds", org.hamcrest.Matchers.equalTo(300.5f));
         replicate.verify(1, getRequestedFor(urlEqualTo("/v1/webhooks/default/secret"))
-                .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+                .withHeader("Authorization", equalTo("Bearer " + token)));
     }
 
     @Test
@@ -261,5 +265,24 @@ class ReplicateClientTest {
                 .body("detail", containsString("Not cancelled")).body("status", org.hamcrest.Matchers.equalTo("queued"));
         assertEquals(2, replicate.findAll(postRequestedFor(urlEqualTo("/v1/trainings/tr_slow_1/cancel"))).size(),
                 "cancel is idempotent: tried again once (tuneops.outbound.retries=1 in tests)");
+    }
+
+    @Test
+    void forgedDeliveriesDoNotTurnIntoCallsToReplicate() {
+        String body = "{\"id\": \"tr_nobody\", \"status\": \"succeeded\"}";
+        String forgedSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        for (int i = 0; i < 20; i++) {
+            long ts = Instant.now().getEpochSecond();
+            try {
+                RestAssured.given().contentType("application/json").header("webhook-id", "msg_forged_" + i)
+                        .header("webhook-timestamp", Long.toString(ts))
+                        .header("webhook-signature", new com.standardwebhooks.Webhook(forgedSecret).sign("msg_forged_" + i, ts, body))
+                        .body(body).post("/api/webhooks/replicate").then().statusCode(401);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        int fetches = replicate.findAll(getRequestedFor(urlEqualTo("/v1/webhooks/default/secret"))).size();
+        assertTrue(fetches <= 2, "20 forged deliveries caused " + fetches + " secret fetches");
     }
 }
