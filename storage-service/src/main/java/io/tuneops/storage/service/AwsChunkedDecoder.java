@@ -157,7 +157,8 @@ public final class AwsChunkedDecoder {
     private void chunkHeader(String text) {
         int semi = text.indexOf(';');
         String size = (semi < 0 ? text : text.substring(0, semi)).trim();
-        if (size.isEmpty() || size.length() > 15) {
+        if (size.isEmpty() || size.length() > 15 || !size.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            // hex digits only: Long.parseLong would also take a sign ("-4", found by fuzzing)
             throw malformed("bad chunk size");
         }
         try {
