@@ -47,6 +47,16 @@ public interface JobsConfig {
     @Min(0)
     int logsTail();
 
+    /**
+     * Unfinished Replicate jobs not heard of for this long are looked up at Replicate (a webhook
+     * that never arrived, or arrived before the job was known), every {@link #reconcileEvery()}.
+     */
+    @WithDefault("5M")
+    Duration reconcileAfter();
+
+    @WithDefault("1M")
+    Duration reconcileEvery();
+
     /** AES-256-GCM key material for provider secrets and upload credentials (TUNEOPS_ENCRYPTION_KEY). */
     @Size(min = 32, message = "must be at least 32 characters of random data")
     String encryptionKey();

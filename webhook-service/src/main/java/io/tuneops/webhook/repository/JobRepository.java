@@ -168,6 +168,14 @@ public class JobRepository {
                 .map(r -> r.iterator().next().getInteger(0));
     }
 
+    /** Unfinished jobs of a provider not heard of for {@code quiet}: candidates for asking the provider. */
+    public Uni<List<JobRow>> quietUnfinished(String provider, java.time.Duration quiet, int limit) {
+        return pool.preparedQuery(SELECT + "WHERE status IN ('pending', 'queued', 'running') AND provider = $1 "
+                        + "AND provider_job_id IS NOT NULL AND updated_at < now() - make_interval(secs => $2) "
+                        + "ORDER BY updated_at LIMIT $3")
+                .execute(Tuple.of(provider, (double) quiet.toMillis() / 1000.0, limit)).map(JobRepository::all);
+    }
+
     public Uni<Integer> forgetDeliveriesBefore(java.time.Duration age) {
         return pool.preparedQuery("DELETE FROM webhook.webhook_delivery WHERE received_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) age.toSeconds())).map(rows -> rows.rowCount());

@@ -237,8 +237,20 @@ public class JobService {
     static Snapshot snapshot(ReplicateApi.Training t) {
         Double predictTime = t.metrics() != null && t.metrics().get("predict_time") instanceof Number n ? n.doubleValue() : null;
         String status = JobStatus.fromProvider(t.status()).isPresent() ? t.status() : "starting";
-        return new Snapshot(t.id(), status, t.logs(), t.output(),
+        return new Snapshot(t.id(), status, t.logs(), jsonValue(t.output()),
                 t.error() == null ? null : t.error().toString(), predictTime, null, null);
+    }
+
+    /** Jackson's maps and lists as the JSON values the database client stores. */
+    @SuppressWarnings("unchecked")
+    private static Object jsonValue(Object value) {
+        if (value instanceof java.util.Map<?, ?> map) {
+            return new JsonObject((java.util.Map<String, Object>) map);
+        }
+        if (value instanceof java.util.List<?> list) {
+            return new io.vertx.core.json.JsonArray((java.util.List<Object>) list);
+        }
+        return value;
     }
 
     private static byte[] randomBytes(int n) {

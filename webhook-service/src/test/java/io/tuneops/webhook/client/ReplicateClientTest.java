@@ -57,6 +57,9 @@ class ReplicateClientTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    @Inject
+    io.tuneops.webhook.service.JobReconciler reconciler;
+
     @BeforeAll
     static void startFakes() throws Exception {
         Path dir = Files.createTempDirectory("replicate-tls");
@@ -284,5 +287,24 @@ class ReplicateClientTest {
         }
         int fetches = replicate.findAll(getRequestedFor(urlEqualTo("/v1/webhooks/default/secret"))).size();
         assertTrue(fetches <= 2, "20 forged deliveries caused " + fetches + " secret fetches");
+    }
+
+    @Test
+    void aJobWhoseWebhooksNeverCameIsBroughtUpToDateFromReplicate() {
+        stubCreate("tr_quiet_1");
+        String jobId = submit().statusCode(201).extract().path("job_id");
+        replicate.stubFor(get("/v1/trainings/tr_quiet_1").willReturn(okJson("""
+                {"id": "tr_quiet_1", "status": "succeeded", "logs": "all done", "output": {"weights": "https://replicate.delivery/q.tar"},
+                 "error": null, "metrics": {"predict_time": 42.0}}""")));
+        int changed = reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
+        assertTrue(changed >= 1);
+        admin().get("/api/cloud/jobs/" + jobId).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("completed"))
+                .body("output_url", org.hamcrest.Matchers.equalTo("https://replicate.delivery/q.tar"));
+        replicate.verify(getRequestedFor(urlEqualTo("/v1/trainings/tr_quiet_1")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+        // a finished job is not asked about again
+        replicate.resetRequests();
+        reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
+        replicate.verify(0, getRequestedFor(urlEqualTo("/v1/trainings/tr_quiet_1")));
     }
 }

@@ -1,0 +1,87 @@
+package io.tuneops.webhook.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.tuneops.webhook.client.ReplicateClient;
+import io.tuneops.webhook.config.JobsConfig;
+import io.tuneops.webhook.repository.JobRepository;
+import io.tuneops.webhook.repository.JobRow;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
+/**
+ * Webhooks are the fast path, not the only one: an unfinished Replicate job that has been quiet
+ * for a while is looked up with Replicate's get-training call and brought up to date under the same
+ * state machine (a start event that arrived before the job was stored, a delivery Replicate gave
+ * up on). Several replicas may do this at once; each update locks the job, so that is harmless.
+ */
+@ApplicationScoped
+public class JobReconciler {
+
+    private static final Logger LOG = Logger.getLogger(JobReconciler.class);
+    private static final int BATCH = 50;
+
+    private final JobRepository jobs;
+    private final ProviderConfigService providers;
+    private final ReplicateClient replicate;
+    private final UploadCredentials credentials;
+    private final JobsConfig config;
+    private Cancellable ticks;
+
+    public JobReconciler(JobRepository jobs, ProviderConfigService providers, ReplicateClient replicate,
+                         UploadCredentials credentials, JobsConfig config) {
+        this.jobs = jobs;
+        this.providers = providers;
+        this.replicate = replicate;
+        this.credentials = credentials;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        ticks = Multi.createFrom().ticks().startingAfter(config.reconcileEvery()).every(config.reconcileEvery())
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> reconcile(config.reconcileAfter())
+                        .onFailure().invoke(e -> LOG.debugf("reconciliation skipped: %s", e.toString()))
+                        .onFailure().recoverWithItem(0))
+                .subscribe().with(n -> { }, e -> LOG.errorf("job reconciliation stopped: %s", e.toString()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (ticks != null) {
+            ticks.cancel();
+        }
+    }
+
+    /** Looks up quiet unfinished jobs at Replicate; returns how many changed. */
+    public Uni<Integer> reconcile(java.time.Duration quiet) {
+        return providers.settings("replicate").chain(settings -> settings.apiToken().isEmpty() ? Uni.createFrom().item(0)
+                : jobs.quietUnfinished("replicate", quiet, BATCH).onItem().transformToMulti(Multi.createFrom()::iterable)
+                .onItem().transformToUniAndConcatenate(job -> replicate.getTraining(settings, job.providerJobId())
+                        .chain(training -> apply(job, JobService.snapshot(training), settings))
+                        .onFailure().recoverWithItem(e -> {
+                            LOG.infof("job %s not reconciled this time: %s", job.jobId(), e.getMessage());
+                            return false;
+                        }))
+                .collect().asList()
+                .map(changed -> (int) changed.stream().filter(Boolean::booleanValue).count()));
+    }
+
+    private Uni<Boolean> apply(JobRow quiet, Snapshot snapshot, ProviderSettings settings) {
+        return jobs.pool().withTransaction(tx -> jobs.lock(tx, quiet.jobId()).chain(locked -> {
+            Optional<JobRow> next = locked.flatMap(job -> JobTransitions.apply(job, snapshot, settings, config.logsTail()));
+            if (next.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            boolean finished = JobStatus.fromWire(next.get().status()).orElseThrow().terminal();
+            return jobs.update(tx, next.get())
+                    .call(updated -> finished ? credentials.revokeAfterGrace(tx, updated.jobId()) : Uni.createFrom().voidItem())
+                    .replaceWith(true);
+        }));
+    }
+}
