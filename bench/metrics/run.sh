@@ -97,7 +97,7 @@ done | head -1)
 echo "seeding $JOBS jobs and $AUDIT_ROWS audit entries..." >&2
 seed_start=$(date +%s)
 # jobs: the trigger on webhook.job appends one delta per row; webhook-service folds them into the totals
-# (the trigger function names its tables without the schema: it runs with webhook-service's search_path)
+# (webhook-service's own search_path; the totals trigger qualifies its tables since V4)
 sql <<SQL
 SET search_path = webhook, public;
 INSERT INTO webhook.job (job_id, provider, provider_job_id, status, submitted_by, name, hardware, cost_usd, predict_time,

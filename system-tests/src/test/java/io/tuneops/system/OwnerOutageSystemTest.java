@@ -30,7 +30,7 @@ class OwnerOutageSystemTest {
 
             assertEquals(200, Http.get(suite.gateway("/api/cloud/providers")).status());
             assertEquals(200, Http.get(suite.gateway("/api/cloud/health/live")).status());
-            assertEquals(403, Http.get(suite.gateway("/api/cloud/storage/job/key")).status());
+            assertEquals(403, Http.request("GET", suite.gateway("/api/cloud/storage/outputs/job/key"), null).status());
 
             Http.Reply ready = Http.get(suite.gateway("/api/cloud/health/ready"));
             assertEquals(503, ready.status());

@@ -34,7 +34,8 @@ class RoutingSystemTest {
         assertEquals(200, providers.status());
         assertEquals("replicate", providers.json().get("providers").get(0).get("name").asText());
 
-        Http.Reply storage = Http.get(suite.gateway("/api/cloud/storage/job-1/checkpoint.safetensors"));
+        // anonymous: neither an upload credential nor an API key
+        Http.Reply storage = Http.request("GET", suite.gateway("/api/cloud/storage/outputs/job-1/checkpoint.safetensors"), null);
         assertEquals(403, storage.status());
         assertTrue(storage.body().contains("<Code>AccessDenied</Code>"), storage.body());
 

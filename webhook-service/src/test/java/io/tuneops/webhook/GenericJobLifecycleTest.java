@@ -311,6 +311,18 @@ class GenericJobLifecycleTest {
         assertEquals(active, after.getLong("jobs_active"));
     }
 
+    @Test
+    void theTotalsTriggerWorksForSessionsOutsideTheServicesSearchPath() {
+        String jobId = "job_psql_" + System.nanoTime();
+        long deltas = pool.withTransaction(tx -> tx.query("SET LOCAL search_path = public").execute()
+                        .chain(() -> tx.preparedQuery("INSERT INTO webhook.job (job_id, provider, status, submitted_by) "
+                                + "VALUES ($1, 'generic', 'completed', 'restore')").execute(Tuple.of(jobId)))
+                        .chain(() -> tx.query("SELECT count(*) FROM webhook.job_totals_delta").execute()))
+                .await().indefinitely().iterator().next().getLong(0);
+        assertTrue(deltas >= 1);
+        Caller.operator().delete("/api/cloud/jobs/" + jobId).then().statusCode(204);
+    }
+
     private List<JsonObject> auditEvents() {
         return redis.stream(String.class).xrange("tuneops:audit:events", StreamRange.of("-", "+")).stream()
                 .map(m -> new JsonObject(m.payload().get("event"))).toList();
