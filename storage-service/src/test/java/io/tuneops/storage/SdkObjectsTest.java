@@ -218,6 +218,28 @@ class SdkObjectsTest {
         }
     }
 
+    @Test
+    void concurrentWritersOfOneKeyLeaveMatchingBytesAndMetadata() throws Exception {
+        Credential c = S3TestSupport.issue(redis);
+        String key = c.prefix() + "contended.bin";
+        try (var s3 = S3TestSupport.asyncClient(c, false)) {
+            List<java.util.concurrent.CompletableFuture<?>> puts = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                byte[] body = random(100_000 + i);
+                puts.add(s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key),
+                        software.amazon.awssdk.core.async.AsyncRequestBody.fromBytes(body)));
+            }
+            java.util.concurrent.CompletableFuture.allOf(puts.toArray(new java.util.concurrent.CompletableFuture[0])).join();
+        }
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            // whichever writer came last, its bytes and its metadata
+            var got = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key));
+            assertEquals("\"" + md5(got.asByteArray()) + "\"", got.response().eTag());
+            assertEquals(got.asByteArray().length, got.response().contentLength());
+            assertArrayEquals(got.asByteArray(), Files.readAllBytes(Path.of("target/test-outputs").resolve(key)));
+        }
+    }
+
     static byte[] random(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,11 +30,9 @@ public class MultipartRepository {
     private static final String PART_COLUMNS = "upload_id, part_number, size, etag, checksum_value, last_modified";
 
     private final Pool pool;
-    private final ObjectRepository objects;
 
-    public MultipartRepository(Pool pool, ObjectRepository objects) {
+    public MultipartRepository(Pool pool) {
         this.pool = pool;
-        this.objects = objects;
     }
 
     public Uni<Void> create(Upload u) {
@@ -70,12 +69,10 @@ public class MultipartRepository {
                 });
     }
 
-    /** The object becomes visible and the upload disappears in one transaction; false if the upload was gone. */
-    public Uni<Boolean> complete(String uploadId, ObjectRow object) {
-        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM storage.multipart_uploads WHERE upload_id = $1")
-                .execute(Tuple.of(uploadId))
-                .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : objects.upsert(tx, object).replaceWith(true)));
+    /** Ends the upload inside the caller's transaction (see ObjectRepository#underKeyLock); false if it was gone. */
+    public Uni<Boolean> finish(SqlClient tx, String uploadId) {
+        return tx.preparedQuery("DELETE FROM storage.multipart_uploads WHERE upload_id = $1")
+                .execute(Tuple.of(uploadId)).map(rows -> rows.rowCount() > 0);
     }
 
     /** Removes the upload and its parts; false when there was none. */

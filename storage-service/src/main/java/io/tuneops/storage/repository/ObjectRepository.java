@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** storage.objects: which objects exist and their metadata. */
 @ApplicationScoped
@@ -47,9 +48,21 @@ public class ObjectRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * Runs {@code work} in a transaction holding a lock on the key (a PostgreSQL advisory lock, so
+     * it holds across replicas): moving a file into place and writing its row happen as one step
+     * for concurrent writers and deleters of the same key, which therefore never end with one
+     * writer's bytes under another's metadata.
+     */
+    public <T> Uni<T> underKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work) {
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .execute(Tuple.of(bucket + "/" + key))
+                .flatMap(locked -> work.apply(tx)));
+    }
+
     /** Deletes the row; the deleted object, if there was one. */
-    public Uni<Optional<ObjectRow>> delete(String bucket, String key) {
-        return pool.preparedQuery("DELETE FROM storage.objects WHERE bucket = $1 AND key = $2 RETURNING " + COLUMNS)
+    public Uni<Optional<ObjectRow>> delete(SqlClient client, String bucket, String key) {
+        return client.preparedQuery("DELETE FROM storage.objects WHERE bucket = $1 AND key = $2 RETURNING " + COLUMNS)
                 .execute(Tuple.of(bucket, key))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next())));
     }

@@ -251,17 +251,13 @@ class MultipartOperations {
         KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive());
         return UniHelper.toUni(store.concatenate(files, whole))
                 .flatMap(temp -> {
-                    if (declaredWhole != null && !declaredWhole.trim().equals(whole.base64())) {
-                        return UniHelper.toUni(store.deleteFile(temp)).invoke(() -> {
-                            throw S3Exception.badDigest("The " + algorithm.name() + " you specified did not match the calculated checksum.");
-                        });
-                    }
-                    return UniHelper.toUni(store.publish(temp, target));
-                })
-                .flatMap(v -> {
                     String checksum = null;
                     if (fullObject) {
                         checksum = whole.base64();
+                        if (declaredWhole != null && !declaredWhole.trim().equals(checksum)) {
+                            return UniHelper.toUni(store.deleteFile(temp)).replaceWith(Uni.createFrom().<String>failure(
+                                    S3Exception.badDigest("The " + algorithm.name() + " you specified did not match the calculated checksum.")));
+                        }
                     } else if (algorithm != null && parts.stream().allMatch(p -> p.checksumValue() != null)) {
                         checksum = Checksums.composite(algorithm, parts.stream().map(Part::checksumValue).toList(), parts.size());
                     }
@@ -269,24 +265,29 @@ class MultipartOperations {
                     ObjectRow row = new ObjectRow(upload.bucket(), upload.key(), size, etag, upload.contentType(),
                             value == null ? null : algorithm.name(), value, value == null ? null : upload.checksumType(),
                             upload.headers(), parts.size(), sizes, null);
-                    return uploads.complete(upload.uploadId(), row).flatMap(done -> {
-                        if (!done) {
-                            throw S3Exception.noSuchUpload();
-                        }
-                        return UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId())))
-                                .call(() -> events.completed(call.credential(), call.clientIp(), upload.bucket(), upload.key(), size, etag,
-                                        "complete_multipart_upload"))
-                                .invoke(() -> {
-                                    S3Xml xml = S3Xml.root("CompleteMultipartUploadResult")
-                                            .el("Location", locationOf(call))
-                                            .el("Bucket", upload.bucket()).el("Key", upload.key()).el("ETag", S3Xml.quoted(etag));
-                                    if (value != null) {
-                                        xml.el(algorithm.xmlName(), value).el("ChecksumType", upload.checksumType());
-                                    }
-                                    keepAlive.succeed(xml.end("CompleteMultipartUploadResult"));
-                                });
-                    });
+                    // the upload ends, the file moves into place and the row is written as one step
+                    return objects.underKeyLock(upload.bucket(), upload.key(), tx -> uploads.finish(tx, upload.uploadId())
+                                    .flatMap(present -> {
+                                        if (!present) {
+                                            throw S3Exception.noSuchUpload();
+                                        }
+                                        return UniHelper.toUni(store.publish(temp, target)).flatMap(v -> objects.upsert(tx, row));
+                                    }))
+                            .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
+                            .replaceWith(value);
                 })
+                .call(() -> UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId()))))
+                .call(() -> events.completed(call.credential(), call.clientIp(), upload.bucket(), upload.key(), size, etag,
+                        "complete_multipart_upload"))
+                .invoke(value -> {
+                    S3Xml xml = S3Xml.root("CompleteMultipartUploadResult").el("Location", locationOf(call))
+                            .el("Bucket", upload.bucket()).el("Key", upload.key()).el("ETag", S3Xml.quoted(etag));
+                    if (value != null) {
+                        xml.el(algorithm.xmlName(), value).el("ChecksumType", upload.checksumType());
+                    }
+                    keepAlive.succeed(xml.end("CompleteMultipartUploadResult"));
+                })
+                .replaceWithVoid()
                 .onFailure().recoverWithUni(keepAlive::fail);
     }
 

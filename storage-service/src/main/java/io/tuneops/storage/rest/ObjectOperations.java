@@ -53,13 +53,12 @@ class ObjectOperations {
         String contentType = Uploads.contentType(call.headers());
         JsonObject headers = Uploads.storedHeaders(call.headers());
         return uploads.toTempFile(call, config.maxObjectSize(), null)
-                .flatMap(received -> UniHelper.toUni(store.publish(received.temp(), target)).replaceWith(received))
                 .flatMap(received -> {
                     var r = received.result();
                     ObjectRow row = new ObjectRow(call.bucket, call.key, r.size(), r.md5Hex(), contentType,
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
-                    return objects.upsert(row)
+                    return publish(received.temp(), target, row)
                             .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(), "put"))
                             .invoke(() -> {
                                 HttpServerResponse response = call.response().putHeader("ETag", S3Xml.quoted(r.md5Hex()));
@@ -142,8 +141,14 @@ class ObjectOperations {
     }
 
     private Uni<Void> deleteOne(String bucket, String key, Path path) {
-        return objects.delete(bucket, key).flatMap(deleted -> deleted.isEmpty() ? Uni.createFrom().voidItem()
-                : UniHelper.toUni(store.deleteFile(path)));
+        return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key)
+                .flatMap(deleted -> deleted.isEmpty() ? Uni.createFrom().voidItem() : UniHelper.toUni(store.deleteFile(path))));
+    }
+
+    /** Moves the sealed temporary file into place and writes the row, under the key's lock. */
+    private Uni<Void> publish(Path temp, Path target, ObjectRow row) {
+        return objects.underKeyLock(row.bucket(), row.key(),
+                tx -> UniHelper.toUni(store.publish(temp, target)).flatMap(v -> objects.upsert(tx, row)));
     }
 
     Uni<Void> deleteObjects(S3Call call) {
@@ -223,14 +228,13 @@ class ObjectOperations {
                     .or(() -> Checksums.Algorithm.parse(src.checksumAlgorithm())).orElse(null);
             Uploads.proceed(call);
             return UniHelper.toUni(store.copyRange(sourcePath, 0, src.size(), algorithm == null ? null : algorithm.newHasher()))
-                    .flatMap(copied -> UniHelper.toUni(store.publish(copied.temp(), target)).replaceWith(copied))
                     .flatMap(copied -> {
                         String etag = SigV4.hex(copied.md5());
                         ObjectRow row = new ObjectRow(call.bucket, call.key, copied.size(), etag,
                                 replace ? Uploads.contentType(call.headers()) : src.contentType(),
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
-                        return objects.upsert(row)
+                        return publish(copied.temp(), target, row)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
                                         etag, "copy"))
                                 .invoke(() -> {
