@@ -219,6 +219,26 @@ class SdkObjectsTest {
     }
 
     @Test
+    void aKeyThatIsAnotherKeysFolderIsAConflictNotACrash() {
+        Credential c = S3TestSupport.issue(redis);
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "a/b"), RequestBody.fromString("file"));
+            S3Exception below = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET)
+                    .key(c.prefix() + "a/b/c"), RequestBody.fromString("below a file")));
+            assertEquals(409, below.statusCode());
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y/z"), RequestBody.fromString("deep"));
+            S3Exception over = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET)
+                    .key(c.prefix() + "x/y"), RequestBody.fromString("over a folder")));
+            assertEquals(409, over.statusCode());
+            // folder objects (keys ending in /) live beside the keys below them
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y/"), RequestBody.empty());
+            assertEquals(List.of(c.prefix() + "a/b", c.prefix() + "x/y/", c.prefix() + "x/y/z"),
+                    s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix())).contents().stream().map(S3Object::key).toList());
+            assertEquals("deep", s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y/z")).asUtf8String());
+        }
+    }
+
+    @Test
     void concurrentWritersOfOneKeyLeaveMatchingBytesAndMetadata() throws Exception {
         Credential c = S3TestSupport.issue(redis);
         String key = c.prefix() + "contended.bin";

@@ -209,7 +209,13 @@ public class SigV4Authenticator {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(S3Exception.invalidArgument("the request URI is not correctly encoded"));
         }
-        return credentials.find(s.accessKeyId()).map(found -> {
+        return credentials.find(s.accessKeyId())
+                .onFailure().transform(e -> {
+                    LOG.warnf("upload credentials unreadable (Redis): %s", e.toString());
+                    // S3 clients retry a 503 with back-off; the credential may well be fine
+                    return new S3Exception(503, "ServiceUnavailable", "Please retry: upload credentials cannot be checked right now.");
+                })
+                .map(found -> {
             UploadCredential c = found.orElseThrow(() -> new S3Exception(403, "InvalidAccessKeyId",
                     "The AWS Access Key Id you provided does not exist in our records."));
             if (!c.expiresAt().isAfter(now)) {
