@@ -33,10 +33,6 @@ public class ObjectRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next())));
     }
 
-    public Uni<Void> upsert(ObjectRow o) {
-        return upsert(pool, o);
-    }
-
     public Uni<Void> upsert(SqlClient client, ObjectRow o) {
         return client.preparedQuery("INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) "
                         + "ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "

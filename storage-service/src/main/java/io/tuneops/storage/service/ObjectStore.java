@@ -73,10 +73,6 @@ public class ObjectStore {
         LOG.infof("objects stored under %s", root);
     }
 
-    public Path root() {
-        return root;
-    }
-
     public Path objectPath(String key) {
         return ObjectKeys.resolve(root, key);
     }
@@ -128,10 +124,6 @@ public class ObjectStore {
 
     public Future<Void> deleteRecursive(Path path) {
         return vertx.fileSystem().deleteRecursive(path.toString(), true).otherwise((Void) null);
-    }
-
-    public Future<Boolean> exists(Path path) {
-        return vertx.fileSystem().exists(path.toString());
     }
 
     /**

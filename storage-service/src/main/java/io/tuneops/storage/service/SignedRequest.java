@@ -1,7 +1,6 @@
 package io.tuneops.storage.service;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a SigV4 signature claims, parsed from the Authorization header or from a presigned URL's
@@ -48,9 +47,5 @@ public record SignedRequest(String accessKeyId, String date, String region, Stri
 
     /** Verified request: the credential, and what chunk signatures chain from. */
     public record Verified(UploadCredential credential, SignedRequest request, byte[] signingKey) {
-    }
-
-    static Map.Entry<String, String> entry(String k, String v) {
-        return Map.entry(k, v);
     }
 }
