@@ -56,9 +56,17 @@ public class ObjectStore {
         this.multipart = root.resolve(ObjectKeys.RESERVED + "-multipart");
     }
 
-    void start(@Observes StartupEvent event) throws IOException {
-        Files.createDirectories(tmp);
-        Files.createDirectories(multipart);
+    void start(@Observes StartupEvent event) {
+        try {
+            Files.createDirectories(tmp);
+            Files.createDirectories(multipart);
+            if (!Files.isWritable(tmp)) {
+                throw new IOException("not writable");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("tuneops.storage.output-path (TUNEOPS_STORAGE_OUTPUT_PATH) " + root
+                    + " cannot be used: " + e.getMessage());
+        }
         // another replica may share the volume: only temporary files nobody can still be writing go
         Instant cutoff = Instant.now().minus(STALE_TEMP);
         try (Stream<Path> files = Files.list(tmp)) {
@@ -69,6 +77,8 @@ public class ObjectStore {
                     return false;
                 }
             }).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("stale temporary files under %s not cleaned: %s", tmp, e.toString());
         }
         LOG.infof("objects stored under %s", root);
     }
