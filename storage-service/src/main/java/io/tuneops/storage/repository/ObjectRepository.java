@@ -28,7 +28,11 @@ public class ObjectRepository {
     }
 
     public Uni<Optional<ObjectRow>> find(String bucket, String key) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM storage.objects WHERE bucket = $1 AND key = $2")
+        return find(pool, bucket, key);
+    }
+
+    public Uni<Optional<ObjectRow>> find(SqlClient client, String bucket, String key) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM storage.objects WHERE bucket = $1 AND key = $2")
                 .execute(Tuple.of(bucket, key))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next())));
     }
@@ -52,6 +56,16 @@ public class ObjectRepository {
      */
     public <T> Uni<T> underKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work) {
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .execute(Tuple.of(bucket + "/" + key))
+                .flatMap(locked -> work.apply(tx)));
+    }
+
+    /**
+     * Like {@link #underKeyLock} with the shared form of the lock: readers run together, and never
+     * while a writer moves a file and writes its row, so the row they read matches the file they open.
+     */
+    public <T> Uni<T> underSharedKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work) {
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
                 .execute(Tuple.of(bucket + "/" + key))
                 .flatMap(locked -> work.apply(tx)));
     }

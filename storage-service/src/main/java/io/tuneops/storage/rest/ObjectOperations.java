@@ -11,6 +11,7 @@ import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.SigV4;
 import io.tuneops.storage.service.UploadEvents;
+import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,61 +78,82 @@ class ObjectOperations {
         call.requireRead(call.bucket, call.key);
         requireBucket(config, call);
         Path path = store.objectPath(call.key);
-        return objects.find(call.bucket, call.key).flatMap(found -> {
-            ObjectRow o = found.orElseThrow(() -> S3Exception.noSuchKey(call.key));
-            HttpServerResponse response = call.response();
-            int status = conditions(call, o);
-            if (status == 304) {
-                response.putHeader("ETag", S3Xml.quoted(o.etag())).putHeader("Last-Modified", httpDate(o.lastModified()))
-                        .setStatusCode(304).end();
-                return Uni.createFrom().voidItem();
-            }
-            long offset = 0;
-            long length = o.size();
-            boolean partial = false;
-            String partNumber = call.param("partNumber");
-            if (partNumber != null) {
-                long[] part = partRange(o, partNumber);
-                offset = part[0];
-                length = part[1];
-                partial = o.partsCount() != null;
-                response.putHeader("x-amz-mp-parts-count", Integer.toString(o.partsCount() == null ? 1 : o.partsCount()));
-            } else {
-                String range = call.headers().get("Range");
-                long[] r = range == null ? null : range(range, o.size());
-                if (r != null) {
-                    offset = r[0];
-                    length = r[1];
-                    partial = true;
-                }
-            }
-            objectHeaders(response, o);
-            if (partial) {
-                response.setStatusCode(206).putHeader("Content-Range",
-                        "bytes " + offset + "-" + (offset + length - 1) + "/" + o.size());
-            } else {
-                response.setStatusCode(200);
-                if (o.checksumAlgorithm() != null && "ENABLED".equalsIgnoreCase(call.headers().get("x-amz-checksum-mode"))) {
-                    Checksums.Algorithm.parse(o.checksumAlgorithm()).ifPresent(a -> response.putHeader(a.header(), o.checksumValue()));
-                    if (o.checksumType() != null) {
-                        response.putHeader("x-amz-checksum-type", o.checksumType());
+        // the row and the open file are read together under the key's shared lock, so they match
+        // even if the key is overwritten while the body streams
+        return objects.underSharedKeyLock(call.bucket, call.key, tx -> objects.find(tx, call.bucket, call.key).flatMap(found -> {
+                    ObjectRow o = found.orElseThrow(() -> S3Exception.noSuchKey(call.key));
+                    if (head || o.size() == 0) {
+                        return Uni.createFrom().item(new Opened(o, null));
                     }
+                    return UniHelper.toUni(store.openForRead(path)).map(file -> new Opened(o, file))
+                            .onFailure().transform(e -> S3Exception.noSuchKey(call.key));
+                }))
+                .flatMap(opened -> {
+                    try {
+                        return respond(call, opened.row(), opened.file(), head)
+                                .eventually(() -> close(opened.file()));
+                    } catch (RuntimeException e) {
+                        close(opened.file());
+                        throw e;
+                    }
+                });
+    }
+
+    private record Opened(ObjectRow row, AsyncFile file) {
+    }
+
+    private static Uni<Void> close(AsyncFile file) {
+        return file == null ? Uni.createFrom().voidItem() : UniHelper.toUni(file.close()).onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> respond(S3Call call, ObjectRow o, AsyncFile file, boolean head) {
+        HttpServerResponse response = call.response();
+        int status = conditions(call, o);
+        if (status == 304) {
+            response.putHeader("ETag", S3Xml.quoted(o.etag())).putHeader("Last-Modified", httpDate(o.lastModified()))
+                    .setStatusCode(304).end();
+            return Uni.createFrom().voidItem();
+        }
+        long offset = 0;
+        long length = o.size();
+        boolean partial = false;
+        String partNumber = call.param("partNumber");
+        if (partNumber != null) {
+            long[] part = partRange(o, partNumber);
+            offset = part[0];
+            length = part[1];
+            partial = o.partsCount() != null;
+            response.putHeader("x-amz-mp-parts-count", Integer.toString(o.partsCount() == null ? 1 : o.partsCount()));
+        } else {
+            String range = call.headers().get("Range");
+            long[] r = range == null ? null : range(range, o.size());
+            if (r != null) {
+                offset = r[0];
+                length = r[1];
+                partial = true;
+            }
+        }
+        objectHeaders(response, o);
+        if (partial) {
+            response.setStatusCode(206).putHeader("Content-Range",
+                    "bytes " + offset + "-" + (offset + length - 1) + "/" + o.size());
+        } else {
+            response.setStatusCode(200);
+            if (o.checksumAlgorithm() != null && "ENABLED".equalsIgnoreCase(call.headers().get("x-amz-checksum-mode"))) {
+                Checksums.Algorithm.parse(o.checksumAlgorithm()).ifPresent(a -> response.putHeader(a.header(), o.checksumValue()));
+                if (o.checksumType() != null) {
+                    response.putHeader("x-amz-checksum-type", o.checksumType());
                 }
             }
-            overrides(call, response);
-            if (head) {
-                response.putHeader("Content-Length", Long.toString(length)).end();
-                return Uni.createFrom().voidItem();
-            }
-            if (length == 0) {
-                response.putHeader("Content-Length", "0").end();
-                return Uni.createFrom().voidItem();
-            }
-            long from = offset;
-            long len = length;
-            return UniHelper.toUni(response.sendFile(path.toString(), from, len))
-                    .onFailure(e -> !response.headWritten()).transform(e -> S3Exception.noSuchKey(call.key));
-        });
+        }
+        overrides(call, response);
+        response.putHeader("Content-Length", Long.toString(length));
+        if (head || length == 0) {
+            response.end();
+            return Uni.createFrom().voidItem();
+        }
+        file.setReadPos(offset).setReadLength(length);
+        return UniHelper.toUni(file.pipeTo(response));
     }
 
     Uni<Void> delete(S3Call call) {

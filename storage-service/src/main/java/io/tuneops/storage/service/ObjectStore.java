@@ -43,6 +43,7 @@ public class ObjectStore {
     private static final Duration STALE_TEMP = Duration.ofDays(1);
     private static final int COPY_BUFFER = 1 << 20;
     private static final int WRITE_QUEUE_BYTES = 2 << 20;
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
 
     private final Vertx vertx;
     private final Path root;
@@ -106,6 +107,15 @@ public class ObjectStore {
     public Future<AsyncFile> openTemp(Path path) {
         return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false))
                 .map(file -> file.setWriteQueueMaxSize(WRITE_QUEUE_BYTES));
+    }
+
+    /**
+     * Opens an object's file for reading. The open file keeps its content when the key is
+     * overwritten afterwards (a rename replaces the name, not the inode).
+     */
+    public Future<AsyncFile> openForRead(Path path) {
+        return vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+                .map(file -> file.setReadBufferSize(READ_BUFFER_BYTES));
     }
 
     /** Flushes the file to disk and closes it. */
