@@ -60,6 +60,14 @@ public class ProxyRoutes {
                     .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));
             ProxyHandler proxyHandler = ProxyHandler.create(httpProxy);
             Handler<RoutingContext> handler = rc -> {
+                if ("100-continue".equalsIgnoreCase(rc.request().getHeader("Expect"))) {
+                    // Vert.x http-proxy streams the body without relaying the owner's 100 Continue, and
+                    // clients that wait for it (the AWS SDKs' async clients) would never send the body.
+                    // The gateway has authenticated and rate-limited the request by now, so it answers
+                    // 100 itself; the owner still refuses a bad request at its headers.
+                    rc.request().headers().remove("Expect");
+                    rc.response().writeContinue();
+                }
                 Long maxBody = rc.get(EdgeHandler.MAX_BODY);
                 if (maxBody != null && rc.request().getHeader("Content-Length") == null) {
                     rc.request().headers().set(ResponseTimeoutInterceptor.MAX_BODY_HEADER, Long.toString(maxBody));

@@ -1,0 +1,107 @@
+package io.tuneops.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A training job's uploads, end to end through the gateway: the submit hands out upload
+ * credentials, the AWS SDK with its default settings uses them unchanged (single PUT with its
+ * checksum trailer, its multipart client above 8 MB), the job view shows the progress, the
+ * credential reaches nothing outside its job, and an administrator's key reads the outputs.
+ */
+@ExtendWith(Suite.Extension.class)
+class UploadsSystemTest {
+
+    private static final int MB = 1024 * 1024;
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private final Suite suite = Suite.Extension.suite();
+    private final String client = "198.51.100." + (1 + new Random().nextInt(250));
+
+    @Test
+    void aJobUploadsItsOutputsWithTheAwsSdkThroughTheGateway() throws Exception {
+        Http.Reply configured = Http.request("PUT", suite.gateway("/api/cloud/providers/generic"),
+                "{\"webhook_secret\": \"" + SECRET + "\"}", "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
+                "Content-Type", "application/json", "X-Forwarded-For", client);
+        assertEquals(200, configured.status(), configured.body());
+        Http.Reply submitted = Http.request("POST", suite.gateway("/api/cloud/jobs/submit?provider=generic"),
+                "{\"name\": \"uploads\"}", "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
+                "Content-Type", "application/json", "X-Forwarded-For", client);
+        assertEquals(201, submitted.status(), submitted.body());
+        String jobId = submitted.json().get("job_id").asText();
+        JsonNode credentials = submitted.json().get("upload_credentials");
+        String bucket = credentials.get("bucket").asText();
+        String prefix = credentials.get("prefix").asText();
+        // the endpoint_url names the public URL; here the suite's gateway stands in for it
+        assertTrue(credentials.get("endpoint_url").asText().endsWith("/api/cloud/storage"));
+        URI endpoint = URI.create(suite.gateway("/api/cloud/storage"));
+        StaticCredentialsProvider keys = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                credentials.get("access_key_id").asText(), credentials.get("secret_access_key").asText()));
+
+        byte[] sample = new byte[300_000];
+        new Random(1).nextBytes(sample);
+        Path checkpoint = Files.createTempFile("checkpoint", ".safetensors");
+        byte[] weights = new byte[17 * MB];
+        new Random(2).nextBytes(weights);
+        Files.write(checkpoint, weights);
+        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(keys).build();
+             S3AsyncClient multipart = S3AsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                     .forcePathStyle(true).multipartEnabled(true).credentialsProvider(keys).build()) {
+            s3.putObject(b -> b.bucket(bucket).key(prefix + "samples/step-100.png"), RequestBody.fromBytes(sample));
+            String etag = multipart.putObject(b -> b.bucket(bucket).key(prefix + "checkpoint-100/model.safetensors"),
+                    AsyncRequestBody.fromFile(checkpoint)).join().eTag();
+            assertTrue(etag.matches("\"[0-9a-f]{32}-3\""), "multipart ETag " + etag);
+
+            assertArrayEquals(sample, s3.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + "samples/step-100.png")).asByteArray());
+            assertEquals(2, s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().size());
+            S3Exception elsewhere = assertThrows(S3Exception.class, () -> s3.putObject(
+                    b -> b.bucket(bucket).key("job_someone_else/stolen.bin"), RequestBody.fromBytes(sample)));
+            assertEquals(403, elsewhere.statusCode());
+            assertEquals("AccessDenied", elsewhere.awsErrorDetails().errorCode());
+        } finally {
+            Files.delete(checkpoint);
+        }
+
+        JsonNode job = Http.request("GET", suite.gateway("/api/cloud/jobs/" + jobId), null,
+                "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "X-Forwarded-For", client).json();
+        assertEquals(2, job.get("upload_progress").get("objects").asLong());
+        assertEquals(sample.length + weights.length, job.get("upload_progress").get("bytes").asLong());
+
+        // an administrator's API key reads every job's outputs with the documented routes
+        Http.Reply listing = Http.request("GET", suite.gateway("/api/cloud/storage/" + bucket + "?list-type=2&prefix=" + prefix),
+                null, "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "X-Forwarded-For", client);
+        assertEquals(200, listing.status(), listing.body());
+        assertTrue(listing.body().contains("<Key>" + prefix + "checkpoint-100/model.safetensors</Key>"), listing.body());
+
+        // the job finishes: its credential keeps working through the grace period for the last upload
+        long ts = System.currentTimeMillis() / 1000;
+        String body = "{\"id\":\"" + jobId + "\",\"status\":\"succeeded\"}";
+        assertEquals(200, Http.request("POST", suite.gateway("/api/webhooks/generic"), body, "Content-Type", "application/json",
+                "webhook-id", "msg_uploads_" + jobId, "webhook-timestamp", Long.toString(ts),
+                "webhook-signature", new Webhook(SECRET).sign("msg_uploads_" + jobId, ts, body)).status());
+        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(keys).build()) {
+            s3.putObject(b -> b.bucket(bucket).key(prefix + "final/log.txt"), RequestBody.fromString("done"));
+        }
+    }
+}
