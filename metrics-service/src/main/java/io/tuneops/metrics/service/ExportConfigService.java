@@ -2,7 +2,7 @@ package io.tuneops.metrics.service;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.audit.AuditEvent;
-import io.tuneops.metrics.audit.AuditLog;
+import io.tuneops.support.audit.AuditLog;
 import io.tuneops.metrics.repository.ExportConfigRepository;
 import io.tuneops.metrics.repository.ExportConfigRepository.ExportConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package io.tuneops.webhook.service;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.webhook.audit.AuditEvent;
-import io.tuneops.webhook.audit.AuditLog;
+import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.client.ReplicateApi;
 import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;

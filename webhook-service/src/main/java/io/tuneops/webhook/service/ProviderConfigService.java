@@ -4,7 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.webhook.audit.AuditEvent;
-import io.tuneops.webhook.audit.AuditLog;
+import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.repository.ProviderConfigRepository;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.webhook.audit.AuditEvent;
-import io.tuneops.webhook.audit.AuditLog;
+import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.repository.JobRepository;

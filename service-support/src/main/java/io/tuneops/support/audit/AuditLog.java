@@ -1,4 +1,4 @@
-package io.tuneops.webhook.audit;
+package io.tuneops.support.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
 
-/** Appends to the shared audit stream; a failure fails the change it records. */
+/** Appends to the shared audit stream (every producer the same way); a failure fails the change it records. */
 @ApplicationScoped
 public class AuditLog {
 
@@ -30,7 +30,7 @@ public class AuditLog {
     }
 
     /** See TUNEOPS_AUDIT_REQUIRE_APPEND: by default a change whose event is not recorded fails. */
-    public Uni<Void> append(AuditEvent event) {
+    public Uni<Void> append(AuditRecord event) {
         String encoded;
         try {
             encoded = json.writeValueAsString(event);
