@@ -30,16 +30,16 @@ public class JobReconciler {
     private final JobRepository jobs;
     private final ProviderConfigService providers;
     private final ReplicateClient replicate;
-    private final UploadCredentials credentials;
+    private final JobWriter writer;
     private final JobsConfig config;
     private Cancellable ticks;
 
     public JobReconciler(JobRepository jobs, ProviderConfigService providers, ReplicateClient replicate,
-                         UploadCredentials credentials, JobsConfig config) {
+                         JobWriter writer, JobsConfig config) {
         this.jobs = jobs;
         this.providers = providers;
         this.replicate = replicate;
-        this.credentials = credentials;
+        this.writer = writer;
         this.config = config;
     }
 
@@ -78,10 +78,7 @@ public class JobReconciler {
             if (next.isEmpty()) {
                 return Uni.createFrom().item(false);
             }
-            boolean finished = JobStatus.fromWire(next.get().status()).orElseThrow().terminal();
-            return jobs.update(tx, next.get())
-                    .call(updated -> finished ? credentials.revokeAfterGrace(tx, updated.jobId()) : Uni.createFrom().voidItem())
-                    .replaceWith(true);
+            return writer.save(tx, next.get()).replaceWith(true);
         }));
     }
 }

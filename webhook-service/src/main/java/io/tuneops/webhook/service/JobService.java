@@ -64,15 +64,17 @@ public class JobService {
 
     private final JobRepository jobs;
     private final UploadCredentials credentials;
+    private final JobWriter writer;
     private final ProviderConfigService providers;
     private final ReplicateClient replicate;
     private final AuditLog audit;
     private final JobsConfig config;
 
-    public JobService(JobRepository jobs, UploadCredentials credentials, ProviderConfigService providers,
+    public JobService(JobRepository jobs, UploadCredentials credentials, JobWriter writer, ProviderConfigService providers,
                       ReplicateClient replicate, AuditLog audit, JobsConfig config) {
         this.jobs = jobs;
         this.credentials = credentials;
+        this.writer = writer;
         this.providers = providers;
         this.replicate = replicate;
         this.audit = audit;
@@ -136,8 +138,7 @@ public class JobService {
                                 job.output(), job.error(), job.predictTime(), job.costUsd(), job.costLimitWarning(),
                                 job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt());
                         JobRow next = JobTransitions.apply(withId, snapshot(training), settings, config.logsTail()).orElse(withId);
-                        return jobs.update(tx, next).call(updated -> JobStatus.fromWire(updated.status()).orElseThrow().terminal()
-                                ? credentials.revokeAfterGrace(tx, updated.jobId()) : Uni.createFrom().voidItem());
+                        return writer.save(tx, next);
                     })).map(job -> (SubmitOutcome) new Created(job, created.credentials()));
                 });
     }
@@ -149,7 +150,7 @@ public class JobService {
             if (!JobStatus.PENDING.wire().equals(job.status())) {
                 return Uni.createFrom().item(job);
             }
-            return jobs.update(tx, JobTransitions.failed(job, reason)).call(failed -> credentials.revokeAfterGrace(tx, jobId));
+            return writer.save(tx, JobTransitions.failed(job, reason));
         }));
     }
 
@@ -176,8 +177,7 @@ public class JobService {
                         if (JobStatus.fromWire(current.status()).orElseThrow().terminal()) {
                             return Uni.createFrom().item((CancelOutcome) new NotCancellable(current));
                         }
-                        return jobs.update(tx, JobTransitions.cancelled(current, providerStatus))
-                                .call(c -> credentials.revokeAfterGrace(tx, jobId))
+                        return writer.save(tx, JobTransitions.cancelled(current, providerStatus))
                                 .call(c -> audit.append(event))
                                 .map(c -> (CancelOutcome) new Cancelled(c));
                     })))

@@ -48,16 +48,16 @@ public class WebhookIngestion {
     private final ProviderConfigService providers;
     private final ReplicateClient replicate;
     private final JobRepository jobs;
-    private final UploadCredentials credentials;
+    private final JobWriter writer;
     private final AuditLog audit;
     private final JobsConfig config;
 
     public WebhookIngestion(ProviderConfigService providers, ReplicateClient replicate, JobRepository jobs,
-                            UploadCredentials credentials, AuditLog audit, JobsConfig config) {
+                            JobWriter writer, AuditLog audit, JobsConfig config) {
         this.providers = providers;
         this.replicate = replicate;
         this.jobs = jobs;
-        this.credentials = credentials;
+        this.writer = writer;
         this.audit = audit;
         this.config = config;
     }
@@ -161,10 +161,7 @@ public class WebhookIngestion {
                         if (next.isEmpty()) {
                             return Uni.createFrom().item(applied("stale", job.jobId(), job.status()));
                         }
-                        boolean nowTerminal = JobStatus.fromWire(next.get().status()).orElseThrow().terminal();
-                        return jobs.update(tx, next.get())
-                                .call(updated -> nowTerminal ? credentials.revokeAfterGrace(tx, updated.jobId())
-                                        : Uni.createFrom().voidItem())
+                        return writer.save(tx, next.get())
                                 .map(updated -> applied("applied", updated.jobId(), updated.status()));
                     });
         }));
