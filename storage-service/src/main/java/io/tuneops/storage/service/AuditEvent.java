@@ -9,7 +9,7 @@ import java.util.UUID;
  * {@code tuneops:audit:events} Redis stream (same fields as every other producer). Never secrets.
  */
 public record AuditEvent(String id, String time, String type, String actor, String actor_ip, String target_type,
-                         String target_id, String action, Map<String, Object> details) {
+                         String target_id, String action, Map<String, Object> details) implements io.tuneops.support.audit.AuditRecord {
 
     public static AuditEvent of(String type, String actor, String actorIp, String targetType, String targetId,
                                 String action, Map<String, Object> details) {

@@ -1,9 +1,7 @@
 package io.tuneops.storage.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.tuneops.support.audit.AuditLog;
+
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -20,17 +18,14 @@ import java.util.Map;
 @ApplicationScoped
 public class UploadEvents {
 
-    public static final String AUDIT_STREAM = "tuneops:audit:events";
     private static final Logger LOG = Logger.getLogger(UploadEvents.class);
 
     private final UploadProgress progress;
-    private final ReactiveRedisDataSource redis;
-    private final ObjectMapper json;
+    private final AuditLog audit;
 
-    public UploadEvents(UploadProgress progress, ReactiveRedisDataSource redis, ObjectMapper json) {
+    public UploadEvents(UploadProgress progress, AuditLog audit) {
         this.progress = progress;
-        this.redis = redis;
-        this.json = json;
+        this.audit = audit;
     }
 
     /** An object completed: {@code action} is put, complete_multipart_upload or copy. */
@@ -48,18 +43,9 @@ public class UploadEvents {
     }
 
     private Uni<Void> audit(AuditEvent event) {
-        String encoded;
-        try {
-            encoded = json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-        return redis.stream(String.class)
-                .xadd(AUDIT_STREAM, new XAddArgs().maxlen(1_000_000L).nearlyExactTrimming(), Map.of("event", encoded))
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(e -> {
-                    LOG.warnf("audit event upload.completed %s not appended: %s", event.target_id(), e.toString());
-                    return Uni.createFrom().voidItem();
-                });
+        return audit.append(event).onFailure().recoverWithUni(e -> {
+            LOG.warnf("audit event upload.completed %s not appended: %s", event.target_id(), e.toString());
+            return Uni.createFrom().voidItem();
+        });
     }
 }
