@@ -174,6 +174,9 @@ class GatewaySecurityTest {
             RestAssured.given().header("X-Forwarded-For", "198.51.100.8").post("/api/webhooks/ipv6test").then().statusCode(403);
             // another provider without an allowlist accepts everyone
             RestAssured.given().header("X-Forwarded-For", "2001:db9::1").post("/api/webhooks/otherprovider").then().statusCode(200);
+            // the two rejections are counted for alerting, per provider
+            RestAssured.given().get("/q/metrics").then().statusCode(200)
+                    .body(containsString("tuneops_webhook_allowlist_rejections_total{provider=\"ipv6test\"} 2.0"));
         } finally {
             redis.hash(String.class).hdel("tuneops:webhook:allowlists", "ipv6test");
             allowlists.reload().await().indefinitely();

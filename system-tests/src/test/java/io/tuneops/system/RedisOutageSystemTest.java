@@ -65,6 +65,10 @@ class RedisOutageSystemTest {
                 assertEquals(503, closed.status(), "closed mode: " + closed.body());
                 assertEquals("Rate limiting is unavailable, try again shortly", closed.json().get("detail").asText());
             }
+            // each replica says it is deciding without Redis, for the failover alert
+            String failingOver = Http.get(byMode.get("local").url("/q/metrics")).body();
+            assertTrue(failingOver.contains("tuneops_rate_limit_redis_unavailable 1.0"), failingOver);
+            assertTrue(failingOver.contains("tuneops_rate_limit_fallback_decisions_total{mode=\"local\"} 30.0"), failingOver);
             // excluded routes never depended on Redis
             assertEquals(200, Http.get(byMode.get("closed").url("/api/cloud/health/live")).status());
 
@@ -87,6 +91,8 @@ class RedisOutageSystemTest {
                 status = Http.get(byMode.get("closed").url("/api/cloud/providers/replicate")).status();
             } while (status != 200 && System.nanoTime() < deadline);
             assertEquals(200, status, "closed mode never recovered");
+            String recovered = Http.get(byMode.get("closed").url("/q/metrics")).body();
+            assertTrue(recovered.contains("tuneops_rate_limit_redis_unavailable 0.0"), recovered);
         } finally {
             gateways.forEach(ServiceProcess::stop);
             redis.stop();

@@ -43,11 +43,12 @@ public class RateLimitHandler {
     private final AuditLog audit;
     private final TrafficCounters counters;
     private final RateLimitConfig config;
+    private final RateLimitMeters meters;
     private final boolean localhostBypass;
 
     public RateLimitHandler(RateLimitRules rules, RedisSlidingWindow redisWindow, LocalSlidingWindow localWindow,
                             RateLimitKeys keys, AuditLog audit, TrafficCounters counters, RateLimitConfig config,
-                            ClientIpConfig clientIp) {
+                            ClientIpConfig clientIp, RateLimitMeters meters) {
         this.rules = rules;
         this.redisWindow = redisWindow;
         this.localWindow = localWindow;
@@ -55,6 +56,7 @@ public class RateLimitHandler {
         this.audit = audit;
         this.counters = counters;
         this.config = config;
+        this.meters = meters;
         this.localhostBypass = clientIp.localhostBypass();
     }
 
@@ -78,6 +80,7 @@ public class RateLimitHandler {
         Context context = Vertx.currentContext();
         request.pause();
         redisWindow.decide(key, rule.calls(), rule.period())
+                .invoke(meters::redisAnswered)
                 .onFailure().recoverWithItem(failure -> fallback(rule, key, failure))
                 .emitOn(task -> RequestContinuation.onContext(context, task))
                 .subscribe().with(decision -> {
@@ -92,6 +95,7 @@ public class RateLimitHandler {
 
     private Decision fallback(RateLimitRule rule, String key, Throwable failure) {
         LOG.debugf("Redis rate limit unavailable (%s), rule %s falls back to %s", failure, rule.name(), rule.onRedisFailure());
+        meters.decidedWithoutRedis(rule.onRedisFailure());
         return switch (rule.onRedisFailure()) {
             case LOCAL -> localWindow.decide(key, Math.max(1, (rule.calls() + config.replicas() - 1) / config.replicas()),
                     rule.period());

@@ -1,6 +1,7 @@
 package io.tuneops.gateway.webhook;
 
 import inet.ipaddr.IPAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tuneops.gateway.audit.AuditEvent;
 import io.tuneops.gateway.audit.AuditLog;
 import io.tuneops.gateway.security.GatewayGuard;
@@ -26,10 +27,12 @@ public class WebhookAllowlistHandler {
 
     private final WebhookAllowlists allowlists;
     private final AuditLog audit;
+    private final MeterRegistry registry;
 
-    public WebhookAllowlistHandler(WebhookAllowlists allowlists, AuditLog audit) {
+    public WebhookAllowlistHandler(WebhookAllowlists allowlists, AuditLog audit, MeterRegistry registry) {
         this.allowlists = allowlists;
         this.audit = audit;
+        this.registry = registry;
     }
 
     void register(@Observes Router router) {
@@ -44,6 +47,8 @@ public class WebhookAllowlistHandler {
             return;
         }
         String ip = client.toCanonicalString();
+        // bounded label: only providers with a configured allowlist can reject
+        registry.counter("tuneops_webhook_allowlist_rejections_total", "provider", provider).increment();
         LOG.infof("webhook for %s from %s rejected: outside the allowlist", provider, ip);
         rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("detail", "Webhook source IP " + ip + " is not allowed for provider " + provider)
