@@ -2,6 +2,7 @@ package io.tuneops.storage.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.storage.service.S3Exception;
+import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -18,12 +19,14 @@ final class KeepAlive {
     private final S3Call call;
     private final Vertx vertx;
     private final long everyMillis;
+    private final StorageMeters meters;
     private long timer;
     private boolean committed;
     private boolean done;
 
-    KeepAlive(S3Call call, Vertx vertx, Duration every) {
+    KeepAlive(S3Call call, Vertx vertx, Duration every, StorageMeters meters) {
         this.call = call;
+        this.meters = meters;
         this.vertx = vertx;
         this.everyMillis = Math.max(1, every.toMillis());
         this.timer = vertx.setTimer(everyMillis, id -> tick());
@@ -63,6 +66,7 @@ final class KeepAlive {
             return Uni.createFrom().failure(failure);
         }
         S3Exception s3 = S3Routes.toS3(call, failure);
+        meters.error(s3.status(), s3.code());
         call.response().end(S3Routes.errorXml(call, s3));
         return Uni.createFrom().voidItem();
     }

@@ -12,6 +12,7 @@ import io.tuneops.storage.service.Checksums;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.S3Exception;
+import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.SigV4;
 import io.tuneops.storage.service.UploadEvents;
 import io.vertx.core.Vertx;
@@ -50,9 +51,11 @@ class MultipartOperations {
     private final Uploads bodies;
     private final UploadEvents events;
     private final Vertx vertx;
+    private final StorageMeters meters;
 
     MultipartOperations(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
-                        Uploads bodies, UploadEvents events, Vertx vertx) {
+                        Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters) {
+        this.meters = meters;
         this.config = config;
         this.uploads = uploads;
         this.objects = objects;
@@ -248,7 +251,7 @@ class MultipartOperations {
         long size = parts.stream().mapToLong(Part::size).sum();
         Long[] sizes = parts.stream().map(Part::size).toArray(Long[]::new);
         String declaredWhole = fullObject ? call.headers().get(algorithm.header()) : null;
-        KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive());
+        KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
         return UniHelper.toUni(store.concatenate(files, whole))
                 .flatMap(temp -> {
                     String checksum = null;

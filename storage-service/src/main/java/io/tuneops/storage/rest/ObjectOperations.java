@@ -9,6 +9,7 @@ import io.tuneops.storage.service.Checksums;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.S3Exception;
+import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.SigV4;
 import io.tuneops.storage.service.UploadEvents;
 import io.vertx.core.file.AsyncFile;
@@ -38,8 +39,11 @@ class ObjectOperations {
     private final ObjectStore store;
     private final Uploads uploads;
     private final UploadEvents events;
+    private final StorageMeters meters;
 
-    ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events) {
+    ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events,
+                     StorageMeters meters) {
+        this.meters = meters;
         this.config = config;
         this.objects = objects;
         this.store = store;
@@ -153,7 +157,8 @@ class ObjectOperations {
             return Uni.createFrom().voidItem();
         }
         file.setReadPos(offset).setReadLength(length);
-        return UniHelper.toUni(file.pipeTo(response));
+        long sent = length;
+        return UniHelper.toUni(file.pipeTo(response)).invoke(() -> meters.sent(sent));
     }
 
     Uni<Void> delete(S3Call call) {

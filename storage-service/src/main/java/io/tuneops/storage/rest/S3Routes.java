@@ -8,6 +8,7 @@ import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.SigV4;
 import io.tuneops.storage.service.SigV4Authenticator;
 import io.tuneops.storage.service.SignedRequest;
+import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -49,9 +50,11 @@ public class S3Routes {
     private final ObjectOperations objects;
     private final ListOperations lists;
     private final MultipartOperations multipart;
+    private final StorageMeters meters;
 
     public S3Routes(StorageConfig config, SigV4Authenticator authenticator, ObjectOperations objects, ListOperations lists,
-                    MultipartOperations multipart) {
+                    MultipartOperations multipart, StorageMeters meters) {
+        this.meters = meters;
         this.config = config;
         this.authenticator = authenticator;
         this.objects = objects;
@@ -83,12 +86,12 @@ public class S3Routes {
         try {
             call = parse(rc, requestId);
         } catch (RuntimeException e) {
-            error(new S3Call(rc, requestId, request.path(), null, null, List.of()), e);
+            fail(new S3Call(rc, requestId, request.path(), null, null, List.of()), e);
             return;
         }
         Uni.createFrom().deferred(() -> authenticate(call))
                 .flatMap(v -> dispatch(call))
-                .subscribe().with(v -> { }, e -> error(call, e));
+                .subscribe().with(v -> { }, e -> fail(call, e));
     }
 
     private static S3Call parse(RoutingContext rc, String requestId) {
@@ -199,9 +202,14 @@ public class S3Routes {
         };
     }
 
-    /** Answers with S3's XML error, or drops the connection when the response had already begun. */
-    static void error(S3Call call, Throwable failure) {
+    private void fail(S3Call call, Throwable failure) {
         S3Exception s3 = toS3(call, failure);
+        meters.error(s3.status(), s3.code());
+        error(call, s3);
+    }
+
+    /** Answers with S3's XML error, or drops the connection when the response had already begun. */
+    static void error(S3Call call, S3Exception s3) {
         HttpServerResponse response = call.response();
         if (response.ended() || response.closed()) {
             return;

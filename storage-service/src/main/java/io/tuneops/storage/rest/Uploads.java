@@ -6,6 +6,7 @@ import io.tuneops.storage.service.BodyReader;
 import io.tuneops.storage.service.Checksums;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.S3Exception;
+import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -25,9 +26,11 @@ class Uploads {
     }
 
     private final ObjectStore store;
+    private final StorageMeters meters;
 
-    Uploads(ObjectStore store) {
+    Uploads(ObjectStore store, StorageMeters meters) {
         this.store = store;
+        this.meters = meters;
     }
 
     /** Refuses a body that announces more than {@code max} bytes before any of it is read. */
@@ -68,6 +71,7 @@ class Uploads {
         Future<Received> received = store.openTemp(temp).compose(file -> BodyReader.read(call.request(), expect, BodyReader.Sink.of(file))
                 .compose(result -> {
                     call.bodyConsumed = true;
+                    meters.received(result.size());
                     return store.seal(file).map(v -> new Received(temp, result));
                 })
                 .recover(e -> store.discard(file, temp).compose(v -> Future.failedFuture(e))));

@@ -22,15 +22,18 @@ public class UploadEvents {
 
     private final UploadProgress progress;
     private final AuditLog audit;
+    private final StorageMeters meters;
 
-    public UploadEvents(UploadProgress progress, AuditLog audit) {
+    public UploadEvents(UploadProgress progress, AuditLog audit, StorageMeters meters) {
         this.progress = progress;
         this.audit = audit;
+        this.meters = meters;
     }
 
     /** An object completed: {@code action} is put, complete_multipart_upload or copy. */
     public Uni<Void> completed(UploadCredential credential, String clientIp, String bucket, String key, long size, String etag,
                                String action) {
+        meters.completed(action, size);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("job_id", credential.jobId());
         details.put("bucket", bucket);
