@@ -118,6 +118,8 @@ class AuditTrailTest {
         }
         long last = awaitStored("c-" + type + "-3", type);
         long firstSeq = last - 3;
+        double validBefore = verifications("valid");
+        double brokenBefore = verifications("broken");
         RestAssured.get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true));
         RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(true)).body("entries_checked", equalTo(4));
@@ -159,6 +161,18 @@ class AuditTrailTest {
         sql("INSERT INTO audit.entries SELECT * FROM audit.saved_" + victim);
         sql("DROP TABLE audit.saved_" + victim);
         RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+
+        // every verification is counted by result (the AuditChainBroken alert reads the broken ones)
+        assertEquals(validBefore + 5, verifications("valid"));
+        assertEquals(brokenBefore + 4, verifications("broken"));
+    }
+
+    private static double verifications(String result) {
+        String text = RestAssured.given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^tuneops_audit_verifications_total\\{[^}]*result=\"" + result
+                + "\"[^}]*} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(text);
+        assertTrue(m.find(), "tuneops_audit_verifications_total{result=" + result + "} is not exported:\n" + text);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -24,10 +24,12 @@ public class ChainVerifier {
 
     private final EntryRepository entries;
     private final Checkpoints checkpoints;
+    private final AuditMeters meters;
 
-    public ChainVerifier(EntryRepository entries, Checkpoints checkpoints) {
+    public ChainVerifier(EntryRepository entries, Checkpoints checkpoints, AuditMeters meters) {
         this.entries = entries;
         this.checkpoints = checkpoints;
+        this.meters = meters;
     }
 
     public record BrokenLink(long seq, String reason) {
@@ -38,6 +40,10 @@ public class ChainVerifier {
     }
 
     public Uni<Result> verify(long fromSeq, long toSeq) {
+        return check(fromSeq, toSeq).invoke(result -> meters.verified(result.valid()));
+    }
+
+    private Uni<Result> check(long fromSeq, long toSeq) {
         return entries.firstSeq().flatMap(first -> entries.head().flatMap(head -> {
             long from = Math.max(first, fromSeq);
             long to = Math.min(toSeq, head.seq());
