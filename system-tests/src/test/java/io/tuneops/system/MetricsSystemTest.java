@@ -218,7 +218,8 @@ class MetricsSystemTest {
         }
     }
 
-    private static Path promtool() {
+    /** promtool on the PATH (or /usr/bin), null when missing; ObservabilitySystemTest runs it too. */
+    static Path promtool() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, "promtool");
             if (Files.isExecutable(candidate)) {
