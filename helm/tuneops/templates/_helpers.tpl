@@ -106,7 +106,9 @@ app.kubernetes.io/component: {{ .component }}
 {{/* PostgreSQL URL, without credentials. */}}
 {{- define "tuneops.dbUrl" -}}
 {{- $db := .Values.externalDatabase }}
-{{- if $db.url }}
+{{- if .Values.postgresql.enabled }}
+{{- printf "postgresql://%s:5432/%s" (include "tuneops.componentName" (dict "root" . "component" "postgresql")) .Values.postgresql.database }}
+{{- else if $db.url }}
 {{- $db.url }}
 {{- else }}
 {{- $params := list }}
@@ -140,7 +142,9 @@ app.kubernetes.io/component: {{ .component }}
 {{/* Whether the database password comes from a Secret, and which one/key. */}}
 {{- define "tuneops.dbPasswordRef" -}}
 {{- $db := .Values.externalDatabase }}
-{{- if $db.existingSecret }}
+{{- if .Values.postgresql.enabled }}
+{{- dict "name" (include "tuneops.bundledSecretName" .) "key" "postgres-password" | toYaml }}
+{{- else if $db.existingSecret }}
 {{- dict "name" $db.existingSecret "key" $db.existingSecretPasswordKey | toYaml }}
 {{- else if $db.password }}
 {{- dict "name" (include "tuneops.connectionSecretName" .) "key" "db-password" | toYaml }}
@@ -149,7 +153,9 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "tuneops.redisUrlRef" -}}
 {{- $r := .Values.externalRedis }}
-{{- if $r.existingSecret }}
+{{- if .Values.redis.enabled }}
+{{- dict "name" (include "tuneops.bundledSecretName" .) "key" "redis-url" | toYaml }}
+{{- else if $r.existingSecret }}
 {{- dict "name" $r.existingSecret "key" $r.existingSecretUrlKey | toYaml }}
 {{- else if $r.password }}
 {{- dict "name" (include "tuneops.connectionSecretName" .) "key" "redis-url" | toYaml }}
