@@ -62,6 +62,20 @@ class AwsCliTest {
         run(c, "aws", "s3", "cp", url + "checkpoint/big.bin", down.toString());
         assertArrayEquals(body, Files.readAllBytes(down));
 
+        // aws s3 presign makes a signature version 2 URL unless configured otherwise
+        String presigned = run(c, "aws", "s3", "presign", url + "run/train.log").trim();
+        assertTrue(presigned.contains("AWSAccessKeyId=" + c.accessKeyId()), presigned);
+        java.net.http.HttpResponse<String> read = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(presigned)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("step 1 loss 0.5\n", read.body());
+        java.net.http.HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(presigned.replace("train.log", "train.loG"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, forged.statusCode(), forged.body());
+        assertTrue(forged.body().contains("<Code>SignatureDoesNotMatch</Code>"), forged.body());
+
         run(c, "aws", "s3", "rm", "--recursive", url + "run/");
         assertFalse(run(c, "aws", "s3", "ls", "--recursive", url).contains("train.log"));
     }

@@ -71,6 +71,15 @@ public interface StorageConfig {
     @WithDefault("5S")
     Duration completeKeepAlive();
 
+    /**
+     * Bytes kept free on the output volume: an upload (a PUT or part, a multipart completion, a
+     * copy) that would leave less is refused with 507 InsufficientStorage before anything is
+     * written, so a full disk never takes PostgreSQL or the other writers on the volume with it.
+     */
+    @WithDefault("67108864")
+    @Min(0)
+    long minFreeSpace();
+
     /** The output directory with ~ expanded, absolute and normalised. */
     default Path outputDirectory() {
         String raw = outputPath().trim();

@@ -35,20 +35,28 @@ class Uploads {
 
     /** Refuses a body that announces more than {@code max} bytes before any of it is read. */
     static void checkAnnouncedSize(S3Call call, long max) {
+        long declared = announcedSize(call);
+        if (declared > max) {
+            throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
+        }
+        if (declared < 0 && !call.headers().contains("Transfer-Encoding")) {
+            throw new S3Exception(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+        }
+    }
+
+    /** The object's size as the request announces it (the decoded length of an aws-chunked body), -1 if it does not. */
+    static long announcedSize(S3Call call) {
         String declared = call.headers().get("x-amz-decoded-content-length");
         if (declared == null) {
             declared = call.headers().get("Content-Length");
         }
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > max) {
-                    throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
-                }
-            } catch (NumberFormatException e) {
-                throw S3Exception.invalidArgument("Content-Length is not a number");
-            }
-        } else if (!call.headers().contains("Transfer-Encoding")) {
-            throw new S3Exception(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+        if (declared == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            throw S3Exception.invalidArgument("Content-Length is not a number");
         }
     }
 
@@ -62,19 +70,22 @@ class Uploads {
 
     /**
      * Streams the body into a new temporary file, checked against the request's digests; on any
-     * failure the file is deleted and the failure passed on.
+     * failure the file is deleted and the failure passed on. A volume without room for the
+     * announced size is 507 before 100 Continue, so a client waiting for it sends nothing.
      */
     Uni<Received> toTempFile(S3Call call, long maxSize, Checksums.Algorithm required) {
         BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required, true);
         Path temp = store.newTempPath();
-        proceed(call);
-        Future<Received> received = store.openTemp(temp).compose(file -> BodyReader.read(call.request(), expect, BodyReader.Sink.of(file))
+        Future<Received> received = store.openTemp(temp, announcedSize(call)).compose(file -> {
+            proceed(call);
+            return BodyReader.read(call.request(), expect, BodyReader.Sink.of(file))
                 .compose(result -> {
                     call.bodyConsumed = true;
                     meters.received(result.size());
                     return store.seal(file).map(v -> new Received(temp, result));
                 })
-                .recover(e -> store.discard(file, temp).compose(v -> Future.failedFuture(e))));
+                .recover(e -> store.discard(file, temp).compose(v -> Future.failedFuture(e)));
+        });
         return UniHelper.toUni(received);
     }
 

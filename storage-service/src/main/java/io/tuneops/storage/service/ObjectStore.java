@@ -49,9 +49,11 @@ public class ObjectStore {
     private final Path root;
     private final Path tmp;
     private final Path multipart;
+    private final long minFreeSpace;
 
     public ObjectStore(Vertx vertx, StorageConfig config) {
         this.vertx = vertx;
+        this.minFreeSpace = config.minFreeSpace();
         this.root = config.outputDirectory();
         this.tmp = root.resolve(ObjectKeys.RESERVED + "-tmp");
         this.multipart = root.resolve(ObjectKeys.RESERVED + "-multipart");
@@ -101,12 +103,29 @@ public class ObjectStore {
     }
 
     /**
-     * A new temporary file to stream into. Its write queue holds up to 2 MiB before the request is
-     * paused (Vert.x's 128 KiB default pauses and resumes the socket every couple of buffers).
+     * A new temporary file to stream into, once the volume has room for {@code expectedBytes} more
+     * (negative: not announced, only the reserve counts) above the reserve (507 InsufficientStorage
+     * otherwise). Its write queue holds up to 2 MiB
+     * before the request is paused (Vert.x's 128 KiB default pauses and resumes the socket every
+     * couple of buffers).
      */
-    public Future<AsyncFile> openTemp(Path path) {
-        return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false))
+    public Future<AsyncFile> openTemp(Path path, long expectedBytes) {
+        return vertx.fileSystem().fsProps(tmp.toString())
+                .compose(props -> hasRoom(props.usableSpace(), expectedBytes) ? Future.succeededFuture()
+                        : Future.<Void>failedFuture(S3Exception.insufficientStorage()))
+                .compose(v -> vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false)))
                 .map(file -> file.setWriteQueueMaxSize(WRITE_QUEUE_BYTES));
+    }
+
+    private boolean hasRoom(long usable, long bytes) {
+        return usable - Math.max(0, bytes) >= minFreeSpace;
+    }
+
+    /** The blocking form of the free-space check, for code already on a worker thread. */
+    private void requireRoom(long bytes) throws IOException {
+        if (!hasRoom(Files.getFileStore(tmp).getUsableSpace(), bytes)) {
+            throw S3Exception.insufficientStorage();
+        }
     }
 
     /**
@@ -154,6 +173,11 @@ public class ObjectStore {
     public Future<Path> concatenate(List<Path> parts, Checksums.Hasher checksum) {
         Path out = newTempPath();
         return vertx.executeBlocking(() -> {
+            long total = 0;
+            for (Path part : parts) {
+                total += Files.size(part);
+            }
+            requireRoom(total);
             try (FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (Path part : parts) {
                     try (FileChannel source = FileChannel.open(part, StandardOpenOption.READ)) {
@@ -182,6 +206,7 @@ public class ObjectStore {
         Path out = newTempPath();
         return vertx.executeBlocking(() -> {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
+            requireRoom(length);
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                  FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 copyHashing(in, offset, length, target, checksum, md5);
@@ -235,7 +260,7 @@ public class ObjectStore {
             }
             String message = c.getMessage() == null ? "" : c.getMessage();
             if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
-                return new S3Exception(507, "InsufficientStorage", "There is not enough space on the storage volume to store the object.");
+                return S3Exception.insufficientStorage();
             }
             if (c instanceof DirectoryNotEmptyException || c instanceof FileAlreadyExistsException
                     || c instanceof NotDirectoryException || message.contains("Not a directory")

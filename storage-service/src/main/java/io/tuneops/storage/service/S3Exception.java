@@ -73,6 +73,10 @@ public class S3Exception extends RuntimeException {
         return new S3Exception(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
     }
 
+    public static S3Exception insufficientStorage() {
+        return new S3Exception(507, "InsufficientStorage", "There is not enough space on the storage volume to store the object.");
+    }
+
     public static S3Exception notImplemented() {
         return new S3Exception(501, "NotImplemented", "A header or query you provided implies functionality that is not implemented.");
     }

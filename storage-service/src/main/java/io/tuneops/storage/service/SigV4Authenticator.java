@@ -31,6 +31,7 @@ public class SigV4Authenticator {
 
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
     private static final long MAX_PRESIGNED_EXPIRY = 7 * 24 * 3600;
+    private static final String ENDPOINT_PATH = "/api/cloud/storage";
 
     private final CredentialStore credentials;
     private final Duration clockSkew;
@@ -115,10 +116,10 @@ public class SigV4Authenticator {
     }
 
     private SignedRequest parseQuery(List<Map.Entry<String, String>> query) {
-        String algorithm = param(query, "X-Amz-Algorithm");
-        if (algorithm == null && param(query, "AWSAccessKeyId") != null) {
-            throw S3Exception.invalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+        if (SigV2Presigned.present(query)) {
+            return SigV2Presigned.parse(query);
         }
+        String algorithm = param(query, "X-Amz-Algorithm");
         if (!SigV4.ALGORITHM.equals(algorithm)) {
             throw queryError("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
         }
@@ -173,6 +174,9 @@ public class SigV4Authenticator {
      */
     public Uni<SignedRequest.Verified> verify(SignedRequest s, String method, String rawPath,
                                               List<Map.Entry<String, String>> query, MultiMap headers) {
+        if (s.legacyPresigned()) {
+            return verifyLegacyPresigned(s, method, rawPath, query, headers);
+        }
         Instant signedAt;
         try {
             signedAt = LocalDateTime.parse(s.amzDate(), AMZ_DATE).toInstant(ZoneOffset.UTC);
@@ -209,18 +213,7 @@ public class SigV4Authenticator {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(S3Exception.invalidArgument("the request URI is not correctly encoded"));
         }
-        return credentials.find(s.accessKeyId())
-                .onFailure().transform(e -> {
-                    LOG.warnf("upload credentials unreadable (Redis): %s", e.toString());
-                    // S3 clients retry a 503 with back-off; the credential may well be fine
-                    return new S3Exception(503, "ServiceUnavailable", "Please retry: upload credentials cannot be checked right now.");
-                })
-                .map(found -> {
-            UploadCredential c = found.orElseThrow(() -> new S3Exception(403, "InvalidAccessKeyId",
-                    "The AWS Access Key Id you provided does not exist in our records."));
-            if (!c.expiresAt().isAfter(now)) {
-                throw new S3Exception(403, "AccessDenied", "The upload credential has expired");
-            }
+        return credential(s, now).map(c -> {
             byte[] key = SigV4.signingKey(c.secretAccessKey(), s.date(), s.region(), s.service());
             for (String candidate : canonical) {
                 if (SigV4.matches(SigV4.sign(key, SigV4.stringToSign(s.amzDate(), s.scope(), candidate)), s.signature())) {
@@ -230,6 +223,50 @@ public class SigV4Authenticator {
             LOG.debugf("signature mismatch for %s; canonical request:%n%s", c, canonical.get(0));
             throw S3Exception.signatureMismatch();
         });
+    }
+
+    /** A SigV2 presigned URL: before its Expires, HMAC-SHA1 of {@link SigV2Presigned#stringToSign} with the secret. */
+    private Uni<SignedRequest.Verified> verifyLegacyPresigned(SignedRequest s, String method, String rawPath,
+                                                              List<Map.Entry<String, String>> query, MultiMap headers) {
+        Instant now = clock.get();
+        if (now.getEpochSecond() > s.expiresSeconds()) {
+            return Uni.createFrom().failure(new S3Exception(403, "AccessDenied", "Request has expired"));
+        }
+        // botocore (aws-cli, boto3) signs the resource without the endpoint's path (/{bucket}/{key},
+        // its auth_path); a signer that takes the URL as it is signs the whole path as sent
+        List<String> candidates = new ArrayList<>(2);
+        candidates.add(SigV2Presigned.stringToSign(method, rawPath, query, headers, s.expiresSeconds()));
+        if (rawPath.startsWith(ENDPOINT_PATH + "/")) {
+            candidates.add(SigV2Presigned.stringToSign(method, rawPath.substring(ENDPOINT_PATH.length()), query, headers,
+                    s.expiresSeconds()));
+        }
+        return credential(s, now).map(c -> {
+            for (String candidate : candidates) {
+                if (SigV2Presigned.matches(SigV2Presigned.sign(c.secretAccessKey(), candidate), s.signature())) {
+                    return new SignedRequest.Verified(c, s, new byte[0]);
+                }
+            }
+            LOG.debugf("signature (v2) mismatch for %s; string to sign:%n%s", c, candidates.get(0));
+            throw S3Exception.signatureMismatch();
+        });
+    }
+
+    /** The live credential behind a signature: unknown is InvalidAccessKeyId, Redis unreachable is 503. */
+    private Uni<UploadCredential> credential(SignedRequest s, Instant now) {
+        return credentials.find(s.accessKeyId())
+                .onFailure().transform(e -> {
+                    LOG.warnf("upload credentials unreadable (Redis): %s", e.toString());
+                    // S3 clients retry a 503 with back-off; the credential may well be fine
+                    return new S3Exception(503, "ServiceUnavailable", "Please retry: upload credentials cannot be checked right now.");
+                })
+                .map(found -> {
+                    UploadCredential c = found.orElseThrow(() -> new S3Exception(403, "InvalidAccessKeyId",
+                            "The AWS Access Key Id you provided does not exist in our records."));
+                    if (!c.expiresAt().isAfter(now)) {
+                        throw new S3Exception(403, "AccessDenied", "The upload credential has expired");
+                    }
+                    return c;
+                });
     }
 
     /** The canonical request for a canonical URI (see {@link SigV4#canonicalUri}). */

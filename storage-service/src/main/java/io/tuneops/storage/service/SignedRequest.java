@@ -4,11 +4,24 @@ import java.util.List;
 
 /**
  * What a SigV4 signature claims, parsed from the Authorization header or from a presigned URL's
- * query, before the credential is looked up.
+ * query (or a SigV2 presigned URL's, see {@link SigV2Presigned}), before the credential is looked up.
  */
 public record SignedRequest(String accessKeyId, String date, String region, String service, String amzDate,
                             List<String> signedHeaders, String signature, boolean presigned, long expiresSeconds,
-                            String payloadHash) {
+                            String payloadHash, boolean legacyPresigned) {
+
+    public SignedRequest(String accessKeyId, String date, String region, String service, String amzDate,
+                         List<String> signedHeaders, String signature, boolean presigned, long expiresSeconds, String payloadHash) {
+        this(accessKeyId, date, region, service, amzDate, signedHeaders, signature, presigned, expiresSeconds, payloadHash, false);
+    }
+
+    /**
+     * A presigned URL in signature version 2's query form ({@link SigV2Presigned}): no scope, no
+     * signed headers; {@code expiresAt} is the Unix time it stops working.
+     */
+    static SignedRequest legacyPresigned(String accessKeyId, String signature, long expiresAt) {
+        return new SignedRequest(accessKeyId, "", "", "s3", "", List.of(), signature, true, expiresAt, SigV4.UNSIGNED_PAYLOAD, true);
+    }
 
     public String scope() {
         return date + "/" + region + "/" + service + "/aws4_request";
