@@ -1,19 +1,14 @@
 package io.tuneops.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.standardwebhooks.Webhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -33,29 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UploadsSystemTest {
 
     private static final int MB = 1024 * 1024;
-    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private final Suite suite = Suite.Extension.suite();
     private final String client = "198.51.100." + (1 + new Random().nextInt(250));
 
     @Test
     void aJobUploadsItsOutputsWithTheAwsSdkThroughTheGateway() throws Exception {
-        Http.Reply configured = Http.request("PUT", suite.gateway("/api/cloud/providers/generic"),
-                "{\"webhook_secret\": \"" + SECRET + "\"}", "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
-                "Content-Type", "application/json", "X-Forwarded-For", client);
-        assertEquals(200, configured.status(), configured.body());
-        Http.Reply submitted = Http.request("POST", suite.gateway("/api/cloud/jobs/submit?provider=generic"),
-                "{\"name\": \"uploads\"}", "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
-                "Content-Type", "application/json", "X-Forwarded-For", client);
-        assertEquals(201, submitted.status(), submitted.body());
-        String jobId = submitted.json().get("job_id").asText();
-        JsonNode credentials = submitted.json().get("upload_credentials");
-        String bucket = credentials.get("bucket").asText();
-        String prefix = credentials.get("prefix").asText();
-        // the endpoint_url names the public URL; here the suite's gateway stands in for it
-        assertTrue(credentials.get("endpoint_url").asText().endsWith("/api/cloud/storage"));
-        URI endpoint = URI.create(suite.gateway("/api/cloud/storage"));
-        StaticCredentialsProvider keys = StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                credentials.get("access_key_id").asText(), credentials.get("secret_access_key").asText()));
+        StorageJob submitted = StorageJob.submit(suite.gateway(""), client, "uploads");
+        String jobId = submitted.jobId();
+        String bucket = submitted.bucket();
+        String prefix = submitted.prefix();
 
         byte[] sample = new byte[300_000];
         new Random(1).nextBytes(sample);
@@ -63,10 +44,7 @@ class UploadsSystemTest {
         byte[] weights = new byte[17 * MB];
         new Random(2).nextBytes(weights);
         Files.write(checkpoint, weights);
-        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(keys).build();
-             S3AsyncClient multipart = S3AsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                     .forcePathStyle(true).multipartEnabled(true).credentialsProvider(keys).build()) {
+        try (S3Client s3 = submitted.sdk(); S3AsyncClient multipart = submitted.multipartSdk()) {
             s3.putObject(b -> b.bucket(bucket).key(prefix + "samples/step-100.png"), RequestBody.fromBytes(sample));
             String etag = multipart.putObject(b -> b.bucket(bucket).key(prefix + "checkpoint-100/model.safetensors"),
                     AsyncRequestBody.fromFile(checkpoint)).join().eTag();
@@ -94,13 +72,8 @@ class UploadsSystemTest {
         assertTrue(listing.body().contains("<Key>" + prefix + "checkpoint-100/model.safetensors</Key>"), listing.body());
 
         // the job finishes: its credential keeps working through the grace period for the last upload
-        long ts = System.currentTimeMillis() / 1000;
-        String body = "{\"id\":\"" + jobId + "\",\"status\":\"succeeded\"}";
-        assertEquals(200, Http.request("POST", suite.gateway("/api/webhooks/generic"), body, "Content-Type", "application/json",
-                "webhook-id", "msg_uploads_" + jobId, "webhook-timestamp", Long.toString(ts),
-                "webhook-signature", new Webhook(SECRET).sign("msg_uploads_" + jobId, ts, body)).status());
-        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(keys).build()) {
+        submitted.finish("succeeded");
+        try (S3Client s3 = submitted.sdk()) {
             s3.putObject(b -> b.bucket(bucket).key(prefix + "final/log.txt"), RequestBody.fromString("done"));
         }
     }
