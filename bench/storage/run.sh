@@ -10,6 +10,11 @@
 #
 #   flock /tmp/tuneops-build.lock bench/storage/run.sh   (RUNS=3 SIZE_MIB=1024 COUNT=500 SMALL=4096 THREADS=4)
 #
+# MULTIPART_ONLY=1 measures only the aws-cli multipart upload, directly and through the gateway,
+# with storage-service's heap and RSS: the issue's 10 GiB case (a single PUT stops at 5 GiB), e.g.
+#   MULTIPART_ONLY=1 SIZE_MIB=10240 RUNS=1 flock /tmp/tuneops-build.lock bench/storage/run.sh
+# It needs about 3x SIZE_MIB free under /tmp (the file, the parts, the assembled object).
+#
 # Needs curl >= 7.75, python3 with boto3, aws-cli, java, mvn (fetches s3proxy once) and the
 # packaged services (./mvnw package -DskipTests).
 set -euo pipefail
@@ -126,8 +131,25 @@ ddwrite() {
   rm -f "$work/dd.out"
   awk -v b="$bytes" -v a="$t0" -v z="$t1" 'BEGIN {printf "%.1f", b / (z - a) / 1e6}'
 }
+mib() { sort -n | tail -1 | awk '{printf "%.0f", $1 / 1048576}'; }
 sample_start() { python3 "$root/bench/storage/s3bench.py" heap "http://127.0.0.1:$storage_port/q/metrics" "$storage_pid" "$1" & sampler=$!; }
 sample_stop() { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=; }
+
+if [ "${MULTIPART_ONLY:-0}" = 1 ]; then
+  echo "multipart only: ${SIZE_MIB} MiB with aws-cli defaults, $RUNS run(s), storage-service $jvm"
+  for run in $(seq 1 "$RUNS"); do
+    for t in direct gateway; do
+      : > "$work/heap-$t"
+      sample_start "$work/heap-$t"
+      m=$(multipart "$t" multipart); sample_stop
+      size=$(aws --endpoint-url "${url[$t]}" s3api head-object --bucket outputs --key "$job/multipart" --query ContentLength --output text)
+      [ "$size" = "$bytes" ] || { echo "$t: stored $size bytes, expected $bytes" >&2; exit 1; }
+      aws --endpoint-url "${url[$t]}" s3 rm --only-show-errors "s3://outputs/$job/multipart"
+      echo "run $run $t: multipart $m MB/s, storage-service heap peak $(cut -d' ' -f1 "$work/heap-$t" | mib) MiB, RSS peak $(cut -d' ' -f2 "$work/heap-$t" | mib) MiB ($(wc -l < "$work/heap-$t") samples)"
+    done
+  done
+  exit 0
+fi
 
 echo "warm-up (JIT, connections), not measured..." >&2
 for t in "${targets[@]}"; do
@@ -163,7 +185,6 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 col() { awk -v t="$1" -v c="$2" '$1 == t {print $c}' "$work/results" | median; }
 runs() { awk -v t="$1" -v c="$2" '$1 == t {printf "%s%s", sep, $c; sep=" / "}' "$work/results"; }
-mib() { sort -n | tail -1 | awk '{printf "%.0f", $1 / 1048576}'; }
 echo
 echo "S3 endpoint, median of $RUNS runs, ${SIZE_MIB} MiB objects, small = $COUNT x $SMALL B from $THREADS threads; MB = 10^6 B"
 printf '%-30s %10s %10s %10s %10s %10s\n' metric direct gateway s3proxy direct/s3p gateway/s3p
