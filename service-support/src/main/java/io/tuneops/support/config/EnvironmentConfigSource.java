@@ -1,6 +1,6 @@
 package io.tuneops.support.config;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -26,18 +25,16 @@ import java.util.function.Function;
  * <p>Its ordinal sits between application.properties (250) and the environment (300): an explicit
  * QUARKUS_* variable still wins.
  */
-public class EnvironmentConfigSource implements ConfigSource {
+public class EnvironmentConfigSource extends MapBackedConfigSource {
 
     static final int ORDINAL = 275;
-
-    private final Map<String, String> properties;
 
     public EnvironmentConfigSource() {
         this(System::getenv);
     }
 
     EnvironmentConfigSource(Function<String, String> environment) {
-        this.properties = Collections.unmodifiableMap(translate(environment));
+        super("tuneops-environment", Collections.unmodifiableMap(translate(environment)), ORDINAL);
     }
 
     /** Secrets that can come from a mounted file instead: TUNEOPS_X_FILE=/path holds TUNEOPS_X. */
@@ -132,30 +129,5 @@ public class EnvironmentConfigSource implements ConfigSource {
         if (value != null) {
             out.put(key, value);
         }
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return properties;
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "tuneops-environment";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return ORDINAL;
     }
 }
