@@ -82,7 +82,7 @@ class InstallChartTest {
         JsonNode scripts = ofKind(objects, "ConfigMap").stream().filter(m -> name(m).endsWith("-backup-scripts"))
                 .findFirst().orElseThrow();
         Path deploy = ChartSupport.chartDir().resolve("../../deploy/backup").normalize();
-        for (String file : List.of("backup.sh", "lib.sh")) {
+        for (String file : List.of("backup.sh", "lib.sh", "restore.sh")) {
             Path chartFile = ChartSupport.chartDir().resolve("files/backup/" + file);
             assertEquals(chartFile.toRealPath(), deploy.resolve(file).toRealPath(), "deploy/backup/" + file + " links to the chart's copy");
             assertEquals(Files.readString(chartFile).stripTrailing(), scripts.at("/data/" + file).asText(), file);
