@@ -119,6 +119,8 @@ class InstallChartTest {
         assertTrue(find(off, "CronJob", "backup").isEmpty());
         assertTrue(ofKind(off, "PersistentVolumeClaim").stream().noneMatch(p -> name(p).endsWith("-backup")));
         assertTrue(notes(null, Map.of("backup.enabled", false)).contains("backup.enabled=false: no scheduled database backups"));
+        assertEquals("@daily", find(objects(render(null, Map.of("backup.schedule", "@daily"))), "CronJob", "backup")
+                .orElseThrow().at("/spec/schedule").asText());
         assertThrows(RuntimeException.class, () -> render(null, Map.of("backup.retentionDays", -1)));
         assertThrows(RuntimeException.class, () -> render(null, Map.of("backup.keepDays", 3)));
     }
