@@ -49,6 +49,11 @@ class GatewayProxyTest {
                 "/api/cloud/health/ready", "/api/audit?event_type=webhook_rejected&limit=100"}) {
             RestAssured.get(path).then().statusCode(200).body("uri", equalTo(path));
         }
+        // per-pod HTTP metrics name the route template, never an id (one series per job otherwise)
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("uri=\"/api/cloud/jobs/{job_id}\""), metrics);
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("uri=\"/api/cloud/providers/{provider}/config\""), metrics);
+        org.junit.jupiter.api.Assertions.assertFalse(metrics.contains("j-1"), metrics);
     }
 
     @Test
