@@ -10,3 +10,6 @@ start_local_servers() {
   [ -f "$work/servers.env" ] || { echo "PostgreSQL/Redis did not start:" >&2; tail -5 "$work/servers.log" >&2; exit 1; }
   set -a; . "$work/servers.env"; set +a
 }
+
+# Median of the numbers on stdin, one per line; blank lines (a trailing separator) are not values.
+median() { awk 'NF {print $1}' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

@@ -101,7 +101,6 @@ done
 [ "$(curl -s -o /dev/null -D - -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | grep -ci '^x-ratelimit-limit')" = 1 ] \
   || { echo "gateway-rl is not rate limiting" >&2; exit 1; }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 redis_calls() {  # round trips that ran a script (EVALSHA, or EVAL after a Redis restart)
   exec 3<>/dev/tcp/127.0.0.1/$redis_port; printf 'INFO commandstats\r\n' >&3
   timeout 1 cat <&3 | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ {n += $3} END {print n + 0}'; exec 3<&-

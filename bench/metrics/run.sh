@@ -195,7 +195,6 @@ SELECT type, count(*) FROM audit.entries GROUP BY type;
 SQL
   done | median
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/"; }
 naive_ms=$(naive)
 

@@ -182,7 +182,6 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 col() { awk -v t="$1" -v c="$2" '$1 == t {print $c}' "$work/results" | median; }
 runs() { awk -v t="$1" -v c="$2" '$1 == t {printf "%s%s", sep, $c; sep=" / "}' "$work/results"; }
 echo

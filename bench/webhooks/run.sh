@@ -70,7 +70,6 @@ load() {  # seconds rate(0 = as fast as possible)
 }
 load 20 0 > /dev/null  # warm-up (JIT), not measured
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
 : > "$work/max.txt"; : > "$work/ref.txt"
 for run in $(seq 1 "$RUNS"); do
