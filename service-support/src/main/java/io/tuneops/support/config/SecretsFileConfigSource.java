@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.common.MapBackedConfigSource;
 import org.jboss.logging.Logger;
 
@@ -52,7 +53,11 @@ public class SecretsFileConfigSource extends MapBackedConfigSource {
             PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     public SecretsFileConfigSource() {
-        this(System::getenv, Path.of(System.getProperty("user.home")));
+        // Quarkus also instantiates config sources while it builds the application (augmentation,
+        // ExecutionMode UNSET): a secrets file on the build machine belongs to no running service,
+        // and a broken one must not break the build. A started application reads it.
+        super("tuneops-secrets-file", ExecutionMode.current() == ExecutionMode.UNSET ? Map.of()
+                : load(System::getenv, Path.of(System.getProperty("user.home"))), ORDINAL);
     }
 
     SecretsFileConfigSource(Function<String, String> environment, Path home) {

@@ -168,6 +168,21 @@ class SecretsFileConfigSourceTest {
     }
 
     @Test
+    void whileQuarkusBuildsTheApplicationTheFileIsNotRead() throws IOException {
+        // outside a started application (the build's augmentation, this test) the ServiceLoader
+        // constructor leaves even a broken file alone
+        writeDefault("secrets.json", "{\"REPLICATE_API_TOKEN\": " + SECRET);
+        String userHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            assertEquals(Map.of(), new SecretsFileConfigSource().getProperties());
+        } finally {
+            System.setProperty("user.home", userHome);
+        }
+        assertThrows(IllegalStateException.class, () -> new SecretsFileConfigSource(k -> null, home));
+    }
+
+    @Test
     void itsOrdinalSitsBetweenApplicationPropertiesAndTheTranslatedEnvironment() {
         assertTrue(SecretsFileConfigSource.ORDINAL > 250 && SecretsFileConfigSource.ORDINAL < EnvironmentConfigSource.ORDINAL);
     }
