@@ -59,7 +59,7 @@ public class ProviderResource {
         }
         return Uni.combine().all().unis(service.get(provider), service.secretNames()).asTuple()
                 .map(t -> Response.ok(view(provider, t.getItem1().orElse(null),
-                        t.getItem2().getOrDefault(provider, java.util.Set.of()))).build());
+                        t.getItem2().getOrDefault(provider, java.util.Set.of()), service.hasConfiguredWebhookSecret(provider))).build());
     }
 
     @GET
@@ -88,7 +88,8 @@ public class ProviderResource {
         String clientIp = identity == null ? null : identity.clientIp();
         return service.update(provider, result.accepted(), actor, clientIp)
                 .chain(merged -> service.secretNames().map(names -> Response.ok(
-                        view(provider, merged, names.getOrDefault(provider, java.util.Set.of()))).build()))
+                        view(provider, merged, names.getOrDefault(provider, java.util.Set.of()),
+                                service.hasConfiguredWebhookSecret(provider))).build()))
                 .onFailure().recoverWithItem(e -> {
                     org.jboss.logging.Logger.getLogger(ProviderResource.class)
                             .warnf("configuration of %s not changed: %s", provider, e.toString());
@@ -104,8 +105,12 @@ public class ProviderResource {
         return put(provider, body, rc);
     }
 
-    /** What a reader may see: every stored field except secrets, which show only whether they are set. */
-    private static Map<String, Object> view(String provider, JsonObject config, java.util.Set<String> secretsSet) {
+    /**
+     * What a reader may see: every stored field except secrets, which show only whether they are set
+     * (and, for the signing secret, whether the API's or the deployment's default applies).
+     */
+    private static Map<String, Object> view(String provider, JsonObject config, java.util.Set<String> secretsSet,
+                                            boolean webhookSecretConfigured) {
         Map<String, Object> view = new java.util.LinkedHashMap<>();
         view.put("provider", provider);
         view.put("configured", config != null || !secretsSet.isEmpty());
@@ -121,6 +126,9 @@ public class ProviderResource {
                         : "proxy_url".equals(field) && value instanceof String url ? withoutPassword(url) : value);
             }
         }
+        boolean fromApi = secretsSet.contains("webhook_secret");
+        view.put("webhook_secret_configured", fromApi || webhookSecretConfigured);
+        view.put("webhook_secret_source", fromApi ? "api" : webhookSecretConfigured ? "configuration" : null);
         return view;
     }
 

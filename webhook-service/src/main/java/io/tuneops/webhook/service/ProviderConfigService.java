@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.tuneops.webhook.config.OutboundConfig;
+import io.tuneops.webhook.config.WebhookSecretsConfig;
 import io.tuneops.webhook.crypto.SecretBox;
 
 import java.time.Duration;
@@ -43,17 +44,33 @@ public class ProviderConfigService {
     private final ReactiveRedisDataSource redis;
     private final SecretBox secrets;
     private final OutboundConfig outbound;
+    private final WebhookSecretsConfig webhookSecrets;
     /** Effective settings per provider, read on every webhook: cached, dropped on every announced change. */
     private final Map<String, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
     private io.smallrye.mutiny.subscription.Cancellable announcements;
 
     public ProviderConfigService(ProviderConfigRepository repository, AuditLog audit, ReactiveRedisDataSource redis,
-                                 SecretBox secrets, OutboundConfig outbound) {
+                                 SecretBox secrets, OutboundConfig outbound, WebhookSecretsConfig webhookSecrets) {
         this.repository = repository;
         this.audit = audit;
         this.redis = redis;
         this.secrets = secrets;
         this.outbound = outbound;
+        this.webhookSecrets = webhookSecrets;
+    }
+
+    /** Which providers have a deployment-provided signing secret: the names, never the values. */
+    void reportConfiguredSecrets(@Observes StartupEvent event) {
+        List<String> configured = PROVIDERS.stream().filter(this::hasConfiguredWebhookSecret).toList();
+        if (!configured.isEmpty()) {
+            LOG.infof("default webhook signing secret configured for %s (a webhook_secret set through the API overrides it)",
+                    String.join(", ", configured));
+        }
+    }
+
+    /** Whether the deployment provides {@code provider}'s signing secret (tuneops.webhooks.secrets.*). */
+    public boolean hasConfiguredWebhookSecret(String provider) {
+        return webhookSecrets.of(provider).isPresent();
     }
 
     /** A change made on another replica reaches this one through the channel the gateways listen on. */
@@ -82,7 +99,10 @@ public class ProviderConfigService {
             JsonObject config = t.getItem1().orElse(new JsonObject());
             Map<String, byte[]> sealed = t.getItem2();
             Optional<String> webhookSecret = Optional.ofNullable(sealed.get("webhook_secret"))
-                    .map(box -> secrets.open(box, secretContext(provider, "webhook_secret")));
+                    .map(box -> secrets.open(box, secretContext(provider, "webhook_secret")))
+                    // the API's secret is the operator's latest word; the deployment's is the default,
+                    // and only without either is Replicate's own secret fetched (WebhookIngestion)
+                    .or(() -> webhookSecrets.of(provider));
             Optional<String> apiToken = Optional.ofNullable(sealed.get("api_token"))
                     .map(box -> secrets.open(box, secretContext(provider, "api_token")))
                     .or(() -> "replicate".equals(provider) ? outbound.replicateApiToken() : Optional.empty());

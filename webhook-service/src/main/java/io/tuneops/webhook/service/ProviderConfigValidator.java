@@ -160,15 +160,23 @@ public final class ProviderConfigValidator {
         if (!(value instanceof String s) || !s.startsWith("whsec_")) {
             throw new IllegalArgumentException("must be a Standard Webhooks secret 'whsec_<base64>'");
         }
-        try {
-            int length = java.util.Base64.getDecoder().decode(s.substring("whsec_".length())).length;
-            if (length < 24 || length > 64) {
-                throw new IllegalArgumentException("must hold 24 to 64 random bytes after 'whsec_'");
-            }
-        } catch (IllegalArgumentException e) {
+        if (!isWebhookSecret(s)) {
             throw new IllegalArgumentException("must be a Standard Webhooks secret 'whsec_<base64>' of 24 to 64 bytes");
         }
         return s;
+    }
+
+    /** The rule for webhook_secret, shared with the configured defaults (tuneops.webhooks.secrets.*). */
+    public static boolean isWebhookSecret(String s) {
+        if (!s.startsWith("whsec_")) {
+            return false;
+        }
+        try {
+            int length = java.util.Base64.getDecoder().decode(s.substring("whsec_".length())).length;
+            return length >= 24 && length <= 64;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Object apiToken(String field, Object value) {
