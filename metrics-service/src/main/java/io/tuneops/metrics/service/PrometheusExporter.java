@@ -127,7 +127,7 @@ public class PrometheusExporter {
         if (f.jobs_by_status() != null) {
             out.samples("simpletuner_jobs_by_status", "status", f.jobs_by_status());
         }
-        out.family("simpletuner_jobs_active", "gauge", "Training jobs queued or running (webhook-service)");
+        out.family("simpletuner_jobs_active", "gauge", "Training jobs not finished yet: pending, queued or running (webhook-service)");
         sample(out, "simpletuner_jobs_active", f.jobs_active());
         out.family("simpletuner_cost_usd_total", "counter", "Cost of all training jobs in US dollars (webhook-service)");
         sample(out, "simpletuner_cost_usd_total", f.cost_usd_total());
