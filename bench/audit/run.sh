@@ -38,8 +38,11 @@ for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127
 python3 - "$redis_port" "$port" "$EVENTS" "$RUNS" <<'PY'
 import json, socket, sys, time, urllib.request, statistics, uuid
 redis_port, port, events, runs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+# audit-service answers /api/audit only to an admin the gateway vouched for
+ADMIN = {"X-Tuneops-Gateway-Secret": "bench-internal-secret-0123456789", "X-Tuneops-Actor": "bench", "X-Tuneops-Scopes": "admin"}
 def total():
-    return json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/audit/stats"))["total"]
+    return json.load(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/api/audit/stats",
+        headers=ADMIN)))["total"]
 def resp(*args):
     out = b"*%d\r\n" % len(args)
     for a in args:
@@ -73,7 +76,8 @@ print(f"INGEST_EPS={statistics.median(rates):.0f}")
 PY
 
 verify_start=$(date +%s%N)
-verify=$(curl -s "http://127.0.0.1:$port/api/audit/verify")
+verify=$(curl -s "http://127.0.0.1:$port/api/audit/verify" \
+  -H "X-Tuneops-Gateway-Secret: bench-internal-secret-0123456789" -H "X-Tuneops-Actor: bench" -H "X-Tuneops-Scopes: admin")
 verify_ms=$(( ($(date +%s%N) - verify_start) / 1000000 ))
 checked=$(echo "$verify" | python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["entries_checked"]); assert v["valid"], v')
 echo "VERIFY rows=$checked ms=$verify_ms rows_per_s=$(( checked * 1000 / (verify_ms > 0 ? verify_ms : 1) ))"
@@ -95,9 +99,10 @@ SQL
 python3 - "$port" "$QUERIES" <<'PY'
 import json, random, sys, time, urllib.request, urllib.parse
 port, n = int(sys.argv[1]), int(sys.argv[2])
+ADMIN = {"X-Tuneops-Gateway-Secret": "bench-internal-secret-0123456789", "X-Tuneops-Actor": "bench", "X-Tuneops-Scopes": "admin"}
 def timed(params):
     url = f"http://127.0.0.1:{port}/api/audit?" + urllib.parse.urlencode(params, doseq=True)
-    t = time.perf_counter(); body = json.load(urllib.request.urlopen(url)); return (time.perf_counter() - t) * 1000, body
+    t = time.perf_counter(); body = json.load(urllib.request.urlopen(urllib.request.Request(url, headers=ADMIN))); return (time.perf_counter() - t) * 1000, body
 filters = {
     "event_type": lambda: {"event_type": f"type_{random.randrange(20)}"},
     "event_type x2": lambda: {"event_type": [f"type_{random.randrange(20)}", f"type_{random.randrange(20)}"]},

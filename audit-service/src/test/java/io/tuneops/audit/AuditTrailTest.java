@@ -48,7 +48,7 @@ class AuditTrailTest {
     private long awaitStored(String id, String type) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            Response r = RestAssured.given().queryParam("event_type", type).queryParam("limit", 1000).get("/api/audit");
+            Response r = Caller.admin().queryParam("event_type", type).queryParam("limit", 1000).get("/api/audit");
             List<String> ids = r.jsonPath().getList("entries.id");
             int i = ids.indexOf(id);
             if (i >= 0) {
@@ -65,28 +65,28 @@ class AuditTrailTest {
             append("q-" + type + "-" + i, type, i % 2 == 0 ? "key_even" : "key_odd", "198.51.100." + i, Map.of("n", i));
         }
         awaitStored("q-" + type + "-4", type);
-        Response all = RestAssured.given().queryParam("event_type", type).get("/api/audit");
+        Response all = Caller.admin().queryParam("event_type", type).get("/api/audit");
         all.then().statusCode(200).body("total", equalTo(5)).body("has_more", equalTo(false))
                 .body("entries[0].id", equalTo("q-" + type + "-4")).body("entries[4].id", equalTo("q-" + type + "-0"))
                 .body("entries[0].details.n", equalTo(4));
-        RestAssured.given().queryParam("event_type", type).queryParam("actor", "key_even").get("/api/audit").then()
+        Caller.admin().queryParam("event_type", type).queryParam("actor", "key_even").get("/api/audit").then()
                 .body("total", equalTo(3)).body("entries.actor", everyItem(equalTo("key_even")));
-        RestAssured.given().queryParam("event_type", type).queryParam("actor_ip", "198.51.100.3").get("/api/audit").then()
+        Caller.admin().queryParam("event_type", type).queryParam("actor_ip", "198.51.100.3").get("/api/audit").then()
                 .body("total", equalTo(1));
-        RestAssured.given().queryParam("event_type", type).queryParam("since", Instant.now().plusSeconds(60).toString())
+        Caller.admin().queryParam("event_type", type).queryParam("since", Instant.now().plusSeconds(60).toString())
                 .get("/api/audit").then().body("total", equalTo(0));
 
         // keyset pages of two: 2 + 2 + 1, no overlap
-        Response first = RestAssured.given().queryParam("event_type", type).queryParam("limit", 2).get("/api/audit");
+        Response first = Caller.admin().queryParam("event_type", type).queryParam("limit", 2).get("/api/audit");
         first.then().body("entries.size()", equalTo(2)).body("has_more", equalTo(true));
-        Response second = RestAssured.given().queryParam("event_type", type).queryParam("limit", 2)
+        Response second = Caller.admin().queryParam("event_type", type).queryParam("limit", 2)
                 .queryParam("cursor", first.jsonPath().getString("next_cursor")).get("/api/audit");
         second.then().body("entries[0].id", equalTo("q-" + type + "-2"));
-        Response third = RestAssured.given().queryParam("event_type", type).queryParam("limit", 2)
+        Response third = Caller.admin().queryParam("event_type", type).queryParam("limit", 2)
                 .queryParam("cursor", second.jsonPath().getString("next_cursor")).get("/api/audit");
         third.then().body("entries.size()", equalTo(1)).body("has_more", equalTo(false)).body("next_cursor", equalTo(null));
 
-        RestAssured.get("/api/audit/stats").then().statusCode(200).body("by_type.'" + type + "'", equalTo(5));
+        Caller.admin().get("/api/audit/stats").then().statusCode(200).body("by_type.'" + type + "'", equalTo(5));
     }
 
     @Test
@@ -97,7 +97,7 @@ class AuditTrailTest {
         append(id, type, "a", "198.51.100.1", Map.of());
         append("after-" + type, type, "a", "198.51.100.1", Map.of());
         awaitStored("after-" + type, type);
-        RestAssured.given().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(2));
+        Caller.admin().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(2));
     }
 
     @Test
@@ -120,23 +120,23 @@ class AuditTrailTest {
         long firstSeq = last - 3;
         double validBefore = verifications("valid");
         double brokenBefore = verifications("broken");
-        RestAssured.get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true));
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true));
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(true)).body("entries_checked", equalTo(4));
 
         long victim = firstSeq + 1;
         // an edited field
         sql("UPDATE audit.entries SET actor = 'someone-else' WHERE seq = " + victim);
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim))
                 .body("first_broken_link.reason", containsString("entry_hash"));
         sql("UPDATE audit.entries SET actor = 'actor-1' WHERE seq = " + victim);
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(true));
 
         // an edited detail
         sql("UPDATE audit.entries SET details = jsonb_set(details, '{i}', '7') WHERE seq = " + victim);
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim));
         sql("UPDATE audit.entries SET details = jsonb_set(details, '{i}', '1') WHERE seq = " + victim);
 
@@ -144,23 +144,23 @@ class AuditTrailTest {
         sql("UPDATE audit.entries a SET event_id = b.event_id || '#', actor = b.actor, actor_ip = b.actor_ip, details = b.details, "
                 + "previous_hash = b.previous_hash, entry_hash = b.entry_hash FROM audit.entries b "
                 + "WHERE a.seq = " + victim + " AND b.seq = " + (victim + 1));
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim));
         sql("UPDATE audit.entries SET event_id = 'c-" + type + "-1', actor = 'actor-1', actor_ip = '198.51.100.1', "
                 + "details = '{\"i\": 1, \"x\": 1.5}', previous_hash = (SELECT entry_hash FROM audit.entries WHERE seq = " + (victim - 1) + "), "
                 + "entry_hash = (SELECT previous_hash FROM audit.entries WHERE seq = " + (victim + 1) + ") WHERE seq = " + victim);
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(true));
 
         // a deleted row
         sql("CREATE TABLE audit.saved_" + victim + " AS SELECT * FROM audit.entries WHERE seq = " + victim);
         sql("DELETE FROM audit.entries WHERE seq = " + victim);
-        RestAssured.given().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
+        Caller.admin().queryParam("from", firstSeq).queryParam("to", last).get("/api/audit/verify").then()
                 .body("valid", equalTo(false)).body("first_broken_link.seq", equalTo((int) victim))
                 .body("first_broken_link.reason", containsString("missing"));
         sql("INSERT INTO audit.entries SELECT * FROM audit.saved_" + victim);
         sql("DROP TABLE audit.saved_" + victim);
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(true));
 
         // every verification is counted by result (the AuditChainBroken alert reads the broken ones)
         assertEquals(validBefore + 5, verifications("valid"));
@@ -177,16 +177,16 @@ class AuditTrailTest {
 
     @Test
     void invalidParametersAre400NamingTheParameter() {
-        RestAssured.given().queryParam("limit", 0).get("/api/audit").then().statusCode(400)
+        Caller.admin().queryParam("limit", 0).get("/api/audit").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
-        RestAssured.given().queryParam("limit", "lots").get("/api/audit").then().statusCode(400);
-        RestAssured.given().queryParam("since", "yesterday").get("/api/audit").then().statusCode(400)
+        Caller.admin().queryParam("limit", "lots").get("/api/audit").then().statusCode(400);
+        Caller.admin().queryParam("since", "yesterday").get("/api/audit").then().statusCode(400)
                 .body("errors[0].field", equalTo("since")).body("detail", containsString("since"));
-        RestAssured.given().queryParam("cursor", "!!!").get("/api/audit").then().statusCode(400)
+        Caller.admin().queryParam("cursor", "!!!").get("/api/audit").then().statusCode(400)
                 .body("errors[0].field", equalTo("cursor"));
-        RestAssured.given().queryParam("event_type", "a b").get("/api/audit").then().statusCode(400);
-        RestAssured.given().queryParam("to", "not-a-time").get("/api/audit/verify").then().statusCode(400);
-        RestAssured.get("/api/audit/types").then().statusCode(200).body("types.type", hasItem("rate_limited"));
+        Caller.admin().queryParam("event_type", "a b").get("/api/audit").then().statusCode(400);
+        Caller.admin().queryParam("to", "not-a-time").get("/api/audit/verify").then().statusCode(400);
+        Caller.admin().get("/api/audit/types").then().statusCode(200).body("types.type", hasItem("rate_limited"));
     }
 
     @Test
@@ -222,8 +222,8 @@ class AuditTrailTest {
         }
         List<Integer> added = io.smallrye.mutiny.Uni.join().all(writers).andFailFast().await().indefinitely();
         assertEquals(200, added.stream().mapToInt(Integer::intValue).sum());
-        RestAssured.given().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(200));
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+        Caller.admin().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(200));
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(true));
     }
 
     @Inject
@@ -240,7 +240,7 @@ class AuditTrailTest {
         }
         long last = awaitStored("t-" + type + "-2", type);
         assertTrue(checkpoints.checkpointHead().await().indefinitely() != null);
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(true));
 
         // an attacker deletes the last two entries and points the head at what is left
         sql("CREATE TABLE audit.saved_tail AS SELECT * FROM audit.entries WHERE seq > " + (last - 2));
@@ -248,20 +248,20 @@ class AuditTrailTest {
         sql("DELETE FROM audit.entries WHERE seq > " + (last - 2));
         sql("UPDATE audit.chain_head SET seq = " + (last - 2) + ", head_hash = (SELECT entry_hash FROM audit.entries WHERE seq = "
                 + (last - 2) + ")");
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(false))
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(false))
                 .body("first_broken_link.reason", containsString("cut off"));
         sql("INSERT INTO audit.entries SELECT * FROM audit.saved_tail");
         sql("UPDATE audit.chain_head SET seq = s.seq, head_hash = s.head_hash FROM audit.saved_head s");
         sql("DROP TABLE audit.saved_tail");
         sql("DROP TABLE audit.saved_head");
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(true));
 
         // a forged checkpoint (no key to sign with)
         sql("UPDATE audit.checkpoints SET entry_count = entry_count + 1 WHERE seq = " + last);
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(false))
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(false))
                 .body("first_broken_link.reason", containsString("signature"));
         sql("UPDATE audit.checkpoints SET entry_count = entry_count - 1 WHERE seq = " + last);
-        RestAssured.get("/api/audit/verify").then().body("valid", equalTo(true));
+        Caller.admin().get("/api/audit/verify").then().body("valid", equalTo(true));
     }
 
     @Test
@@ -271,10 +271,10 @@ class AuditTrailTest {
         awaitStored("r-" + type + "-old", type);
         long deleted = retention.applyAt(java.time.OffsetDateTime.now().plusSeconds(1)).await().indefinitely();
         assertTrue(deleted >= 1, "deleted " + deleted);
-        RestAssured.given().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(0));
+        Caller.admin().queryParam("event_type", type).get("/api/audit").then().body("total", equalTo(0));
         append("r-" + type + "-new", type, "a", null, Map.of());
         awaitStored("r-" + type + "-new", type);
-        RestAssured.get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true))
+        Caller.admin().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true))
                 .body("entries_checked", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
     }
 

@@ -2,7 +2,6 @@ package io.tuneops.audit;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,7 @@ class AuditTypesResourceTest {
 
     @Test
     void listsTheDocumentedEventTypes() {
-        RestAssured.get("/api/audit/types").then().statusCode(200)
+        Caller.admin().get("/api/audit/types").then().statusCode(200)
                 .body("types.type", hasItems("webhook_rejected", "rate_limited", "provider.configured", "config.changed"));
     }
 }

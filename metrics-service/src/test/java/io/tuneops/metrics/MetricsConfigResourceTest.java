@@ -29,7 +29,7 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
 
     @Test
     void disabledByDefaultWithTheStandardCategoriesPreselected() {
-        RestAssured.get("/api/cloud/metrics/config").then().statusCode(200)
+        asViewer().get("/api/cloud/metrics/config").then().statusCode(200)
                 .body("prometheus_enabled", equalTo(false))
                 .body("prometheus_categories", equalTo(List.of("jobs", "http", "health")))
                 .body("endpoint_url", equalTo("/api/cloud/metrics/prometheus"));
@@ -42,7 +42,7 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
                 .put("/api/cloud/metrics/config").then().statusCode(200)
                 .body("prometheus_enabled", equalTo(true))
                 .body("prometheus_categories", equalTo(List.of("jobs", "http", "health")));
-        RestAssured.get("/api/cloud/metrics/config").then().statusCode(200)
+        asViewer().get("/api/cloud/metrics/config").then().statusCode(200)
                 .body("prometheus_enabled", equalTo(true))
                 .body("prometheus_categories", equalTo(List.of("jobs", "http", "health")));
         // a partial change keeps the other field
@@ -72,7 +72,7 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
                 .body("errors[1].field", equalTo("prometheus_categories[2]"))
                 .extract().jsonPath();
         assertEquals(2, body.getList("errors").size());
-        RestAssured.get("/api/cloud/metrics/config").then().body("prometheus_enabled", equalTo(false));
+        asViewer().get("/api/cloud/metrics/config").then().body("prometheus_enabled", equalTo(false));
     }
 
     @Test
@@ -91,12 +91,12 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
                 .put("/api/cloud/metrics/config").then().statusCode(400).body("detail", startsWith("A JSON object"));
         asAdmin().contentType("application/json").body("{not json")
                 .put("/api/cloud/metrics/config").then().statusCode(400).body("detail", equalTo("The request body is not JSON"));
-        RestAssured.get("/api/cloud/metrics/config").then().body("prometheus_enabled", equalTo(false));
+        asViewer().get("/api/cloud/metrics/config").then().body("prometheus_enabled", equalTo(false));
     }
 
     @Test
     void categoriesListIdsDescriptionsAndMetricNames() {
-        JsonPath body = RestAssured.get("/api/cloud/metrics/config/categories").then().statusCode(200)
+        JsonPath body = asViewer().get("/api/cloud/metrics/config/categories").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(List.of("jobs", "http", "rate_limits", "approvals", "audit", "health", "circuit_breakers", "provider"),
                 body.getList("categories.id"));
@@ -108,7 +108,7 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
 
     @Test
     void templatesAreTheGuidesTable() {
-        JsonPath body = RestAssured.get("/api/cloud/metrics/config/templates").then().statusCode(200)
+        JsonPath body = asViewer().get("/api/cloud/metrics/config/templates").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(List.of("minimal", "standard", "security", "full"), body.getList("templates.id"));
         assertEquals(List.of("jobs"), body.getList("templates[0].categories"));
@@ -124,7 +124,7 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
                 .body("prometheus_categories", equalTo(List.of("jobs", "http", "rate_limits", "approvals", "audit")));
         asAdmin().post("/api/cloud/metrics/config/apply-template/minimal").then().statusCode(200)
                 .body("prometheus_categories", equalTo(List.of("jobs")));
-        RestAssured.get("/api/cloud/metrics/config").then()
+        asViewer().get("/api/cloud/metrics/config").then()
                 .body("prometheus_enabled", equalTo(true))
                 .body("prometheus_categories", equalTo(List.of("jobs")));
     }
@@ -135,14 +135,14 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
                 .body("detail", containsString("Template not found: everything"))
                 .body("detail", containsString("minimal, standard, security, full"));
         asAdmin().post("/api/cloud/metrics/config/apply-template/everything").then().statusCode(404);
-        RestAssured.get("/api/cloud/metrics/config").then().body("prometheus_enabled", equalTo(false));
+        asViewer().get("/api/cloud/metrics/config").then().body("prometheus_enabled", equalTo(false));
     }
 
     @Test
     void previewRendersTheAskedCategoriesAndLeavesTheConfigurationAlone() {
-        String before = RestAssured.get("/api/cloud/metrics/config").asString();
+        String before = asViewer().get("/api/cloud/metrics/config").asString();
 
-        JsonPath get = RestAssured.get("/api/cloud/metrics/config/preview?categories=jobs&categories=health")
+        JsonPath get = asViewer().get("/api/cloud/metrics/config/preview?categories=jobs&categories=health")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("jobs", "health"), get.getList("categories_used"));
         var families = PrometheusTextParser.parse(get.getString("content"));
@@ -156,16 +156,16 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
         assertEquals(List.of("approvals", "audit"), post.getList("categories_used"));
         assertTrue(post.getString("content").contains("simpletuner_audit_log_entries_total 1600"));
 
-        RestAssured.get("/api/cloud/metrics/config/preview?categories=jobs,gpu").then().statusCode(400)
+        asViewer().get("/api/cloud/metrics/config/preview?categories=jobs,gpu").then().statusCode(400)
                 .body("errors[0].message", containsString("unknown category 'gpu'"));
         asAdmin().contentType("application/json").body("{\"x\": 1}").post("/api/cloud/metrics/config/preview")
                 .then().statusCode(400);
 
         // nothing given: the configured categories, even while the export is disabled
-        RestAssured.get("/api/cloud/metrics/config/preview").then().statusCode(200)
+        asViewer().get("/api/cloud/metrics/config/preview").then().statusCode(200)
                 .body("categories_used", equalTo(List.of("jobs", "http", "health")));
 
-        assertEquals(before, RestAssured.get("/api/cloud/metrics/config").asString());
+        assertEquals(before, asViewer().get("/api/cloud/metrics/config").asString());
         RestAssured.get("/api/cloud/metrics/prometheus").then().statusCode(200)
                 .body(startsWith("# Prometheus export is disabled"));
     }
@@ -177,7 +177,7 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
         asAdmin().post("/api/cloud/metrics/config/templates/full").then().statusCode(200);
         asAdmin().contentType("application/json").body("{\"prometheus_categories\": [\"gpu\"]}")
                 .put("/api/cloud/metrics/config").then().statusCode(400);
-        RestAssured.get("/api/cloud/metrics/config/preview?categories=jobs").then().statusCode(200);
+        asViewer().get("/api/cloud/metrics/config/preview?categories=jobs").then().statusCode(200);
 
         List<JsonObject> events = redis.stream(String.class).xrange("tuneops:audit:events", StreamRange.of(
                         last == null ? "-" : "(" + last, "+")).stream()
@@ -201,13 +201,14 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
     }
 
     @Test
-    void aChangeWithoutTheGatewaysWordIsStillRecordedAsUnknown() {
+    void aChangeWithoutTheGatewaysWordIsRefusedAndChangesNothing() {
         RestAssured.given().contentType("application/json").body("{\"prometheus_enabled\": true}")
-                .put("/api/cloud/metrics/config").then().statusCode(200);
-        var row = pool.query("SELECT updated_by FROM metrics.export_config").execute().await().indefinitely()
-                .iterator().next();
-        assertEquals("unknown", row.getString(0));
-        RestAssured.get("/api/cloud/metrics/config/categories").then().body("categories.id", hasItem("provider"));
+                .put("/api/cloud/metrics/config").then().statusCode(401);
+        var row = pool.query("SELECT prometheus_enabled, updated_by FROM metrics.export_config").execute()
+                .await().indefinitely().iterator().next();
+        assertEquals(false, row.getBoolean(0));
+        assertEquals(null, row.getString(1));
+        asViewer().get("/api/cloud/metrics/config/categories").then().body("categories.id", hasItem("provider"));
     }
 
     private String lastEventId() {

@@ -52,13 +52,21 @@ abstract class MetricsTestSupport {
         FakeServicesResource.FIGURES_STATUS.clear();
     }
 
-    /** A request as the gateway forwards it for an authenticated admin. */
-    static RequestSpecification asAdmin() {
+    /** A request as the gateway forwards it for an authenticated key. */
+    static RequestSpecification as(String actor, String scopes) {
         return RestAssured.given()
                 .header("X-Tuneops-Gateway-Secret", FakeServicesResource.INTERNAL_SECRET)
-                .header("X-Tuneops-Actor", "key:admin-1")
-                .header("X-Tuneops-Scopes", "admin")
+                .header("X-Tuneops-Actor", actor)
+                .header("X-Tuneops-Scopes", scopes)
                 .header("X-Tuneops-Client-IP", "203.0.113.7");
+    }
+
+    static RequestSpecification asAdmin() {
+        return as("key:admin-1", "admin");
+    }
+
+    static RequestSpecification asViewer() {
+        return as("key:viewer-1", "viewer");
     }
 
     static void configure(boolean enabled, String... categories) {
