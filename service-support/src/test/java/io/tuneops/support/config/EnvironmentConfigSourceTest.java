@@ -80,6 +80,17 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
+    void webhookSigningSecretsCanComeFromFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        // what the chart's webhookSecrets.existingSecret mounts for webhook-service
+        java.nio.file.Path replicate = java.nio.file.Files.writeString(dir.resolve("webhook-secret-replicate"), "whsec_r\n");
+        java.nio.file.Path generic = java.nio.file.Files.writeString(dir.resolve("webhook-secret-generic"), "whsec_g");
+        Map<String, String> out = translate(Map.of("TUNEOPS_WEBHOOK_SECRET_REPLICATE_FILE", replicate.toString(),
+                "TUNEOPS_WEBHOOK_SECRET_GENERIC_FILE", generic.toString()));
+        assertEquals("whsec_r", out.get("TUNEOPS_WEBHOOK_SECRET_REPLICATE"));
+        assertEquals("whsec_g", out.get("TUNEOPS_WEBHOOK_SECRET_GENERIC"));
+    }
+
+    @Test
     void anUnreadableSecretFileIsNamedInTheError() {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> translate(Map.of("TUNEOPS_INTERNAL_SECRET_FILE", "/no/such/file")));
