@@ -68,6 +68,11 @@ class RoutingSystemTest {
             assertTrue(line.get("message").asText().startsWith("GET /api/cloud/health/ready 200"), line.toString());
             assertTrue(line.get("message").asText().contains(" client=127.0.0.1"), line.toString());
             assertTrue(line.hasNonNull("timestamp") && line.hasNonNull("level") && line.hasNonNull("logger"), line.toString());
+            // the console gets the same line through the request log's batched writer, same JSON shape
+            JsonNode console = awaitLogLine(suite.logs.resolve(service + ".out"), id, Duration.ofSeconds(10));
+            assertEquals(id, console.get("mdc").get("correlation_id").asText(), service);
+            assertEquals(line.get("message"), console.get("message"), service);
+            assertEquals("io.tuneops.http.request", console.get("logger").asText(), service);
         }
     }
 

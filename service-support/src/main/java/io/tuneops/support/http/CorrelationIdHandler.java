@@ -30,7 +30,7 @@ public class CorrelationIdHandler {
 
     // a caller-supplied id is copied into logs and responses: only a safe alphabet, bounded length
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Logger REQUEST_LOG = Logger.getLogger("io.tuneops.http.request");
+    private static final Logger REQUEST_LOG = Logger.getLogger(io.tuneops.support.logging.RequestLogBatching.REQUEST_LOGGER);
 
     void register(@Observes Router router) {
         router.route().order(ROUTE_ORDER).handler(this::handle);
