@@ -41,6 +41,36 @@ class RateLimitTest {
     }
 
     @Test
+    void concurrentDecisionsSentTogetherStillCountOneByOneAndSurviveAScriptFlush() throws Exception {
+        // a Redis that restarted (or failed over) has forgotten the script: the batched EVALSHAs fail
+        // with NOSCRIPT and each decision is retried alone, which loads the script again
+        redis.execute("SCRIPT", "FLUSH");
+        String client = newClient();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Response>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(pool.submit(() -> call(client, "/api/cloud/jobs/limited")));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            java.util.Set<String> remaining = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<Response> call : calls) {
+                Response r = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                statuses.add(r.statusCode());
+                if (r.statusCode() == 200) {
+                    remaining.add(r.header("X-RateLimit-Remaining"));
+                }
+            }
+            // exactly the limit admitted, each with its own count: no decision was lost or doubled
+            assertEquals(5, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+            assertEquals(3, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
+            assertEquals(java.util.Set.of("0", "1", "2", "3", "4"), remaining);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void headersCountDownAndTheExtraRequestIs429WithRetryAfter() {
         String client = newClient();
         for (int i = 0; i < 5; i++) {

@@ -27,6 +27,15 @@ public final class LuaScript {
         this.sha1 = sha1(source);
     }
 
+    /** EVALSHA of this script, for callers that send it with other commands (see ScriptBatcher). */
+    public io.vertx.redis.client.Request evalsha(List<String> keys, List<String> args) {
+        io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EVALSHA)
+                .arg(sha1).arg(keys.size());
+        keys.forEach(request::arg);
+        args.forEach(request::arg);
+        return request;
+    }
+
     public Uni<Response> eval(List<String> keys, List<String> args) {
         return redis.execute("EVALSHA", arguments(sha1, keys, args))
                 .onFailure(LuaScript::isNoScript)

@@ -5,7 +5,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.audit.LuaScript;
 import io.tuneops.gateway.config.RateLimitConfig;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The shared sliding window: one sorted set per rule and client, holding a member per admitted
  * request scored by Redis's own clock (TIME), so every replica counts the same requests against
- * the same time. One script run per decision: prune what left the window, count, admit or not.
+ * the same time. One script run per decision: prune what left the window, count, admit or not (the
+ * runs of one event-loop turn travel to Redis together, see ScriptBatcher).
  * Never more than the limit in any trailing window, including across a window boundary (where a
  * fixed-window counter admits twice the limit).
  */
@@ -45,11 +46,11 @@ public class RedisSlidingWindow {
             return {allowed, count, first, now}
             """;
 
-    private final LuaScript script;
+    private final ScriptBatcher script;
     private final Duration timeout;
 
     public RedisSlidingWindow(ReactiveRedisDataSource redis, RateLimitConfig config) {
-        this.script = new LuaScript(redis, SCRIPT);
+        this.script = new ScriptBatcher(redis, new LuaScript(redis, SCRIPT));
         this.timeout = config.redisTimeout();
     }
 
