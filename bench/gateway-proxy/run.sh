@@ -9,7 +9,7 @@
 # rate of half nginx's peak (hey), 1 GiB download throughput (curl), Redis round trips per limited
 # request (INFO commandstats), and the ratios to nginx.
 #
-#   bench/gateway-proxy/run.sh        (RUNS=5 DURATION=6s CONNECTIONS=50)
+#   bench/gateway-proxy/run.sh        (RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway)
 #
 # Needs nginx, wrk, hey, curl (Debian: apt-get install nginx-light wrk hey curl) and the packaged
 # services (./mvnw package -DskipTests).
@@ -19,6 +19,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-6s}
 CONNECTIONS=${CONNECTIONS:-50}
+WARMUP=${WARMUP:-60s}
 work=$(mktemp -d /tmp/tuneops-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run as another user
 origin_port=18100; nginx_port=18101; gateway_port=18102; gateway_rl_port=18103
@@ -96,7 +97,10 @@ for t in "${targets[@]}"; do  # a benchmark of error pages measures nothing
     code=$(curl -s -o /dev/null -r 0-0 -H "$auth" -w '%{http_code}' "http://127.0.0.1:${port_of[$t]}$path")
     case $code in 200|206) ;; *) echo "GET $path on $t answered $code" >&2; exit 1;; esac
   done
-  wrk -t2 -c$CONNECTIONS -d15s -H "$auth" "http://127.0.0.1:${port_of[$t]}$small" > /dev/null  # warm-up (JIT)
+  # warm-up: the JVM's JIT still compiles a hundred methods every few seconds after 15 s of load
+  # (jstat -compiler); steady state is what a long-running gateway serves at
+  warm=$WARMUP; case $t in direct|nginx) warm=5s;; esac
+  wrk -t2 -c$CONNECTIONS -d$warm -H "$auth" "http://127.0.0.1:${port_of[$t]}$small" > /dev/null
 done
 [ "$(curl -s -o /dev/null -D - -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | grep -ci '^x-ratelimit-limit')" = 1 ] \
   || { echo "gateway-rl is not rate limiting" >&2; exit 1; }
