@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Where the gateway's CPU goes: one rate-limited gateway in front of an nginx origin (no access log),
+# warmed up, then RUNS wrk runs reporting requests/s and CPU per request of the gateway process
+# (/proc/<pid>/stat) next to nginx proxying the same origin (nginx's figure includes the origin's
+# work: one worker serves both). With PROFILE=1 async-profiler (from Maven Central,
+# tools.profiler:async-profiler) is loaded into the running gateway for the measured runs and
+# writes collapsed stacks to $OUT (default /tmp/gateway-profile.txt); with JIT=1 it prints
+# `jstat -compiler` between runs. Not a benchmark for the README: bench/gateway-proxy/run.sh is.
+#
+#   PROFILE=1 RUNS=3 bench/gateway-proxy/profile.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$root/bench/lib.sh"
+RUNS=${RUNS:-3}; DURATION=${DURATION:-6s}; WARMUP=${WARMUP:-30s}; OUT=${OUT:-/tmp/gateway-profile.txt}
+work=$(mktemp -d /tmp/tuneops-profile.XXXXXX); chmod 755 "$work"
+origin_port=18200; nginx_port=18201; gateway_port=18202
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[ -f "$root/gateway-service/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
+agent=""
+if [ -n "${PROFILE:-}" ]; then
+  (cd "$root" && ./mvnw -q -B dependency:copy -Dartifact=tools.profiler:async-profiler:3.0 -DoutputDirectory="$work/ap")
+  (cd "$work/ap" && unzip -q -o async-profiler-3.0.jar 'linux-x64/*')
+  agent="$work/ap/linux-x64/libasyncProfiler.so"
+fi
+mkdir -p "$work/www"; head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$origin_port; location /api/cloud/jobs/ { alias $work/www/; } }
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server { listen 127.0.0.1:$nginx_port; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } }
+}
+CONF
+nginx -c "$work/nginx.conf"
+start_local_servers
+admin=bench-admin-token-0123456789abcdef
+TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$gateway_port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
+  TUNEOPS_ADMIN_TOKEN=$admin TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
+  TUNEOPS_INTERNAL_SECRET=bench-internal-secret-0123456789 RATE_LIMIT_CALLS=${CALLS:-1000000000} RATE_LIMIT_PERIOD=1 \
+  java ${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m} -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
+  > "$work/gateway.log" 2>&1 &
+gateway_pid=$!; pids+=($gateway_pid)
+for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$gateway_port/q/health/ready)" = 200 ] && break; sleep 0.1; done
+auth="Authorization: Bearer $admin"
+url() { echo "http://127.0.0.1:$1/api/cloud/jobs/small.json"; }
+wrk -t2 -c50 -d"$WARMUP" -H "$auth" "$(url $gateway_port)" > /dev/null
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure() {  # label port pid
+  local before after out
+  before=$(cpu_ticks "$3"); out=$(wrk -t2 -c50 -d"$DURATION" -H "$auth" "$(url "$2")"); after=$(cpu_ticks "$3")
+  echo "$out" | awk -v l="$1" -v a="$before" -v b="$after" -v hz="$(getconf CLK_TCK)" '
+    /requests in/ {n = $1} /Requests\/sec/ {r = $2}
+    END {printf "%-8s %10.0f req/s %8.1f us CPU per request\n", l, r, (b - a) * 1e6 / hz / n}'
+}
+[ -n "$agent" ] && jcmd $gateway_pid JVMTI.agent_load "$agent" "\"start,event=itimer,interval=1ms\"" > /dev/null
+nginx_worker=$(pgrep -f "nginx: worker" -n)
+for _ in $(seq 1 "$RUNS"); do
+  measure nginx $nginx_port "$nginx_worker"
+  [ -n "${JIT:-}" ] && jstat -compiler $gateway_pid | tail -1
+  measure gateway $gateway_port $gateway_pid
+done
+if [ -n "$agent" ]; then
+  jcmd $gateway_pid JVMTI.agent_load "$agent" "\"stop,collapsed,file=$OUT\"" > /dev/null
+  echo "collapsed stacks: $OUT"
+fi
