@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

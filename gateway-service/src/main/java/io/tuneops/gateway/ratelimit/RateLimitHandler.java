@@ -2,7 +2,7 @@ package io.tuneops.gateway.ratelimit;
 
 import inet.ipaddr.IPAddress;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.gateway.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.gateway.audit.AuditLog;
 import io.tuneops.gateway.config.ClientIpConfig;
 import io.tuneops.gateway.config.RateLimitConfig;

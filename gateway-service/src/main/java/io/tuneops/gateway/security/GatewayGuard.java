@@ -2,7 +2,7 @@ package io.tuneops.gateway.security;
 
 import inet.ipaddr.IPAddress;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.gateway.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.gateway.audit.AuditLog;
 import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.net.ClientIpResolver;

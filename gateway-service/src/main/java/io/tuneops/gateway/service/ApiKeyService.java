@@ -1,7 +1,7 @@
 package io.tuneops.gateway.service;
 
 import io.smallrye.mutiny.Uni;
-import io.tuneops.gateway.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.gateway.audit.AuditLog;
 import io.tuneops.gateway.repository.ApiKeyRecord;
 import io.tuneops.gateway.repository.ApiKeyRepository;

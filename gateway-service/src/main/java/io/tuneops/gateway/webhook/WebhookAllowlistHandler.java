@@ -2,7 +2,7 @@ package io.tuneops.gateway.webhook;
 
 import inet.ipaddr.IPAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tuneops.gateway.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.gateway.audit.AuditLog;
 import io.tuneops.gateway.security.GatewayGuard;
 import io.vertx.core.json.JsonObject;

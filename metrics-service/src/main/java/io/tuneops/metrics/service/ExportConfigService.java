@@ -1,7 +1,7 @@
 package io.tuneops.metrics.service;
 
 import io.smallrye.mutiny.Uni;
-import io.tuneops.metrics.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.audit.AuditLog;
 import io.tuneops.metrics.repository.ExportConfigRepository;
 import io.tuneops.metrics.repository.ExportConfigRepository.ExportConfig;

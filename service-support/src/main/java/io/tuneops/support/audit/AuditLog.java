@@ -30,7 +30,7 @@ public class AuditLog {
     }
 
     /** See TUNEOPS_AUDIT_REQUIRE_APPEND: by default a change whose event is not recorded fails. */
-    public Uni<Void> append(AuditRecord event) {
+    public Uni<Void> append(AuditEvent event) {
         String encoded;
         try {
             encoded = json.writeValueAsString(event);

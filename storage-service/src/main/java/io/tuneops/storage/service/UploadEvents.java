@@ -1,5 +1,6 @@
 package io.tuneops.storage.service;
 
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.audit.AuditLog;
 
 import io.smallrye.mutiny.Uni;

@@ -1,7 +1,7 @@
 package io.tuneops.webhook.service;
 
 import io.smallrye.mutiny.Uni;
-import io.tuneops.webhook.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.client.ReplicateApi;
 import io.tuneops.webhook.client.ReplicateClient;

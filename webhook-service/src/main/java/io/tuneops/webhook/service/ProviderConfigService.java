@@ -3,7 +3,7 @@ package io.tuneops.webhook.service;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.webhook.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.repository.ProviderConfigRepository;
 import io.vertx.core.json.JsonArray;

@@ -3,7 +3,7 @@ package io.tuneops.webhook.service;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.webhook.audit.AuditEvent;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;

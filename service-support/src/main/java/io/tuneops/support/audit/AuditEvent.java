@@ -1,4 +1,4 @@
-package io.tuneops.gateway.audit;
+package io.tuneops.support.audit;
 
 import java.time.Instant;
 import java.util.Map;
