@@ -13,3 +13,9 @@ start_local_servers() {
 
 # Median of the numbers on stdin, one per line; blank lines (a trailing separator) are not values.
 median() { awk 'NF {print $1}' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# Stops every process the script started (the caller's pids array) and waits until each is gone.
+stop_started() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+}

@@ -17,8 +17,7 @@ work=$(mktemp -d /tmp/tuneops-audit-bench.XXXXXX)
 port=18300
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT

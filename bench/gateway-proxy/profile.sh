@@ -16,8 +16,7 @@ work=$(mktemp -d /tmp/tuneops-profile.XXXXXX); chmod 755 "$work"
 origin_port=18200; nginx_port=18201; gateway_port=18202
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  stop_started
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -25,8 +25,7 @@ chmod 755 "$work"  # nginx workers run as another user
 origin_port=18100; nginx_port=18101; gateway_port=18102; gateway_rl_port=18103
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  stop_started
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }

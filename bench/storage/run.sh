@@ -31,8 +31,7 @@ pids=()
 sampler=
 cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -21,8 +21,7 @@ work=$(mktemp -d /tmp/tuneops-webhook-bench.XXXXXX)
 gateway_port=18400; webhook_port=18401
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT
