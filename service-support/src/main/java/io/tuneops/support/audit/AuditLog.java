@@ -14,6 +14,8 @@ import java.util.Map;
 public class AuditLog {
 
     public static final String STREAM = "tuneops:audit:events";
+    /** The stream is trimmed (approximately) to this many entries; audit-service keeps the history. */
+    public static final long MAX_LENGTH = 1_000_000;
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
 
@@ -38,7 +40,7 @@ public class AuditLog {
             return Uni.createFrom().failure(e);
         }
         Uni<Void> appended = redis.stream(String.class)
-                .xadd(STREAM, new XAddArgs().maxlen(1_000_000L).nearlyExactTrimming(), Map.of("event", encoded))
+                .xadd(STREAM, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(), Map.of("event", encoded))
                 .replaceWithVoid();
         return requireAppend ? appended : appended.onFailure().recoverWithUni(e -> {
             LOG.errorf("audit event %s %s not appended, change kept (TUNEOPS_AUDIT_REQUIRE_APPEND=false): %s",
