@@ -16,6 +16,7 @@ work=$(mktemp -d /tmp/tuneops-profile.XXXXXX); chmod 755 "$work"
 origin_port=18200; nginx_port=18201; gateway_port=18202
 pids=()
 cleanup() {
+  cp "$work/gateway.log" "${OUT%.txt}.log" 2>/dev/null || true
   stop_started
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
@@ -55,12 +56,15 @@ auth="Authorization: Bearer $admin"
 url() { echo "http://127.0.0.1:$1/api/cloud/jobs/small.json"; }
 wrk -t2 -c50 -d"$WARMUP" -H "$auth" "$(url $gateway_port)" > /dev/null
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-measure() {  # label port pid
-  local before after out
-  before=$(cpu_ticks "$3"); out=$(wrk -t2 -c50 -d"$DURATION" -H "$auth" "$(url "$2")"); after=$(cpu_ticks "$3")
-  echo "$out" | awk -v l="$1" -v a="$before" -v b="$after" -v hz="$(getconf CLK_TCK)" '
+redis_pid=$(pgrep -f "redis-server.*:${TUNEOPS_REDIS_URL##*:}" -n || pgrep redis-server -n)
+measure() {  # label port pid: CPU per request of that process and of Redis
+  local before after rbefore rafter out
+  before=$(cpu_ticks "$3"); rbefore=$(cpu_ticks "$redis_pid")
+  out=$(wrk -t2 -c50 -d"$DURATION" -H "$auth" "$(url "$2")")
+  after=$(cpu_ticks "$3"); rafter=$(cpu_ticks "$redis_pid")
+  echo "$out" | awk -v l="$1" -v a="$before" -v b="$after" -v ra="$rbefore" -v rb="$rafter" -v hz="$(getconf CLK_TCK)" '
     /requests in/ {n = $1} /Requests\/sec/ {r = $2}
-    END {printf "%-8s %10.0f req/s %8.1f us CPU per request\n", l, r, (b - a) * 1e6 / hz / n}'
+    END {printf "%-8s %10.0f req/s %8.1f us CPU per request, Redis %5.1f us\n", l, r, (b - a) * 1e6 / hz / n, (rb - ra) * 1e6 / hz / n}'
 }
 [ -n "$agent" ] && jcmd $gateway_pid JVMTI.agent_load "$agent" "\"start,event=itimer,interval=1ms\"" > /dev/null
 nginx_worker=$(pgrep -f "nginx: worker" -n)
@@ -73,3 +77,6 @@ if [ -n "$agent" ]; then
   jcmd $gateway_pid JVMTI.agent_load "$agent" "\"stop,collapsed,file=$OUT\"" > /dev/null
   echo "collapsed stacks: $OUT"
 fi
+# Redis's own view: time inside the script per call (the rest of its CPU per request is I/O)
+exec 3<>/dev/tcp/127.0.0.1/${TUNEOPS_REDIS_URL##*:}; printf 'INFO commandstats\r\n' >&3
+timeout 1 cat <&3 | grep -E '^cmdstat_(evalsha|eval|zremrangebyscore|zadd|zcard|pexpire|zrange|time):' || true; exec 3<&-

@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# Gateway benchmark, one command, side by side on this machine in front of the same origin (nginx
-# serving a 1 KiB file and a 1 GiB file):
-#   direct      the origin itself, no proxy
-#   nginx       nginx as a reverse proxy (keep-alive upstream, no buffering)
+# Gateway benchmark, one command, side by side on this machine in front of the same origin, for two
+# origins in turn:
+#   ORIGIN=service  the issue's definition: a tuneops service, webhook-service answering
+#                   GET /api/cloud/jobs/{id} for a real job (PostgreSQL row + upload progress in Redis)
+#   ORIGIN=static   nginx serving a 1 KiB file and a 1 GiB file: the cheapest possible origin, so the
+#                   proxies' own cost is most of the work (the harsher comparison)
+# and four ways in:
+#   direct      the origin itself, no proxy (for the service: with the identity headers a gateway sets)
+#   nginx       nginx as a reverse proxy (keep-alive upstream, no buffering; it sets the same identity
+#               headers but checks no key)
 #   gateway     tuneops gateway-service, API key checked, rate limiting off (RATE_LIMIT_CALLS=0)
 #   gateway-rl  the same with rate limiting on (10^9 per 1 s window: never rejects), one Redis decision per request
 # Reports the median of RUNS alternating runs: requests/s at full load (wrk), p50/p99 at a fixed
-# rate of half nginx's peak (hey), 1 GiB download throughput (curl), Redis round trips per limited
-# request (INFO commandstats), and the ratios to nginx.
+# rate of half nginx's peak (hey), 1 GiB download throughput (curl, static origin), Redis round
+# trips per limited request (INFO commandstats), and the ratios to nginx.
 #
-#   bench/gateway-proxy/run.sh        (RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway)
+#   bench/gateway-proxy/run.sh        (both origins; ORIGIN=service|static for one;
+#                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway)
 #
 # Needs nginx, wrk, hey, curl (Debian: apt-get install nginx-light wrk hey curl) and the packaged
 # services (./mvnw package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$root/bench/lib.sh"
+if [ -z "${ORIGIN:-}" ]; then
+  ORIGIN=service "$0"; echo; ORIGIN=static "$0"; exit
+fi
+echo "== origin: $ORIGIN" >&2
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-6s}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -31,7 +42,11 @@ cleanup() {
 }
 trap cleanup EXIT
 for tool in nginx wrk hey curl; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
-[ -f "$root/gateway-service/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
+for s in gateway-service webhook-service; do
+  [ -f "$root/$s/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
+done
+internal=bench-internal-secret-0123456789
+identity=("X-Tuneops-Gateway-Secret: $internal" "X-Tuneops-Actor: bench" "X-Tuneops-Scopes: admin" "X-Tuneops-Client-IP: 127.0.0.1")
 
 mkdir -p "$work/www"
 truncate -s 1G "$work/www/big.bin"
@@ -46,10 +61,7 @@ http {
   client_body_temp_path $work/body;
   proxy_temp_path $work/proxy;
   client_max_body_size 0;
-  server {
-    listen 127.0.0.1:$origin_port;
-    location /api/cloud/jobs/ { alias $work/www/; }
-  }
+$([ "$ORIGIN" = static ] && echo "server { listen 127.0.0.1:$origin_port; location /api/cloud/jobs/ { alias $work/www/; } }")
   upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
   server {
     listen 127.0.0.1:$nginx_port;
@@ -60,6 +72,7 @@ http {
       proxy_set_header Host \$host;
       proxy_buffering off;
       proxy_request_buffering off;
+$([ "$ORIGIN" = service ] && for h in "${identity[@]}"; do echo "      proxy_set_header ${h%%:*} \"${h#*: }\";"; done)
     }
   }
 }
@@ -69,11 +82,21 @@ nginx -c "$work/nginx.conf"
 start_local_servers
 redis_port=${TUNEOPS_REDIS_URL##*:}
 admin=bench-admin-token-0123456789abcdef
+jvm=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m}
+if [ "$ORIGIN" = service ]; then
+  TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$origin_port TUNEOPS_INTERNAL_SECRET=$internal \
+  TUNEOPS_ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef \
+    java $jvm -jar "$root/webhook-service/target/quarkus-app/quarkus-run.jar" > "$work/webhook.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$origin_port/q/health/ready)" = 200 ] && break; sleep 0.1; done
+  job=$(curl -sf -X POST "http://127.0.0.1:$origin_port/api/cloud/jobs/submit?provider=generic" "${identity[@]/#/-H}" \
+    -H 'Content-Type: application/json' -d '{"name": "bench"}' | sed -E 's/.*"job_id":"([^"]+)".*/\1/')
+fi
 start_gateway() {  # port calls label
   TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$1 TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
   TUNEOPS_ADMIN_TOKEN=$admin TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
-  TUNEOPS_INTERNAL_SECRET=bench-internal-secret-0123456789 RATE_LIMIT_CALLS=$2 RATE_LIMIT_PERIOD=1 \
-    java ${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m} -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
+  TUNEOPS_INTERNAL_SECRET=$internal RATE_LIMIT_CALLS=$2 RATE_LIMIT_PERIOD=1 \
+    java $jvm -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
     > "$work/$3.log" 2>&1 &
   pids+=($!)
 }
@@ -86,21 +109,31 @@ for port in $gateway_port $gateway_rl_port; do
   done
 done
 
-small=/api/cloud/jobs/small.json
-big=/api/cloud/jobs/big.bin
+if [ "$ORIGIN" = service ]; then small=/api/cloud/jobs/$job; big=; else small=/api/cloud/jobs/small.json; big=/api/cloud/jobs/big.bin; fi
 declare -A port_of=([direct]=$origin_port [nginx]=$nginx_port [gateway]=$gateway_port [gateway-rl]=$gateway_rl_port)
 targets=(direct nginx gateway gateway-rl)
-auth="Authorization: Bearer $admin"
+headers() {  # target -> wrk/hey/curl header arguments: the gateways get a key, the direct service the identity headers
+  case $1 in
+    gateway*) printf '%s\n' -H "Authorization: Bearer $admin";;
+    direct) [ "$ORIGIN" = service ] && for h in "${identity[@]}"; do printf '%s\n' -H "$h"; done;;
+  esac
+  return 0
+}
+declare -A hdr
+for t in "${targets[@]}"; do hdr[$t]=$(headers $t); done
+h() { printf '%s' "${hdr[$1]}"; }  # one argument per line, for mapfile (nothing: no arguments)
 for t in "${targets[@]}"; do  # a benchmark of error pages measures nothing
+  mapfile -t H < <(h $t)
   for path in $small $big; do
-    code=$(curl -s -o /dev/null -r 0-0 -H "$auth" -w '%{http_code}' "http://127.0.0.1:${port_of[$t]}$path")
+    code=$(curl -s -o /dev/null -r 0-0 "${H[@]}" -w '%{http_code}' "http://127.0.0.1:${port_of[$t]}$path")
     case $code in 200|206) ;; *) echo "GET $path on $t answered $code" >&2; exit 1;; esac
   done
   # warm-up: the JVM's JIT still compiles a hundred methods every few seconds after 15 s of load
   # (jstat -compiler); steady state is what a long-running gateway serves at
   warm=$WARMUP; case $t in direct|nginx) warm=5s;; esac
-  wrk -t2 -c$CONNECTIONS -d$warm -H "$auth" "http://127.0.0.1:${port_of[$t]}$small" > /dev/null
+  wrk -t2 -c$CONNECTIONS -d$warm "${H[@]}" "http://127.0.0.1:${port_of[$t]}$small" > /dev/null
 done
+auth="Authorization: Bearer $admin"
 [ "$(curl -s -o /dev/null -D - -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | grep -ci '^x-ratelimit-limit')" = 1 ] \
   || { echo "gateway-rl is not rate limiting" >&2; exit 1; }
 
@@ -108,22 +141,27 @@ redis_calls() {  # round trips that ran a script (EVALSHA, or EVAL after a Redis
   exec 3<>/dev/tcp/127.0.0.1/$redis_port; printf 'INFO commandstats\r\n' >&3
   timeout 1 cat <&3 | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ {n += $3} END {print n + 0}'; exec 3<&-
 }
-rps() { wrk -t2 -c$CONNECTIONS -d$DURATION -H "$auth" "http://127.0.0.1:$1$small" | awk '/Requests\/sec/ {print $2}'; }
-latency() {  # port rate -> "p50 p99" in ms at a fixed total rate
-  hey -z $DURATION -c $CONNECTIONS -q $(( $2 / CONNECTIONS )) -H "$auth" "http://127.0.0.1:$1$small" \
+rps() { mapfile -t H < <(h $1); wrk -t2 -c$CONNECTIONS -d$DURATION "${H[@]}" "http://127.0.0.1:${port_of[$1]}$small" | awk '/Requests\/sec/ {print $2}'; }
+latency() {  # target rate -> "p50 p99" in ms at a fixed total rate
+  mapfile -t H < <(h $1)
+  hey -z $DURATION -c $CONNECTIONS -q $(( $2 / CONNECTIONS )) "${H[@]}" "http://127.0.0.1:${port_of[$1]}$small" \
     | awk '/ 50%/ {p50=$3*1000} / 99%/ {p99=$3*1000} END {printf "%.2f %.2f", p50, p99}'
 }
-down() { curl -s -o /dev/null -H "$auth" -w '%{speed_download}' "http://127.0.0.1:$1$big" | awk '{printf "%.0f", $1/1048576}'; }
+down() {
+  [ -n "$big" ] || { echo "-"; return; }
+  mapfile -t H < <(h $1)
+  curl -s -o /dev/null "${H[@]}" -w '%{speed_download}' "http://127.0.0.1:${port_of[$1]}$big" | awk '{printf "%.0f", $1/1048576}'
+}
 
 declare -A r
 for run in $(seq 1 "$RUNS"); do
-  for t in "${targets[@]}"; do r[$t.rps]+="$(rps ${port_of[$t]}) "; done
+  for t in "${targets[@]}"; do r[$t.rps]+="$(rps $t) "; done
   nginx_peak=$(echo "${r[nginx.rps]}" | tr ' ' '\n' | median | awk '{printf "%d", $1}')
   half=$(( nginx_peak / 2 ))
   for t in "${targets[@]}"; do
-    read -r p50 p99 <<< "$(latency ${port_of[$t]} $half)"
+    read -r p50 p99 <<< "$(latency $t $half)"
     r[$t.p50]+="$p50 "; r[$t.p99]+="$p99 "
-    r[$t.down]+="$(down ${port_of[$t]}) "
+    r[$t.down]+="$(down $t) "
   done
   before=$(redis_calls)
   n=$(wrk -t2 -c$CONNECTIONS -d3s -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | awk '/requests in/ {print $1}')
@@ -135,8 +173,10 @@ done
 
 printf '\n%-38s' "metric (median of $RUNS)"; for t in "${targets[@]}"; do printf '%12s' "$t"; done
 printf '%14s%14s\n' "gateway/nginx" "gw-rl/nginx"
-for m in rps p50 p99 down; do
-  label=$(case $m in rps) echo "1 KiB GET req/s (c=$CONNECTIONS)";; p50) echo "p50 ms at ${half} req/s";; p99) echo "p99 ms at ${half} req/s";; down) echo "1 GiB download MiB/s";; esac)
+metrics="rps p50 p99 down"; [ -n "$big" ] || metrics="rps p50 p99"
+what="1 KiB GET"; [ "$ORIGIN" = service ] && what="GET job"
+for m in $metrics; do
+  label=$(case $m in rps) echo "$what req/s (c=$CONNECTIONS)";; p50) echo "p50 ms at ${half} req/s";; p99) echo "p99 ms at ${half} req/s";; down) echo "1 GiB download MiB/s";; esac)
   printf '%-38s' "$label"
   declare -A med
   for t in "${targets[@]}"; do med[$t]=$(echo ${r[$t.$m]} | tr ' ' '\n' | median); printf '%12s' "${med[$t]}"; done

@@ -15,6 +15,10 @@
 #   MULTIPART_ONLY=1 SIZE_MIB=10240 RUNS=1 flock /tmp/tuneops-build.lock bench/storage/run.sh
 # It needs about 3x SIZE_MIB free under /tmp (the file, the parts, the assembled object).
 #
+# BENCH_DIR (default /tmp) holds the test file and every server's objects. BENCH_DIR=/dev/shm runs
+# the same comparison in memory (tmpfs): the disk is then out of the picture and the ratios compare
+# the servers' own work (fsync is free there, so it flatters whoever skips it least).
+#
 # Needs curl >= 7.75, python3 with boto3, aws-cli, java, mvn (fetches s3proxy once) and the
 # packaged services (./mvnw package -DskipTests).
 set -euo pipefail
@@ -25,7 +29,7 @@ SIZE_MIB=${SIZE_MIB:-1024}
 COUNT=${COUNT:-500}
 SMALL=${SMALL:-4096}
 THREADS=${THREADS:-4}
-work=$(mktemp -d /tmp/tuneops-storage-bench.XXXXXX)
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/tuneops-storage-bench.XXXXXX")
 gateway_port=18600; storage_port=18601; s3proxy_port=18602
 pids=()
 sampler=
