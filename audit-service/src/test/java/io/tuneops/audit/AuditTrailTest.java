@@ -7,13 +7,9 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.tuneops.local.EmbeddedServersTestResource;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,9 +20,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static io.tuneops.audit.AuditTestSupport.sql;
+import static io.tuneops.audit.AuditTestSupport.verifications;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -167,14 +164,6 @@ class AuditTrailTest {
         assertEquals(brokenBefore + 4, verifications("broken"));
     }
 
-    private static double verifications(String result) {
-        String text = RestAssured.given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^tuneops_audit_verifications_total\\{[^}]*result=\"" + result
-                + "\"[^}]*} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(text);
-        assertTrue(m.find(), "tuneops_audit_verifications_total{result=" + result + "} is not exported:\n" + text);
-        return Double.parseDouble(m.group(1));
-    }
-
     @Test
     void invalidParametersAre400NamingTheParameter() {
         Caller.admin().queryParam("limit", 0).get("/api/audit").then().statusCode(400)
@@ -276,15 +265,5 @@ class AuditTrailTest {
         awaitStored("r-" + type + "-new", type);
         Caller.admin().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true))
                 .body("entries_checked", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
-    }
-
-    private static void sql(String statement) throws SQLException {
-        var config = ConfigProvider.getConfig();
-        try (Connection c = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
-             Statement st = c.createStatement()) {
-            assertNotEquals(-1, st.executeUpdate(statement));
-        }
     }
 }

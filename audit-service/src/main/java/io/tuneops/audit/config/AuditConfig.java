@@ -35,6 +35,15 @@ public interface AuditConfig {
     @DurationMin(seconds = 1, message = "must be at least 1s")
     Duration checkpointEvery();
 
+    /**
+     * How often the whole chain is verified on its own (TUNEOPS_AUDIT_VERIFY_EVERY; 0 turns it off):
+     * by one replica per period, counted in tuneops_audit_verifications_total like a requested
+     * verification, so the chain-broken alert (an hour's window) needs nobody to ask. About 9 s of
+     * one worker thread per million entries.
+     */
+    @WithDefault("30m")
+    Duration verifyEvery();
+
     /** Entries older than this are deleted (TUNEOPS_AUDIT_RETENTION); a checkpoint at the cut keeps the rest verifiable. */
     @WithDefault("365d")
     @DurationMin(days = 1, message = "must be at least 1 day")
