@@ -16,8 +16,16 @@ public class EmbeddedServersTestResource implements QuarkusTestResourceLifecycle
             return Map.of();
         }
         LocalServers servers = SharedServers.get();
+        return config(servers, servers.databaseUrl());
+    }
+
+    /**
+     * The settings that point a service at these servers, its reactive PostgreSQL connections at
+     * {@code reactiveUrl} (the server itself, or something in front of it that a test controls).
+     */
+    public static Map<String, String> config(LocalServers servers, String reactiveUrl) {
         return Map.of(
-                "quarkus.datasource.reactive.url", servers.databaseUrl(),
+                "quarkus.datasource.reactive.url", reactiveUrl,
                 "quarkus.datasource.jdbc.url", servers.jdbcUrl(),
                 "quarkus.datasource.username", LocalServers.USER,
                 "quarkus.datasource.password", "",

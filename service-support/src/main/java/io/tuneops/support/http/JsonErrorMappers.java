@@ -7,8 +7,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Turns errors into {@code {"detail": "..."}}: client errors keep their status and reason,
- * anything unexpected becomes a 500 whose details stay in the log, never in the response.
+ * Turns errors into {@code {"detail": "..."}}: client errors keep their status and reason, an
+ * unreachable PostgreSQL or Redis becomes a 503 with Retry-After, anything else unexpected a 500
+ * whose details stay in the log, never in the response.
  */
 public class JsonErrorMappers {
 
@@ -47,6 +48,25 @@ public class JsonErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
+        return failed(e);
+    }
+
+    /** Checked exceptions and Redis error replies (which are Throwables) reach here. */
+    @ServerExceptionMapper
+    public Response anyOtherFailure(Throwable e) {
+        return failed(e);
+    }
+
+    /**
+     * PostgreSQL or Redis unreachable is 503 with Retry-After (nothing was changed, the caller may
+     * retry); anything else a 500 whose details stay in the log.
+     */
+    private static Response failed(Throwable e) {
+        if (BackingStoreFailures.isUnavailable(e)) {
+            LOG.warnf("request failed, a backing store is unavailable: %s", e.toString());
+            return Response.fromResponse(json(503, "A backing store (PostgreSQL or Redis) is unavailable; retry shortly"))
+                    .header("Retry-After", "5").build();
+        }
         LOG.error("unexpected error while serving a request", e);
         return json(500, "Internal server error");
     }

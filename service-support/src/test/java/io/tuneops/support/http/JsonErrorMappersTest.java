@@ -1,0 +1,54 @@
+package io.tuneops.support.http;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.pgclient.PgException;
+import io.vertx.redis.client.impl.types.ErrorType;
+import io.vertx.sqlclient.ClosedConnectionException;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** PostgreSQL or Redis being unreachable is a 503 the caller may retry; a bug stays a 500. */
+class JsonErrorMappersTest {
+
+    private final JsonErrorMappers mappers = new JsonErrorMappers();
+
+    @Test
+    void unreachableBackingStoresAreServiceUnavailableWithRetryAfter() {
+        assertUnavailable(mappers.anyOtherFailure(new ConnectException("Connection refused")));
+        assertUnavailable(mappers.unexpected(new CompletionException(new ConnectException("Connection refused"))));
+        assertUnavailable(mappers.unexpected(ClosedConnectionException.INSTANCE));
+        assertUnavailable(mappers.anyOtherFailure(new ConnectTimeoutException("connection timed out")));
+        assertUnavailable(mappers.anyOtherFailure(ErrorType.create("CONNECTION_CLOSED")));
+        // PostgreSQL shutting down, restarting, or out of connections
+        assertUnavailable(mappers.unexpected(new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
+        assertUnavailable(mappers.unexpected(new PgException("the database system is starting up", "FATAL", "57P03", null)));
+        assertUnavailable(mappers.unexpected(new PgException("sorry, too many clients already", "FATAL", "53300", null)));
+        assertUnavailable(mappers.unexpected(new PgException("connection failure", "FATAL", "08006", null)));
+    }
+
+    @Test
+    void otherFailuresStayInternalErrorsWithoutDetails() {
+        Response bug = mappers.unexpected(new IllegalStateException("a bug with a secret in its message"));
+        assertEquals(500, bug.getStatus());
+        assertEquals("Internal server error", ((ErrorResponse) bug.getEntity()).detail());
+        assertNull(bug.getHeaderString("Retry-After"));
+        // a constraint violation is the code's mistake, not an outage
+        assertEquals(500, mappers.unexpected(new PgException("duplicate key value", "ERROR", "23505", null)).getStatus());
+        assertEquals(500, mappers.anyOtherFailure(ErrorType.create("WRONGTYPE Operation against a key")).getStatus());
+        assertFalse(BackingStoreFailures.isUnavailable(new RuntimeException("no cause")));
+    }
+
+    private static void assertUnavailable(Response response) {
+        assertEquals(503, response.getStatus());
+        assertEquals("5", response.getHeaderString("Retry-After"));
+        assertEquals("A backing store (PostgreSQL or Redis) is unavailable; retry shortly",
+                ((ErrorResponse) response.getEntity()).detail());
+    }
+}
