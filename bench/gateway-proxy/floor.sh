@@ -2,7 +2,8 @@
 # The floor under the gateway figures: nginx as a proxy, a bare Vert.x proxy (floor/BareProxy.java,
 # compiled against the gateway's own Vert.x jars) and the same with one EVALSHA of the gateway's
 # sliding-window script per request, in front of the same nginx origin (1 KiB file). RUNS wrk runs
-# each after a warm-up; requests/s and CPU per request of each proxy process (/proc/<pid>/stat).
+# each after a warm-up; requests/s and CPU per request of each proxy process (/proc/<pid>/stat; for
+# nginx its one worker, which also serves the origin). The end shows how many EVALSHAs failed.
 #
 #   bench/gateway-proxy/floor.sh      (RUNS=3 DURATION=6s WARMUP=40s)
 set -euo pipefail
@@ -19,7 +20,8 @@ trap cleanup EXIT
 [ -f "$root/gateway-service/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
 cp=$(ls "$root"/gateway-service/target/quarkus-app/lib/main/*.jar | tr '\n' ':')
 mkdir -p "$work/classes" "$work/www"
-javac -nowarn -cp "$cp" -d "$work/classes" "$root/bench/gateway-proxy/floor/BareProxy.java" 2>&1 | grep -v '^Note:' || true
+javac -nowarn -cp "$cp" -d "$work/classes" "$root/bench/gateway-proxy/floor/BareProxy.java" 2> "$work/javac.log" \
+  || { cat "$work/javac.log" >&2; exit 1; }
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log warn;
@@ -50,9 +52,10 @@ measure() {  # label pid port
     /requests in/ {n = $1} /Requests\/sec/ {r = $2}
     END {printf "%-8s %8.0f req/s %6.1f us CPU per request\n", l, r, (b - a) * 1e6 / hz / n}'
 }
-nginx_worker=$(pgrep -f "nginx: worker" -n)
+nginx_worker=$(pgrep -P "$(cat "$work/nginx.pid")" -n)
 for _ in $(seq 1 "$RUNS"); do
   measure nginx "$nginx_worker" 18301
   measure bare "$bare" 18302
   measure bare-rl "$bare_rl" 18303
 done
+echo "EVALSHA failures in the rate-limited proxy: $(curl -s http://127.0.0.1:18303/__failures)"

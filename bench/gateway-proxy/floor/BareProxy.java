@@ -14,6 +14,7 @@ public class BareProxy extends AbstractVerticle {
     static String sha;
     /** The gateway's own script, read from its source (RedisSlidingWindow.java, the 4th argument). */
     static String script;
+    static final java.util.concurrent.atomic.LongAdder FAILURES = new java.util.concurrent.atomic.LongAdder();
     HttpClient client;
     RedisAPI redis;
 
@@ -49,12 +50,21 @@ public class BareProxy extends AbstractVerticle {
             redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + redisPort).setMaxPoolSize(4)));
         }
         vertx.createHttpServer().requestHandler(req -> {
+            if (req.path().equals("/__failures")) {  // how many script runs failed (floor.sh prints it)
+                req.response().end(Long.toString(FAILURES.sum()));
+                return;
+            }
             req.pause();
             if (redis == null) {
                 forward(req);
             } else {
                 redis.evalsha(java.util.List.of(sha, "1", "rl:bench", "1000000000", "1000", Long.toHexString(ThreadLocalRandom.current().nextLong())))
-                     .onComplete(ar -> forward(req));
+                     .onComplete(ar -> {
+                         if (ar.failed()) {
+                             FAILURES.increment();
+                         }
+                         forward(req);
+                     });
             }
         }).listen(listen);
     }

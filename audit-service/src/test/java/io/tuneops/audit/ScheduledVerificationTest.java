@@ -51,13 +51,13 @@ class ScheduledVerificationTest {
         for (int i = 0; i < 3; i++) {
             append("s-" + type + "-" + i, type);
         }
-        long last = awaitStored("s-" + type + "-2", type);
+        long victim = awaitStored("s-" + type + "-1", type);
+        awaitStored("s-" + type + "-2", type);
 
         double valid = verifications("valid");
         awaitTrue(() -> verifications("valid") > valid, "no scheduled verification counted as valid");
 
         double broken = verifications("broken");
-        long victim = last - 1;
         sql("UPDATE audit.entries SET actor = 'someone-else' WHERE seq = " + victim);
         try {
             awaitTrue(() -> verifications("broken") > broken, "the scheduled verification did not count the edited entry as broken");
@@ -105,7 +105,7 @@ class ScheduledVerificationTest {
             if (condition.getAsBoolean()) {
                 return;
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());  // polling interval
         }
         throw new AssertionError(failure);
     }

@@ -37,6 +37,12 @@ class PostgresOutageTest {
         public void stop() {
             relay.close();
         }
+
+        /** After the suite-wide EmbeddedServersTestResource, so that its reactive URL is the one that counts. */
+        @Override
+        public int order() {
+            return 100;
+        }
     }
 
     @Test
@@ -48,7 +54,7 @@ class PostgresOutageTest {
         CuttablePostgres.relay.cut();
         try {
             Caller.viewer().get("/api/cloud/jobs").then().statusCode(503).header("Retry-After", "5")
-                    .body("detail", equalTo("A backing store (PostgreSQL or Redis) is unavailable; retry shortly"));
+                    .body("detail", equalTo("A backing service (PostgreSQL, Redis or a provider) is unavailable; retry shortly"));
             Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(503).header("Retry-After", "5");
         } finally {
             CuttablePostgres.relay.restore();

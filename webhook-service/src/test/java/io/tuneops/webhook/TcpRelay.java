@@ -61,11 +61,20 @@ final class TcpRelay implements AutoCloseable {
             while (!listening.isClosed()) {
                 try {
                     Socket client = listening.accept();
-                    Socket upstream = new Socket("127.0.0.1", target);
-                    open.add(client);
-                    open.add(upstream);
-                    pipe(client, upstream);
-                    pipe(upstream, client);
+                    if (!track(listening, client)) {
+                        continue;
+                    }
+                    Socket upstream;
+                    try {
+                        upstream = new Socket("127.0.0.1", target);
+                    } catch (IOException e) {
+                        closeQuietly(client);
+                        continue;
+                    }
+                    if (track(listening, upstream)) {
+                        pipe(client, upstream);
+                        pipe(upstream, client);
+                    }
                 } catch (IOException e) {
                     // closed by cut()
                 }
@@ -73,6 +82,16 @@ final class TcpRelay implements AutoCloseable {
         }, "tcp-relay-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Keeps a socket for cut(), unless the relay was cut meanwhile: then it is closed at once. */
+    private synchronized boolean track(ServerSocket listening, Socket socket) {
+        if (listening.isClosed()) {
+            closeQuietly(socket);
+            return false;
+        }
+        open.add(socket);
+        return true;
     }
 
     private void pipe(Socket from, Socket to) {
@@ -84,6 +103,8 @@ final class TcpRelay implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
             }
         }, "tcp-relay-pipe");
         copier.setDaemon(true);

@@ -38,8 +38,8 @@ public interface AuditConfig {
     /**
      * How often the whole chain is verified on its own (TUNEOPS_AUDIT_VERIFY_EVERY; 0 turns it off):
      * by one replica per period, counted in tuneops_audit_verifications_total like a requested
-     * verification, so the chain-broken alert (an hour's window) needs nobody to ask. About 9 s of
-     * one worker thread per million entries.
+     * verification, so the chain-broken alert needs nobody to ask (it looks back one hour: keep this
+     * under 1h). About 9 s of worker-thread CPU per million entries.
      */
     @WithDefault("30m")
     Duration verifyEvery();

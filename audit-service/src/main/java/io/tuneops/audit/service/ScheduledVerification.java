@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Verifies the whole chain every {@code tuneops.audit.verify-every}, so tampering is found (and
@@ -30,6 +31,7 @@ public class ScheduledVerification {
     private final Duration every;
     private final Vertx vertx;
     private final String replica = UUID.randomUUID().toString();
+    private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
     public ScheduledVerification(ChainVerifier verifier, ReactiveRedisDataSource redis, AuditConfig config, Vertx vertx) {
@@ -46,8 +48,14 @@ public class ScheduledVerification {
         }
         // the first run soon after start, so frequent restarts cannot postpone it forever
         long first = Math.min(every.toMillis(), 60_000L);
-        timer = vertx.setPeriodic(first, every.toMillis(), id -> verifyIfDue()
-                .subscribe().with(r -> { }, e -> LOG.warnf("scheduled audit chain verification not run: %s", e.toString())));
+        timer = vertx.setPeriodic(first, every.toMillis(), id -> {
+            if (!running.compareAndSet(false, true)) {  // a long verification is not overlapped by the next
+                LOG.warn("scheduled audit chain verification still running from the previous period; this one is skipped");
+                return;
+            }
+            verifyIfDue().eventually(() -> running.set(false))
+                    .subscribe().with(r -> { }, e -> LOG.warnf("scheduled audit chain verification not run: %s", e.toString()));
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -2,13 +2,14 @@ package io.tuneops.support.http;
 
 import java.lang.reflect.Method;
 import java.net.ConnectException;
-import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 
 /**
- * Tells a failure of PostgreSQL or Redis being unreachable (down, restarting, failing over, out of
- * connections) from a bug: the first is a 503 the caller may retry, the second a 500. Matched by
- * class name and SQLSTATE because service-support does not depend on either client.
+ * Tells a failure of something the request depends on being unreachable (PostgreSQL or Redis down,
+ * restarting, failing over, out of connections; a refused outbound connection) from a bug: the
+ * first is a 503 the caller may retry, the second a 500. Matched by class name and SQLSTATE because
+ * service-support does not depend on either client. A client that went away (its socket closed) is
+ * neither, and is not matched.
  */
 public final class BackingStoreFailures {
 
@@ -24,7 +25,7 @@ public final class BackingStoreFailures {
     public static boolean isUnavailable(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedChannelException || CLOSED.contains(t.getClass().getName())) {
+            if (t instanceof ConnectException || CLOSED.contains(t.getClass().getName())) {
                 return true;
             }
             // the Redis client fails what was in flight on a dropped connection with this error reply

@@ -8,12 +8,13 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns errors into {@code {"detail": "..."}}: client errors keep their status and reason, an
- * unreachable PostgreSQL or Redis becomes a 503 with Retry-After, anything else unexpected a 500
+ * unreachable backing service becomes a 503 with Retry-After, anything else unexpected a 500
  * whose details stay in the log, never in the response.
  */
 public class JsonErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(JsonErrorMappers.class);
+    static final String UNAVAILABLE = "A backing service (PostgreSQL, Redis or a provider) is unavailable; retry shortly";
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
@@ -58,14 +59,17 @@ public class JsonErrorMappers {
     }
 
     /**
-     * PostgreSQL or Redis unreachable is 503 with Retry-After (nothing was changed, the caller may
-     * retry); anything else a 500 whose details stay in the log.
+     * A backing service unreachable is 503 with Retry-After (the caller may retry); anything else a
+     * 500 whose details stay in the log.
      */
     private static Response failed(Throwable e) {
         if (BackingStoreFailures.isUnavailable(e)) {
-            LOG.warnf("request failed, a backing store is unavailable: %s", e.toString());
-            return Response.fromResponse(json(503, "A backing store (PostgreSQL or Redis) is unavailable; retry shortly"))
-                    .header("Retry-After", "5").build();
+            LOG.warnf("request failed, a backing service is unavailable: %s", e.toString());
+            return Response.fromResponse(json(503, UNAVAILABLE)).header("Retry-After", "5").build();
+        }
+        if (e instanceof java.io.IOException) {  // mostly the client closing its connection: nobody to answer
+            LOG.debugf("request failed with an I/O error: %s", e.toString());
+            return json(500, "Internal server error");
         }
         LOG.error("unexpected error while serving a request", e);
         return json(500, "Internal server error");

@@ -43,12 +43,14 @@ class JsonErrorMappersTest {
         assertEquals(500, mappers.unexpected(new PgException("duplicate key value", "ERROR", "23505", null)).getStatus());
         assertEquals(500, mappers.anyOtherFailure(ErrorType.create("WRONGTYPE Operation against a key")).getStatus());
         assertFalse(BackingStoreFailures.isUnavailable(new RuntimeException("no cause")));
+        // the client hung up: not an outage of ours
+        assertFalse(BackingStoreFailures.isUnavailable(new java.nio.channels.ClosedChannelException()));
+        assertEquals(500, mappers.anyOtherFailure(new java.io.IOException("Connection reset by peer")).getStatus());
     }
 
     private static void assertUnavailable(Response response) {
         assertEquals(503, response.getStatus());
         assertEquals("5", response.getHeaderString("Retry-After"));
-        assertEquals("A backing store (PostgreSQL or Redis) is unavailable; retry shortly",
-                ((ErrorResponse) response.getEntity()).detail());
+        assertEquals(JsonErrorMappers.UNAVAILABLE, ((ErrorResponse) response.getEntity()).detail());
     }
 }
