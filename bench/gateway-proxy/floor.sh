@@ -23,17 +23,7 @@ mkdir -p "$work/classes" "$work/www"
 javac -nowarn -cp "$cp" -d "$work/classes" "$root/bench/gateway-proxy/floor/BareProxy.java" 2> "$work/javac.log" \
   || { cat "$work/javac.log" >&2; exit 1; }
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:18300; location /api/cloud/jobs/ { alias $work/www/; } }
-  upstream origin { server 127.0.0.1:18300; keepalive 64; }
-  server { listen 127.0.0.1:18301; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } }
-}
-CONF
-nginx -c "$work/nginx.conf"
+STATIC=1 start_nginx_proxy 18300 18301
 start_local_servers
 jvm=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m}
 java $jvm -cp "$work/classes:$cp" BareProxy 18302 18300 0 > "$work/bare.log" 2>&1 & bare=$!; pids+=($bare)

@@ -30,19 +30,7 @@ if [ -n "${PROFILE:-}" ]; then
   agent="$work/ap/linux-x64/libasyncProfiler.so"
 fi
 mkdir -p "$work/www"; head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:$origin_port; location /api/cloud/jobs/ { alias $work/www/; } }
-  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
-  server { listen 127.0.0.1:$nginx_port; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } }
-}
-CONF
-nginx -c "$work/nginx.conf"
+STATIC=1 start_nginx_proxy $origin_port $nginx_port
 start_local_servers
 admin=bench-admin-token-0123456789abcdef
 TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$gateway_port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \

@@ -51,33 +51,9 @@ identity=("X-Tuneops-Gateway-Secret: $internal" "X-Tuneops-Actor: bench" "X-Tune
 mkdir -p "$work/www"
 truncate -s 1G "$work/www/big.bin"
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log $work/nginx-access.log;
-  client_body_temp_path $work/body;
-  proxy_temp_path $work/proxy;
-  client_max_body_size 0;
-$([ "$ORIGIN" = static ] && echo "server { listen 127.0.0.1:$origin_port; location /api/cloud/jobs/ { alias $work/www/; } }")
-  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_buffering off;
-      proxy_request_buffering off;
-$([ "$ORIGIN" = service ] && for h in "${identity[@]}"; do echo "      proxy_set_header ${h%%:*} \"${h#*: }\";"; done)
-    }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf"
+proxy_headers=()
+[ "$ORIGIN" = service ] && proxy_headers=("${identity[@]}")
+STATIC=$([ "$ORIGIN" = static ] && echo 1 || true) ACCESS_LOG=1 start_nginx_proxy $origin_port $nginx_port "${proxy_headers[@]}"
 
 start_local_servers
 redis_port=${TUNEOPS_REDIS_URL##*:}
