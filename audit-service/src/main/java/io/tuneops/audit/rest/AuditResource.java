@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The audit trail's query, stats and verification (admin scope, enforced by the gateway). */
+/** The audit trail's query, stats and verification (admin scope: the gateway checks it, and CallerAccess again here). */
 @Path("/api/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {

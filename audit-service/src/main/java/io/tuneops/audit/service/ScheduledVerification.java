@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,7 +29,6 @@ public class ScheduledVerification {
     private final ReactiveRedisDataSource redis;
     private final Duration every;
     private final Vertx vertx;
-    private final String replica = UUID.randomUUID().toString();
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
@@ -70,7 +68,7 @@ public class ScheduledVerification {
      */
     public Uni<ChainVerifier.Result> verifyIfDue() {
         long hold = Math.max(1, every.toMillis() * 9 / 10);
-        return redis.execute("SET", LOCK, replica, "NX", "PX", Long.toString(hold))
+        return redis.execute("SET", LOCK, "1", "NX", "PX", Long.toString(hold))
                 .flatMap(taken -> taken == null ? Uni.createFrom().nullItem() : verifier.verify(1, Long.MAX_VALUE))
                 .invoke(result -> {
                     if (result == null) {

@@ -32,8 +32,8 @@ import java.util.Set;
 
 /**
  * Configuration of the Prometheus export: which categories it serves and whether it serves
- * anything. Stored in PostgreSQL, the same on every replica. Access (viewer reads, admin writes)
- * is enforced by the gateway.
+ * anything. Stored in PostgreSQL, the same on every replica. Access (viewer reads, admin writes):
+ * the gateway checks it, and CallerAccess again here.
  */
 @Path("/api/cloud/metrics/config")
 @Produces(MediaType.APPLICATION_JSON)

@@ -47,22 +47,13 @@ public class JsonErrorMappers {
         return json(400, "The request body is not a JSON value of the expected shape");
     }
 
-    @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
-        return failed(e);
-    }
-
-    /** Checked exceptions and Redis error replies (which are Throwables) reach here. */
-    @ServerExceptionMapper
-    public Response anyOtherFailure(Throwable e) {
-        return failed(e);
-    }
-
     /**
-     * A backing service unreachable is 503 with Retry-After (the caller may retry); anything else a
-     * 500 whose details stay in the log.
+     * Everything no more specific mapper took, runtime or checked (Redis error replies are bare
+     * Throwables): a backing service unreachable is 503 with Retry-After (the caller may retry);
+     * anything else a 500 whose details stay in the log.
      */
-    private static Response failed(Throwable e) {
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
         if (BackingStoreFailures.isUnavailable(e)) {
             LOG.warnf("request failed, a backing service is unavailable: %s", e.toString());
             return Response.fromResponse(json(503, UNAVAILABLE)).header("Retry-After", "5").build();

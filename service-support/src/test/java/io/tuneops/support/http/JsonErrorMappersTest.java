@@ -21,11 +21,11 @@ class JsonErrorMappersTest {
 
     @Test
     void unreachableBackingStoresAreServiceUnavailableWithRetryAfter() {
-        assertUnavailable(mappers.anyOtherFailure(new ConnectException("Connection refused")));
+        assertUnavailable(mappers.unexpected(new ConnectException("Connection refused")));
         assertUnavailable(mappers.unexpected(new CompletionException(new ConnectException("Connection refused"))));
         assertUnavailable(mappers.unexpected(ClosedConnectionException.INSTANCE));
-        assertUnavailable(mappers.anyOtherFailure(new ConnectTimeoutException("connection timed out")));
-        assertUnavailable(mappers.anyOtherFailure(ErrorType.create("CONNECTION_CLOSED")));
+        assertUnavailable(mappers.unexpected(new ConnectTimeoutException("connection timed out")));
+        assertUnavailable(mappers.unexpected(ErrorType.create("CONNECTION_CLOSED")));
         // PostgreSQL shutting down, restarting, or out of connections
         assertUnavailable(mappers.unexpected(new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
         assertUnavailable(mappers.unexpected(new PgException("the database system is starting up", "FATAL", "57P03", null)));
@@ -41,11 +41,11 @@ class JsonErrorMappersTest {
         assertNull(bug.getHeaderString("Retry-After"));
         // a constraint violation is the code's mistake, not an outage
         assertEquals(500, mappers.unexpected(new PgException("duplicate key value", "ERROR", "23505", null)).getStatus());
-        assertEquals(500, mappers.anyOtherFailure(ErrorType.create("WRONGTYPE Operation against a key")).getStatus());
+        assertEquals(500, mappers.unexpected(ErrorType.create("WRONGTYPE Operation against a key")).getStatus());
         assertFalse(BackingStoreFailures.isUnavailable(new RuntimeException("no cause")));
         // the client hung up: not an outage of ours
         assertFalse(BackingStoreFailures.isUnavailable(new java.nio.channels.ClosedChannelException()));
-        assertEquals(500, mappers.anyOtherFailure(new java.io.IOException("Connection reset by peer")).getStatus());
+        assertEquals(500, mappers.unexpected(new java.io.IOException("Connection reset by peer")).getStatus());
     }
 
     private static void assertUnavailable(Response response) {
