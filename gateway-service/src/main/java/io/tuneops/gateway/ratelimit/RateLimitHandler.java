@@ -10,8 +10,6 @@ import io.tuneops.gateway.config.RateLimitConfig.FailureMode;
 import io.tuneops.gateway.security.GatewayGuard;
 import io.tuneops.gateway.security.RequestContinuation;
 import io.tuneops.gateway.webhook.WebhookAllowlists;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -77,20 +75,19 @@ public class RateLimitHandler {
         RateLimitRule rule = subject.rule();
         String key = "tuneops:rl:" + rule.name() + ":" + subject.id();
         counters.trackClient(subject.id());
-        Context context = Vertx.currentContext();
         request.pause();
-        redisWindow.decide(key, rule.calls(), rule.period())
-                .invoke(meters::redisAnswered)
-                .onFailure().recoverWithItem(failure -> fallback(rule, key, failure))
-                .emitOn(task -> RequestContinuation.onContext(context, task))
-                .subscribe().with(decision -> {
-                    request.resume();
-                    apply(rc, rule, subject, client, decision);
-                }, failure -> {
-                    request.resume();
-                    LOG.error("rate limit decision failed", failure);
-                    rc.next();
-                });
+        // completes on this request's context (see ScriptBatcher)
+        redisWindow.decide(key, rule.calls(), rule.period()).onComplete(answer -> {
+            Decision decision;
+            if (answer.succeeded()) {
+                meters.redisAnswered();
+                decision = answer.result();
+            } else {
+                decision = fallback(rule, key, answer.cause());
+            }
+            request.resume();
+            apply(rc, rule, subject, client, decision);
+        });
     }
 
     private Decision fallback(RateLimitRule rule, String key, Throwable failure) {

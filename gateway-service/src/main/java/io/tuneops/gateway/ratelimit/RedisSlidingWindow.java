@@ -1,13 +1,10 @@
 package io.tuneops.gateway.ratelimit;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
-import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.audit.LuaScript;
-import io.tuneops.gateway.config.RateLimitConfig;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
 import java.time.Duration;
 import java.util.List;
@@ -47,23 +44,18 @@ public class RedisSlidingWindow {
             """;
 
     private final ScriptBatcher script;
-    private final Duration timeout;
 
-    public RedisSlidingWindow(ReactiveRedisDataSource redis, RateLimitConfig config) {
-        this.script = new ScriptBatcher(redis, new LuaScript(redis, SCRIPT));
-        this.timeout = config.redisTimeout();
+    public RedisSlidingWindow(ReactiveRedisDataSource redis, RateLimitRedisGuard guard) {
+        this.script = new ScriptBatcher(redis, new LuaScript(redis, SCRIPT), guard);
     }
 
     /**
-     * Fails fast (without asking Redis) while the breaker is open, after Redis failed or timed out
-     * on most recent decisions; it half-opens after 5 s to try again, so recovery is automatic.
+     * The decision for one request, completed on the caller's context; failed when Redis did not
+     * answer within the time limit, failed, or the breaker is open (see RateLimitRedisGuard).
      */
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 3)
-    @CircuitBreakerName("rate-limit-redis")
-    public Uni<Decision> decide(String key, int limit, Duration period) {
+    public Future<Decision> decide(String key, int limit, Duration period) {
         String member = Long.toHexString(ThreadLocalRandom.current().nextLong());
         return script.eval(List.of(key), List.of(Integer.toString(limit), Long.toString(period.toMillis()), member))
-                .ifNoItem().after(timeout).fail()
                 .map(r -> decision(r, limit, period));
     }
 
