@@ -107,6 +107,7 @@ class RedisOutageTest {
                     () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(refused), RequestBody.fromBytes(after)));
             assertEquals(503, put.statusCode(), put.toString());
             assertEquals("ServiceUnavailable", put.awsErrorDetails().errorCode());
+            assertEquals("5", put.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After").orElse(null));
             S3Exception get = assertThrows(S3Exception.class,
                     () -> s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(stored)));
             assertEquals(503, get.statusCode());

@@ -19,6 +19,14 @@ public final class BackingStoreFailures {
             "io.netty.channel.ConnectTimeoutException",
             "io.vertx.core.http.ConnectionPoolTooBusyException");
 
+    /**
+     * Redis error replies of a server that is there but cannot serve yet: loading its data after a
+     * restart, a replica since a failover (READONLY), a replica whose primary is down, a cluster
+     * moving slots, a script running past its limit, too few replicas for a write.
+     */
+    private static final Set<String> REDIS_TRANSIENT = Set.of(
+            "CONNECTION_CLOSED", "LOADING", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "BUSY", "NOREPLICAS");
+
     private BackingStoreFailures() {
     }
 
@@ -28,15 +36,20 @@ public final class BackingStoreFailures {
             if (t instanceof ConnectException || CLOSED.contains(t.getClass().getName())) {
                 return true;
             }
-            // the Redis client fails what was in flight on a dropped connection with this error reply
+            // the Redis client also fails what was in flight on a dropped connection with CONNECTION_CLOSED
             if (t.getClass().getName().equals("io.vertx.redis.client.impl.types.ErrorType")
-                    && String.valueOf(t.getMessage()).startsWith("CONNECTION_CLOSED")) {
+                    && REDIS_TRANSIENT.contains(firstWord(t.getMessage()))) {
+                return true;
+            }
+            if (isPoolWaitTimeout(t)) {
                 return true;
             }
             String state = sqlState(t);
             // 08: connection exception; 57P: shutting down, crashed, not accepting connections yet;
-            // 53: out of resources (too many connections, disk full, out of memory)
-            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+            // 53: out of resources (too many connections, disk full, out of memory);
+            // 25006: read-only transaction, a standby answering since a failover
+            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+                    || state.equals("25006"))) {
                 return true;
             }
             if (t.getCause() == t) {
@@ -44,6 +57,24 @@ public final class BackingStoreFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * Every pooled connection stayed busy past the pool's wait limit: the reactive SQL client fails
+     * with one of these two (by message: they are generic Vert.x exception types).
+     */
+    private static boolean isPoolWaitTimeout(Throwable t) {
+        String type = t.getClass().getName();
+        return (type.equals("io.vertx.core.VertxException") && "Timeout waiting for connection".equals(t.getMessage()))
+                || (type.equals("io.vertx.core.impl.NoStackTraceThrowable") && "Timeout".equals(t.getMessage()));
+    }
+
+    private static String firstWord(String message) {
+        if (message == null) {
+            return "";
+        }
+        int space = message.indexOf(' ');
+        return space < 0 ? message : message.substring(0, space);
     }
 
     private static String sqlState(Throwable t) {

@@ -1,6 +1,8 @@
 package io.tuneops.support.http;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.impl.types.ErrorType;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -31,6 +33,17 @@ class JsonErrorMappersTest {
         assertUnavailable(mappers.unexpected(new PgException("the database system is starting up", "FATAL", "57P03", null)));
         assertUnavailable(mappers.unexpected(new PgException("sorry, too many clients already", "FATAL", "53300", null)));
         assertUnavailable(mappers.unexpected(new PgException("connection failure", "FATAL", "08006", null)));
+        // a standby answering writes since a failover
+        assertUnavailable(mappers.unexpected(new PgException("cannot execute INSERT in a read-only transaction", "ERROR", "25006", null)));
+        // every pooled connection busy past the pool's wait limit (the reactive SQL client's two forms)
+        assertUnavailable(mappers.unexpected(new VertxException("Timeout waiting for connection", true)));
+        assertUnavailable(mappers.unexpected(new NoStackTraceThrowable("Timeout")));
+        // Redis there but not serving: restarting, a replica since a failover, a script past its limit
+        assertUnavailable(mappers.unexpected(ErrorType.create("LOADING Redis is loading the dataset in memory")));
+        assertUnavailable(mappers.unexpected(ErrorType.create("READONLY You can't write against a read only replica.")));
+        assertUnavailable(mappers.unexpected(ErrorType.create("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")));
+        assertUnavailable(mappers.unexpected(ErrorType.create("BUSY Redis is busy running a script.")));
+        assertUnavailable(mappers.unexpected(new CompletionException(ErrorType.create("TRYAGAIN Multiple keys request during rehashing of slot"))));
     }
 
     @Test
@@ -42,6 +55,10 @@ class JsonErrorMappersTest {
         // a constraint violation is the code's mistake, not an outage
         assertEquals(500, mappers.unexpected(new PgException("duplicate key value", "ERROR", "23505", null)).getStatus());
         assertEquals(500, mappers.unexpected(ErrorType.create("WRONGTYPE Operation against a key")).getStatus());
+        assertEquals(500, mappers.unexpected(ErrorType.create("ERR unknown command 'FOO'")).getStatus());
+        assertEquals(500, mappers.unexpected(ErrorType.create("BUSYKEY Target key name already exists.")).getStatus());
+        assertEquals(500, mappers.unexpected(new VertxException("Timeout of something of ours", true)).getStatus());
+        assertEquals(500, mappers.unexpected(new NoStackTraceThrowable("Timeout of something of ours")).getStatus());
         assertFalse(BackingStoreFailures.isUnavailable(new RuntimeException("no cause")));
         // the client hung up: not an outage of ours
         assertFalse(BackingStoreFailures.isUnavailable(new java.nio.channels.ClosedChannelException()));

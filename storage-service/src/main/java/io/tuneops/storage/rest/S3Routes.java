@@ -9,6 +9,7 @@ import io.tuneops.storage.service.SigV4;
 import io.tuneops.storage.service.SigV4Authenticator;
 import io.tuneops.storage.service.SignedRequest;
 import io.tuneops.storage.service.StorageMeters;
+import io.tuneops.support.http.BackingStoreFailures;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -219,6 +220,9 @@ public class S3Routes {
             return;
         }
         response.setStatusCode(s3.status()).putHeader("Content-Type", "application/xml");
+        if (s3.status() == 503 && response.headers().get("Retry-After") == null) {
+            response.putHeader("Retry-After", "5");
+        }
         HttpServerRequest request = call.request();
         if (!call.bodyConsumed && !request.isEnded()) {
             // an unread (or half-read) upload body is not worth draining
@@ -241,7 +245,24 @@ public class S3Routes {
         if (translated instanceof S3Exception known) {
             return known;
         }
-        LOG.errorf(e, "S3 %s failed (request id %s)", call.method(), call.requestId);
+        S3Exception s3 = unexpected(e);
+        if (s3.status() == 503) {
+            LOG.warnf("S3 %s: a backing service is unavailable (request id %s): %s", call.method(), call.requestId, e);
+        } else {
+            LOG.errorf(e, "S3 %s failed (request id %s)", call.method(), call.requestId);
+        }
+        return s3;
+    }
+
+    /**
+     * A failure no S3 error names: PostgreSQL or Redis unreachable, restarting or failing over is
+     * 503 ServiceUnavailable, which every S3 client retries with back-off; anything else is a bug
+     * and InternalError.
+     */
+    static S3Exception unexpected(Throwable e) {
+        if (BackingStoreFailures.isUnavailable(e)) {
+            return new S3Exception(503, "ServiceUnavailable", "Please retry: a backing service is unavailable right now.");
+        }
         return new S3Exception(500, "InternalError", "We encountered an internal error. Please try again.");
     }
 
