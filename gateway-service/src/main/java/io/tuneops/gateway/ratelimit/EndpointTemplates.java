@@ -50,11 +50,21 @@ public final class EndpointTemplates {
 
     /** {@code METHOD_/template}; unknown paths are all {@code METHOD_other}. */
     public static String of(String method, String path) {
+        return name(method, template(path));
+    }
+
+    /** The endpoint name of a template found by {@link #template}. */
+    static String name(String method, String template) {
+        return method + "_" + (template == null ? "other" : template);
+    }
+
+    /** The path's template ({@code /api/cloud/jobs/{job_id}}), itself for fixed paths, null when unknown. */
+    static String template(String path) {
         for (Template template : TEMPLATES) {
             if (template.matches(path)) {
-                return method + "_" + (template.name() == null ? path : template.name());
+                return template.name() == null ? path : template.name();
             }
         }
-        return method + "_other";
+        return null;
     }
 }

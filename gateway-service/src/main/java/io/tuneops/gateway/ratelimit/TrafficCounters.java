@@ -3,6 +3,7 @@ package io.tuneops.gateway.ratelimit;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.redis.client.Command;
@@ -36,6 +37,8 @@ public class TrafficCounters {
     public static final String VIOLATIONS = "tuneops:metrics:rate_limit:violations";
     public static final String CLIENTS_PREFIX = "tuneops:metrics:rate_limit:clients:";
     static final int ROUTE_ORDER = -998;
+    /** Where Quarkus Micrometer's HTTP server meters look for a request's route template. */
+    static final String MICROMETER_URI_TEMPLATE = "UrlPathTemplate";
     private static final Logger LOG = Logger.getLogger(TrafficCounters.class);
 
     private final Redis redis;
@@ -55,7 +58,13 @@ public class TrafficCounters {
     void register(@Observes Router router) {
         router.route().order(ROUTE_ORDER).handler(rc -> {
             long start = System.nanoTime();
-            rc.addEndHandler(done -> record(rc, start));
+            String template = EndpointTemplates.template(rc.normalizedPath());
+            if (template != null) {
+                // the per-pod HTTP meters (Quarkus Micrometer) read the route template from here (as
+                // Quarkus REST leaves it), so one matching per request names both
+                ((HttpServerRequestInternal) rc.request()).context().putLocal(MICROMETER_URI_TEMPLATE, template);
+            }
+            rc.addEndHandler(done -> record(rc, start, template));
             rc.next();
         });
     }
@@ -71,12 +80,11 @@ public class TrafficCounters {
         flush();
     }
 
-    private void record(RoutingContext rc, long startNanos) {
-        String path = rc.normalizedPath();
-        if (path.startsWith("/q/")) {
+    private void record(RoutingContext rc, long startNanos, String template) {
+        if (rc.normalizedPath().startsWith("/q/")) {
             return;
         }
-        String endpoint = EndpointTemplates.of(rc.request().method().name(), path);
+        String endpoint = EndpointTemplates.name(rc.request().method().name(), template);
         int status = rc.response().getStatusCode();
         requests.computeIfAbsent(endpoint, k -> new LongAdder()).increment();
         latencyMicros.computeIfAbsent(endpoint, k -> new LongAdder()).add((System.nanoTime() - startNanos) / 1000);
