@@ -55,3 +55,50 @@ $headers    }
 CONF
   nginx -c "$work/nginx.conf"
 }
+
+# The secrets and headers the gateway benchmarks share: the gateway sets the identity headers on
+# what it forwards; nginx, the bare proxies and direct requests send the same ones themselves.
+BENCH_INTERNAL_SECRET=bench-internal-secret-0123456789
+BENCH_ADMIN_TOKEN=bench-admin-token-0123456789abcdef
+BENCH_IDENTITY=("X-Tuneops-Gateway-Secret: $BENCH_INTERNAL_SECRET" "X-Tuneops-Actor: bench" "X-Tuneops-Scopes: admin"
+  "X-Tuneops-Client-IP: 127.0.0.1")
+# JVMs as the Helm chart runs them: a 512 MiB memory limit with -XX:MaxRAMPercentage=75; there the
+# one-CPU limit makes the JVM choose the serial collector, named here because this machine has two.
+# (The local run's -Xmn24m young generation collects ten times a second under this load, and its
+# pauses were a third of the gateway's p99.)
+BENCH_JVM=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}
+
+# Waits until http://127.0.0.1:$1/q/health/ready answers 200 (60 s at most).
+wait_ready() {
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/q/health/ready")" = 200 ] && return
+    sleep 0.1
+  done
+  echo "nothing ready on port $1" >&2; exit 1
+}
+
+# Starts webhook-service on port $1 against the local servers (log: $work/webhook.log), submits one
+# job and sets $job to its id: the origin the gateway benchmarks read (GET /api/cloud/jobs/$job).
+start_webhook_origin() {
+  TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$1 TUNEOPS_INTERNAL_SECRET=$BENCH_INTERNAL_SECRET \
+  TUNEOPS_ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef \
+    java $BENCH_JVM -jar "$root/webhook-service/target/quarkus-app/quarkus-run.jar" > "$work/webhook.log" 2>&1 &
+  pids+=($!)
+  wait_ready "$1"
+  job=$(curl -sf -X POST "http://127.0.0.1:$1/api/cloud/jobs/submit?provider=generic" "${BENCH_IDENTITY[@]/#/-H}" \
+    -H 'Content-Type: application/json' -d '{"name": "bench"}' | sed -E 's/.*"job_id":"([^"]+)".*/\1/')
+}
+
+# Starts gateway-service on port $1 with RATE_LIMIT_CALLS=$2 per 1 s window (0: rate limiting
+# off) in front of 127.0.0.1:$3 for the webhook-service routes (log: $work/$4.log) and sets
+# $gateway_pid. Any further arguments go to the JVM.
+start_gateway() {
+  local port=$1 calls=$2 origin=$3 label=$4
+  shift 4
+  TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin \
+  TUNEOPS_ADMIN_TOKEN=$BENCH_ADMIN_TOKEN TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
+  TUNEOPS_INTERNAL_SECRET=$BENCH_INTERNAL_SECRET RATE_LIMIT_CALLS=$calls RATE_LIMIT_PERIOD=1 \
+    java $BENCH_JVM "$@" -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" > "$work/$label.log" 2>&1 &
+  gateway_pid=$!
+  pids+=($gateway_pid)
+}

@@ -32,14 +32,9 @@ fi
 mkdir -p "$work/www"; head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/small.json"
 STATIC=1 start_nginx_proxy $origin_port $nginx_port
 start_local_servers
-admin=bench-admin-token-0123456789abcdef
-TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$gateway_port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
-  TUNEOPS_ADMIN_TOKEN=$admin TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
-  TUNEOPS_INTERNAL_SECRET=bench-internal-secret-0123456789 RATE_LIMIT_CALLS=${CALLS:-1000000000} RATE_LIMIT_PERIOD=1 \
-  java ${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m} -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
-  > "$work/gateway.log" 2>&1 &
-gateway_pid=$!; pids+=($gateway_pid)
-for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$gateway_port/q/health/ready)" = 200 ] && break; sleep 0.1; done
+admin=$BENCH_ADMIN_TOKEN
+start_gateway $gateway_port "${CALLS:-1000000000}" $origin_port gateway
+wait_ready $gateway_port
 auth="Authorization: Bearer $admin"
 url() { echo "http://127.0.0.1:$1/api/cloud/jobs/small.json"; }
 wrk -t2 -c50 -d"$WARMUP" -H "$auth" "$(url $gateway_port)" > /dev/null

@@ -12,13 +12,14 @@
 #   gateway     tuneops gateway-service, API key checked, rate limiting off (RATE_LIMIT_CALLS=0)
 #   gateway-rl  the same with rate limiting on (10^9 per 1 s window: never rejects), one Redis decision per request
 # Reports the median of RUNS alternating runs: requests/s at full load (wrk), p50/p99 at a fixed
-# rate of half nginx's peak (hey), 1 GiB download throughput (curl, static origin), Redis round
+# rate of about half nginx's peak (wrk with a pause before each request, pace.lua: a
+# generator cheap enough that half the rate is half the load), 1 GiB download throughput (curl, static origin), Redis round
 # trips per limited request (INFO commandstats), and the ratios to nginx.
 #
 #   bench/gateway-proxy/run.sh        (both origins; ORIGIN=service|static for one;
 #                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway)
 #
-# Needs nginx, wrk, hey, curl (Debian: apt-get install nginx-light wrk hey curl) and the packaged
+# Needs nginx, wrk, curl (Debian: apt-get install nginx-light wrk curl) and the packaged
 # services (./mvnw package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -41,12 +42,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in nginx wrk hey curl; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for tool in nginx wrk curl; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 for s in gateway-service webhook-service; do
   [ -f "$root/$s/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
 done
-internal=bench-internal-secret-0123456789
-identity=("X-Tuneops-Gateway-Secret: $internal" "X-Tuneops-Actor: bench" "X-Tuneops-Scopes: admin" "X-Tuneops-Client-IP: 127.0.0.1")
+identity=("${BENCH_IDENTITY[@]}")
 
 mkdir -p "$work/www"
 truncate -s 1G "$work/www/big.bin"
@@ -57,38 +57,16 @@ STATIC=$([ "$ORIGIN" = static ] && echo 1 || true) ACCESS_LOG=1 start_nginx_prox
 
 start_local_servers
 redis_port=${TUNEOPS_REDIS_URL##*:}
-admin=bench-admin-token-0123456789abcdef
-jvm=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m}
-if [ "$ORIGIN" = service ]; then
-  TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$origin_port TUNEOPS_INTERNAL_SECRET=$internal \
-  TUNEOPS_ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef \
-    java $jvm -jar "$root/webhook-service/target/quarkus-app/quarkus-run.jar" > "$work/webhook.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$origin_port/q/health/ready)" = 200 ] && break; sleep 0.1; done
-  job=$(curl -sf -X POST "http://127.0.0.1:$origin_port/api/cloud/jobs/submit?provider=generic" "${identity[@]/#/-H}" \
-    -H 'Content-Type: application/json' -d '{"name": "bench"}' | sed -E 's/.*"job_id":"([^"]+)".*/\1/')
-fi
-start_gateway() {  # port calls label
-  TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$1 TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin_port \
-  TUNEOPS_ADMIN_TOKEN=$admin TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
-  TUNEOPS_INTERNAL_SECRET=$internal RATE_LIMIT_CALLS=$2 RATE_LIMIT_PERIOD=1 \
-    java $jvm -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" \
-    > "$work/$3.log" 2>&1 &
-  pids+=($!)
-}
-start_gateway $gateway_port 0 gateway
-start_gateway $gateway_rl_port 1000000000 gateway-rl
-for port in $gateway_port $gateway_rl_port; do
-  for _ in $(seq 1 600); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/q/health/ready)" = 200 ] && break
-    sleep 0.1
-  done
-done
+admin=$BENCH_ADMIN_TOKEN
+[ "$ORIGIN" = service ] && start_webhook_origin $origin_port
+start_gateway $gateway_port 0 $origin_port gateway
+start_gateway $gateway_rl_port 1000000000 $origin_port gateway-rl
+wait_ready $gateway_port; wait_ready $gateway_rl_port
 
 if [ "$ORIGIN" = service ]; then small=/api/cloud/jobs/$job; big=; else small=/api/cloud/jobs/small.json; big=/api/cloud/jobs/big.bin; fi
 declare -A port_of=([direct]=$origin_port [nginx]=$nginx_port [gateway]=$gateway_port [gateway-rl]=$gateway_rl_port)
 targets=(direct nginx gateway gateway-rl)
-headers() {  # target -> wrk/hey/curl header arguments: the gateways get a key, the direct service the identity headers
+headers() {  # target -> wrk/curl header arguments: the gateways get a key, the direct service the identity headers
   case $1 in
     gateway*) printf '%s\n' -H "Authorization: Bearer $admin";;
     direct) [ "$ORIGIN" = service ] && for h in "${identity[@]}"; do printf '%s\n' -H "$h"; done;;
@@ -118,10 +96,17 @@ redis_calls() {  # round trips that ran a script (EVALSHA, or EVAL after a Redis
   timeout 1 cat <&3 | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ {n += $3} END {print n + 0}'; exec 3<&-
 }
 rps() { mapfile -t H < <(h $1); wrk -t2 -c$CONNECTIONS -d$DURATION "${H[@]}" "http://127.0.0.1:${port_of[$1]}$small" | awk '/Requests\/sec/ {print $2}'; }
-latency() {  # target rate -> "p50 p99" in ms at a fixed total rate
+latency() {  # target rate -> "p50 p99 achieved-rate" at about that total rate: wrk with a pause before
+  # every request (pace.lua); a first short run at a pause of connections/rate tells this target's own
+  # latency under that load (the rate falls short by it), and the measured run's pause makes up for it
   mapfile -t H < <(h $1)
-  hey -z $DURATION -c $CONNECTIONS -q $(( $2 / CONNECTIONS )) "${H[@]}" "http://127.0.0.1:${port_of[$1]}$small" \
-    | awk '/ 50%/ {p50=$3*1000} / 99%/ {p99=$3*1000} END {printf "%.2f %.2f", p50, p99}'
+  local url="http://127.0.0.1:${port_of[$1]}$small" first pace
+  first=$(awk -v c=$CONNECTIONS -v r=$2 'BEGIN {print c * 1000 / r}')
+  pace=$(PACE_MS=$first wrk -t2 -c$CONNECTIONS -d3s -s "$root/bench/gateway-proxy/pace.lua" "${H[@]}" "$url" \
+    | awk -v c=$CONNECTIONS -v r=$2 -v p=$first '/Requests\/sec/ {a=$2} END {l = c * 1000 / a - p; q = c * 1000 / r - l; print (q < 0 ? 0 : q)}')
+  PACE_MS=$pace wrk -t2 -c$CONNECTIONS -d$DURATION --latency -s "$root/bench/gateway-proxy/pace.lua" "${H[@]}" "$url" \
+    | awk 'function ms(v) {if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; return v * 1000}
+           /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Requests\/sec/ {r=$2} END {printf "%.2f %.2f %.0f", p50, p99, r}'
 }
 down() {
   [ -n "$big" ] || { echo "-"; return; }
@@ -135,8 +120,8 @@ for run in $(seq 1 "$RUNS"); do
   nginx_peak=$(echo "${r[nginx.rps]}" | tr ' ' '\n' | median | awk '{printf "%d", $1}')
   half=$(( nginx_peak / 2 ))
   for t in "${targets[@]}"; do
-    read -r p50 p99 <<< "$(latency $t $half)"
-    r[$t.p50]+="$p50 "; r[$t.p99]+="$p99 "
+    read -r p50 p99 achieved <<< "$(latency $t $half)"
+    r[$t.p50]+="$p50 "; r[$t.p99]+="$p99 "; r[$t.rate]+="$achieved "
     r[$t.down]+="$(down $t) "
   done
   before=$(redis_calls)
@@ -149,10 +134,10 @@ done
 
 printf '\n%-38s' "metric (median of $RUNS)"; for t in "${targets[@]}"; do printf '%12s' "$t"; done
 printf '%14s%14s\n' "gateway/nginx" "gw-rl/nginx"
-metrics="rps p50 p99 down"; [ -n "$big" ] || metrics="rps p50 p99"
+metrics="rps rate p50 p99 down"; [ -n "$big" ] || metrics="rps rate p50 p99"
 what="1 KiB GET"; [ "$ORIGIN" = service ] && what="GET job"
 for m in $metrics; do
-  label=$(case $m in rps) echo "$what req/s (c=$CONNECTIONS)";; p50) echo "p50 ms at ${half} req/s";; p99) echo "p99 ms at ${half} req/s";; down) echo "1 GiB download MiB/s";; esac)
+  label=$(case $m in rps) echo "$what req/s (c=$CONNECTIONS)";; rate) echo "req/s sent for p50/p99 (~${half})";; p50) echo "p50 ms at ~${half} req/s";; p99) echo "p99 ms at ~${half} req/s";; down) echo "1 GiB download MiB/s";; esac)
   printf '%-38s' "$label"
   declare -A med
   for t in "${targets[@]}"; do med[$t]=$(echo ${r[$t.$m]} | tr ' ' '\n' | median); printf '%12s' "${med[$t]}"; done
