@@ -1,15 +1,12 @@
 package io.tuneops.gateway.ratelimit;
 
 import inet.ipaddr.IPAddress;
-import io.smallrye.mutiny.Uni;
 import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.gateway.audit.AuditLog;
 import io.tuneops.gateway.config.ClientIpConfig;
 import io.tuneops.gateway.config.RateLimitConfig;
-import io.tuneops.gateway.config.RateLimitConfig.FailureMode;
 import io.tuneops.gateway.security.GatewayGuard;
 import io.tuneops.gateway.security.RequestContinuation;
-import io.tuneops.gateway.webhook.WebhookAllowlists;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
