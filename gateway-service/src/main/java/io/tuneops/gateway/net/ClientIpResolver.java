@@ -1,5 +1,7 @@
 package io.tuneops.gateway.net;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import inet.ipaddr.IPAddress;
 import io.tuneops.gateway.config.ClientIpConfig;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,7 +24,14 @@ public class ClientIpResolver {
 
     private static final int MAX_HOPS = 32;
 
+    private static final IPAddress UNKNOWN = IpRanges.parseAddress("0.0.0.0").orElseThrow();
+
     private final IpRanges trustedProxies;
+    /**
+     * Peers repeat (keep-alive connections, an ingress's few pods), and parsing the peer's address
+     * cost more than the rest of the resolution: each text is parsed once.
+     */
+    private final Cache<String, IPAddress> peers = Caffeine.newBuilder().maximumSize(4096).build();
 
     @jakarta.inject.Inject
     public ClientIpResolver(ClientIpConfig config) {
@@ -40,7 +49,8 @@ public class ClientIpResolver {
     }
 
     IPAddress resolve(String peerText, List<String> forwardedFor, String realIp) {
-        IPAddress peer = IpRanges.parseAddress(peerText).orElseGet(() -> IpRanges.parseAddress("0.0.0.0").orElseThrow());
+        IPAddress peer = peerText == null ? UNKNOWN
+                : peers.get(peerText, text -> IpRanges.parseAddress(text).orElse(UNKNOWN));
         if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
             return peer;
         }
