@@ -8,6 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -34,6 +37,8 @@ import java.net.URI;
 public class ProxyRoutes {
 
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
+    /** The request's origin exchange, in its Vert.x context, for the clean-up when the client goes away. */
+    private static final String ORIGIN_REQUEST = "tuneops.origin-request";
 
     private final Vertx vertx;
     private final UpstreamConfig upstreams;
@@ -72,6 +77,14 @@ public class ProxyRoutes {
                 if (maxBody != null && rc.request().getHeader("Content-Length") == null) {
                     rc.request().headers().set(ResponseTimeoutInterceptor.MAX_BODY_HEADER, Long.toString(maxBody));
                 }
+                rc.addEndHandler(done -> {
+                    if (done.failed()) {  // the client went away before its response ended
+                        HttpClientRequest origin = ((HttpServerRequestInternal) rc.request()).context().getLocal(ORIGIN_REQUEST);
+                        if (origin != null) {
+                            origin.reset();
+                        }
+                    }
+                });
                 proxyHandler.handle(rc);
             };
             for (String prefix : owner.prefixes()) {
@@ -94,6 +107,18 @@ public class ProxyRoutes {
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHost()))
                 .setSsl(tls)
                 .setConnectTimeout(proxy.connectTimeout().toMillis());
-        return client.request(options).onSuccess(request -> context.set(ResponseTimeoutInterceptor.ORIGIN_REQUEST, request));
+        return client.request(options).onSuccess(request -> {
+            context.set(ResponseTimeoutInterceptor.ORIGIN_REQUEST, request);
+            HttpServerRequest proxied = context.request().proxiedRequest();
+            ((HttpServerRequestInternal) proxied).context().putLocal(ORIGIN_REQUEST, request);
+            HttpServerResponse response = proxied.response();
+            if (response.closed()) {
+                // The client hung up while its request waited (for the key check, the rate-limit
+                // decision or this connection). Its close was reported before the proxy library
+                // listened, so the library would wait for a body end that never comes and keep
+                // this pooled connection for good: a few hundred hang-ups would exhaust the pool.
+                request.reset();
+            }
+        });
     }
 }

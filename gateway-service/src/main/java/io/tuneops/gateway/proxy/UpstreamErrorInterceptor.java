@@ -36,8 +36,14 @@ final class UpstreamErrorInterceptor implements ProxyInterceptor {
         boolean timedOut = isTimeout(failure);
         int status = timedOut ? 504 : 502;
         String detail = owner.serviceName() + (timedOut ? " did not answer in time" : " is unavailable");
-        LOG.warnf("%s %s -> %d: %s (%s)", context.request().getMethod(), context.request().proxiedRequest().path(),
-                status, detail, failure.toString());
+        if (context.request().proxiedRequest().response().closed()) {
+            // the client hung up and its origin exchange was dropped (ProxyRoutes): not the owner's fault
+            LOG.debugf("%s %s: the client went away before its answer (%s)", context.request().getMethod(),
+                    context.request().proxiedRequest().path(), failure.toString());
+        } else {
+            LOG.warnf("%s %s -> %d: %s (%s)", context.request().getMethod(), context.request().proxiedRequest().path(),
+                    status, detail, failure.toString());
+        }
         Buffer json = new JsonObject().put("detail", detail).toBuffer();
         return context.request().release().response()
                 .setStatusCode(status)
