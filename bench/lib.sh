@@ -102,3 +102,12 @@ start_gateway() {
   gateway_pid=$!
   pids+=($gateway_pid)
 }
+
+# For the scripts that compare both origins: unless ORIGIN names one, runs the calling script ($1)
+# once with ORIGIN=service and once with ORIGIN=static, then exits.
+each_origin() {
+  if [ -z "${ORIGIN:-}" ]; then
+    ORIGIN=service "$1"; echo; ORIGIN=static "$1"; exit
+  fi
+  echo "== origin: $ORIGIN" >&2
+}

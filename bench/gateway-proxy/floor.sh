@@ -17,10 +17,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$root/bench/lib.sh"
-if [ -z "${ORIGIN:-}" ]; then
-  ORIGIN=service "$0"; echo; ORIGIN=static "$0"; exit
-fi
-echo "== origin: $ORIGIN" >&2
+each_origin "$0"
 RUNS=${RUNS:-5}; DURATION=${DURATION:-6s}; WARMUP=${WARMUP:-40s}
 work=$(mktemp -d /tmp/tuneops-floor.XXXXXX); chmod 755 "$work"; pids=()
 cleanup() {
