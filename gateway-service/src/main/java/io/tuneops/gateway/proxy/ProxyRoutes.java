@@ -37,7 +37,10 @@ import java.net.URI;
 public class ProxyRoutes {
 
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
-    /** The request's origin exchange, in its Vert.x context, for the clean-up when the client goes away. */
+    /**
+     * The request's origin exchange, kept in the request's own Vert.x context: the response timeout
+     * starts on it, and it is dropped when the client goes away.
+     */
     private static final String ORIGIN_REQUEST = "tuneops.origin-request";
 
     private final Vertx vertx;
@@ -79,7 +82,7 @@ public class ProxyRoutes {
                 }
                 rc.addEndHandler(done -> {
                     if (done.failed()) {  // the client went away before its response ended
-                        HttpClientRequest origin = ((HttpServerRequestInternal) rc.request()).context().getLocal(ORIGIN_REQUEST);
+                        HttpClientRequest origin = originOf(rc.request());
                         if (origin != null) {
                             origin.reset();
                         }
@@ -95,6 +98,11 @@ public class ProxyRoutes {
         }
     }
 
+    /** The origin exchange of a client's request, once the proxy has opened it (else null). */
+    static HttpClientRequest originOf(HttpServerRequest client) {
+        return ((HttpServerRequestInternal) client).context().getLocal(ORIGIN_REQUEST);
+    }
+
     private Future<HttpClientRequest> originRequest(ProxyContext context, HttpClient client, URI address) {
         boolean tls = "https".equals(address.getScheme());
         int port = address.getPort() != -1 ? address.getPort() : (tls ? 443 : 80);
@@ -108,7 +116,6 @@ public class ProxyRoutes {
                 .setSsl(tls)
                 .setConnectTimeout(proxy.connectTimeout().toMillis());
         return client.request(options).onSuccess(request -> {
-            context.set(ResponseTimeoutInterceptor.ORIGIN_REQUEST, request);
             HttpServerRequest proxied = context.request().proxiedRequest();
             ((HttpServerRequestInternal) proxied).context().putLocal(ORIGIN_REQUEST, request);
             HttpServerResponse response = proxied.response();

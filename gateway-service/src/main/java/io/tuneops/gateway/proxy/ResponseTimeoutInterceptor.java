@@ -18,7 +18,6 @@ import io.vertx.httpproxy.ProxyResponse;
  */
 final class ResponseTimeoutInterceptor implements ProxyInterceptor {
 
-    static final String ORIGIN_REQUEST = "tuneops.origin-request";
     /** Set by {@link ProxyRoutes} on requests whose body has a size limit; never forwarded. */
     static final String MAX_BODY_HEADER = "X-Tuneops-Max-Body";
 
@@ -52,7 +51,7 @@ final class ResponseTimeoutInterceptor implements ProxyInterceptor {
     }
 
     private void startClock(ProxyContext context) {
-        HttpClientRequest origin = context.get(ORIGIN_REQUEST, HttpClientRequest.class);
+        HttpClientRequest origin = ProxyRoutes.originOf(context.request().proxiedRequest());
         if (origin != null) {
             origin.idleTimeout(timeoutMillis);
         }
