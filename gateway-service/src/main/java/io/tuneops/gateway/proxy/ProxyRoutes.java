@@ -54,15 +54,14 @@ public class ProxyRoutes {
     }
 
     void mount(@Observes Router router) {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+        EventLoopHttpClients clients = new EventLoopHttpClients(vertx, new HttpClientOptions()
                 .setConnectTimeout((int) proxy.connectTimeout().toMillis())
-                .setMaxPoolSize(proxy.maxConnectionsPerUpstream())
                 .setKeepAlive(true)
-                .setDecompressionSupported(false));
+                .setDecompressionSupported(false), proxy.maxConnectionsPerUpstream());
         for (Owner owner : Owner.values()) {
             URI address = URI.create(owner.address(upstreams));
-            HttpProxy httpProxy = HttpProxy.reverseProxy(client)
-                    .origin(context -> originRequest(context, client, address))
+            HttpProxy httpProxy = HttpProxy.reverseProxy(clients.any())
+                    .origin(context -> originRequest(context, clients.current(), address))
                     .addInterceptor(new UpstreamErrorInterceptor(owner))
                     .addInterceptor(new CorrelationHeaderInterceptor())
                     .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));

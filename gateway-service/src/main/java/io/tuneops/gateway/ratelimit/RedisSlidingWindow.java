@@ -45,8 +45,8 @@ public class RedisSlidingWindow {
 
     private final ScriptBatcher script;
 
-    public RedisSlidingWindow(ReactiveRedisDataSource redis, RateLimitRedisGuard guard) {
-        this.script = new ScriptBatcher(redis, new LuaScript(redis, SCRIPT), guard);
+    public RedisSlidingWindow(ReactiveRedisDataSource redis, EventLoopRedis loopRedis, RateLimitRedisGuard guard) {
+        this.script = new ScriptBatcher(loopRedis, new LuaScript(redis, SCRIPT), guard);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.tuneops.gateway.ratelimit;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.gateway.audit.LuaScript;
@@ -9,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -34,13 +32,13 @@ final class ScriptBatcher {
     }
 
     private final LuaScript script;
-    private final Redis redis;
+    private final EventLoopRedis redis;
     private final RateLimitRedisGuard guard;
     private final ThreadLocal<List<Pending>> turn = ThreadLocal.withInitial(ArrayList::new);
 
-    ScriptBatcher(ReactiveRedisDataSource redis, LuaScript script, RateLimitRedisGuard guard) {
+    ScriptBatcher(EventLoopRedis redis, LuaScript script, RateLimitRedisGuard guard) {
         this.script = script;
-        this.redis = redis.getRedis().getDelegate();
+        this.redis = redis;
         this.guard = guard;
     }
 
