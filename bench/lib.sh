@@ -67,6 +67,9 @@ BENCH_IDENTITY=("X-Tuneops-Gateway-Secret: $BENCH_INTERNAL_SECRET" "X-Tuneops-Ac
 # (The local run's -Xmn24m young generation collects ten times a second under this load, and its
 # pauses were a third of the gateway's p99.)
 BENCH_JVM=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}
+# The chart gives the gateway a 64 MB young generation (see its javaOpts); floor.sh's bare JVM
+# proxies run with the same settings as the gateway.
+BENCH_GATEWAY_JVM=${TUNEOPS_GATEWAY_JAVA_OPTS:-$BENCH_JVM -Xmn64m}
 
 # Waits until http://127.0.0.1:$1/q/health/ready answers 200 (60 s at most).
 wait_ready() {
@@ -98,7 +101,7 @@ start_gateway() {
   TUNEOPS_SHUTDOWN_DELAY=1s TUNEOPS_HTTP_PORT=$port TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:$origin \
   TUNEOPS_ADMIN_TOKEN=$BENCH_ADMIN_TOKEN TUNEOPS_API_KEY_SECRET=bench-api-key-secret-0123456789abcdef \
   TUNEOPS_INTERNAL_SECRET=$BENCH_INTERNAL_SECRET RATE_LIMIT_CALLS=$calls RATE_LIMIT_PERIOD=1 \
-    java $BENCH_JVM "$@" -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" > "$work/$label.log" 2>&1 &
+    java $BENCH_GATEWAY_JVM "$@" -jar "$root/gateway-service/target/quarkus-app/quarkus-run.jar" > "$work/$label.log" 2>&1 &
   gateway_pid=$!
   pids+=($gateway_pid)
 }

@@ -46,8 +46,8 @@ if [ "$ORIGIN" = service ]; then
   start_webhook_origin $origin_port
   url=/api/cloud/jobs/$job
 fi
-java $BENCH_JVM -cp "$work/classes:$cp" BareProxy 18302 $origin_port 0 > "$work/bare.log" 2>&1 & bare=$!; pids+=($bare)
-java $BENCH_JVM -cp "$work/classes:$cp" BareProxy 18303 $origin_port "${TUNEOPS_REDIS_URL##*:}" \
+java $BENCH_GATEWAY_JVM -cp "$work/classes:$cp" BareProxy 18302 $origin_port 0 > "$work/bare.log" 2>&1 & bare=$!; pids+=($bare)
+java $BENCH_GATEWAY_JVM -cp "$work/classes:$cp" BareProxy 18303 $origin_port "${TUNEOPS_REDIS_URL##*:}" \
   "$root/gateway-service/src/main/java/io/tuneops/gateway/ratelimit/RedisSlidingWindow.java" > "$work/bare-rl.log" 2>&1 & bare_rl=$!; pids+=($bare_rl)
 start_gateway 18304 1000000000 $origin_port gateway
 wait_ready 18304

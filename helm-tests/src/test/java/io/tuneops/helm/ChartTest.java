@@ -272,6 +272,25 @@ class ChartTest {
         assertEquals("Recreate", storage.at("/spec/strategy/type").asText(), "ReadWriteOnce volume");
     }
 
+    @Test
+    void theGatewaysYoungGenerationFitsPerRequestGarbageAndItsHeapFitsTheLimit() {
+        JsonNode gateway = ofKind(renderScenario(null), "Deployment").stream()
+                .filter(d -> name(d).equals("prod-tuneops-gateway")).findFirst().orElseThrow();
+        String javaOpts = null;
+        for (JsonNode e : gateway.at("/spec/template/spec/containers/0/env")) {
+            if (e.path("name").asText().equals("JAVA_TOOL_OPTIONS")) {
+                javaOpts = e.path("value").asText();
+            }
+        }
+        assertNotNull(javaOpts);
+        // without -Xmn the young generation is a third of a heap that starts at 8 MB: a collection
+        // every few hundred requests
+        assertTrue(javaOpts.contains("-Xmn64m"), javaOpts);
+        assertTrue(javaOpts.contains("-XX:MaxRAMPercentage=75"), javaOpts);
+        assertEquals("512Mi", gateway.at("/spec/template/spec/containers/0/resources/limits/memory").asText(),
+                "64 MB of young generation inside a 384 MB heap");
+    }
+
     @ParameterizedTest(name = "NetworkPolicies cover every edge with {0}")
     @MethodSource("scenarios")
     void networkPoliciesExist(Path values) {
