@@ -256,12 +256,7 @@ class ChartTest {
 
         JsonNode storage = ofKind(objects, "Deployment").stream()
                 .filter(d -> name(d).equals("prod-tuneops-storage")).findFirst().orElseThrow();
-        String outputPath = null;
-        for (JsonNode e : storage.at("/spec/template/spec/containers/0/env")) {
-            if (e.path("name").asText().equals("TUNEOPS_STORAGE_OUTPUT_PATH")) {
-                outputPath = e.path("value").asText();
-            }
-        }
+        String outputPath = envValue(storage, "TUNEOPS_STORAGE_OUTPUT_PATH");
         assertNotNull(outputPath);
         boolean mounted = false;
         for (JsonNode m : storage.at("/spec/template/spec/containers/0/volumeMounts")) {
@@ -276,12 +271,7 @@ class ChartTest {
     void theGatewaysYoungGenerationFitsPerRequestGarbageAndItsHeapFitsTheLimit() {
         JsonNode gateway = ofKind(renderScenario(null), "Deployment").stream()
                 .filter(d -> name(d).equals("prod-tuneops-gateway")).findFirst().orElseThrow();
-        String javaOpts = null;
-        for (JsonNode e : gateway.at("/spec/template/spec/containers/0/env")) {
-            if (e.path("name").asText().equals("JAVA_TOOL_OPTIONS")) {
-                javaOpts = e.path("value").asText();
-            }
-        }
+        String javaOpts = envValue(gateway, "JAVA_TOOL_OPTIONS");
         assertNotNull(javaOpts);
         // without -Xmn the young generation is a third of a heap that starts at 8 MB: a collection
         // every few hundred requests
@@ -289,6 +279,16 @@ class ChartTest {
         assertTrue(javaOpts.contains("-XX:MaxRAMPercentage=75"), javaOpts);
         assertEquals("512Mi", gateway.at("/spec/template/spec/containers/0/resources/limits/memory").asText(),
                 "64 MB of young generation inside a 384 MB heap");
+    }
+
+    /** The value of the Deployment's first container's environment variable, or null. */
+    private static String envValue(JsonNode deployment, String variable) {
+        for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
+            if (e.path("name").asText().equals(variable)) {
+                return e.path("value").asText();
+            }
+        }
+        return null;
     }
 
     @ParameterizedTest(name = "NetworkPolicies cover every edge with {0}")
