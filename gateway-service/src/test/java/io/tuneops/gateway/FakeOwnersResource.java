@@ -28,6 +28,7 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
 
     static final List<String> RECEIVED_URIS = new CopyOnWriteArrayList<>();
     private static final CountDownLatch RELEASE_SLOW = new CountDownLatch(1);
+    static final long BIG_BODY_BYTES = 32L << 20;
 
     private HttpServer server;
 
@@ -56,6 +57,10 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
         if (uri.endsWith("/slow")) {
             awaitRelease();
         }
+        if (uri.endsWith("/big")) {
+            sendBig(exchange);
+            return;
+        }
         long length = 0;
         MessageDigest sha256 = sha256();
         try (InputStream in = exchange.getRequestBody()) {
@@ -80,6 +85,20 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
+    }
+
+    /** 32 MiB of zeros, more than any socket buffers in between hold; a client may stop reading. */
+    private static void sendBig(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(200, BIG_BODY_BYTES);
+        byte[] chunk = new byte[64 * 1024];
+        try (var out = exchange.getResponseBody()) {
+            for (long sent = 0; sent < BIG_BODY_BYTES; sent += chunk.length) {
+                out.write(chunk);
+            }
+        } catch (IOException gatewayGaveUp) {
+            // the gateway dropped this exchange when its client went away
+        }
     }
 
     private static void awaitRelease() {

@@ -18,7 +18,6 @@ import io.tuneops.gateway.security.EdgeHandler;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.proxy.handler.ProxyHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,7 +64,6 @@ public class ProxyRoutes {
                     .addInterceptor(new UpstreamErrorInterceptor(owner))
                     .addInterceptor(new CorrelationHeaderInterceptor())
                     .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));
-            ProxyHandler proxyHandler = ProxyHandler.create(httpProxy);
             Handler<RoutingContext> handler = rc -> {
                 if ("100-continue".equalsIgnoreCase(rc.request().getHeader("Expect"))) {
                     // Vert.x http-proxy streams the body without relaying the owner's 100 Continue, and
@@ -87,7 +85,7 @@ public class ProxyRoutes {
                         }
                     }
                 });
-                proxyHandler.handle(rc);
+                httpProxy.handle(new ResetClosesConnection(rc.request()));
             };
             for (String prefix : owner.prefixes()) {
                 // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it

@@ -1,0 +1,59 @@
+package io.tuneops.gateway.proxy;
+
+import io.quarkus.vertx.http.runtime.filters.AbstractResponseWrapper;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.http.impl.HttpServerRequestWrapper;
+
+/**
+ * The client request as the proxy library sees it: the same request, except that resetting its
+ * HTTP/1.x response closes the connection in a way that is reported.
+ *
+ * <p>The library resets the client's response when copying the owner's answer fails, typically
+ * because the client hung up mid-response. Vert.x 4's HTTP/1.x reset marks the response closed
+ * before it closes the connection, so the close that follows is swallowed: neither the response's
+ * close, end nor exception handlers run. Quarkus counts the request as in flight for good (a
+ * SIGTERM then waits its full 30 s shutdown timeout; every wrk run left a few), and the request
+ * log line, the traffic counters and the hang-up clean-up never see the request end. Closing the
+ * connection itself runs all of them, as for any client that goes away.
+ */
+final class ResetClosesConnection extends HttpServerRequestWrapper {
+
+    private final HttpServerResponse response;
+
+    ResetClosesConnection(HttpServerRequest request) {
+        super((HttpServerRequestInternal) request);
+        this.response = new Response(request);
+    }
+
+    @Override
+    public HttpServerResponse response() {
+        return response;
+    }
+
+    private static final class Response extends AbstractResponseWrapper {
+
+        private final HttpServerRequest request;
+
+        Response(HttpServerRequest request) {
+            super(request.response());
+            this.request = request;
+        }
+
+        @Override
+        public boolean reset() {
+            return reset(0L);
+        }
+
+        @Override
+        public boolean reset(long code) {
+            if (request.version() == HttpVersion.HTTP_2 || ended()) {
+                return super.reset(code);  // HTTP/2 resets only the stream, and reports it
+            }
+            request.connection().close();
+            return true;
+        }
+    }
+}
