@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.tuneops.gateway.security.EdgeHandler;
@@ -113,6 +114,16 @@ public class ProxyRoutes {
                 .setSsl(tls)
                 .setConnectTimeout(proxy.connectTimeout().toMillis());
         return client.request(options).onSuccess(request -> {
+            // Without a listener Vert.x logs every failure of this exchange at ERROR, among them the
+            // resets the gateway makes when a client hangs up (routine). The owner failing
+            // mid-answer stays a warning; before the answer, UpstreamErrorInterceptor logs the 502.
+            request.exceptionHandler(e -> {
+                if (e instanceof StreamResetException) {
+                    LOG.debugf("origin exchange dropped, its client hung up: %s", e.toString());
+                } else {
+                    LOG.warnf("%s %s: the owner's answer failed: %s", context.request().getMethod(), context.request().proxiedRequest().path(), e.toString());
+                }
+            });
             HttpServerRequest proxied = context.request().proxiedRequest();
             ((HttpServerRequestInternal) proxied).context().putLocal(ORIGIN_REQUEST, request);
             HttpServerResponse response = proxied.response();
