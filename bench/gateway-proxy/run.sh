@@ -13,8 +13,9 @@
 #   gateway-rl  the same with rate limiting on (10^9 per 1 s window: never rejects), one Redis decision per request
 # Reports the median of RUNS alternating runs: requests/s at full load (wrk), p50/p99 at a fixed
 # rate of about half nginx's peak (wrk with a pause before each request, pace.lua: a
-# generator cheap enough that half the rate is half the load), 1 GiB download throughput (curl, static origin), Redis round
-# trips per limited request (INFO commandstats), and the ratios to nginx.
+# generator cheap enough that half the rate is half the load), 1 GiB download throughput (curl, static origin), Redis
+# script runs per limited request (INFO commandstats; each request waits for one round trip, and one
+# client's requests that an event loop reads in the same turn share a run), and the ratios to nginx.
 #
 #   bench/gateway-proxy/run.sh        (both origins; ORIGIN=service|static for one;
 #                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway)
@@ -88,7 +89,7 @@ auth="Authorization: Bearer $admin"
 [ "$(curl -s -o /dev/null -D - -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | grep -ci '^x-ratelimit-limit')" = 1 ] \
   || { echo "gateway-rl is not rate limiting" >&2; exit 1; }
 
-redis_calls() {  # round trips that ran a script (EVALSHA, or EVAL after a Redis restart)
+redis_calls() {  # script runs (EVALSHA, or EVAL after a Redis restart)
   exec 3<>/dev/tcp/127.0.0.1/$redis_port; printf 'INFO commandstats\r\n' >&3
   timeout 1 cat <&3 | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ {n += $3} END {print n + 0}'; exec 3<&-
 }
@@ -141,4 +142,4 @@ for m in $metrics; do
   awk -v g="${med[gateway]}" -v rl="${med[gateway-rl]}" -v n="${med[nginx]}" 'BEGIN {printf "%14.2f%14.2f\n", g/n, rl/n}'
 done
 echo "added p99 vs nginx at half its peak: gateway $(awk -v a="$(echo ${r[gateway.p99]} | tr ' ' '\n' | median)" -v b="$(echo ${r[nginx.p99]} | tr ' ' '\n' | median)" 'BEGIN {printf "%.2f", a-b}') ms, gateway-rl $(awk -v a="$(echo ${r[gateway-rl.p99]} | tr ' ' '\n' | median)" -v b="$(echo ${r[nginx.p99]} | tr ' ' '\n' | median)" 'BEGIN {printf "%.2f", a-b}') ms"
-echo "Redis script round trips per rate-limited request: $(echo ${r[redis]} | tr ' ' '\n' | median) (traffic counters add one pipelined batch per second, not per request)"
+echo "Redis script runs per rate-limited request: $(echo ${r[redis]} | tr ' ' '\n' | median) (one client's requests read in one event-loop turn share a run; traffic counters add one pipelined batch per second)"

@@ -8,21 +8,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The shared sliding window: one sorted set per rule and client, holding a member per admitted
  * request scored by Redis's own clock (TIME), so every replica counts the same requests against
- * the same time. One script run per decision: prune what left the window, count, admit or not (the
- * runs of one event-loop turn travel to Redis together, see ScriptBatcher).
+ * the same time. One script run per decision, answered in one round trip: prune what left the
+ * window, count, admit or not. The runs of one event-loop turn travel to Redis together, and the
+ * decisions of that turn for the same client and rule share one run, which admits them in order
+ * while there is room (see ScriptBatcher).
  * Never more than the limit in any trailing window, including across a window boundary (where a
  * fixed-window counter admits twice the limit).
  */
 @ApplicationScoped
 public class RedisSlidingWindow {
 
-    // KEYS[1] window; ARGV: limit, window ms, member
-    // returns {allowed (1/0), count after, oldest score in window (ms), now (ms)}
+    // KEYS[1] window; ARGV: limit, window ms, decisions asked for (n), a token unique to this run
+    // returns {admitted (the first that many of the n), count before them, oldest score in window (ms), now (ms)}
     private static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -30,17 +31,20 @@ public class RedisSlidingWindow {
             local window = tonumber(ARGV[2])
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
             local count = redis.call('ZCARD', KEYS[1])
-            local allowed = 0
-            if count < limit then
-              redis.call('ZADD', KEYS[1], now, now .. '-' .. ARGV[3])
+            local admitted = math.max(0, math.min(tonumber(ARGV[3]), limit - count))
+            if admitted > 0 then
+              local members = {}
+              for i = 1, admitted do
+                members[2 * i - 1] = now
+                members[2 * i] = now .. '-' .. ARGV[4] .. '-' .. i
+              end
+              redis.call('ZADD', KEYS[1], unpack(members))
               redis.call('PEXPIRE', KEYS[1], window)
-              count = count + 1
-              allowed = 1
             end
             local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local first = now
             if oldest[2] then first = tonumber(oldest[2]) end
-            return {allowed, count, first, now}
+            return {admitted, count, first, now}
             """;
 
     private final ScriptBatcher script;
@@ -54,16 +58,18 @@ public class RedisSlidingWindow {
      * answer within the time limit, failed, or the breaker is open (see RateLimitRedisGuard).
      */
     public Future<Decision> decide(String key, int limit, Duration period) {
-        String member = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        return script.eval(List.of(key), List.of(Integer.toString(limit), Long.toString(period.toMillis()), member))
-                .map(r -> decision(r, limit, period));
+        return script.eval(List.of(key), List.of(Integer.toString(limit), Long.toString(period.toMillis())))
+                .map(share -> decision(share, limit, period));
     }
 
-    private static Decision decision(Response r, int limit, Duration period) {
-        boolean allowed = r.get(0).toInteger() == 1;
-        int count = r.get(1).toInteger();
+    private static Decision decision(ScriptBatcher.Share share, int limit, Duration period) {
+        Response r = share.answer();
+        int admitted = r.get(0).toInteger();
+        int before = r.get(1).toInteger();
         long oldest = r.get(2).toLong();
         long now = r.get(3).toLong();
+        boolean allowed = share.position() < admitted;
+        int count = before + Math.min(share.position() + 1, admitted);
         return new Decision(allowed, limit, Math.max(0, limit - count), oldest + period.toMillis(), now, true);
     }
 }

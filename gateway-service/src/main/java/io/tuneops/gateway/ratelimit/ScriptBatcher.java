@@ -12,29 +12,74 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends the rate-limit script runs an event loop asks for in one turn to Redis as one pipelined
- * batch. Every decision is still its own EVALSHA (one script run, answered in the batch's one round
- * trip), but the requests a loop read in the same turn share a connection, one write(2) and one
- * read, on our side and on Redis's, and one pass through the time limit and circuit breaker
- * ({@link RateLimitRedisGuard}). Nothing waits for a timer: the batch leaves at the end of the turn
- * that filled it. Each decision's future is bound to its request's context, so the request carries
- * on on its own event loop whichever loop the answer arrives on. Hand-written because the Redis
- * client pipelines only what it is handed together; if the batch fails (Redis restarted and forgot
- * the script, or a connection dropped), each run is retried alone through {@link LuaScript#eval},
- * which reloads the script.
+ * batch: the requests a loop read in the same turn share a connection, one write(2) and one read,
+ * on our side and on Redis's, and one pass through the time limit and circuit breaker
+ * ({@link RateLimitRedisGuard}). Runs asked for with the same keys and arguments (one client under
+ * one rule) share one script run: Redis spends most of a run on the run itself (looking the script
+ * up, its clock, the Lua calls), little on each extra decision, so a client sending many requests
+ * at once, a flood included, costs Redis one run per turn instead of one per request. The script
+ * gets two arguments after the caller's: how many requests share the run and a token unique to the
+ * run; each request learns its position among them ({@link Share}).
+ *
+ * <p>Nothing waits for a timer: the batch leaves at the end of the turn that filled it. Each
+ * request's future is bound to its own context, so it carries on on its own event loop whichever
+ * loop the answer arrives on. Hand-written because the Redis client pipelines only what it is
+ * handed together; if the batch fails (Redis restarted and forgot the script, or a connection
+ * dropped), each run is retried alone through {@link LuaScript#eval}, which reloads the script.
  */
 final class ScriptBatcher {
 
-    private record Pending(List<String> keys, List<String> args, Promise<Response> promise) {
+    /** The answer of the script run a request shared, and its position among the run's requests (from 0). */
+    record Share(Response answer, int position) {
+    }
+
+    /** Bounds a run's arguments (a Lua unpack of twice this many values stays far below Lua's stack limit). */
+    static final int MAX_SHARERS = 1000;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private record RunKey(List<String> keys, List<String> args) {
+    }
+
+    private static final class Run {
+        final RunKey key;
+        final List<Promise<Share>> sharers = new ArrayList<>(4);
+
+        Run(RunKey key) {
+            this.key = key;
+        }
+
+        List<String> args() {
+            List<String> args = new ArrayList<>(key.args().size() + 2);
+            args.addAll(key.args());
+            args.add(Integer.toString(sharers.size()));
+            args.add(HEX.toHexDigits(ThreadLocalRandom.current().nextLong()));
+            return args;
+        }
+
+        void complete(Response answer) {
+            for (int i = 0; i < sharers.size(); i++) {
+                sharers.get(i).complete(new Share(answer, i));
+            }
+        }
+
+        void fail(Throwable failure) {
+            sharers.forEach(p -> p.fail(failure));
+        }
     }
 
     private final LuaScript script;
     private final EventLoopRedis redis;
     private final RateLimitRedisGuard guard;
-    private final ThreadLocal<List<Pending>> turn = ThreadLocal.withInitial(ArrayList::new);
+    private final ThreadLocal<Map<RunKey, Run>> turn = ThreadLocal.withInitial(LinkedHashMap::new);
+    private final ThreadLocal<List<Run>> full = ThreadLocal.withInitial(ArrayList::new);
 
     ScriptBatcher(EventLoopRedis redis, LuaScript script, RateLimitRedisGuard guard) {
         this.script = script;
@@ -42,50 +87,68 @@ final class ScriptBatcher {
         this.guard = guard;
     }
 
-    Future<Response> eval(List<String> keys, List<String> args) {
+    Future<Share> eval(List<String> keys, List<String> args) {
+        RunKey key = new RunKey(keys, args);
         Context context = Vertx.currentContext();
         if (context == null || !context.isEventLoopContext()) {  // no turn to share
-            Promise<Response> promise = Promise.promise();
-            send(List.of(new Pending(keys, args, promise)));
+            Run run = new Run(key);
+            Promise<Share> promise = Promise.promise();
+            run.sharers.add(promise);
+            send(List.of(run));
             return promise.future();
         }
-        List<Pending> pending = turn.get();
+        Map<RunKey, Run> pending = turn.get();
         if (pending.isEmpty()) {
             context.runOnContext(v -> flush());
         }
-        Promise<Response> promise = ((ContextInternal) context).promise();
-        pending.add(new Pending(keys, args, promise));
+        Run run = pending.computeIfAbsent(key, Run::new);
+        if (run.sharers.size() == MAX_SHARERS) {
+            full.get().add(run);
+            run = new Run(key);
+            pending.put(key, run);
+        }
+        Promise<Share> promise = ((ContextInternal) context).promise();
+        run.sharers.add(promise);
         return promise.future();
     }
 
     private void flush() {
-        List<Pending> pending = turn.get();
-        List<Pending> batch = new ArrayList<>(pending);
+        Map<RunKey, Run> pending = turn.get();
+        List<Run> overflow = full.get();
+        List<Run> batch = new ArrayList<>(overflow.size() + pending.size());
+        batch.addAll(overflow);
+        batch.addAll(pending.values());
+        overflow.clear();
         pending.clear();
         send(batch);
     }
 
-    private void send(List<Pending> batch) {
+    private void send(List<Run> batch) {
         guard.roundTrip(() -> pipelined(batch)).subscribe().with(answers -> {
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).promise().complete(answers.get(i));
+                batch.get(i).complete(answers.get(i));
             }
-        }, failure -> batch.forEach(p -> p.promise().fail(failure)));
+        }, failure -> batch.forEach(run -> run.fail(failure)));
     }
 
-    private Uni<List<Response>> pipelined(List<Pending> batch) {
+    private Uni<List<Response>> pipelined(List<Run> batch) {
+        List<List<String>> args = new ArrayList<>(batch.size());
         List<Request> requests = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            requests.add(script.evalsha(p.keys(), p.args()));
+        for (Run run : batch) {
+            List<String> a = run.args();
+            args.add(a);
+            requests.add(script.evalsha(run.key.keys(), a));
         }
         return UniHelper.toUni(redis.batch(requests))
                 .onItem().transformToUni(answers -> answers.size() == batch.size()
                         ? Uni.createFrom().item(answers)
                         : Uni.createFrom().failure(new IllegalStateException("Redis answered " + answers.size() + " of " + batch.size())))
-                .onFailure().recoverWithUni(() -> Uni.join().all(batch.stream().map(this::alone).toList()).andFailFast());
-    }
-
-    private Uni<Response> alone(Pending p) {
-        return script.eval(p.keys(), p.args()).map(io.vertx.mutiny.redis.client.Response::getDelegate);
+                .onFailure().recoverWithUni(() -> {
+                    List<Uni<Response>> alone = new ArrayList<>(batch.size());
+                    for (int i = 0; i < batch.size(); i++) {
+                        alone.add(script.eval(batch.get(i).key.keys(), args.get(i)).map(io.vertx.mutiny.redis.client.Response::getDelegate));
+                    }
+                    return Uni.join().all(alone).andFailFast();
+                });
     }
 }
