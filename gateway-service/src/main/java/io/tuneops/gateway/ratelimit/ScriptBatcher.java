@@ -13,7 +13,7 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,17 +51,21 @@ final class ScriptBatcher {
     private static final class Run {
         final RunKey key;
         final List<Promise<Share>> sharers = new ArrayList<>(4);
+        private List<String> arguments;
 
         Run(RunKey key) {
             this.key = key;
         }
 
-        List<String> args() {
-            List<String> args = new ArrayList<>(key.args().size() + 2);
-            args.addAll(key.args());
-            args.add(Integer.toString(sharers.size()));
-            args.add(HEX.toHexDigits(ThreadLocalRandom.current().nextLong()));
-            return args;
+        /** The caller's arguments, the number of sharers and the run's token; the same again when the run is retried. */
+        List<String> arguments() {
+            if (arguments == null) {
+                arguments = new ArrayList<>(key.args().size() + 2);
+                arguments.addAll(key.args());
+                arguments.add(Integer.toString(sharers.size()));
+                arguments.add(HEX.toHexDigits(ThreadLocalRandom.current().nextLong()));
+            }
+            return arguments;
         }
 
         void complete(Response answer) {
@@ -75,11 +79,33 @@ final class ScriptBatcher {
         }
     }
 
+    /** The runs one event loop has been asked for in its current turn, in order. */
+    private static final class Turn {
+        final List<Run> runs = new ArrayList<>();
+        final Map<RunKey, Run> open = new HashMap<>();
+
+        Run runFor(RunKey key) {
+            Run run = open.get(key);
+            if (run == null || run.sharers.size() == MAX_SHARERS) {
+                run = new Run(key);
+                open.put(key, run);
+                runs.add(run);
+            }
+            return run;
+        }
+
+        List<Run> drain() {
+            List<Run> batch = new ArrayList<>(runs);
+            runs.clear();
+            open.clear();
+            return batch;
+        }
+    }
+
     private final LuaScript script;
     private final EventLoopRedis redis;
     private final RateLimitRedisGuard guard;
-    private final ThreadLocal<Map<RunKey, Run>> turn = ThreadLocal.withInitial(LinkedHashMap::new);
-    private final ThreadLocal<List<Run>> full = ThreadLocal.withInitial(ArrayList::new);
+    private final ThreadLocal<Turn> turn = ThreadLocal.withInitial(Turn::new);
 
     ScriptBatcher(EventLoopRedis redis, LuaScript script, RateLimitRedisGuard guard) {
         this.script = script;
@@ -97,30 +123,13 @@ final class ScriptBatcher {
             send(List.of(run));
             return promise.future();
         }
-        Map<RunKey, Run> pending = turn.get();
-        if (pending.isEmpty()) {
-            context.runOnContext(v -> flush());
-        }
-        Run run = pending.computeIfAbsent(key, Run::new);
-        if (run.sharers.size() == MAX_SHARERS) {
-            full.get().add(run);
-            run = new Run(key);
-            pending.put(key, run);
+        Turn current = turn.get();
+        if (current.runs.isEmpty()) {
+            context.runOnContext(v -> send(turn.get().drain()));
         }
         Promise<Share> promise = ((ContextInternal) context).promise();
-        run.sharers.add(promise);
+        current.runFor(key).sharers.add(promise);
         return promise.future();
-    }
-
-    private void flush() {
-        Map<RunKey, Run> pending = turn.get();
-        List<Run> overflow = full.get();
-        List<Run> batch = new ArrayList<>(overflow.size() + pending.size());
-        batch.addAll(overflow);
-        batch.addAll(pending.values());
-        overflow.clear();
-        pending.clear();
-        send(batch);
     }
 
     private void send(List<Run> batch) {
@@ -132,23 +141,18 @@ final class ScriptBatcher {
     }
 
     private Uni<List<Response>> pipelined(List<Run> batch) {
-        List<List<String>> args = new ArrayList<>(batch.size());
         List<Request> requests = new ArrayList<>(batch.size());
         for (Run run : batch) {
-            List<String> a = run.args();
-            args.add(a);
-            requests.add(script.evalsha(run.key.keys(), a));
+            requests.add(script.evalsha(run.key.keys(), run.arguments()));
         }
         return UniHelper.toUni(redis.batch(requests))
                 .onItem().transformToUni(answers -> answers.size() == batch.size()
                         ? Uni.createFrom().item(answers)
                         : Uni.createFrom().failure(new IllegalStateException("Redis answered " + answers.size() + " of " + batch.size())))
-                .onFailure().recoverWithUni(() -> {
-                    List<Uni<Response>> alone = new ArrayList<>(batch.size());
-                    for (int i = 0; i < batch.size(); i++) {
-                        alone.add(script.eval(batch.get(i).key.keys(), args.get(i)).map(io.vertx.mutiny.redis.client.Response::getDelegate));
-                    }
-                    return Uni.join().all(alone).andFailFast();
-                });
+                .onFailure().recoverWithUni(() -> Uni.join().all(batch.stream().map(this::alone).toList()).andFailFast());
+    }
+
+    private Uni<Response> alone(Run run) {
+        return script.eval(run.key.keys(), run.arguments()).map(io.vertx.mutiny.redis.client.Response::getDelegate);
     }
 }
