@@ -58,7 +58,8 @@ public class BareProxy extends AbstractVerticle {
             if (redis == null) {
                 forward(req);
             } else {
-                redis.evalsha(java.util.List.of(sha, "1", "rl:bench", "1000000000", "1000", Long.toHexString(ThreadLocalRandom.current().nextLong())))
+                // ARGV as the gateway sends it for a run of its own: limit, window ms, one decision, a token
+                redis.evalsha(java.util.List.of(sha, "1", "rl:bench", "1000000000", "1000", "1", Long.toHexString(ThreadLocalRandom.current().nextLong())))
                      .onComplete(ar -> {
                          if (ar.failed()) {
                              FAILURES.increment();
