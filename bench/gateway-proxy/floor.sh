@@ -13,12 +13,12 @@
 # the gateway's own work costs; the gap between nginx and bare-rl is the floor of the design (a JVM
 # proxy with one Redis round trip per request). The end shows how many EVALSHAs failed.
 #
-#   bench/gateway-proxy/floor.sh      (both origins; ORIGIN=service|static for one; RUNS=5 DURATION=6s WARMUP=40s)
+#   bench/gateway-proxy/floor.sh      (both origins; ORIGIN=service|static for one; RUNS=5 DURATION=6s WARMUP=60s, as run.sh)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$root/bench/lib.sh"
 each_origin "$0"
-RUNS=${RUNS:-5}; DURATION=${DURATION:-6s}; WARMUP=${WARMUP:-40s}
+RUNS=${RUNS:-5}; DURATION=${DURATION:-6s}; WARMUP=${WARMUP:-60s}
 work=$(mktemp -d /tmp/tuneops-floor.XXXXXX); chmod 755 "$work"; pids=()
 cleanup() {
   stop_started

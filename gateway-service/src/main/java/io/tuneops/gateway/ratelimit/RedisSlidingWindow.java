@@ -12,10 +12,10 @@ import java.util.List;
 /**
  * The shared sliding window: one sorted set per rule and client, holding a member per admitted
  * request scored by Redis's own clock (TIME), so every replica counts the same requests against
- * the same time. One script run per decision, answered in one round trip: prune what left the
- * window, count, admit or not. The runs of one event-loop turn travel to Redis together, and the
- * decisions of that turn for the same client and rule share one run, which admits them in order
- * while there is room (see ScriptBatcher).
+ * the same time. Each decision is answered in one round trip by a script run that prunes what left
+ * the window, counts, and admits or not. The runs of one event-loop turn travel to Redis together,
+ * and the decisions of that turn for the same client and rule share one run, which admits them in
+ * order while there is room (see ScriptBatcher).
  * Never more than the limit in any trailing window, including across a window boundary (where a
  * fixed-window counter admits twice the limit).
  */

@@ -22,6 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Decisions an event loop asks for in one turn for the same client and rule share one script run
@@ -65,7 +67,7 @@ class SharedScriptRunTest {
         assertEquals(List.of(4, 3, 2, 1, 0, 0, 0, 0), decisions.stream().map(Decision::remaining).toList());
         assertEquals(5L, redis.sortedSet(String.class).zcard(key));
         // the next turn sees the window full
-        assertEquals(false, inOneTurn(List.of(new Ask(key, 5))).get(0).allowed());
+        assertFalse(inOneTurn(List.of(new Ask(key, 5))).get(0).allowed());
     }
 
     @Test
@@ -91,7 +93,7 @@ class SharedScriptRunTest {
         List<Decision> decisions = inOneTurn(all);
         assertEquals(2, scriptRuns() - runs);
         for (int i = 0; i < asks; i++) {
-            assertEquals(true, decisions.get(i).allowed());
+            assertTrue(decisions.get(i).allowed());
             assertEquals(5000 - 1 - i, decisions.get(i).remaining());
         }
         assertEquals((long) asks, redis.sortedSet(String.class).zcard(key));
