@@ -23,11 +23,13 @@ class LocalRunSystemTest {
             .resolveSibling("local-run").toAbsolutePath();
 
     private final int portBase = freePortBlock();
+    private final int pgPort = freePortApartFrom(portBase);
+    private final int redisPort = freePortApartFrom(portBase, pgPort);
     private final Map<String, String> env = Map.of(
             "TUNEOPS_LOCAL_DIR", DIR.toString(),
             "TUNEOPS_LOCAL_PORT_BASE", Integer.toString(portBase),
-            "TUNEOPS_LOCAL_PG_PORT", Integer.toString(LocalServers.freePort()),
-            "TUNEOPS_LOCAL_REDIS_PORT", Integer.toString(LocalServers.freePort()));
+            "TUNEOPS_LOCAL_PG_PORT", Integer.toString(pgPort),
+            "TUNEOPS_LOCAL_REDIS_PORT", Integer.toString(redisPort));
 
     @Test
     void startsEverythingRefusesASecondRunStopsCleanlyAndKeepsData() throws Exception {
@@ -117,6 +119,20 @@ class LocalRunSystemTest {
             }
         }
         throw new IllegalStateException("no block of five free ports");
+    }
+
+    /**
+     * A free port outside the services' block and unlike the ones already taken: each is free when
+     * chosen, but nothing holds them until run.sh starts, so an ephemeral port can land inside the
+     * block (Redis once got audit-service's port, which then failed to start).
+     */
+    private static int freePortApartFrom(int base, int... taken) {
+        while (true) {
+            int port = LocalServers.freePort();
+            if ((port < base || port >= base + 5) && java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
