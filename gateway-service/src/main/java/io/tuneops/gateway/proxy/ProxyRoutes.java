@@ -114,6 +114,7 @@ public class ProxyRoutes {
                 .setSsl(tls)
                 .setConnectTimeout(proxy.connectTimeout().toMillis());
         return client.request(options).onSuccess(request -> {
+            HttpServerRequest proxied = context.request().proxiedRequest();
             // Without a listener Vert.x logs every failure of this exchange at ERROR, among them the
             // resets the gateway makes when a client hangs up (routine). The owner failing
             // mid-answer stays a warning; before the answer, UpstreamErrorInterceptor logs the 502.
@@ -121,10 +122,9 @@ public class ProxyRoutes {
                 if (e instanceof StreamResetException) {
                     LOG.debugf("origin exchange dropped, its client hung up: %s", e.toString());
                 } else {
-                    LOG.warnf("%s %s: the owner's answer failed: %s", context.request().getMethod(), context.request().proxiedRequest().path(), e.toString());
+                    LOG.warnf("%s %s: the owner's answer failed: %s", proxied.method(), proxied.path(), e.toString());
                 }
             });
-            HttpServerRequest proxied = context.request().proxiedRequest();
             ((HttpServerRequestInternal) proxied).context().putLocal(ORIGIN_REQUEST, request);
             HttpServerResponse response = proxied.response();
             if (response.closed()) {
