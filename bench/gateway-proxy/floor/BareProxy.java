@@ -25,13 +25,14 @@ public class BareProxy extends AbstractVerticle {
             int from = source.indexOf("\"\"\"") + 3;
             script = source.substring(from, source.indexOf("\"\"\"", from));
         }
-        Vertx vertx = Vertx.vertx();
+        int loops = Runtime.getRuntime().availableProcessors(); // one per CPU, as the gateway
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         Future<Void> ready = Future.succeededFuture();
         if (redisPort > 0) {
             Redis r = Redis.createClient(vertx, "redis://127.0.0.1:" + redisPort);
             ready = RedisAPI.api(r).script(java.util.List.of("LOAD", script)).map(resp -> { sha = resp.toString(); return null; });
         }
-        ready.compose(v -> vertx.deployVerticle(BareProxy.class.getName(), new DeploymentOptions().setInstances(2)))
+        ready.compose(v -> vertx.deployVerticle(BareProxy.class.getName(), new DeploymentOptions().setInstances(loops)))
              .onSuccess(id -> System.out.println("ready")).onFailure(Throwable::printStackTrace);
     }
 

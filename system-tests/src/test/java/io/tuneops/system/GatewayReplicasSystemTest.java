@@ -29,10 +29,11 @@ class GatewayReplicasSystemTest {
     static void twoReplicas() {
         Suite suite = Suite.Extension.suite();
         Map<String, String> defaults = Map.of("RATE_LIMIT_CALLS", "100");
-        first = suite.process("gateway-service", LocalServers.freePort(), defaults, List.of("-Xmx128m", "-XX:+UseSerialGC"),
-                "gateway-replica-1").start();
-        second = suite.process("gateway-service", LocalServers.freePort(), defaults, List.of("-Xmx128m", "-XX:+UseSerialGC"),
-                "gateway-replica-2").start();
+        // the first as in the chart's one-CPU pod, the second as on a bigger one
+        first = suite.process("gateway-service", LocalServers.freePort(), defaults,
+                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1"), "gateway-replica-1").start();
+        second = suite.process("gateway-service", LocalServers.freePort(), defaults,
+                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=3"), "gateway-replica-2").start();
         first.awaitReady(Suite.READY_TIMEOUT);
         second.awaitReady(Suite.READY_TIMEOUT);
     }
@@ -53,6 +54,13 @@ class GatewayReplicasSystemTest {
                 "Authorization", admin(), "Content-Type", "application/json");
         assertEquals(201, created.status(), created.body());
         return created.json().get("key").asText() + " " + created.json().get("id").asText();
+    }
+
+    @Test
+    void eachReplicaRunsOneEventLoopPerCpuItIsGiven() {
+        // Quarkus alone would run two on one CPU
+        assertEquals(1, first.threadsNamed("vert.x-eventloop-thread-"));
+        assertEquals(3, second.threadsNamed("vert.x-eventloop-thread-"));
     }
 
     @Test

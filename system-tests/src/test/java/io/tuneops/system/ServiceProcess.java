@@ -106,6 +106,25 @@ final class ServiceProcess {
         return process.pid();
     }
 
+    /**
+     * How many of the JVM's threads have a name starting with the prefix, read from /proc (Linux,
+     * where a thread's name is cut to 15 bytes, so only that much of the prefix is compared).
+     */
+    long threadsNamed(String prefix) {
+        String cut = prefix.substring(0, Math.min(prefix.length(), 15));
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).strip().startsWith(cut);
+                } catch (IOException e) {
+                    return false; // the thread ended while we looked
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String tail() {
         try {
             List<String> lines = Files.exists(output) ? Files.readAllLines(output) : List.of();
