@@ -69,9 +69,9 @@ BENCH_IDENTITY=("X-Tuneops-Gateway-Secret: $BENCH_INTERNAL_SECRET" "X-Tuneops-Ac
 BENCH_JVM=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}
 # The chart gives the gateway a 64 MB young generation (see its javaOpts) and one CPU, which the
 # JVM sees as one processor: the gateway then runs one event loop, as nginx here runs one worker
-# (-XX:ActiveProcessorCount=1 tells it so on this machine's two). floor.sh's bare JVM proxies run
-# with the same settings as the gateway.
-BENCH_GATEWAY_JVM=${TUNEOPS_GATEWAY_JAVA_OPTS:-$BENCH_JVM -Xmn64m -XX:ActiveProcessorCount=1}
+# (-XX:ActiveProcessorCount=1 tells it so on this machine's two; GATEWAY_CPUS=2 shows the gateway
+# with two loops). floor.sh's bare JVM proxies run with the same settings as the gateway.
+BENCH_GATEWAY_JVM=${TUNEOPS_GATEWAY_JAVA_OPTS:-$BENCH_JVM -Xmn64m -XX:ActiveProcessorCount=${GATEWAY_CPUS:-1}}
 
 # Waits until http://127.0.0.1:$1/q/health/ready answers 200 (60 s at most).
 wait_ready() {

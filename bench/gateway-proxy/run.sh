@@ -18,7 +18,8 @@
 # client's requests that an event loop reads in the same turn share a run), and the ratios to nginx.
 #
 #   bench/gateway-proxy/run.sh        (both origins; ORIGIN=service|static for one;
-#                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway)
+#                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway;
+#                                      GATEWAY_CPUS=1: the CPUs the gateways' JVMs see, as in the chart)
 #
 # Needs nginx, wrk, curl (Debian: apt-get install nginx-light wrk curl) and the packaged
 # services (./mvnw package -DskipTests).

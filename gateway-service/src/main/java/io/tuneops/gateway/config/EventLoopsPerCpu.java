@@ -13,7 +13,10 @@ import java.util.function.IntSupplier;
  * second loop only splits its traffic: each loop's turns hold fewer requests to share a Redis
  * script run, and each loop needs its own wake-ups. Paced at about 5,300 requests/s on two cores
  * shared with its owner, PostgreSQL and Redis, one loop against two lowered the gateway's p50 in
- * 16 of 16 paired runs and its p99 in 13 of 16 (README, "Performance").
+ * 16 of 16 paired runs and its p99 in 13 of 16 (README, "Performance"). In a pod, a second thread
+ * on a one-CPU quota can also run ahead of the quota and then be throttled for the rest of the
+ * period. Where the gateway shares CPUs with other busy processes, one thread gets one thread's
+ * share of them: at full load on that benchmark machine its peak throughput was lower.
  *
  * <p>A plain configuration source rather than a value in application.properties, because the
  * value depends on the machine; its ordinal sits below application.properties, the environment
