@@ -5,6 +5,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * One Vert.x event loop per CPU the gateway is given (the JVM counts a container's CPU limit), as
@@ -18,6 +19,9 @@ import java.util.function.IntSupplier;
  * period. Where the gateway shares CPUs with other busy processes, one thread gets one thread's
  * share of them: at full load on that benchmark machine its peak throughput was lower.
  *
+ * <p>Like Quarkus's default, at most one loop per 10 MB of heap (each loop keeps its own
+ * connections and buffers), which only a small heap on a many-CPU machine without a limit reaches.
+ *
  * <p>A plain configuration source rather than a value in application.properties, because the
  * value depends on the machine; its ordinal sits below application.properties, the environment
  * ({@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE}) and system properties, which all override it.
@@ -28,14 +32,18 @@ public final class EventLoopsPerCpu implements ConfigSource {
     /** Below application.properties (250), the environment (300) and system properties (400). */
     static final int ORDINAL = 200;
 
+    private static final long HEAP_PER_LOOP = 10L * 1024 * 1024;
+
     private final IntSupplier cpus;
+    private final LongSupplier maxHeap;
 
     public EventLoopsPerCpu() {
-        this(Runtime.getRuntime()::availableProcessors);
+        this(Runtime.getRuntime()::availableProcessors, Runtime.getRuntime()::maxMemory);
     }
 
-    EventLoopsPerCpu(IntSupplier cpus) {
+    EventLoopsPerCpu(IntSupplier cpus, LongSupplier maxHeap) {
         this.cpus = cpus;
+        this.maxHeap = maxHeap;
     }
 
     @Override
@@ -54,7 +62,8 @@ public final class EventLoopsPerCpu implements ConfigSource {
     }
 
     private String value() {
-        return Integer.toString(Math.max(1, cpus.getAsInt()));
+        long loops = Math.min(cpus.getAsInt(), maxHeap.getAsLong() / HEAP_PER_LOOP);
+        return Long.toString(Math.max(1, loops));
     }
 
     @Override
