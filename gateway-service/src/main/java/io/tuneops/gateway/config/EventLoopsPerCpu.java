@@ -1,11 +1,8 @@
 package io.tuneops.gateway.config;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 import java.util.Map;
-import java.util.Set;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * One Vert.x event loop per CPU the gateway is given (the JVM counts a container's CPU limit), as
@@ -26,53 +23,22 @@ import java.util.function.LongSupplier;
  * value depends on the machine; its ordinal sits below application.properties, the environment
  * ({@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE}) and system properties, which all override it.
  */
-public final class EventLoopsPerCpu implements ConfigSource {
+public final class EventLoopsPerCpu extends MapBackedConfigSource {
 
     static final String PROPERTY = "quarkus.vertx.event-loops-pool-size";
     /** Below application.properties (250), the environment (300) and system properties (400). */
     static final int ORDINAL = 200;
-
     private static final long HEAP_PER_LOOP = 10L * 1024 * 1024;
 
-    private final IntSupplier cpus;
-    private final LongSupplier maxHeap;
-
     public EventLoopsPerCpu() {
-        this(Runtime.getRuntime()::availableProcessors, Runtime.getRuntime()::maxMemory);
+        this(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
     }
 
-    EventLoopsPerCpu(IntSupplier cpus, LongSupplier maxHeap) {
-        this.cpus = cpus;
-        this.maxHeap = maxHeap;
+    EventLoopsPerCpu(int cpus, long maxHeap) {
+        super("tuneops-event-loops-per-cpu", Map.of(PROPERTY, Long.toString(loops(cpus, maxHeap))), ORDINAL);
     }
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return Set.of(PROPERTY);
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return Map.of(PROPERTY, value());
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return PROPERTY.equals(propertyName) ? value() : null;
-    }
-
-    private String value() {
-        long loops = Math.min(cpus.getAsInt(), maxHeap.getAsLong() / HEAP_PER_LOOP);
-        return Long.toString(Math.max(1, loops));
-    }
-
-    @Override
-    public int getOrdinal() {
-        return ORDINAL;
-    }
-
-    @Override
-    public String getName() {
-        return "tuneops: one event loop per CPU";
+    private static long loops(int cpus, long maxHeap) {
+        return Math.max(1, Math.min(cpus, maxHeap / HEAP_PER_LOOP));
     }
 }

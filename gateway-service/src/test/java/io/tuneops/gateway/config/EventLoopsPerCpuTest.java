@@ -23,20 +23,20 @@ class EventLoopsPerCpuTest {
 
     @Test
     void oneLoopPerCpuWhereQuarkusWouldRunAtLeastTwo() {
-        assertEquals(1, loops(new EventLoopsPerCpu(() -> 1, () -> 384 * MB), Map.of(), 300));
-        assertEquals(4, loops(new EventLoopsPerCpu(() -> 4, () -> 384 * MB), Map.of(), 300));
+        assertEquals(1, loops(new EventLoopsPerCpu(1, 384 * MB), Map.of(), 300));
+        assertEquals(4, loops(new EventLoopsPerCpu(4, 384 * MB), Map.of(), 300));
     }
 
     @Test
     void atMostOneLoopPer10MbOfHeapAndNeverNone() {
-        assertEquals(3, loops(new EventLoopsPerCpu(() -> 64, () -> 30 * MB), Map.of(), 300));
-        assertEquals(1, loops(new EventLoopsPerCpu(() -> 64, () -> 5 * MB), Map.of(), 300));
+        assertEquals(3, loops(new EventLoopsPerCpu(64, 30 * MB), Map.of(), 300));
+        assertEquals(1, loops(new EventLoopsPerCpu(64, 5 * MB), Map.of(), 300));
     }
 
     @Test
     void theEnvironmentAndApplicationPropertiesOverrideIt() {
         Map<String, String> three = Map.of(EventLoopsPerCpu.PROPERTY, "3");
-        assertEquals(3, loops(new EventLoopsPerCpu(() -> 1, () -> 384 * MB), three, 300)); // environment
-        assertEquals(3, loops(new EventLoopsPerCpu(() -> 1, () -> 384 * MB), three, 250)); // application.properties
+        assertEquals(3, loops(new EventLoopsPerCpu(1, 384 * MB), three, 300)); // environment
+        assertEquals(3, loops(new EventLoopsPerCpu(1, 384 * MB), three, 250)); // application.properties
     }
 }
