@@ -70,7 +70,7 @@ public class RateLimitHandler {
         }
         RateLimitKeys.Subject subject = keys.subject(matched, request, path, client);
         RateLimitRule rule = subject.rule();
-        String key = "tuneops:rl:" + rule.name() + ":" + subject.id();
+        String key = RedisSlidingWindow.KEY_PREFIX + rule.name() + ":" + subject.id();
         counters.trackClient(subject.id());
         request.pause();
         // completes on this request's context (see ScriptBatcher)

@@ -10,41 +10,66 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The shared sliding window: one sorted set per rule and client, holding a member per admitted
- * request scored by Redis's own clock (TIME), so every replica counts the same requests against
- * the same time. Each decision is answered in one round trip by a script run that prunes what left
- * the window, counts, and admits or not. The runs of one event-loop turn travel to Redis together,
- * and the decisions of that turn for the same client and rule share one run, which admits them in
- * order while there is room (see ScriptBatcher).
+ * The shared sliding window, kept by Redis for every replica: per rule and client a list of the
+ * script runs that admitted requests, oldest first, each entry "{ms} {admitted so far}" (Redis's
+ * own clock, TIME, so every replica counts the same requests against the same time). The first
+ * entry is the newest run already out of the window (or "0 0" for a new window), so the count in
+ * the window is the last entry's total minus the first's. Each decision is answered in one round
+ * trip by a script run that drops the runs that left the window, counts, and admits or not. The runs
+ * of one event-loop turn travel to Redis together, and the decisions of that turn for the same
+ * client and rule share one run, which admits them in order while there is room (see ScriptBatcher).
  * Never more than the limit in any trailing window, including across a window boundary (where a
  * fixed-window counter admits twice the limit).
+ * <p>
+ * A list of runs rather than a sorted set with a member per admitted request: a run is a push and
+ * its expiry a pop, each O(1), where the sorted set paid a skip-list insert per request and a range
+ * removal per run, and a busy client's window holds a run where it held each request. If Redis's
+ * clock steps back, a newer entry can sit before an older one; it is dropped later, so the count is
+ * then too high, never too low.
  */
 @ApplicationScoped
 public class RedisSlidingWindow {
 
-    // KEYS[1] window; ARGV: limit, window ms, decisions asked for (n), a token unique to this run
-    // returns {admitted (the first that many of the n), count before them, oldest score in window (ms), now (ms)}
+    /**
+     * Prefix of the windows' keys. It names the layout: a version with another layout uses another
+     * prefix, so that replicas of both, during a rolling update, never read each other's keys.
+     */
+    public static final String KEY_PREFIX = "tuneops:ratelimit:";
+
+    // KEYS[1] window; ARGV: limit, window ms, decisions asked for (n)
+    // returns {admitted (the first that many of the n), count before them, oldest time in window (ms), now (ms)}
     private static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local limit = tonumber(ARGV[1])
             local window = tonumber(ARGV[2])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-            local count = redis.call('ZCARD', KEYS[1])
+            local function at(entry) return tonumber(string.match(entry, '^%d+')) end
+            local function total(entry) return tonumber(string.match(entry, '%d+$')) end
+            local second = redis.call('LINDEX', KEYS[1], 1)
+            while second and at(second) <= now - window do
+              redis.call('LPOP', KEYS[1])
+              second = redis.call('LINDEX', KEYS[1], 1)
+            end
+            local first = redis.call('LINDEX', KEYS[1], 0)
+            local base, last = 0, 0
+            if first then
+              base = total(first)
+              last = total(redis.call('LINDEX', KEYS[1], -1))
+            end
+            local count = last - base
             local admitted = math.max(0, math.min(tonumber(ARGV[3]), limit - count))
             if admitted > 0 then
-              local members = {}
-              for i = 1, admitted do
-                members[2 * i - 1] = now
-                members[2 * i] = now .. '-' .. ARGV[4] .. '-' .. i
+              local entry = string.format('%d %d', now, last + admitted)
+              if first then
+                redis.call('RPUSH', KEYS[1], entry)
+              else
+                redis.call('RPUSH', KEYS[1], '0 0', entry)
               end
-              redis.call('ZADD', KEYS[1], unpack(members))
               redis.call('PEXPIRE', KEYS[1], window)
             end
-            local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-            local first = now
-            if oldest[2] then first = tonumber(oldest[2]) end
-            return {admitted, count, first, now}
+            local oldest = now
+            if second then oldest = at(second) end
+            return {admitted, count, oldest, now}
             """;
 
     private final ScriptBatcher script;

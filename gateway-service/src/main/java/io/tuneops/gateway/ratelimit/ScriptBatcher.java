@@ -12,11 +12,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends the rate-limit script runs an event loop asks for in one turn to Redis as one pipelined
@@ -26,24 +24,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * one rule) share one script run: Redis spends most of a run on the run itself (looking the script
  * up, its clock, the Lua calls), little on each extra decision, so a client sending many requests
  * at once, a flood included, costs Redis one run per turn instead of one per request. The script
- * gets two arguments after the caller's: how many requests share the run and a token unique to the
- * run; each request learns its position among them ({@link Share}).
+ * gets one argument after the caller's, how many requests share the run; each request learns its
+ * position among them ({@link Share}).
  *
  * <p>Nothing waits for a timer: the batch leaves at the end of the turn that filled it. Each
  * request's future is bound to its own context, so it carries on on its own event loop whichever
  * loop the answer arrives on. Hand-written because the Redis client pipelines only what it is
  * handed together; if the batch fails (Redis restarted and forgot the script, or a connection
  * dropped), each run is retried alone through {@link LuaScript#eval}, which reloads the script.
+ * A run retried after a dropped connection may have run already; its requests then count twice in
+ * their window, which errs towards refusing, never towards admitting more than the limit.
  */
 final class ScriptBatcher {
 
     /** The answer of the script run a request shared, and its position among the run's requests (from 0). */
     record Share(Response answer, int position) {
     }
-
-    /** Bounds a run's arguments (a Lua unpack of twice this many values stays far below Lua's stack limit). */
-    static final int MAX_SHARERS = 1000;
-    private static final HexFormat HEX = HexFormat.of();
 
     private record RunKey(List<String> keys, List<String> args) {
     }
@@ -57,13 +53,12 @@ final class ScriptBatcher {
             this.key = key;
         }
 
-        /** The caller's arguments, the number of sharers and the run's token; the same again when the run is retried. */
+        /** The caller's arguments and the number of sharers; the same again when the run is retried. */
         List<String> arguments() {
             if (arguments == null) {
-                arguments = new ArrayList<>(key.args().size() + 2);
+                arguments = new ArrayList<>(key.args().size() + 1);
                 arguments.addAll(key.args());
                 arguments.add(Integer.toString(sharers.size()));
-                arguments.add(HEX.toHexDigits(ThreadLocalRandom.current().nextLong()));
             }
             return arguments;
         }
@@ -81,12 +76,12 @@ final class ScriptBatcher {
 
     /** The runs one event loop has been asked for in its current turn, in order. */
     private static final class Turn {
-        final List<Run> runs = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
         final Map<RunKey, Run> open = new HashMap<>();
 
         Run runFor(RunKey key) {
             Run run = open.get(key);
-            if (run == null || run.sharers.size() == MAX_SHARERS) {
+            if (run == null) {
                 run = new Run(key);
                 open.put(key, run);
                 runs.add(run);
@@ -95,8 +90,8 @@ final class ScriptBatcher {
         }
 
         List<Run> drain() {
-            List<Run> batch = new ArrayList<>(runs);
-            runs.clear();
+            List<Run> batch = runs;
+            runs = new ArrayList<>();
             open.clear();
             return batch;
         }

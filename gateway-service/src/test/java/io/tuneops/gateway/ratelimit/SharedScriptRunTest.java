@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Decisions an event loop asks for in one turn for the same client and rule share one script run
@@ -53,27 +52,29 @@ class SharedScriptRunTest {
     void loadTheScript() throws Exception {
         loop = EventLoops.of(vertx).get(0);
         // the first run after a start may be an EVALSHA that Redis does not know followed by an EVAL
-        inOneTurn(List.of(new Ask("tuneops:rl:test:" + UUID.randomUUID(), 1)));
+        inOneTurn(List.of(new Ask("tuneops:ratelimit:test:" + UUID.randomUUID(), 1)));
     }
 
     @Test
     void oneClientsDecisionsInOneTurnShareOneRunAndAdmitExactlyTheLimitInOrder() throws Exception {
-        String key = "tuneops:rl:test:" + UUID.randomUUID();
+        String key = "tuneops:ratelimit:test:" + UUID.randomUUID();
         long runs = scriptRuns();
         List<Decision> decisions = inOneTurn(List.of(new Ask(key, 5), new Ask(key, 5), new Ask(key, 5), new Ask(key, 5),
                 new Ask(key, 5), new Ask(key, 5), new Ask(key, 5), new Ask(key, 5)));
         assertEquals(1, scriptRuns() - runs);
         assertEquals(List.of(true, true, true, true, true, false, false, false), decisions.stream().map(Decision::allowed).toList());
         assertEquals(List.of(4, 3, 2, 1, 0, 0, 0, 0), decisions.stream().map(Decision::remaining).toList());
-        assertEquals(5L, redis.sortedSet(String.class).zcard(key));
-        // the next turn sees the window full
+        // the window holds the run, not each request: one entry after the head
+        assertEquals(List.of("0", "5"), totals(key));
+        // the next turn sees the window full, and adds nothing
         assertFalse(inOneTurn(List.of(new Ask(key, 5))).get(0).allowed());
+        assertEquals(List.of("0", "5"), totals(key));
     }
 
     @Test
     void differentClientsInOneTurnAreDecidedApart() throws Exception {
-        String a = "tuneops:rl:test:" + UUID.randomUUID();
-        String b = "tuneops:rl:test:" + UUID.randomUUID();
+        String a = "tuneops:ratelimit:test:" + UUID.randomUUID();
+        String b = "tuneops:ratelimit:test:" + UUID.randomUUID();
         long runs = scriptRuns();
         List<Decision> decisions = inOneTurn(List.of(new Ask(a, 2), new Ask(b, 2), new Ask(a, 2), new Ask(a, 2)));
         assertEquals(2, scriptRuns() - runs);
@@ -82,35 +83,61 @@ class SharedScriptRunTest {
     }
 
     @Test
-    void aRunIsSharedByAtMostMaxSharersRequests() throws Exception {
-        String key = "tuneops:rl:test:" + UUID.randomUUID();
-        int asks = ScriptBatcher.MAX_SHARERS + 1;
-        List<Ask> all = new ArrayList<>();
-        for (int i = 0; i < asks; i++) {
-            all.add(new Ask(key, 5000));
-        }
-        long runs = scriptRuns();
-        List<Decision> decisions = inOneTurn(all);
-        assertEquals(2, scriptRuns() - runs);
-        for (int i = 0; i < asks; i++) {
-            assertTrue(decisions.get(i).allowed());
-            assertEquals(5000 - 1 - i, decisions.get(i).remaining());
-        }
-        assertEquals((long) asks, redis.sortedSet(String.class).zcard(key));
+    void runsThatLeftTheWindowAreDroppedSoAWindowHoldsOnlyWhatItCounts() throws Exception {
+        String key = "tuneops:ratelimit:test:" + UUID.randomUUID();
+        Duration period = Duration.ofMillis(400);
+        assertEquals(List.of(true, true, true), allowed(inOneTurn(List.of(new Ask(key, 5), new Ask(key, 5), new Ask(key, 5)), period)));
+        assertEquals(List.of("0", "3"), totals(key));
+        long first = Long.parseLong(redis.list(String.class).lindex(key, 1).split(" ")[0]);
+        waitForRedisClock(first + 200);
+        assertEquals(List.of(true), allowed(inOneTurn(List.of(new Ask(key, 5)), period)));
+        // the first run leaves the window, the second is still in it
+        waitForRedisClock(first + 401);
+        List<Decision> decisions = inOneTurn(List.of(new Ask(key, 5), new Ask(key, 5), new Ask(key, 5), new Ask(key, 5),
+                new Ask(key, 5)), period);
+        assertEquals(List.of(true, true, true, true, false), allowed(decisions));
+        assertEquals(List.of(3, 2, 1, 0, 0), decisions.stream().map(Decision::remaining).toList());
+        // the head is now the run that left, holding the total up to it
+        assertEquals(List.of("3", "4", "8"), totals(key));
     }
 
     private record Ask(String key, int limit) {
     }
 
-    /** Asks for all the decisions in one task on one event loop, so they travel in one batch. */
     private List<Decision> inOneTurn(List<Ask> asks) throws Exception {
+        return inOneTurn(asks, MINUTE);
+    }
+
+    /** Asks for all the decisions in one task on one event loop, so they travel in one batch. */
+    private List<Decision> inOneTurn(List<Ask> asks, Duration period) throws Exception {
         return EventLoops.on(vertx, loop, () -> {
             List<Future<Decision>> futures = new ArrayList<>();
             for (Ask ask : asks) {
-                futures.add(window.decide(ask.key(), ask.limit(), MINUTE));
+                futures.add(window.decide(ask.key(), ask.limit(), period));
             }
             return Future.all(futures).map(all -> futures.stream().map(Future::result).toList());
         }).get(10, TimeUnit.SECONDS);
+    }
+
+    private static List<Boolean> allowed(List<Decision> decisions) {
+        return decisions.stream().map(Decision::allowed).toList();
+    }
+
+    /** The running totals the window's entries hold, head first. */
+    private List<String> totals(String key) {
+        return redis.list(String.class).lrange(key, 0, -1).stream().map(entry -> entry.substring(entry.indexOf(' ') + 1)).toList();
+    }
+
+    /** Until Redis's own clock, which the windows run on, reads at least the given time (ms). */
+    private void waitForRedisClock(long millis) {
+        while (redisMillis() < millis) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private long redisMillis() {
+        var time = redis.execute("TIME");
+        return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
     }
 
     private long scriptRuns() {
