@@ -78,6 +78,8 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
                 + ",\"scopes\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Scopes") + "\""
                 + ",\"client_ip\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Client-IP") + "\""
                 + ",\"gateway_secret\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Gateway-Secret") + "\""
+                + ",\"authorization\":\"" + exchange.getRequestHeaders().getFirst("Authorization") + "\""
+                + ",\"api_key\":\"" + exchange.getRequestHeaders().getFirst("X-API-Key") + "\""
                 + ",\"length\":" + length
                 + ",\"sha256\":\"" + HexFormat.of().formatHex(sha256.digest()) + "\"}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

@@ -102,6 +102,19 @@ class GatewayProxyTest {
     }
 
     @Test
+    void anApiKeyNeverTravelsPastTheGateway() {
+        anonymousAgain();
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).get("/api/cloud/jobs/x").then().statusCode(200)
+                .body("actor", equalTo("bootstrap-admin")).body("authorization", equalTo("null"));
+        RestAssured.given().header("X-API-Key", TestKeys.ADMIN).get("/api/cloud/jobs/x").then().statusCode(200)
+                .body("api_key", equalTo("null")).body("authorization", equalTo("null"));
+        // other credentials are the owner's business: an S3 client's SigV4 signature, for one
+        String sigV4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00";
+        RestAssured.given().header("Authorization", sigV4).post("/api/webhooks/replicate").then().statusCode(200)
+                .body("authorization", equalTo(sigV4));
+    }
+
+    @Test
     void passesTheCorrelationIdToTheOwner() {
         RestAssured.given().header("X-Correlation-ID", "corr-42").get("/api/audit/types").then()
                 .statusCode(200).header("X-Correlation-ID", "corr-42").body("correlation_id", equalTo("corr-42"));

@@ -12,6 +12,7 @@ import io.tuneops.support.http.GatewayIdentityHandler;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,6 +39,7 @@ public class GatewayGuard {
     static final int ROUTE_ORDER = -900;
     private static final Logger LOG = Logger.getLogger(GatewayGuard.class);
     private static final Duration AUTH_FAILURE_COALESCING = Duration.ofMinutes(1);
+    private static final String API_KEY_HEADER = "X-API-Key";
 
     private final ClientIpResolver clientIps;
     private final AccessPolicy policy;
@@ -128,6 +130,13 @@ public class GatewayGuard {
 
     private void forward(RoutingContext rc, Identity identity) {
         MultiMap headers = rc.request().headers();
+        // the owners trust the identity headers below; the key itself is the caller's secret and
+        // has no business past the gateway (other credentials, such as SigV4, are the owner's)
+        String authorization = headers.get(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && isBearer(authorization)) {
+            headers.remove(HttpHeaders.AUTHORIZATION);
+        }
+        headers.remove(API_KEY_HEADER);
         if (identity != null) {
             rc.put(IDENTITY, identity);
             headers.set(GatewayIdentityHandler.ACTOR_HEADER, identity.actor());
@@ -151,18 +160,22 @@ public class GatewayGuard {
                 .subscribe().with(v -> { }, e -> { });
     }
 
+    private static boolean isBearer(String authorization) {
+        return authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
     public static boolean isCorsPreflight(HttpServerRequest request) {
         return request.method() == io.vertx.core.http.HttpMethod.OPTIONS && request.getHeader("Origin") != null
                 && request.getHeader("Access-Control-Request-Method") != null;
     }
 
     static Optional<String> presentedKey(HttpServerRequest request) {
-        String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && isBearer(authorization)) {
             String token = authorization.substring(7).trim();
             return token.isEmpty() ? Optional.empty() : Optional.of(token);
         }
-        String apiKey = request.getHeader("X-API-Key");
+        String apiKey = request.getHeader(API_KEY_HEADER);
         return apiKey == null || apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey.trim());
     }
 
