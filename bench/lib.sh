@@ -73,6 +73,20 @@ BENCH_JVM=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAM=512m -XX:MaxRAMPercen
 # with two loops). floor.sh's bare JVM proxies run with the same settings as the gateway.
 BENCH_GATEWAY_JVM=${TUNEOPS_GATEWAY_JAVA_OPTS:-$BENCH_JVM -Xmn64m -XX:ActiveProcessorCount=${GATEWAY_CPUS:-1}}
 
+# Full load (wrk, 2 threads) for $2 (e.g. 180s) in 10 s runs, then prints "warm-up $1: <requests/s of
+# each run>" to stderr; the rest of the arguments are wrk's (headers, connections, URL). A JVM reaches
+# its steady state slowly on this machine: the gateway's CPU per request was 82, 51, 60, 47 us in its
+# first 20-80 s of load and 39-45 us from about 100 s on, while the JIT kept compiling (jstat
+# -compiler); a flat tail in the printed rates is the sign of a finished warm-up.
+warm_up() {
+  local label=$1 seconds=${2%s} rates="" i
+  shift 2
+  for ((i = 0; i < seconds; i += 10)); do
+    rates+=" $(wrk -t2 -d10s "$@" | awk '/Requests\/sec/ {printf "%.0f", $2}')"
+  done
+  echo "warm-up $label, requests/s per 10 s:$rates" >&2
+}
+
 # Waits until http://127.0.0.1:$1/q/health/ready answers 200 (60 s at most).
 wait_ready() {
   for _ in $(seq 1 600); do

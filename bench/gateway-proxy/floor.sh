@@ -13,12 +13,12 @@
 # the gateway's own work costs; the gap between nginx and bare-rl is the floor of the design (a JVM
 # proxy with one Redis round trip per request). The end shows how many EVALSHAs failed.
 #
-#   bench/gateway-proxy/floor.sh      (both origins; ORIGIN=service|static for one; RUNS=5 DURATION=6s WARMUP=60s, as run.sh)
+#   bench/gateway-proxy/floor.sh      (both origins; ORIGIN=service|static for one; RUNS=5 DURATION=6s WARMUP=180s, as run.sh)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$root/bench/lib.sh"
 each_origin "$0"
-RUNS=${RUNS:-5}; DURATION=${DURATION:-6s}; WARMUP=${WARMUP:-60s}
+RUNS=${RUNS:-5}; DURATION=${DURATION:-6s}; WARMUP=${WARMUP:-180s}
 work=$(mktemp -d /tmp/tuneops-floor.XXXXXX); chmod 755 "$work"; pids=()
 cleanup() {
   stop_started
@@ -66,7 +66,7 @@ for port in 18302 18303 18304; do
   for _ in $(seq 1 100); do curl -sf -o /dev/null "${H[@]}" "http://127.0.0.1:$port$url" && break; sleep 0.1; done
   code=$(curl -s -o /dev/null -w '%{http_code}' "${H[@]}" "http://127.0.0.1:$port$url")
   [ "$code" = 200 ] || { echo "GET $url on port $port answered $code" >&2; exit 1; }
-  wrk -t2 -c50 -d"$WARMUP" "${H[@]}" "http://127.0.0.1:$port$url" > /dev/null
+  warm_up "port $port" "$WARMUP" -c50 "${H[@]}" "http://127.0.0.1:$port$url"
 done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 declare -A r

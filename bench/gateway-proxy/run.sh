@@ -18,7 +18,7 @@
 # client's requests that an event loop reads in the same turn share a run), and the ratios to nginx.
 #
 #   bench/gateway-proxy/run.sh        (both origins; ORIGIN=service|static for one;
-#                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=60s per gateway;
+#                                      RUNS=5 DURATION=6s CONNECTIONS=50 WARMUP=180s per gateway;
 #                                      GATEWAY_CPUS=1: the CPUs the gateways' JVMs see, as in the chart)
 #
 # Needs nginx, wrk, curl (Debian: apt-get install nginx-light wrk curl) and the packaged
@@ -30,7 +30,7 @@ each_origin "$0"
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-6s}
 CONNECTIONS=${CONNECTIONS:-50}
-WARMUP=${WARMUP:-60s}
+WARMUP=${WARMUP:-180s}
 work=$(mktemp -d /tmp/tuneops-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run as another user
 origin_port=18100; nginx_port=18101; gateway_port=18102; gateway_rl_port=18103
@@ -81,10 +81,10 @@ for t in "${targets[@]}"; do  # a benchmark of error pages measures nothing
     code=$(curl -s -o /dev/null -r 0-0 "${H[@]}" -w '%{http_code}' "http://127.0.0.1:${port_of[$t]}$path")
     case $code in 200|206) ;; *) echo "GET $path on $t answered $code" >&2; exit 1;; esac
   done
-  # warm-up: the JVM's JIT still compiles a hundred methods every few seconds after 15 s of load
-  # (jstat -compiler); steady state is what a long-running gateway serves at
-  warm=$WARMUP; case $t in direct|nginx) warm=5s;; esac
-  wrk -t2 -c$CONNECTIONS -d$warm "${H[@]}" "http://127.0.0.1:${port_of[$t]}$small" > /dev/null
+  # steady state is what a long-running gateway serves at (see warm_up); nginx has no JIT to wait
+  # for, and the origin (direct) warms with every target's load before the first measured round
+  warm=$WARMUP; case $t in direct|nginx) warm=10s;; esac
+  warm_up $t $warm -c$CONNECTIONS "${H[@]}" "http://127.0.0.1:${port_of[$t]}$small"
 done
 auth="Authorization: Bearer $admin"
 [ "$(curl -s -o /dev/null -D - -H "$auth" "http://127.0.0.1:$gateway_rl_port$small" | grep -ci '^x-ratelimit-limit')" = 1 ] \

@@ -1,7 +1,6 @@
 import io.vertx.core.*;
 import io.vertx.core.http.*;
 import io.vertx.redis.client.*;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The floor under the gateway: a bare Vert.x reverse proxy (HttpServer, pooled HttpClient, pipe; no
@@ -45,12 +44,20 @@ public class BareProxy extends AbstractVerticle {
     }
 
     @Override
-    public void start() {
+    public void start(Promise<Void> started) {
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+        Future<Void> connected = Future.succeededFuture();
         if (redisPort > 0) {
-            redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + redisPort).setMaxPoolSize(4)));
+            // one pipelined connection per event loop, as the gateway keeps: a pool would queue the
+            // round trips behind its few connections, and fail them past its wait-queue limit
+            connected = Redis.createClient(vertx, "redis://127.0.0.1:" + redisPort).connect()
+                    .map(connection -> { redis = RedisAPI.api(connection); return null; });
         }
-        vertx.createHttpServer().requestHandler(req -> {
+        connected.compose(v -> listen()).onComplete(started);
+    }
+
+    Future<Void> listen() {
+        return vertx.createHttpServer().requestHandler(req -> {
             if (req.path().equals("/__failures")) {  // how many script runs failed (floor.sh prints it)
                 req.response().end(Long.toString(FAILURES.sum()));
                 return;
@@ -59,8 +66,8 @@ public class BareProxy extends AbstractVerticle {
             if (redis == null) {
                 forward(req);
             } else {
-                // ARGV as the gateway sends it for a run of its own: limit, window ms, one decision, a token
-                redis.evalsha(java.util.List.of(sha, "1", "rl:bench", "1000000000", "1000", "1", Long.toHexString(ThreadLocalRandom.current().nextLong())))
+                // ARGV as the gateway sends it for a run of its own: limit, window ms, one decision
+                redis.evalsha(java.util.List.of(sha, "1", "rl:bench", "1000000000", "1000", "1"))
                      .onComplete(ar -> {
                          if (ar.failed()) {
                              FAILURES.increment();
@@ -68,7 +75,7 @@ public class BareProxy extends AbstractVerticle {
                          forward(req);
                      });
             }
-        }).listen(listen);
+        }).listen(listen).mapEmpty();
     }
 
     void forward(HttpServerRequest req) {
