@@ -19,6 +19,10 @@ import java.util.Map;
  */
 public final class LocalServers implements AutoCloseable {
 
+    /** Every port freePort() returned in this JVM, so that it never returns one twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+
     public static final String DATABASE = "postgres";
     public static final String USER = "postgres";
 
@@ -157,11 +161,17 @@ public final class LocalServers implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // the kernel may hand the same ephemeral port out again once it is closed: two services a
+        // test starts in a row then race for one port (seen in RedisOutageSystemTest)
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -52,17 +52,17 @@ class SharedScriptRunTest {
     void loadTheScript() throws Exception {
         loop = EventLoops.of(vertx).get(0);
         // the first run after a start may be an EVALSHA that Redis does not know followed by an EVAL
-        inOneTurn(List.of(new Ask("tuneops:ratelimit:test:" + UUID.randomUUID(), 1)));
+        inOneTurn(List.of(new Ask(newKey(), 1)));
     }
 
     @Test
     void oneClientsDecisionsInOneTurnShareOneRunAndAdmitExactlyTheLimitInOrder() throws Exception {
-        String key = "tuneops:ratelimit:test:" + UUID.randomUUID();
+        String key = newKey();
         long runs = scriptRuns();
         List<Decision> decisions = inOneTurn(List.of(new Ask(key, 5), new Ask(key, 5), new Ask(key, 5), new Ask(key, 5),
                 new Ask(key, 5), new Ask(key, 5), new Ask(key, 5), new Ask(key, 5)));
         assertEquals(1, scriptRuns() - runs);
-        assertEquals(List.of(true, true, true, true, true, false, false, false), decisions.stream().map(Decision::allowed).toList());
+        assertEquals(List.of(true, true, true, true, true, false, false, false), allowed(decisions));
         assertEquals(List.of(4, 3, 2, 1, 0, 0, 0, 0), decisions.stream().map(Decision::remaining).toList());
         // the window holds the run, not each request: one entry after the head
         assertEquals(List.of("0", "5"), totals(key));
@@ -73,18 +73,18 @@ class SharedScriptRunTest {
 
     @Test
     void differentClientsInOneTurnAreDecidedApart() throws Exception {
-        String a = "tuneops:ratelimit:test:" + UUID.randomUUID();
-        String b = "tuneops:ratelimit:test:" + UUID.randomUUID();
+        String a = newKey();
+        String b = newKey();
         long runs = scriptRuns();
         List<Decision> decisions = inOneTurn(List.of(new Ask(a, 2), new Ask(b, 2), new Ask(a, 2), new Ask(a, 2)));
         assertEquals(2, scriptRuns() - runs);
-        assertEquals(List.of(true, true, true, false), decisions.stream().map(Decision::allowed).toList());
+        assertEquals(List.of(true, true, true, false), allowed(decisions));
         assertEquals(List.of(1, 1, 0, 0), decisions.stream().map(Decision::remaining).toList());
     }
 
     @Test
     void runsThatLeftTheWindowAreDroppedSoAWindowHoldsOnlyWhatItCounts() throws Exception {
-        String key = "tuneops:ratelimit:test:" + UUID.randomUUID();
+        String key = newKey();
         Duration period = Duration.ofMillis(400);
         assertEquals(List.of(true, true, true), allowed(inOneTurn(List.of(new Ask(key, 5), new Ask(key, 5), new Ask(key, 5)), period)));
         assertEquals(List.of("0", "3"), totals(key));
@@ -117,6 +117,10 @@ class SharedScriptRunTest {
             }
             return Future.all(futures).map(all -> futures.stream().map(Future::result).toList());
         }).get(10, TimeUnit.SECONDS);
+    }
+
+    private static String newKey() {
+        return RedisSlidingWindow.KEY_PREFIX + "test:" + UUID.randomUUID();
     }
 
     private static List<Boolean> allowed(List<Decision> decisions) {
