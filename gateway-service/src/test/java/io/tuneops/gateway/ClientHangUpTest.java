@@ -1,14 +1,14 @@
 package io.tuneops.gateway;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.tuneops.gateway.ratelimit.TrafficCounters;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.support.SharedNames;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Clients that hang up before their answer must not keep the gateway's connections to the owner.
- * An exchange whose client closed while its request waited for a pooled connection used to wait
- * for a body end that never came, holding that connection for good (and a graceful shutdown for
+ * An exchange whose client closed while its request waited for a pooled connection would wait
+ * for a body end that never comes, holding that connection for good (and a graceful shutdown for
  * its full 30 s): with a pool of two, two hang-ups cut the owner off.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeOwnersResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(FakeOwnersResource.class)
 @TestProfile(ClientHangUpTest.TwoOriginConnections.class)
 class ClientHangUpTest {
 
@@ -130,7 +130,7 @@ class ClientHangUpTest {
     }
 
     private long requestsCounted(String endpoint) {
-        String count = redis.hash(String.class).hget(TrafficCounters.REQUESTS, endpoint);
+        String count = redis.hash(String.class).hget(SharedNames.HTTP_REQUESTS, endpoint);
         return count == null ? 0 : Long.parseLong(count);
     }
 }

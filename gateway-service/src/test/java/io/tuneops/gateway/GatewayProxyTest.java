@@ -1,6 +1,6 @@
 package io.tuneops.gateway;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeOwnersResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(FakeOwnersResource.class)
 class GatewayProxyTest {
 
     @TestHTTPResource("/")

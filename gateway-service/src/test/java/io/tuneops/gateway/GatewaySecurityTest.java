@@ -1,7 +1,7 @@
 package io.tuneops.gateway;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeOwnersResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(FakeOwnersResource.class)
 class GatewaySecurityTest {
 
     @Inject

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real PostgreSQL and a real Redis server, started from binaries that come as Maven artifacts.
@@ -20,8 +22,7 @@ import java.util.Map;
 public final class LocalServers implements AutoCloseable {
 
     /** Every port freePort() returned in this JVM, so that it never returns one twice. */
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public static final String DATABASE = "postgres";
     public static final String USER = "postgres";
@@ -162,7 +163,7 @@ public final class LocalServers implements AutoCloseable {
 
     public static int freePort() {
         // the kernel may hand the same ephemeral port out again once it is closed: two services a
-        // test starts in a row then race for one port (seen in RedisOutageSystemTest)
+        // test starts in a row would then race for one port
         while (true) {
             try (ServerSocket socket = new ServerSocket(0)) {
                 socket.setReuseAddress(true);

@@ -9,12 +9,11 @@ import java.util.Map;
  * nginx's {@code worker_processes auto}. Quarkus's own default is never fewer than two, which suits
  * services that may block a loop; the gateway never does, and with the chart's one-CPU limit a
  * second loop only splits its traffic: each loop's turns hold fewer requests to share a Redis
- * script run, and each loop needs its own wake-ups. Paced at about 5,300 requests/s on two cores
- * shared with its owner, PostgreSQL and Redis, one loop against two lowered the gateway's p50 in
- * 16 of 16 paired runs and its p99 in 13 of 16 (README, "Performance"). In a pod, a second thread
- * on a one-CPU quota can also run ahead of the quota and then be throttled for the rest of the
- * period. Where the gateway shares CPUs with other busy processes, one thread gets one thread's
- * share of them: at full load on that benchmark machine its peak throughput was lower.
+ * script run, and each loop needs its own wake-ups (docs/performance.md has the measurements). In
+ * a pod, a second thread on a one-CPU quota can also run ahead of the quota and then be throttled
+ * for the rest of the period. The trade-off: where the gateway shares CPUs with other busy
+ * processes, one thread gets one thread's share of them, so its peak throughput under full load
+ * is lower.
  *
  * <p>Like Quarkus's default, at most one loop per 10 MB of heap (each loop keeps its own
  * connections and buffers), which only a small heap on a many-CPU machine without a limit reaches.

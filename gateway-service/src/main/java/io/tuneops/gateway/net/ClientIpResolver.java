@@ -7,6 +7,7 @@ import io.tuneops.gateway.config.ClientIpConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +30,11 @@ public class ClientIpResolver {
     private final IpRanges trustedProxies;
     /**
      * Peers repeat (keep-alive connections, an ingress's few pods), and parsing the peer's address
-     * cost more than the rest of the resolution: each text is parsed once.
+     * is the costliest step of the resolution: each text is parsed once.
      */
     private final Cache<String, IPAddress> peers = Caffeine.newBuilder().maximumSize(4096).build();
 
-    @jakarta.inject.Inject
+    @Inject
     public ClientIpResolver(ClientIpConfig config) {
         this(IpRanges.parse(config.trustedProxies().orElse(List.of())));
     }

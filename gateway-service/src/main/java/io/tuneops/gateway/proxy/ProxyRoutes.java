@@ -1,22 +1,22 @@
 package io.tuneops.gateway.proxy;
 
-import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.tuneops.gateway.config.ProxyConfig;
 import io.tuneops.gateway.config.UpstreamConfig;
+import io.tuneops.gateway.security.EdgeHandler;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
-import io.tuneops.gateway.security.EdgeHandler;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
@@ -90,7 +90,7 @@ public class ProxyRoutes {
             };
             for (String prefix : owner.prefixes()) {
                 // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it
-                router.route(prefix + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(handler);
+                router.route(prefix + "/*").order(RequestStage.ROUTES.order()).handler(handler);
             }
             LOG.infof("routing %s to %s at %s", owner.prefixes(), owner.serviceName(), address);
         }

@@ -14,10 +14,15 @@ import io.vertx.core.http.impl.HttpServerRequestWrapper;
  * <p>The library resets the client's response when copying the owner's answer fails, typically
  * because the client hung up mid-response. Vert.x 4's HTTP/1.x reset marks the response closed
  * before it closes the connection, so the close that follows is swallowed: neither the response's
- * close, end nor exception handlers run. Quarkus counts the request as in flight for good (a
- * SIGTERM then waits its full 30 s shutdown timeout; every wrk run left a few), and the request
- * log line, the traffic counters and the hang-up clean-up never see the request end. Closing the
- * connection itself runs all of them, as for any client that goes away.
+ * close, end nor exception handlers run (Vert.x core 4.5, {@code Http1xServerResponse.reset} calls
+ * {@code close()}, which sets {@code closed}, and {@code handleClosed()} then returns early:
+ * https://github.com/eclipse-vertx/vert.x/blob/4.x/src/main/java/io/vertx/core/http/impl/Http1xServerResponse.java).
+ * Quarkus would count the request as in flight for good, so a graceful shutdown waits out its
+ * whole timeout, and the request log line, the traffic counters and the hang-up clean-up would
+ * never see the request end. Closing the connection itself runs all of them, as for any client
+ * that goes away. vertx-http-proxy's own fix for clients that go away
+ * (https://github.com/eclipse-vertx/vertx-http-proxy/pull/118, in 4.5.25) resets the owner's side
+ * only; the reset of the client's side still goes through the Vert.x core code above.
  */
 final class ResetClosesConnection extends HttpServerRequestWrapper {
 

@@ -1,5 +1,6 @@
 package io.tuneops.gateway.proxy;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -55,7 +56,7 @@ final class UpstreamErrorInterceptor implements ProxyInterceptor {
 
     private static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
+            if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
                 return true;
             }
         }

@@ -25,12 +25,12 @@ import java.util.concurrent.TimeUnit;
  * decision never leaves the loop its request is served on.
  *
  * <p>The Vert.x Redis client opens every connection on the event loop it was itself created on,
- * and Quarkus creates its shared client on one loop: a request served on any other loop crossed
- * threads four times per decision (an eventfd wake-up each way, twice, seen with strace), costing
- * more CPU than the script run in Redis. So each loop gets a client of its own, created on that loop
- * with the shared client's options ({@link SharedRedisOptions}), and keeps one connection from it
- * for good. Until that connection is open, and after it drops (it is reopened at most once a
- * second), a batch goes through the shared client as before.
+ * and Quarkus creates its shared client on one loop: a request served on any other loop would
+ * cross threads on the way to Redis and back, each crossing a wake-up of the other loop, for every
+ * decision. So each loop gets a client of its own, created on that loop with the shared client's
+ * options ({@link SharedRedisOptions}), and keeps one connection from it for good. Until that
+ * connection is open, and after it drops (it is reopened at most once a second), a batch goes
+ * through the shared client.
  */
 @ApplicationScoped
 public class EventLoopRedis {
@@ -43,9 +43,9 @@ public class EventLoopRedis {
     private final SharedRedisOptions sharedOptions;
     private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
 
-    public EventLoopRedis(Vertx vertx, io.vertx.mutiny.redis.client.Redis shared, SharedRedisOptions sharedOptions) {
+    public EventLoopRedis(Vertx vertx, Redis shared, SharedRedisOptions sharedOptions) {
         this.vertx = vertx;
-        this.shared = shared.getDelegate();
+        this.shared = shared;
         this.sharedOptions = sharedOptions;
     }
 

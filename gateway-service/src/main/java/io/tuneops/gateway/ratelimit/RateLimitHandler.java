@@ -1,12 +1,15 @@
 package io.tuneops.gateway.ratelimit;
 
 import inet.ipaddr.IPAddress;
-import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.gateway.audit.AuditLog;
+import io.tuneops.gateway.audit.GatewayAuditTrail;
 import io.tuneops.gateway.config.ClientIpConfig;
 import io.tuneops.gateway.config.RateLimitConfig;
+import io.tuneops.gateway.metrics.TrafficCounters;
 import io.tuneops.gateway.security.GatewayGuard;
 import io.tuneops.gateway.security.RequestContinuation;
+import io.tuneops.support.audit.AuditDetails;
+import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -15,8 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -28,21 +29,26 @@ import java.util.UUID;
 @ApplicationScoped
 public class RateLimitHandler {
 
-    static final int ROUTE_ORDER = -850;
     private static final Logger LOG = Logger.getLogger(RateLimitHandler.class);
+    private static final int MAX_USER_AGENT = 256;
+
+    /** The details of a {@code rate_limited} audit event. */
+    record Limited(String rule, int limit, long period_seconds, String endpoint, String method, String user_agent)
+            implements AuditDetails {
+    }
 
     private final RateLimitRules rules;
     private final RedisSlidingWindow redisWindow;
     private final LocalSlidingWindow localWindow;
     private final RateLimitKeys keys;
-    private final AuditLog audit;
+    private final GatewayAuditTrail audit;
     private final TrafficCounters counters;
     private final RateLimitConfig config;
     private final RateLimitMeters meters;
     private final boolean localhostBypass;
 
     public RateLimitHandler(RateLimitRules rules, RedisSlidingWindow redisWindow, LocalSlidingWindow localWindow,
-                            RateLimitKeys keys, AuditLog audit, TrafficCounters counters, RateLimitConfig config,
+                            RateLimitKeys keys, GatewayAuditTrail audit, TrafficCounters counters, RateLimitConfig config,
                             ClientIpConfig clientIp, RateLimitMeters meters) {
         this.rules = rules;
         this.redisWindow = redisWindow;
@@ -56,7 +62,7 @@ public class RateLimitHandler {
     }
 
     void register(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(this::handle);
+        router.route().order(RequestStage.RATE_LIMIT.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
@@ -131,17 +137,13 @@ public class RateLimitHandler {
         } else {
             RequestContinuation.respond(rc, 429, "Rate limit exceeded. Please try again later.");
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("rule", rule.name());
-        details.put("limit", rule.calls());
-        details.put("period_seconds", rule.period().toSeconds());
-        details.put("endpoint", rc.normalizedPath());
-        details.put("method", rc.request().method().name());
+        String method = rc.request().method().name();
         String agent = rc.request().getHeader("User-Agent");
-        details.put("user_agent", agent == null ? null : agent.substring(0, Math.min(agent.length(), 256)));
+        Limited details = new Limited(rule.name(), rule.calls(), rule.period().toSeconds(), rc.normalizedPath(), method,
+                agent == null ? null : agent.substring(0, Math.min(agent.length(), MAX_USER_AGENT)));
         audit.appendCoalesced("rl:" + rule.name() + ":" + subject.id(), rule.period(),
                         AuditEvent.of("rate_limited", subject.actor(), client.toCanonicalString(), "route",
-                                rc.request().method().name() + " " + rc.normalizedPath(), "reject", details))
+                                method + " " + rc.normalizedPath(), "reject", details))
                 .subscribe().with(v -> { }, e -> { });
     }
 

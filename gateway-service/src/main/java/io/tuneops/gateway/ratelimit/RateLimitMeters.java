@@ -3,6 +3,7 @@ package io.tuneops.gateway.ratelimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tuneops.gateway.config.RateLimitConfig.FailureMode;
+import io.tuneops.gateway.metrics.TrafficCounters;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.EnumMap;

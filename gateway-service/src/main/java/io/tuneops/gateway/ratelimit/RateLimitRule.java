@@ -1,6 +1,7 @@
 package io.tuneops.gateway.ratelimit;
 
 import io.tuneops.gateway.config.RateLimitConfig.FailureMode;
+import io.tuneops.gateway.routing.RoutePatterns;
 import io.vertx.core.http.HttpMethod;
 
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.tuneops.gateway.ratelimit;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.tuneops.gateway.audit.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,11 +20,10 @@ import java.util.List;
  * Never more than the limit in any trailing window, including across a window boundary (where a
  * fixed-window counter admits twice the limit).
  * <p>
- * A list of runs rather than a sorted set with a member per admitted request: a run is a push and
- * its expiry a pop, each O(1), where the sorted set paid a skip-list insert per request and a range
- * removal per run, and a busy client's window holds a run where it held each request. If Redis's
- * clock steps back, a newer entry can sit before an older one; it is dropped later, so the count is
- * then too high, never too low.
+ * The window is a list of runs: a run is a push and its expiry a pop, each O(1), and a busy
+ * client's window holds one entry per run, not one per request. If Redis's clock steps back, a
+ * newer entry can sit before an older one; it is dropped later, so the count is then too high,
+ * never too low.
  */
 @ApplicationScoped
 public class RedisSlidingWindow {

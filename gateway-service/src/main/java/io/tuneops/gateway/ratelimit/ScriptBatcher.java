@@ -2,7 +2,6 @@ package io.tuneops.gateway.ratelimit;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import io.tuneops.gateway.audit.LuaScript;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -148,6 +147,6 @@ final class ScriptBatcher {
     }
 
     private Uni<Response> alone(Run run) {
-        return script.eval(run.key.keys(), run.arguments()).map(io.vertx.mutiny.redis.client.Response::getDelegate);
+        return script.eval(run.key.keys(), run.arguments());
     }
 }

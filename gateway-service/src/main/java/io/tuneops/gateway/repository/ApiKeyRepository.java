@@ -1,6 +1,7 @@
 package io.tuneops.gateway.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -47,7 +48,7 @@ public class ApiKeyRepository {
     public Uni<Void> insert(SqlClient client, ApiKeyRecord key) {
         return client.preparedQuery("INSERT INTO gateway.api_keys (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .execute(Tuple.tuple(Arrays.asList(key.id(), key.name(), key.prefix(),
-                        io.vertx.core.buffer.Buffer.buffer(key.secretHash()),
+                        Buffer.buffer(key.secretHash()),
                         key.scopes().toArray(new String[0]), key.createdAt(), key.createdBy(), key.expiresAt(),
                         key.revokedAt())))
                 .replaceWithVoid();

@@ -7,6 +7,7 @@ import io.tuneops.gateway.security.GatewayGuard;
 import io.tuneops.gateway.security.Identity;
 import io.tuneops.gateway.security.Scope;
 import io.tuneops.gateway.service.ApiKeyService;
+import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -16,20 +17,37 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
-/** API keys: admin scope only (enforced by the gateway guard before this runs). */
+/**
+ * API keys: admin scope, whoami viewer (enforced by the gateway guard before this runs). The 401 and
+ * 403 answers below come from the guard; every error is {@code {"detail": ...}}.
+ */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = OpenApiDefinition.API_KEYS_TAG)
+@SecurityRequirement(name = OpenApiDefinition.BEARER)
+@SecurityRequirement(name = OpenApiDefinition.API_KEY)
+@APIResponse(responseCode = "401", description = "No API key, or an invalid, expired or revoked one",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "403", description = "The key lacks the scope the route needs",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class ApiKeyResource {
 
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:@/-]{1,100}");
@@ -61,7 +79,10 @@ public class ApiKeyResource {
     public record KeyList(List<KeyView> api_keys) {
     }
 
-    public record ValidationError(String detail, List<Map<String, String>> errors) {
+    public record FieldError(String field, String message) {
+    }
+
+    public record ValidationError(String detail, List<FieldError> errors) {
     }
 
     public record WhoAmI(String actor, String name, List<String> scopes, String client_ip) {
@@ -70,21 +91,31 @@ public class ApiKeyResource {
     @POST
     @Path("/api-keys")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(CreateRequest body, RoutingContext rc) {
-        List<Map<String, String>> errors = new ArrayList<>();
+    @Operation(operationId = "createApiKey", summary = "Create an API key (admin)",
+            description = "The key itself is in this answer only; it is stored as a keyed hash.")
+    @APIResponse(responseCode = "201", description = "Created; the answer holds the key",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid name, scopes or expiry; each field's problem is listed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "429", description = "Too many keys created from this address (10 per minute)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Not created: the audit event could not be recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> create(CreateRequest body, @Context RoutingContext rc) {
+        List<FieldError> errors = new ArrayList<>();
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON body with name and scopes is required"));
         }
         if (body.name() == null || !NAME.matcher(body.name()).matches()) {
-            errors.add(Map.of("field", "name", "message", "1 to 100 letters, digits, spaces or ._:@/-"));
+            errors.add(new FieldError("name", "1 to 100 letters, digits, spaces or ._:@/-"));
         }
         LinkedHashSet<String> scopes = new LinkedHashSet<>();
         if (body.scopes() == null || body.scopes().isEmpty()) {
-            errors.add(Map.of("field", "scopes", "message", "at least one of admin, operator, viewer"));
+            errors.add(new FieldError("scopes", "at least one of admin, operator, viewer"));
         } else {
             for (String s : body.scopes()) {
                 if (s == null || Scope.parse(s).isEmpty()) {
-                    errors.add(Map.of("field", "scopes", "message", "unknown scope '" + s + "': use admin, operator or viewer"));
+                    errors.add(new FieldError("scopes", "unknown scope '" + s + "': use admin, operator or viewer"));
                 } else {
                     scopes.add(s);
                 }
@@ -95,10 +126,10 @@ public class ApiKeyResource {
             try {
                 expiresAt = OffsetDateTime.parse(body.expires_at());
                 if (!expiresAt.isAfter(OffsetDateTime.now())) {
-                    errors.add(Map.of("field", "expires_at", "message", "must be in the future"));
+                    errors.add(new FieldError("expires_at", "must be in the future"));
                 }
             } catch (DateTimeParseException e) {
-                errors.add(Map.of("field", "expires_at", "message", "must be an ISO 8601 time with offset, e.g. 2027-01-31T00:00:00Z"));
+                errors.add(new FieldError("expires_at", "must be an ISO 8601 time with offset, e.g. 2027-01-31T00:00:00Z"));
             }
         }
         if (!errors.isEmpty()) {
@@ -115,13 +146,24 @@ public class ApiKeyResource {
 
     @GET
     @Path("/api-keys")
+    @Operation(operationId = "listApiKeys", summary = "List the API keys (admin), never their secrets")
+    @APIResponse(responseCode = "200", description = "Every key, newest first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyList.class)))
     public Uni<KeyList> list() {
         return keys.list().map(all -> new KeyList(all.stream().map(KeyView::of).toList()));
     }
 
     @DELETE
     @Path("/api-keys/{id}")
-    public Uni<Response> revoke(@PathParam("id") String id, RoutingContext rc) {
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key (admin)",
+            description = "Every gateway replica refuses the key within the key cache time (1 s by default).")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "No active key with this id",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Not revoked: the audit event could not be recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> revoke(@Parameter(description = "The key's id (key_...)") @PathParam("id") String id,
+                                @Context RoutingContext rc) {
         if (id.length() > 64) {
             return Uni.createFrom().item(JsonErrorMappers.json(404, "No active API key " + id.substring(0, 64) + "..."));
         }
@@ -134,7 +176,10 @@ public class ApiKeyResource {
 
     @GET
     @Path("/whoami")
-    public WhoAmI whoami(RoutingContext rc) {
+    @Operation(operationId = "whoAmI", summary = "Who the presented key is, its scopes and the client address (viewer)")
+    @APIResponse(responseCode = "200", description = "The caller",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WhoAmI.class)))
+    public WhoAmI whoami(@Context RoutingContext rc) {
         Identity identity = identity(rc);
         return new WhoAmI(identity.actor(), identity.name(), identity.scopes().stream().map(Scope::id).sorted().toList(),
                 clientIp(rc));

@@ -1,5 +1,6 @@
 package io.tuneops.gateway.security;
 
+import io.tuneops.gateway.routing.RoutePatterns;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,13 +26,15 @@ public class AccessPolicy {
     }
 
     private static Rule rule(Set<HttpMethod> methods, String regex, Access access) {
-        return new Rule(methods, io.tuneops.gateway.ratelimit.RoutePatterns.literalPrefix(regex), Pattern.compile(regex), access);
+        return new Rule(methods, RoutePatterns.literalPrefix(regex), Pattern.compile(regex), access);
     }
 
     private static final List<Rule> RULES = List.of(
             // gateway's own
             rule(ANY, "/api/auth/api-keys(/[^/]+)?", Access.ADMIN),
             rule(READ, "/api/auth/whoami", Access.VIEWER),
+            // the combined API description holds no secrets
+            rule(READ, "/api/openapi", Access.PUBLIC),
             rule(READ, "/q/health(/(live|ready|started))?", Access.PUBLIC),
             rule(READ, "/q/metrics", Access.MONITORING),
             // monitoring, as the guide's Prometheus and Kubernetes setup expect

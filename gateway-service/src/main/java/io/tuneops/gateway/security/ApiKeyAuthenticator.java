@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns a presented key into an {@link Identity}. Keys are looked up by prefix and cached per
@@ -58,7 +59,7 @@ public class ApiKeyAuthenticator {
         if (prefix == null) {
             return new Verdict(Optional.empty(), null);
         }
-        java.util.concurrent.CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(prefix);
+        CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(prefix);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
             return new Verdict(verify(cached.join(), hash), null);
         }

@@ -1,6 +1,7 @@
 package io.tuneops.gateway.security;
 
 import io.tuneops.gateway.config.EdgeConfig;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -19,7 +20,6 @@ public class EdgeHandler {
 
     /** RoutingContext key: the most body bytes this request may send on (absent: no limit). */
     public static final String MAX_BODY = "tuneops.max-body";
-    static final int ROUTE_ORDER = -995;
 
     private final long maxApiBody;
     private final long maxWebhookBody;
@@ -32,7 +32,7 @@ public class EdgeHandler {
     }
 
     void register(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(this::handle);
+        router.route().order(RequestStage.EDGE.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {

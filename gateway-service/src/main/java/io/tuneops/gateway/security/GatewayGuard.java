@@ -2,17 +2,20 @@ package io.tuneops.gateway.security;
 
 import inet.ipaddr.IPAddress;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.gateway.audit.AuditLog;
+import io.tuneops.gateway.audit.GatewayAuditTrail;
 import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.net.ClientIpResolver;
+import io.tuneops.support.audit.AuditDetails;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.config.InternalConfig;
 import io.tuneops.support.http.CorrelationIdHandler;
 import io.tuneops.support.http.GatewayIdentityHandler;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,8 +24,8 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,21 +38,23 @@ public class GatewayGuard {
 
     public static final String CLIENT_IP = "tuneops.client-ip";
     public static final String IDENTITY = "tuneops.identity";
-    /** After the correlation id, before the rate limiter, the proxy routes and Quarkus REST. */
-    static final int ROUTE_ORDER = -900;
     private static final Logger LOG = Logger.getLogger(GatewayGuard.class);
     private static final Duration AUTH_FAILURE_COALESCING = Duration.ofMinutes(1);
     private static final String API_KEY_HEADER = "X-API-Key";
 
+    /** The details of an {@code auth.failed} or {@code auth.forbidden} audit event. */
+    record Refused(int status, String reason, String correlation_id) implements AuditDetails {
+    }
+
     private final ClientIpResolver clientIps;
     private final AccessPolicy policy;
     private final ApiKeyAuthenticator authenticator;
-    private final AuditLog audit;
+    private final GatewayAuditTrail audit;
     private final byte[] monitoringToken;
     private final String internalSecret;
 
     public GatewayGuard(ClientIpResolver clientIps, AccessPolicy policy, ApiKeyAuthenticator authenticator,
-                        AuditLog audit, AuthConfig auth, InternalConfig internal) {
+                        GatewayAuditTrail audit, AuthConfig auth, InternalConfig internal) {
         this.clientIps = clientIps;
         this.policy = policy;
         this.authenticator = authenticator;
@@ -61,7 +66,7 @@ public class GatewayGuard {
     }
 
     void register(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(this::handle);
+        router.route().order(RequestStage.ACCESS.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
@@ -88,7 +93,7 @@ public class GatewayGuard {
                 forward(rc, null);
                 return;
             }
-            if (key.isPresent() && java.security.MessageDigest.isEqual(monitoringToken,
+            if (key.isPresent() && MessageDigest.isEqual(monitoringToken,
                     key.get().getBytes(StandardCharsets.UTF_8))) {
                 forward(rc, null);
                 return;
@@ -155,8 +160,7 @@ public class GatewayGuard {
         audit.appendCoalesced("auth:" + status + ":" + client.toCanonicalString(), AUTH_FAILURE_COALESCING,
                 AuditEvent.of(status == 401 ? "auth.failed" : "auth.forbidden", "anonymous", client.toCanonicalString(),
                         "route", rc.request().method().name() + " " + path, "deny",
-                        Map.of("status", status, "reason", reason,
-                                "correlation_id", String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
+                        new Refused(status, reason, String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
                 .subscribe().with(v -> { }, e -> { });
     }
 
@@ -165,7 +169,7 @@ public class GatewayGuard {
     }
 
     public static boolean isCorsPreflight(HttpServerRequest request) {
-        return request.method() == io.vertx.core.http.HttpMethod.OPTIONS && request.getHeader("Origin") != null
+        return request.method() == HttpMethod.OPTIONS && request.getHeader("Origin") != null
                 && request.getHeader("Access-Control-Request-Method") != null;
     }
 

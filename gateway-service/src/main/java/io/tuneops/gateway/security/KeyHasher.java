@@ -46,8 +46,8 @@ public class KeyHasher {
         return presented.substring(4, 12);
     }
 
-    // one initialised Mac per thread (event loops): looking up the provider and keying a new Mac on
-    // every request cost more than the hash itself
+    // one initialised Mac per thread (event loops): looking up the provider and keying a new Mac
+    // costs more than the hash itself, so it is done once per thread, not per request
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     private Mac newMac() {

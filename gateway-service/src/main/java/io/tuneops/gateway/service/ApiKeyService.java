@@ -1,20 +1,19 @@
 package io.tuneops.gateway.service;
 
 import io.smallrye.mutiny.Uni;
-import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.gateway.audit.AuditLog;
+import io.tuneops.gateway.audit.GatewayAuditTrail;
 import io.tuneops.gateway.repository.ApiKeyRecord;
 import io.tuneops.gateway.repository.ApiKeyRepository;
 import io.tuneops.gateway.security.ApiKeyAuthenticator;
 import io.tuneops.gateway.security.Identity;
 import io.tuneops.gateway.security.KeyHasher;
+import io.tuneops.support.audit.AuditDetails;
+import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,9 +28,9 @@ public class ApiKeyService {
     private final ApiKeyRepository repository;
     private final KeyHasher hasher;
     private final ApiKeyAuthenticator authenticator;
-    private final AuditLog audit;
+    private final GatewayAuditTrail audit;
 
-    public ApiKeyService(ApiKeyRepository repository, KeyHasher hasher, ApiKeyAuthenticator authenticator, AuditLog audit) {
+    public ApiKeyService(ApiKeyRepository repository, KeyHasher hasher, ApiKeyAuthenticator authenticator, GatewayAuditTrail audit) {
         this.repository = repository;
         this.hasher = hasher;
         this.authenticator = authenticator;
@@ -41,16 +40,21 @@ public class ApiKeyService {
     public record Created(ApiKeyRecord record, String key) {
     }
 
+    /** The details of an {@code api_key.created} audit event: never the key itself. */
+    record KeyCreated(String name, List<String> scopes, String expires_at) implements AuditDetails {
+    }
+
+    /** The details of an {@code api_key.revoked} audit event. */
+    record KeyRevoked(String name) implements AuditDetails {
+    }
+
     public Uni<Created> create(String name, List<String> scopes, OffsetDateTime expiresAt, Identity by, String clientIp) {
         KeyHasher.NewKey generated = hasher.generate();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         ApiKeyRecord record = new ApiKeyRecord("key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
                 name, generated.prefix(), generated.hash(), scopes, now, by.actor(), expiresAt, null);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("name", name);
-        details.put("scopes", scopes);
-        details.put("expires_at", expiresAt == null ? null : expiresAt.toString());
-        AuditEvent event = AuditEvent.of("api_key.created", by.actor(), clientIp, "api_key", record.id(), "create", details);
+        AuditEvent event = AuditEvent.of("api_key.created", by.actor(), clientIp, "api_key", record.id(), "create",
+                new KeyCreated(name, scopes, expiresAt == null ? null : expiresAt.toString()));
         return repository.pool().withTransaction(tx -> repository.insert(tx, record).call(() -> audit.append(event)))
                 .replaceWith(new Created(record, generated.key()));
     }
@@ -64,7 +68,7 @@ public class ApiKeyService {
         return repository.pool().withTransaction(tx -> repository.revoke(tx, id, OffsetDateTime.now(ZoneOffset.UTC))
                         .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem()
                                 : audit.append(AuditEvent.of("api_key.revoked", by.actor(), clientIp, "api_key", id,
-                                "revoke", Map.of("name", revoked.get().name())))))
+                                "revoke", new KeyRevoked(revoked.get().name())))))
                 .invoke(revoked -> revoked.ifPresent(k -> authenticator.forget(k.prefix())))
                 .map(Optional::isPresent);
     }

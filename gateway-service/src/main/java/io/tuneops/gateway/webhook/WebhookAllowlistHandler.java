@@ -2,10 +2,12 @@ package io.tuneops.gateway.webhook;
 
 import inet.ipaddr.IPAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.gateway.audit.AuditLog;
+import io.tuneops.gateway.audit.GatewayAuditTrail;
 import io.tuneops.gateway.security.GatewayGuard;
-import io.vertx.core.json.JsonObject;
+import io.tuneops.gateway.security.RequestContinuation;
+import io.tuneops.support.audit.AuditDetails;
+import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,30 +15,31 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Enforces each provider's webhook allowlist on /api/webhooks/{provider} with the guide's 403. */
 @ApplicationScoped
 public class WebhookAllowlistHandler {
 
-    static final int ROUTE_ORDER = -880;
     private static final Logger LOG = Logger.getLogger(WebhookAllowlistHandler.class);
     // a rejected sender retrying every second must not write an audit row per attempt
     private static final Duration COALESCING = Duration.ofSeconds(10);
 
+    /** The details of a {@code webhook_rejected} audit event. */
+    record Rejected(String provider, String path, String client_ip) implements AuditDetails {
+    }
+
     private final WebhookAllowlists allowlists;
-    private final AuditLog audit;
+    private final GatewayAuditTrail audit;
     private final MeterRegistry registry;
 
-    public WebhookAllowlistHandler(WebhookAllowlists allowlists, AuditLog audit, MeterRegistry registry) {
+    public WebhookAllowlistHandler(WebhookAllowlists allowlists, GatewayAuditTrail audit, MeterRegistry registry) {
         this.allowlists = allowlists;
         this.audit = audit;
         this.registry = registry;
     }
 
     void register(@Observes Router router) {
-        router.routeWithRegex("/api/webhooks/([^/]+)(/.*)?").order(ROUTE_ORDER).handler(this::handle);
+        router.routeWithRegex("/api/webhooks/([^/]+)(/.*)?").order(RequestStage.WEBHOOK_ALLOWLIST.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
@@ -50,15 +53,10 @@ public class WebhookAllowlistHandler {
         // bounded label: only providers with a configured allowlist can reject
         registry.counter("tuneops_webhook_allowlist_rejections_total", "provider", provider).increment();
         LOG.infof("webhook for %s from %s rejected: outside the allowlist", provider, ip);
-        rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("detail", "Webhook source IP " + ip + " is not allowed for provider " + provider)
-                        .toBuffer());
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("provider", provider);
-        details.put("path", rc.normalizedPath());
-        details.put("client_ip", ip);
+        RequestContinuation.respond(rc, 403, "Webhook source IP " + ip + " is not allowed for provider " + provider);
         audit.appendCoalesced("webhook_rejected:" + provider + ":" + ip, COALESCING,
-                        AuditEvent.of("webhook_rejected", "anonymous", ip, "provider", provider, "reject", details))
+                        AuditEvent.of("webhook_rejected", "anonymous", ip, "provider", provider, "reject",
+                                new Rejected(provider, rc.normalizedPath(), ip)))
                 .subscribe().with(v -> { }, e -> { });
     }
 }

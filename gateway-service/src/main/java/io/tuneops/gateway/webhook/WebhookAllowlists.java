@@ -6,10 +6,12 @@ import inet.ipaddr.IPAddress;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.tuneops.gateway.net.IpRanges;
+import io.tuneops.support.SharedNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -22,16 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-provider webhook allowlists, as webhook-service publishes them: a Redis hash
- * ({@code tuneops:webhook:allowlists}, provider to JSON array of CIDRs) plus a pub/sub message on
- * every change. Each gateway replica keeps them in memory: a change reaches it within
+ * ({@link SharedNames#WEBHOOK_ALLOWLISTS}, provider to JSON array of CIDRs) plus a pub/sub message
+ * on every change ({@link SharedNames#WEBHOOK_ALLOWLISTS_CHANGED}). Each gateway replica keeps them in memory: a change reaches it within
  * milliseconds through pub/sub, and a full reload every few seconds covers a missed message or a
  * Redis reconnect. No request waits on Redis or the database for them.
  */
 @ApplicationScoped
 public class WebhookAllowlists {
 
-    public static final String HASH = "tuneops:webhook:allowlists";
-    public static final String CHANNEL = "tuneops:webhook:allowlists:changed";
     static final Duration RELOAD_EVERY = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(WebhookAllowlists.class);
 
@@ -48,10 +48,10 @@ public class WebhookAllowlists {
 
     void start(@Observes StartupEvent event) {
         reload().subscribe().with(v -> { }, e -> { });
-        subscription = redis.pubsub(String.class).subscribe(CHANNEL)
+        subscription = redis.pubsub(String.class).subscribe(SharedNames.WEBHOOK_ALLOWLISTS_CHANGED)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).indefinitely()
                 .subscribe().with(provider -> reload().subscribe().with(v -> { }, e -> { }));
-        ticker = io.smallrye.mutiny.Multi.createFrom().ticks().startingAfter(RELOAD_EVERY).every(RELOAD_EVERY)
+        ticker = Multi.createFrom().ticks().startingAfter(RELOAD_EVERY).every(RELOAD_EVERY)
                 .onOverflow().drop()
                 .emitOn(Infrastructure.getDefaultExecutor())
                 .onItem().transformToUniAndConcatenate(tick -> reload().onFailure().recoverWithNull())
@@ -68,7 +68,7 @@ public class WebhookAllowlists {
     }
 
     public Uni<Void> reload() {
-        return redis.hash(String.class).hgetall(HASH).invoke(this::replace).replaceWithVoid()
+        return redis.hash(String.class).hgetall(SharedNames.WEBHOOK_ALLOWLISTS).invoke(this::replace).replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("webhook allowlists not reloaded: %s", e.toString()));
     }
 

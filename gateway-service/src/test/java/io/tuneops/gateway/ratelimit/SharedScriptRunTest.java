@@ -2,7 +2,7 @@ package io.tuneops.gateway.ratelimit;
 
 import io.netty.channel.EventLoop;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.gateway.EventLoops;
 import io.tuneops.gateway.FakeOwnersResource;
@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * its own remaining count, the rest refused, never more than the limit.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeOwnersResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(FakeOwnersResource.class)
 class SharedScriptRunTest {
 
     private static final Duration MINUTE = Duration.ofSeconds(60);

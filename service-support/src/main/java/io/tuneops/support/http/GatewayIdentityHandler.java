@@ -27,7 +27,6 @@ public class GatewayIdentityHandler {
     public static final String CLIENT_IP_HEADER = "X-Tuneops-Client-IP";
     /** RoutingContext key of the {@link GatewayIdentity}, present when the gateway vouched for the request. */
     public static final String IDENTITY = "tuneops.gateway-identity";
-    static final int ROUTE_ORDER = -950;
     private static final String PREFIX = "x-tuneops-";
 
     private final byte[] secret;
@@ -37,7 +36,7 @@ public class GatewayIdentityHandler {
     }
 
     void register(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(this::handle);
+        router.route().order(RequestStage.VOUCHED_IDENTITY.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {

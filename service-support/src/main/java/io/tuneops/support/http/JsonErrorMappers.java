@@ -1,10 +1,14 @@
 package io.tuneops.support.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.json.DecodeException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.io.IOException;
 
 /**
  * Turns errors into {@code {"detail": "..."}}: client errors keep their status and reason, an
@@ -36,13 +40,13 @@ public class JsonErrorMappers {
 
     /** A body that is not JSON, or not the JSON shape the endpoint takes: the caller's mistake. */
     @ServerExceptionMapper
-    public Response malformedJson(io.vertx.core.json.DecodeException e) {
+    public Response malformedJson(DecodeException e) {
         LOG.debugf("malformed JSON body: %s", e.getMessage());
         return json(400, "The request body is not a JSON value of the expected shape");
     }
 
     @ServerExceptionMapper
-    public Response malformedJson(com.fasterxml.jackson.core.JsonProcessingException e) {
+    public Response malformedJson(JsonProcessingException e) {
         LOG.debugf("malformed JSON body: %s", e.getOriginalMessage());
         return json(400, "The request body is not a JSON value of the expected shape");
     }
@@ -58,7 +62,7 @@ public class JsonErrorMappers {
             LOG.warnf("request failed, a backing service is unavailable: %s", e.toString());
             return Response.fromResponse(json(503, UNAVAILABLE)).header("Retry-After", "5").build();
         }
-        if (e instanceof java.io.IOException) {  // mostly the client closing its connection: nobody to answer
+        if (e instanceof IOException) {  // mostly the client closing its connection: nobody to answer
             LOG.debugf("request failed with an I/O error: %s", e.toString());
             return json(500, "Internal server error");
         }

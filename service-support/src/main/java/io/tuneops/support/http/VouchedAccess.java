@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,8 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class VouchedAccess {
 
-    /** After {@link GatewayIdentityHandler} (-950), before Quarkus REST and the services' own routes. */
-    public static final int ROUTE_ORDER = -900;
     public static final Set<HttpMethod> READ = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     /** Every method. */
     public static final Set<HttpMethod> ANY = null;
@@ -30,7 +29,7 @@ public final class VouchedAccess {
         OPEN, VIEWER, OPERATOR, ADMIN;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -48,9 +47,9 @@ public final class VouchedAccess {
     private VouchedAccess() {
     }
 
-    /** Puts the table in front of the router's routes (see {@link #table}). */
+    /** Puts the table at the {@link RequestStage#ACCESS} stage, after the vouched identity is known (see {@link #table}). */
     public static void install(Router router, List<Rule> rules, Access otherwise) {
-        router.route().order(ROUTE_ORDER).handler(table(rules, otherwise));
+        router.route().order(RequestStage.ACCESS.order()).handler(table(rules, otherwise));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 
@@ -19,11 +20,11 @@ import java.util.logging.Handler;
  * Writes the request log (one line per request: by far the busiest logger) to the console in
  * batches. Hand-written because JBoss LogManager's async handler hands every record to its thread
  * through a locked queue, wakes that thread and makes one write(2) per record: under load a lock, a
- * thread wake-up and a system call per request, about a sixth of the gateway's CPU per proxied
- * request in a profile. Here producers only append to a lock-free queue; the writer wakes every
- * {@link #LINGER_MILLIS} (or early, when the queue fills up), formats with the console handler's own formatter and level (lines look exactly
- * like every other line, JSON or text) and writes whatever queued up in pieces of whole lines of at
- * most {@link #PIPE_BUF} bytes, which a pipe never interleaves with another writer's lines.
+ * thread wake-up and a system call per request. Here producers only append to a lock-free queue;
+ * the writer wakes every {@link #LINGER_MILLIS} (or early, when the queue fills up), formats with
+ * the console handler's own formatter and level (lines look exactly like every other line, JSON or
+ * text) and writes whatever queued up in pieces of whole lines of at most {@link #PIPE_BUF} bytes,
+ * which a pipe never interleaves with another writer's lines.
  * Beyond {@code capacity} queued records new ones are dropped and counted rather than blocking an
  * event loop; the count is reported on the console once there is room again.
  */
@@ -115,7 +116,7 @@ public final class BatchedConsoleHandler extends ExtHandler {
         try {
             return formatter.format(record).getBytes(StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
-            reportError("request log line could not be formatted", e, java.util.logging.ErrorManager.FORMAT_FAILURE);
+            reportError("request log line could not be formatted", e, ErrorManager.FORMAT_FAILURE);
             return new byte[0];
         }
     }
@@ -145,7 +146,7 @@ public final class BatchedConsoleHandler extends ExtHandler {
             out.write(bytes, 0, length);
             out.flush();
         } catch (IOException e) {
-            reportError("request log could not be written", e, java.util.logging.ErrorManager.WRITE_FAILURE);
+            reportError("request log could not be written", e, ErrorManager.WRITE_FAILURE);
         }
     }
 

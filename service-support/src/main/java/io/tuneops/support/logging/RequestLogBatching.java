@@ -5,9 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.LogContext;
-import org.jboss.logmanager.Logger;
 import org.jboss.logmanager.handlers.ConsoleHandler;
 
 import java.io.FileDescriptor;
@@ -25,7 +25,7 @@ import java.util.logging.Handler;
 public class RequestLogBatching {
 
     public static final String REQUEST_LOGGER = "io.tuneops.http.request";
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RequestLogBatching.class);
+    private static final Logger LOG = Logger.getLogger(RequestLogBatching.class);
 
     private final boolean enabled;
     private final boolean stderr;
@@ -44,7 +44,7 @@ public class RequestLogBatching {
         if (!enabled) {
             return;
         }
-        Logger root = LogContext.getLogContext().getLogger("");
+        var root = LogContext.getLogContext().getLogger("");
         List<Handler> others = new ArrayList<>();
         ConsoleHandler console = split(root.getHandlers(), others);
         if (console == null) {
@@ -53,7 +53,7 @@ public class RequestLogBatching {
         batched = new BatchedConsoleHandler(console, new FileOutputStream(stderr ? FileDescriptor.err : FileDescriptor.out),
                 capacity);
         others.add(0, batched);
-        Logger requestLog = LogContext.getLogContext().getLogger(REQUEST_LOGGER);
+        var requestLog = LogContext.getLogContext().getLogger(REQUEST_LOGGER);
         requestLog.setHandlers(others.toArray(Handler[]::new));
         requestLog.setUseParentHandlers(false);
         LOG.debugf("request log: batched console writer, %d other targets", others.size() - 1);
@@ -90,7 +90,7 @@ public class RequestLogBatching {
     /** Lines of requests still draining go back through the root's handlers; queued ones are written. */
     void uninstall(@Observes ShutdownEvent event) {
         if (batched != null) {
-            Logger requestLog = LogContext.getLogContext().getLogger(REQUEST_LOGGER);
+            var requestLog = LogContext.getLogContext().getLogger(REQUEST_LOGGER);
             requestLog.setUseParentHandlers(true);
             requestLog.clearHandlers();
             batched.close();

@@ -5,26 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.SharedNames;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.util.Map;
 
 /** Appends to the shared audit stream (every producer the same way); a failure fails the change it records. */
 @ApplicationScoped
-public class AuditLog {
+public class AuditAppender {
 
-    public static final String STREAM = "tuneops:audit:events";
     /** The stream is trimmed (approximately) to this many entries; audit-service keeps the history. */
     public static final long MAX_LENGTH = 1_000_000;
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
+    private static final Logger LOG = Logger.getLogger(AuditAppender.class);
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
     private final boolean requireAppend;
 
-    public AuditLog(ReactiveRedisDataSource redis, ObjectMapper json,
-                    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tuneops.audit.require-append",
+    public AuditAppender(ReactiveRedisDataSource redis, ObjectMapper json,
+                    @ConfigProperty(name = "tuneops.audit.require-append",
                             defaultValue = "true") boolean requireAppend) {
         this.redis = redis;
         this.json = json;
@@ -40,7 +42,7 @@ public class AuditLog {
             return Uni.createFrom().failure(e);
         }
         Uni<Void> appended = redis.stream(String.class)
-                .xadd(STREAM, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(), Map.of("event", encoded))
+                .xadd(SharedNames.AUDIT_STREAM, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(), Map.of("event", encoded))
                 .replaceWithVoid();
         return requireAppend ? appended : appended.onFailure().recoverWithUni(e -> {
             LOG.errorf("audit event %s %s not appended, change kept (TUNEOPS_AUDIT_REQUIRE_APPEND=false): %s",

@@ -1,8 +1,10 @@
-package io.tuneops.gateway.audit;
+package io.tuneops.gateway.ratelimit;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +16,8 @@ import java.util.List;
 /**
  * A Lua script run with EVALSHA, sent again with EVAL when Redis does not know it (after a
  * restart or a failover), so the common case costs one round trip without the script's text.
+ * Its main user is the rate limiter, whose batches ({@link ScriptBatcher}) send the EVALSHA among
+ * other commands; the gateway's audit coalescing runs its script through it too.
  */
 public final class LuaScript {
 
@@ -28,9 +32,8 @@ public final class LuaScript {
     }
 
     /** EVALSHA of this script, for callers that send it with other commands (see ScriptBatcher). */
-    public io.vertx.redis.client.Request evalsha(List<String> keys, List<String> args) {
-        io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EVALSHA)
-                .arg(sha1).arg(keys.size());
+    public Request evalsha(List<String> keys, List<String> args) {
+        Request request = Request.cmd(Command.EVALSHA).arg(sha1).arg(keys.size());
         keys.forEach(request::arg);
         args.forEach(request::arg);
         return request;
@@ -39,7 +42,8 @@ public final class LuaScript {
     public Uni<Response> eval(List<String> keys, List<String> args) {
         return redis.execute("EVALSHA", arguments(sha1, keys, args))
                 .onFailure(LuaScript::isNoScript)
-                .recoverWithUni(() -> redis.execute("EVAL", arguments(source, keys, args)));
+                .recoverWithUni(() -> redis.execute("EVAL", arguments(source, keys, args)))
+                .map(answer -> answer.getDelegate());
     }
 
     private static String[] arguments(String script, List<String> keys, List<String> args) {

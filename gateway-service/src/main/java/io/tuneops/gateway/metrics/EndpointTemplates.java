@@ -1,4 +1,6 @@
-package io.tuneops.gateway.ratelimit;
+package io.tuneops.gateway.metrics;
+
+import io.tuneops.gateway.routing.RoutePatterns;
 
 import java.util.List;
 import java.util.regex.Pattern;

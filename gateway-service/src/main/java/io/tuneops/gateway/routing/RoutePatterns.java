@@ -1,4 +1,4 @@
-package io.tuneops.gateway.ratelimit;
+package io.tuneops.gateway.routing;
 
 /**
  * Route tables are regular expressions that start with a literal path; checking that literal part

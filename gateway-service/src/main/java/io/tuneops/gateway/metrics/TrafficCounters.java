@@ -1,7 +1,9 @@
-package io.tuneops.gateway.ratelimit;
+package io.tuneops.gateway.metrics;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tuneops.support.SharedNames;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Cluster-wide traffic figures for the metrics export, kept in Redis so that every replica adds to
@@ -31,12 +34,6 @@ import java.util.concurrent.atomic.LongAdder;
 @ApplicationScoped
 public class TrafficCounters {
 
-    public static final String REQUESTS = "tuneops:metrics:http:requests";
-    public static final String ERRORS = "tuneops:metrics:http:errors";
-    public static final String LATENCY_SUM_MS = "tuneops:metrics:http:latency_ms_sum";
-    public static final String VIOLATIONS = "tuneops:metrics:rate_limit:violations";
-    public static final String CLIENTS_PREFIX = "tuneops:metrics:rate_limit:clients:";
-    static final int ROUTE_ORDER = -998;
     /** Where Quarkus Micrometer's HTTP server meters look for a request's route template. */
     static final String MICROMETER_URI_TEMPLATE = "UrlPathTemplate";
     private static final Logger LOG = Logger.getLogger(TrafficCounters.class);
@@ -56,7 +53,7 @@ public class TrafficCounters {
     }
 
     void register(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(rc -> {
+        router.route().order(RequestStage.TRAFFIC_COUNTERS.order()).handler(rc -> {
             long start = System.nanoTime();
             String template = EndpointTemplates.template(rc.normalizedPath());
             if (template != null) {
@@ -103,18 +100,18 @@ public class TrafficCounters {
 
     void flush() {
         List<Request> batch = new ArrayList<>();
-        drain(requests, (k, v) -> batch.add(Request.cmd(Command.HINCRBY).arg(REQUESTS).arg(k).arg(v)));
-        drain(errors, (k, v) -> batch.add(Request.cmd(Command.HINCRBY).arg(ERRORS).arg(k).arg(v)));
-        drain(latencyMicros, (k, v) -> batch.add(Request.cmd(Command.HINCRBYFLOAT).arg(LATENCY_SUM_MS).arg(k)
+        drain(requests, (k, v) -> batch.add(Request.cmd(Command.HINCRBY).arg(SharedNames.HTTP_REQUESTS).arg(k).arg(v)));
+        drain(errors, (k, v) -> batch.add(Request.cmd(Command.HINCRBY).arg(SharedNames.HTTP_ERRORS).arg(k).arg(v)));
+        drain(latencyMicros, (k, v) -> batch.add(Request.cmd(Command.HINCRBYFLOAT).arg(SharedNames.HTTP_LATENCY_SUM_MS).arg(k)
                 .arg(Double.toString(v / 1000.0))));
         long v = violations.getAndSet(0);
         if (v > 0) {
-            batch.add(Request.cmd(Command.INCRBY).arg(VIOLATIONS).arg(v));
+            batch.add(Request.cmd(Command.INCRBY).arg(SharedNames.RATE_LIMIT_VIOLATIONS).arg(v));
         }
         Set<String> seen = clients;
         clients = ConcurrentHashMap.newKeySet();
         if (!seen.isEmpty()) {
-            String key = CLIENTS_PREFIX + (Instant.now().getEpochSecond() / 60);
+            String key = SharedNames.RATE_LIMIT_CLIENTS_PREFIX + (Instant.now().getEpochSecond() / 60);
             Request pfadd = Request.cmd(Command.PFADD).arg(key);
             seen.forEach(pfadd::arg);
             batch.add(pfadd);
@@ -127,7 +124,7 @@ public class TrafficCounters {
                 batch.size(), e.toString()));
     }
 
-    private static void drain(Map<String, LongAdder> counters, java.util.function.ObjLongConsumer<String> sink) {
+    private static void drain(Map<String, LongAdder> counters, ObjLongConsumer<String> sink) {
         for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
             long value = e.getValue().sumThenReset();
             if (value > 0) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.gateway.ratelimit.LuaScript;
+import io.tuneops.support.SharedNames;
+import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -19,9 +22,9 @@ import java.util.List;
  * key and window, counting the ones it stood for.
  */
 @ApplicationScoped
-public class AuditLog {
+public class GatewayAuditTrail {
 
-    private static final Logger LOG = Logger.getLogger(AuditLog.class);
+    private static final Logger LOG = Logger.getLogger(GatewayAuditTrail.class);
 
     // SET NX opens a window for this key; inside it, repeats are only counted. The count of the
     // previous window travels with the next event, so nothing is lost, only folded.
@@ -39,11 +42,11 @@ public class AuditLog {
             return 0
             """;
 
-    private final io.tuneops.support.audit.AuditLog shared;
+    private final AuditAppender shared;
     private final ObjectMapper json;
     private final LuaScript coalesce;
 
-    public AuditLog(io.tuneops.support.audit.AuditLog shared, ReactiveRedisDataSource redis, ObjectMapper json) {
+    public GatewayAuditTrail(AuditAppender shared, ReactiveRedisDataSource redis, ObjectMapper json) {
         this.shared = shared;
         this.json = json;
         this.coalesce = new LuaScript(redis, COALESCE);
@@ -56,10 +59,10 @@ public class AuditLog {
 
     /** Best effort: a failure is logged, never passed on (the request it describes goes on). */
     public Uni<Void> appendCoalesced(String coalesceKey, Duration window, AuditEvent event) {
-        String key = "tuneops:audit:coalesce:" + coalesceKey;
-        return coalesce.eval(List.of(key, key + ":folded", io.tuneops.support.audit.AuditLog.STREAM),
+        String key = SharedNames.AUDIT_COALESCE_PREFIX + coalesceKey;
+        return coalesce.eval(List.of(key, key + ":folded", SharedNames.AUDIT_STREAM),
                         List.of(Long.toString(window.toMillis()), encode(event),
-                                Long.toString(io.tuneops.support.audit.AuditLog.MAX_LENGTH),
+                                Long.toString(AuditAppender.MAX_LENGTH),
                                 Long.toString(window.toMillis() * 10)))
                 .onFailure().invoke(e -> LOG.warnf("audit event %s not appended: %s", event.type(), e.toString()))
                 .onFailure().recoverWithNull()
