@@ -1,7 +1,7 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.S3TestSupport.Credential;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test installs them into target/ with pip rather than skipping.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class AwsCliTest {
 
     static final Path WORK = Path.of("target/awscli-test").toAbsolutePath();

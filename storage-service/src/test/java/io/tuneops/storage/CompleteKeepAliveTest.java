@@ -1,7 +1,7 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 @QuarkusTest
 @TestProfile(CompleteKeepAliveTest.ImmediateKeepAlive.class)
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class CompleteKeepAliveTest {
 
     public static class ImmediateKeepAlive implements QuarkusTestProfile {

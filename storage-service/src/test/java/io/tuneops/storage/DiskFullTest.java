@@ -1,15 +1,15 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.S3TestSupport.Credential;
-import io.tuneops.storage.service.BodyReader;
+import io.tuneops.storage.s3.BodyReader;
+import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.service.ObjectStore;
-import io.tuneops.storage.service.S3Exception;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DiskFullTest.NoRoom.class)
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class DiskFullTest {
 
     public static class NoRoom implements QuarkusTestProfile {

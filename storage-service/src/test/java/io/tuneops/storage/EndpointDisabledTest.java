@@ -1,7 +1,7 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** The guide's s3_endpoint_enabled: false refuses every operation, even with valid credentials. */
 @QuarkusTest
 @TestProfile(EndpointDisabledTest.Disabled.class)
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class EndpointDisabledTest {
 
     public static class Disabled implements QuarkusTestProfile {

@@ -1,11 +1,12 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.S3TestSupport.Credential;
 import io.tuneops.storage.service.MultipartReaper;
+import io.tuneops.support.SharedNames;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Multipart uploads: the SDK's own multipart client above 8 MB, and every multipart operation by hand. */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class MultipartTest {
 
     static final Path OUTPUT = Path.of("target/test-outputs");
@@ -70,7 +71,7 @@ class MultipartTest {
             byte[] second = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).partNumber(2)).asByteArray();
             assertArrayEquals(java.util.Arrays.copyOfRange(body, 8 * MB, 16 * MB), second);
         }
-        Map<String, String> progress = redis.hash(String.class).hgetall("tuneops:upload-progress:" + c.jobId());
+        Map<String, String> progress = redis.hash(String.class).hgetall(SharedNames.UPLOAD_PROGRESS_PREFIX + c.jobId());
         assertEquals("1", progress.get("objects"));
         assertEquals(Integer.toString(body.length), progress.get("bytes"));
         try (S3Client s3 = S3TestSupport.client(c)) {

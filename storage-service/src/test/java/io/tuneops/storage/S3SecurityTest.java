@@ -1,12 +1,13 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.RawS3.Mode;
 import io.tuneops.storage.S3TestSupport.Credential;
+import io.tuneops.support.SharedNames;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who may do what, and what is refused: each refusal with S3's error code and nothing stored. */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class S3SecurityTest {
 
     static final Path OUTPUT = Path.of("target/test-outputs");
@@ -85,7 +86,7 @@ class S3SecurityTest {
     @Test
     void revokedAndExpiredCredentialsAreRefused() {
         Credential revoked = S3TestSupport.issue(redis);
-        redis.key(String.class).del("tuneops:upload-credentials:" + revoked.accessKeyId());
+        redis.key(String.class).del(SharedNames.UPLOAD_CREDENTIALS_PREFIX + revoked.accessKeyId());
         try (S3Client s3 = S3TestSupport.client(revoked)) {
             S3Exception e = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET)
                     .key(revoked.prefix() + "late.bin"), RequestBody.fromString("x")));

@@ -2,6 +2,7 @@ package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.restassured.RestAssured;
+import io.tuneops.support.SharedNames;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -47,7 +48,7 @@ final class S3TestSupport {
     static void publish(RedisDataSource redis, String id, String secret, String jobId, OffsetDateTime expires, long ttlSeconds) {
         String json = new JsonObject().put("access_key_id", id).put("secret_access_key", secret).put("job_id", jobId)
                 .put("bucket", BUCKET).put("prefix", jobId + "/").put("expires_at", expires.toString()).encode();
-        redis.value(String.class).setex("tuneops:upload-credentials:" + id, ttlSeconds, json);
+        redis.value(String.class).setex(SharedNames.UPLOAD_CREDENTIALS_PREFIX + id, ttlSeconds, json);
     }
 
     static URI endpoint() {

@@ -1,10 +1,11 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.S3TestSupport.Credential;
+import io.tuneops.support.SharedNames;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -41,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The AWS SDK for Java v2 with default settings (signed aws-chunked bodies with CRC32 trailers over HTTP). */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class SdkObjectsTest {
 
     @Inject
@@ -83,13 +84,13 @@ class SdkObjectsTest {
             assertThrows(NoSuchKeyException.class, () -> s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)));
             assertFalse(Files.exists(onDisk));
         }
-        Map<String, String> progress = redis.hash(String.class).hgetall("tuneops:upload-progress:" + c.jobId());
+        Map<String, String> progress = redis.hash(String.class).hgetall(SharedNames.UPLOAD_PROGRESS_PREFIX + c.jobId());
         assertEquals("1", progress.get("objects"));
         assertEquals(Integer.toString(body.length), progress.get("bytes"));
         assertTrue(progress.get("last_upload_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), progress.toString());
 
         // and the audit trail has it, attributed to the credential
-        var recent = redis.execute("XREVRANGE", "tuneops:audit:events", "+", "-", "COUNT", "500");
+        var recent = redis.execute("XREVRANGE", SharedNames.AUDIT_STREAM, "+", "-", "COUNT", "500");
         List<io.vertx.core.json.JsonObject> events = new ArrayList<>();
         recent.forEach(entry -> events.add(new io.vertx.core.json.JsonObject(entry.get(1).get(1).toString())));
         var event = events.stream().filter(e -> ("outputs/" + key).equals(e.getString("target_id"))).findFirst().orElseThrow();

@@ -1,12 +1,12 @@
 package io.tuneops.storage;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.local.testing.ServiceFoundationContract;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class StorageFoundationTest extends ServiceFoundationContract {
 
     @Override

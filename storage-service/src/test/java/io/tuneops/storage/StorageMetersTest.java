@@ -1,7 +1,7 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The storage meters on /q/metrics (what the storage dashboard and the storage error alert read). */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(EmbeddedServersTestResource.class)
 class StorageMetersTest {
 
     @Inject

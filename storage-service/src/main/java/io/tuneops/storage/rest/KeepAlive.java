@@ -1,7 +1,8 @@
 package io.tuneops.storage.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.tuneops.storage.service.S3Exception;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;

@@ -4,8 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.storage.config.StorageConfig;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
-import io.tuneops.storage.service.S3Exception;
-import io.tuneops.storage.service.SigV4;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.S3Xml;
+import io.tuneops.storage.s3.SigV4;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;

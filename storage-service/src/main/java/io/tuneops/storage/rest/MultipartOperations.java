@@ -8,61 +8,47 @@ import io.tuneops.storage.repository.MultipartRepository.Part;
 import io.tuneops.storage.repository.MultipartRepository.Upload;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
-import io.tuneops.storage.service.Checksums;
-import io.tuneops.storage.service.ObjectKeys;
+import io.tuneops.storage.s3.ByteRange;
+import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.CopySource;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.S3Xml;
+import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.service.ObjectStore;
-import io.tuneops.storage.service.S3Exception;
-import io.tuneops.storage.service.StorageMeters;
-import io.tuneops.storage.service.SigV4;
-import io.tuneops.storage.service.UploadEvents;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Multipart uploads: parts are files under the upload's directory, recorded in PostgreSQL;
- * completion concatenates them on a worker thread into a temporary file that is fsynced and
- * renamed into place, and the object row replaces the upload in one transaction. ETag:
- * MD5 of the parts' binary MD5s, "-N".
+ * Multipart uploads but their completion ({@link MultipartCompletion}): create, upload a part
+ * (from the body or copied from an object), abort, list parts and uploads. Parts are files under
+ * the upload's directory, recorded in PostgreSQL.
  */
 @ApplicationScoped
 class MultipartOperations {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int MAX_COMPLETE_BODY = 4 * 1024 * 1024;
 
     private final StorageConfig config;
     private final MultipartRepository uploads;
     private final ObjectRepository objects;
     private final ObjectStore store;
     private final Uploads bodies;
-    private final UploadEvents events;
-    private final Vertx vertx;
-    private final StorageMeters meters;
 
     MultipartOperations(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
-                        Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters) {
-        this.meters = meters;
+                        Uploads bodies) {
         this.config = config;
         this.uploads = uploads;
         this.objects = objects;
         this.store = store;
         this.bodies = bodies;
-        this.events = events;
-        this.vertx = vertx;
     }
 
     Uni<Void> create(S3Call call) {
@@ -107,7 +93,7 @@ class MultipartOperations {
         int partNumber = partNumber(call);
         String uploadId = uploadId(call);
         Uploads.checkAnnouncedSize(call, config.maxObjectSize());
-        return findUpload(call, uploadId).flatMap(upload -> {
+        return findUpload(uploads, call, uploadId).flatMap(upload -> {
             Checksums.Algorithm required = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
             return bodies.toTempFile(call, config.maxObjectSize(), required)
@@ -139,29 +125,24 @@ class MultipartOperations {
         ObjectOperations.writable(config, call);
         int partNumber = partNumber(call);
         String uploadId = uploadId(call);
-        String[] source = ObjectOperations.copySource(call);
-        call.requireRead(source[0], source[1]);
-        if (!source[0].equals(config.bucket())) {
-            throw S3Exception.noSuchBucket(source[0]);
+        CopySource source = call.copySource();
+        call.requireRead(source.bucket(), source.key());
+        if (!source.bucket().equals(config.bucket())) {
+            throw S3Exception.noSuchBucket(source.bucket());
         }
-        Path sourcePath = store.objectPath(source[1]);
-        return findUpload(call, uploadId).flatMap(upload -> objects.find(source[0], source[1]).flatMap(found -> {
-            ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source[1]));
-            long offset = 0;
-            long length = src.size();
-            String range = call.headers().get("x-amz-copy-source-range");
-            if (range != null) {
-                long[] r = copyRange(range, src.size());
-                offset = r[0];
-                length = r[1];
-            }
-            if (length > config.maxObjectSize()) {
+        Path sourcePath = store.objectPath(source.key());
+        return findUpload(uploads, call, uploadId).flatMap(upload -> objects.find(source.bucket(), source.key()).flatMap(found -> {
+            ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
+            String header = call.headers().get("x-amz-copy-source-range");
+            ByteRange range = header == null ? ByteRange.all(src.size()) : ByteRange.ofCopySourceRange(header, src.size());
+            if (range.length() > config.maxObjectSize()) {
                 throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
             }
             Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
             Uploads.proceed(call);
-            return UniHelper.toUni(store.copyRange(sourcePath, offset, length, algorithm == null ? null : algorithm.newHasher()))
+            return UniHelper.toUni(store.copyRange(sourcePath, range.offset(), range.length(),
+                            algorithm == null ? null : algorithm.newHasher()))
                     .flatMap(copied -> {
                         String etag = SigV4.hex(copied.md5());
                         return storePart(uploadId, partNumber, copied.temp(), copied.size(), etag, copied.checksum()).invoke(() -> {
@@ -176,128 +157,10 @@ class MultipartOperations {
         }));
     }
 
-    Uni<Void> complete(S3Call call) {
-        ObjectOperations.writable(config, call);
-        String uploadId = uploadId(call);
-        Path target = store.objectPath(call.key);
-        return findUpload(call, uploadId).flatMap(upload -> bodies.toMemory(call, MAX_COMPLETE_BODY, false).flatMap(body -> {
-            List<Map<String, String>> items = S3Xml.items(body, "CompleteMultipartUpload", "Part");
-            List<Map<String, String>> requested = items.subList(1, items.size());
-            if (requested.isEmpty()) {
-                throw S3Exception.malformedXml();
-            }
-            if (requested.size() > config.maxParts()) {
-                throw S3Exception.invalidArgument("Part number must be an integer between 1 and " + config.maxParts() + ", inclusive");
-            }
-            return uploads.parts(uploadId, 0, config.maxParts() + 1).flatMap(stored -> {
-                Map<Integer, Part> byNumber = new LinkedHashMap<>();
-                stored.forEach(p -> byNumber.put(p.partNumber(), p));
-                List<Part> chosen = choose(requested, byNumber, upload);
-                return assemble(call, upload, chosen, target);
-            });
-        }));
-    }
-
-    /** Checks the requested parts against the stored ones: order, existence, ETags, sizes, checksums. */
-    private List<Part> choose(List<Map<String, String>> requested, Map<Integer, Part> stored, Upload upload) {
-        List<Part> chosen = new ArrayList<>();
-        int previous = 0;
-        Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
-                : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
-        for (Map<String, String> item : requested) {
-            int number;
-            try {
-                number = Integer.parseInt(item.getOrDefault("PartNumber", ""));
-            } catch (NumberFormatException e) {
-                throw S3Exception.malformedXml();
-            }
-            if (number <= previous) {
-                throw new S3Exception(400, "InvalidPartOrder", "The list of parts was not in ascending order. "
-                        + "Parts list must be specified in order by part number.");
-            }
-            previous = number;
-            Part part = stored.get(number);
-            String etag = item.getOrDefault("ETag", "").replace("\"", "").trim();
-            if (part == null || !part.etag().equals(etag)) {
-                throw invalidPart();
-            }
-            if (algorithm != null) {
-                String given = item.get(algorithm.xmlName());
-                if (given != null && !given.equals(part.checksumValue())) {
-                    throw invalidPart();
-                }
-            }
-            chosen.add(part);
-        }
-        for (int i = 0; i < chosen.size() - 1; i++) {
-            if (chosen.get(i).size() < config.minPartSize()) {
-                throw new S3Exception(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.");
-            }
-        }
-        long total = chosen.stream().mapToLong(Part::size).sum();
-        if (total > config.maxMultipartObjectSize()) {
-            throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
-        }
-        return chosen;
-    }
-
-    private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Path target) {
-        Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
-                : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
-        boolean fullObject = algorithm != null && "FULL_OBJECT".equals(upload.checksumType());
-        Checksums.Hasher whole = fullObject ? algorithm.newHasher() : null;
-        List<Path> files = parts.stream().map(p -> store.partPath(upload.uploadId(), p.partNumber())).toList();
-        String etag = multipartEtag(parts);
-        long size = parts.stream().mapToLong(Part::size).sum();
-        Long[] sizes = parts.stream().map(Part::size).toArray(Long[]::new);
-        String declaredWhole = fullObject ? call.headers().get(algorithm.header()) : null;
-        KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
-        return UniHelper.toUni(store.concatenate(files, whole))
-                .flatMap(temp -> {
-                    String checksum = null;
-                    if (fullObject) {
-                        checksum = whole.base64();
-                        if (declaredWhole != null && !declaredWhole.trim().equals(checksum)) {
-                            return UniHelper.toUni(store.deleteFile(temp)).replaceWith(Uni.createFrom().<String>failure(
-                                    S3Exception.badDigest("The " + algorithm.name() + " you specified did not match the calculated checksum.")));
-                        }
-                    } else if (algorithm != null && parts.stream().allMatch(p -> p.checksumValue() != null)) {
-                        checksum = Checksums.composite(algorithm, parts.stream().map(Part::checksumValue).toList(), parts.size());
-                    }
-                    String value = checksum;
-                    ObjectRow row = new ObjectRow(upload.bucket(), upload.key(), size, etag, upload.contentType(),
-                            value == null ? null : algorithm.name(), value, value == null ? null : upload.checksumType(),
-                            upload.headers(), parts.size(), sizes, null);
-                    // the upload ends, the file moves into place and the row is written as one step
-                    return objects.underKeyLock(upload.bucket(), upload.key(), tx -> uploads.finish(tx, upload.uploadId())
-                                    .flatMap(present -> {
-                                        if (!present) {
-                                            throw S3Exception.noSuchUpload();
-                                        }
-                                        return UniHelper.toUni(store.publish(temp, target)).flatMap(v -> objects.upsert(tx, row));
-                                    }))
-                            .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
-                            .replaceWith(value);
-                })
-                .call(() -> UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId()))))
-                .call(() -> events.completed(call.credential(), call.clientIp(), upload.bucket(), upload.key(), size, etag,
-                        "complete_multipart_upload"))
-                .invoke(value -> {
-                    S3Xml xml = S3Xml.root("CompleteMultipartUploadResult").el("Location", locationOf(call))
-                            .el("Bucket", upload.bucket()).el("Key", upload.key()).el("ETag", S3Xml.quoted(etag));
-                    if (value != null) {
-                        xml.el(algorithm.xmlName(), value).el("ChecksumType", upload.checksumType());
-                    }
-                    keepAlive.succeed(xml.end("CompleteMultipartUploadResult"));
-                })
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(keepAlive::fail);
-    }
-
     Uni<Void> abort(S3Call call) {
         ObjectOperations.writable(config, call);
         String uploadId = uploadId(call);
-        return findUpload(call, uploadId)
+        return findUpload(uploads, call, uploadId)
                 .flatMap(upload -> uploads.abort(uploadId))
                 .flatMap(removed -> {
                     if (!removed) {
@@ -313,7 +176,7 @@ class MultipartOperations {
         String uploadId = uploadId(call);
         int max = call.intParam("max-parts", 1000, 0, 1000);
         int marker = call.intParam("part-number-marker", 0, 0, Integer.MAX_VALUE);
-        return findUpload(call, uploadId).flatMap(upload -> uploads.parts(uploadId, marker, max + 1).invoke(parts -> {
+        return findUpload(uploads, call, uploadId).flatMap(upload -> uploads.parts(uploadId, marker, max + 1).invoke(parts -> {
             boolean truncated = parts.size() > max;
             List<Part> page = truncated ? parts.subList(0, max) : parts;
             Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
@@ -384,7 +247,7 @@ class MultipartOperations {
     }
 
     /** The upload, which must be for this bucket and key. */
-    private Uni<Upload> findUpload(S3Call call, String uploadId) {
+    static Uni<Upload> findUpload(MultipartRepository uploads, S3Call call, String uploadId) {
         return uploads.find(uploadId).map(found -> found
                 .filter(u -> u.bucket().equals(call.bucket) && u.key().equals(call.key))
                 .orElseThrow(S3Exception::noSuchUpload));
@@ -406,7 +269,8 @@ class MultipartOperations {
         throw S3Exception.invalidArgument("Part number must be an integer between 1 and " + config.maxParts() + ", inclusive");
     }
 
-    private static String uploadId(S3Call call) {
+    /** The uploadId parameter; one we could not have issued is NoSuchUpload. */
+    static String uploadId(S3Call call) {
         String id = call.param("uploadId");
         if (id == null || !id.matches("[0-9a-f]{32}")) {
             throw S3Exception.noSuchUpload();
@@ -414,47 +278,9 @@ class MultipartOperations {
         return id;
     }
 
-    private static S3Exception invalidPart() {
-        return new S3Exception(400, "InvalidPart", "One or more of the specified parts could not be found. "
-                + "The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
-    }
-
-    static String multipartEtag(List<Part> parts) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            ByteArrayOutputStream all = new ByteArrayOutputStream(parts.size() * 16);
-            for (Part p : parts) {
-                all.writeBytes(HexFormat.of().parseHex(p.etag()));
-            }
-            return SigV4.hex(md5.digest(all.toByteArray())) + "-" + parts.size();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String locationOf(S3Call call) {
-        String host = call.headers().get("Host");
-        return (host == null ? "" : "http://" + host) + call.rawPath;
-    }
-
     private static String newUploadId() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
-
-    private static long[] copyRange(String header, long size) {
-        String h = header.trim();
-        if (!h.matches("bytes=\\d+-\\d+")) {
-            throw S3Exception.invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
-        }
-        String[] ab = h.substring(6).split("-");
-        long first = Long.parseLong(ab[0]);
-        long last = Long.parseLong(ab[1]);
-        if (first > last || last >= size) {
-            throw new S3Exception(416, "InvalidRange", "The requested range is not satisfiable");
-        }
-        return new long[]{first, last - first + 1};
-    }
-
 }

@@ -5,12 +5,17 @@ import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.storage.config.StorageConfig;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
-import io.tuneops.storage.service.Checksums;
+import io.tuneops.storage.s3.ByteRange;
+import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.CopySource;
+import io.tuneops.storage.s3.Preconditions;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.S3Xml;
+import io.tuneops.storage.s3.SigV4;
+import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
-import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.StorageMeters;
-import io.tuneops.storage.service.SigV4;
 import io.tuneops.storage.service.UploadEvents;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,13 +25,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** PutObject, GetObject (ranges, conditions), HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 @ApplicationScoped
@@ -64,7 +67,8 @@ class ObjectOperations {
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
                     return publish(received.temp(), target, row)
-                            .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(), "put"))
+                            .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(),
+                                    CompletionAction.PUT))
                             .invoke(() -> {
                                 HttpServerResponse response = call.response().putHeader("ETag", S3Xml.quoted(r.md5Hex()));
                                 if (r.checksumAlgorithm() != null) {
@@ -112,35 +116,29 @@ class ObjectOperations {
 
     private Uni<Void> respond(S3Call call, ObjectRow o, AsyncFile file, boolean head) {
         HttpServerResponse response = call.response();
-        int status = conditions(call, o);
-        if (status == 304) {
+        if (Preconditions.of(call.headers()).evaluate(o.etag(), o.lastModified()) == Preconditions.Outcome.NOT_MODIFIED) {
             response.putHeader("ETag", S3Xml.quoted(o.etag())).putHeader("Last-Modified", httpDate(o.lastModified()))
                     .setStatusCode(304).end();
             return Uni.createFrom().voidItem();
         }
-        long offset = 0;
-        long length = o.size();
+        ByteRange range = ByteRange.all(o.size());
         boolean partial = false;
         String partNumber = call.param("partNumber");
         if (partNumber != null) {
-            long[] part = partRange(o, partNumber);
-            offset = part[0];
-            length = part[1];
+            range = ByteRange.ofPart(o.partSizes(), o.size(), partNumber);
             partial = o.partsCount() != null;
             response.putHeader("x-amz-mp-parts-count", Integer.toString(o.partsCount() == null ? 1 : o.partsCount()));
         } else {
-            String range = call.headers().get("Range");
-            long[] r = range == null ? null : range(range, o.size());
-            if (r != null) {
-                offset = r[0];
-                length = r[1];
+            String header = call.headers().get("Range");
+            Optional<ByteRange> requested = header == null ? Optional.empty() : ByteRange.ofRangeHeader(header, o.size());
+            if (requested.isPresent()) {
+                range = requested.get();
                 partial = true;
             }
         }
         objectHeaders(response, o);
         if (partial) {
-            response.setStatusCode(206).putHeader("Content-Range",
-                    "bytes " + offset + "-" + (offset + length - 1) + "/" + o.size());
+            response.setStatusCode(206).putHeader("Content-Range", "bytes " + range.offset() + "-" + range.last() + "/" + o.size());
         } else {
             response.setStatusCode(200);
             if (o.checksumAlgorithm() != null && "ENABLED".equalsIgnoreCase(call.headers().get("x-amz-checksum-mode"))) {
@@ -151,14 +149,14 @@ class ObjectOperations {
             }
         }
         overrides(call, response);
+        long length = range.length();
         response.putHeader("Content-Length", Long.toString(length));
         if (head || length == 0) {
             response.end();
             return Uni.createFrom().voidItem();
         }
-        file.setReadPos(offset).setReadLength(length);
-        long sent = length;
-        return UniHelper.toUni(file.pipeTo(response)).invoke(() -> meters.sent(sent));
+        file.setReadPos(range.offset()).setReadLength(length);
+        return UniHelper.toUni(file.pipeTo(response)).invoke(() -> meters.sent(length));
     }
 
     Uni<Void> delete(S3Call call) {
@@ -196,7 +194,7 @@ class ObjectOperations {
             if (keys.isEmpty() || keys.size() > 1000) {
                 throw S3Exception.malformedXml();
             }
-            List<String[]> errors = new ArrayList<>();
+            List<DeleteError> errors = new ArrayList<>();
             List<String> deleted = new ArrayList<>();
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Map<String, String> item : keys) {
@@ -206,12 +204,12 @@ class ObjectOperations {
                         ObjectKeys.validate(key);
                         call.requireWrite(call.bucket, key);
                     } catch (S3Exception e) {
-                        errors.add(new String[]{key, e.code(), e.getMessage()});
+                        errors.add(new DeleteError(key, e.code(), e.getMessage()));
                         return Uni.createFrom().voidItem();
                     }
                     return deleteOne(call.bucket, key, store.objectPath(key)).invoke(() -> deleted.add(key))
                             .onFailure().recoverWithUni(e -> {
-                                errors.add(new String[]{key, "InternalError", "We encountered an internal error. Please try again."});
+                                errors.add(new DeleteError(key, "InternalError", "We encountered an internal error. Please try again."));
                                 return Uni.createFrom().voidItem();
                             });
                 });
@@ -223,31 +221,35 @@ class ObjectOperations {
                         xml.open("Deleted").el("Key", key).close("Deleted");
                     }
                 }
-                for (String[] e : errors) {
-                    xml.open("Error").el("Key", e[0]).el("Code", e[1]).el("Message", e[2]).close("Error");
+                for (DeleteError e : errors) {
+                    xml.open("Error").el("Key", e.key()).el("Code", e.code()).el("Message", e.message()).close("Error");
                 }
                 xml(call, 200, xml.end("DeleteResult"));
             });
         });
     }
 
+    /** A key DeleteObjects could not delete, as its Error element reports it. */
+    private record DeleteError(String key, String code, String message) {
+    }
+
     Uni<Void> copy(S3Call call) {
         writable(config, call);
-        String[] source = copySource(call);
-        call.requireRead(source[0], source[1]);
-        if (!source[0].equals(config.bucket())) {
-            throw S3Exception.noSuchBucket(source[0]);
+        CopySource source = call.copySource();
+        call.requireRead(source.bucket(), source.key());
+        if (!source.bucket().equals(config.bucket())) {
+            throw S3Exception.noSuchBucket(source.bucket());
         }
         Path target = store.objectPath(call.key);
-        Path sourcePath = store.objectPath(source[1]);
+        Path sourcePath = store.objectPath(source.key());
         boolean replace = "REPLACE".equalsIgnoreCase(call.headers().get("x-amz-metadata-directive"));
-        return objects.find(source[0], source[1]).flatMap(found -> {
-            ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source[1]));
+        return objects.find(source.bucket(), source.key()).flatMap(found -> {
+            ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
             if (src.size() > config.maxObjectSize()) {
                 throw S3Exception.invalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: "
                         + config.maxObjectSize());
             }
-            if (!replace && source[1].equals(call.key)) {
+            if (!replace && source.key().equals(call.key)) {
                 throw S3Exception.invalidRequest("This copy request is illegal because it is trying to copy an object to itself "
                         + "without changing the object's metadata, storage class, website redirect location or encryption attributes.");
             }
@@ -263,7 +265,7 @@ class ObjectOperations {
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
                         return publish(copied.temp(), target, row)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
-                                        etag, "copy"))
+                                        etag, CompletionAction.COPY))
                                 .invoke(() -> {
                             S3Xml xml = S3Xml.root("CopyObjectResult").el("ETag", S3Xml.quoted(etag))
                                     .el("LastModified", S3Xml.time(OffsetDateTime.now(ZoneOffset.UTC)));
@@ -274,35 +276,6 @@ class ObjectOperations {
                         });
                     });
         });
-    }
-
-    /** x-amz-copy-source: [/]bucket/key[?versionId=null], URL-encoded; {bucket, key}. */
-    static String[] copySource(S3Call call) {
-        String raw = call.headers().get("x-amz-copy-source").trim();
-        int q = raw.indexOf('?');
-        if (q >= 0) {
-            String version = raw.substring(q + 1);
-            raw = raw.substring(0, q);
-            if (!version.isEmpty() && !version.equals("versionId=null")) {
-                throw new S3Exception(404, "NoSuchVersion", "The specified version does not exist.");
-            }
-        }
-        String decoded;
-        try {
-            decoded = SigV4.decodeUtf8(SigV4.percentDecode(raw, false));
-        } catch (IllegalArgumentException e) {
-            throw S3Exception.invalidArgument("Invalid copy source encoding");
-        }
-        if (decoded.startsWith("/")) {
-            decoded = decoded.substring(1);
-        }
-        int slash = decoded.indexOf('/');
-        if (slash <= 0 || slash == decoded.length() - 1) {
-            throw S3Exception.invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
-        }
-        String key = decoded.substring(slash + 1);
-        ObjectKeys.validate(key);
-        return new String[]{decoded.substring(0, slash), key};
     }
 
     /** The key is valid, the caller's credential covers it, and the bucket exists. */
@@ -347,124 +320,5 @@ class ObjectOperations {
 
     static String httpDate(OffsetDateTime t) {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atZoneSameInstant(ZoneOffset.UTC));
-    }
-
-    /** If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since: 200, 304 or PreconditionFailed. */
-    private static int conditions(S3Call call, ObjectRow o) {
-        String ifMatch = call.headers().get("If-Match");
-        String ifNoneMatch = call.headers().get("If-None-Match");
-        OffsetDateTime modified = o.lastModified().truncatedTo(ChronoUnit.SECONDS);
-        if (ifMatch != null && !etagMatches(ifMatch, o.etag())) {
-            throw new S3Exception(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
-        }
-        if (ifMatch == null) {
-            OffsetDateTime since = date(call.headers().get("If-Unmodified-Since"));
-            if (since != null && modified.isAfter(since)) {
-                throw new S3Exception(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
-            }
-        }
-        if (ifNoneMatch != null) {
-            return etagMatches(ifNoneMatch, o.etag()) ? 304 : 200;
-        }
-        OffsetDateTime since = date(call.headers().get("If-Modified-Since"));
-        if (since != null && !modified.isAfter(since)) {
-            return 304;
-        }
-        return 200;
-    }
-
-    private static boolean etagMatches(String header, String etag) {
-        for (String candidate : header.split(",")) {
-            String c = candidate.trim();
-            if (c.equals("*") || c.replace("\"", "").equals(etag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static OffsetDateTime date(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            return ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toOffsetDateTime();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /** A single byte range, {offset, length}; null to send the whole object (S3 ignores what it cannot parse). */
-    static long[] range(String header, long size) {
-        String h = header.trim();
-        if (!h.startsWith("bytes=") || h.contains(",")) {
-            return null;
-        }
-        String spec = h.substring("bytes=".length()).trim();
-        int dash = spec.indexOf('-');
-        if (dash < 0) {
-            return null;
-        }
-        try {
-            String a = spec.substring(0, dash).trim();
-            String b = spec.substring(dash + 1).trim();
-            long start;
-            long end;
-            if (a.isEmpty()) {
-                if (b.isEmpty()) {
-                    return null;
-                }
-                long suffix = Long.parseLong(b);
-                if (suffix == 0) {
-                    throw invalidRange(size);
-                }
-                start = Math.max(0, size - suffix);
-                end = size - 1;
-            } else {
-                start = Long.parseLong(a);
-                end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-                if (!b.isEmpty() && Long.parseLong(b) < start) {
-                    return null;
-                }
-            }
-            if (start >= size) {
-                throw invalidRange(size);
-            }
-            return new long[]{start, end - start + 1};
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static long[] partRange(ObjectRow o, String partNumber) {
-        int n;
-        try {
-            n = Integer.parseInt(partNumber);
-        } catch (NumberFormatException e) {
-            throw S3Exception.invalidArgument("Part number must be an integer between 1 and 10000, inclusive");
-        }
-        Long[] sizes = o.partSizes();
-        if (sizes == null || sizes.length == 0) {
-            if (n != 1) {
-                throw invalidPartNumber();
-            }
-            return new long[]{0, o.size()};
-        }
-        if (n < 1 || n > sizes.length) {
-            throw invalidPartNumber();
-        }
-        long offset = 0;
-        for (int i = 0; i < n - 1; i++) {
-            offset += sizes[i];
-        }
-        return new long[]{offset, sizes[n - 1]};
-    }
-
-    private static S3Exception invalidPartNumber() {
-        return new S3Exception(416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
-    }
-
-    private static S3Exception invalidRange(long size) {
-        return new S3Exception(416, "InvalidRange", "The requested range is not satisfiable", "bytes */" + size);
     }
 }

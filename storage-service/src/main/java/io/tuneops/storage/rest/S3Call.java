@@ -1,7 +1,9 @@
 package io.tuneops.storage.rest;
 
-import io.tuneops.storage.service.S3Exception;
-import io.tuneops.storage.service.SignedRequest;
+import io.tuneops.storage.s3.CopySource;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.SignedRequest;
+import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.UploadCredential;
 import io.tuneops.support.http.CorrelationIdHandler;
 import io.vertx.core.MultiMap;
@@ -82,6 +84,13 @@ final class S3Call {
         } catch (NumberFormatException e) {
             throw S3Exception.invalidArgument("Provided " + name + " not an integer or within integer range");
         }
+    }
+
+    /** The source of a copy (x-amz-copy-source), whose key must be one that can be stored. */
+    CopySource copySource() {
+        CopySource source = CopySource.parse(headers().get("x-amz-copy-source"));
+        ObjectKeys.validate(source.key());
+        return source;
     }
 
     /** The client's address as the gateway resolved it, else the peer's. */

@@ -1,16 +1,17 @@
 package io.tuneops.storage.rest;
 
-import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.S3Xml;
+import io.tuneops.storage.s3.SigV4;
+import io.tuneops.storage.s3.SigV4Authenticator;
+import io.tuneops.storage.s3.SignedRequest;
 import io.tuneops.storage.service.ObjectStore;
-import io.tuneops.storage.service.S3Exception;
-import io.tuneops.storage.service.SigV4;
-import io.tuneops.storage.service.SigV4Authenticator;
-import io.tuneops.storage.service.SignedRequest;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.support.http.BackingStoreFailures;
 import io.tuneops.support.http.GatewayIdentityHandler;
+import io.tuneops.support.http.RequestStage;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -51,20 +52,22 @@ public class S3Routes {
     private final ObjectOperations objects;
     private final ListOperations lists;
     private final MultipartOperations multipart;
+    private final MultipartCompletion completion;
     private final StorageMeters meters;
 
     public S3Routes(StorageConfig config, SigV4Authenticator authenticator, ObjectOperations objects, ListOperations lists,
-                    MultipartOperations multipart, StorageMeters meters) {
+                    MultipartOperations multipart, MultipartCompletion completion, StorageMeters meters) {
         this.meters = meters;
         this.config = config;
         this.authenticator = authenticator;
         this.objects = objects;
         this.lists = lists;
         this.multipart = multipart;
+        this.completion = completion;
     }
 
     void mount(@Observes Router router) {
-        router.route(BASE + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
+        router.route(BASE + "/*").order(RequestStage.ROUTES.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
@@ -195,7 +198,7 @@ public class S3Routes {
                 if (call.has("uploads")) {
                     yield multipart.create(call);
                 } else if (call.has("uploadId")) {
-                    yield multipart.complete(call);
+                    yield completion.complete(call);
                 }
                 throw S3Exception.notImplemented();
             }

@@ -2,10 +2,10 @@ package io.tuneops.storage.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import io.tuneops.storage.service.BodyReader;
-import io.tuneops.storage.service.Checksums;
+import io.tuneops.storage.s3.BodyReader;
+import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.service.ObjectStore;
-import io.tuneops.storage.service.S3Exception;
 import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -116,7 +117,7 @@ class Uploads {
                 out.put(name, h.getValue());
             } else if (name.equals("content-encoding")) {
                 // aws-chunked describes the transfer, not the object
-                String kept = String.join(",", java.util.Arrays.stream(h.getValue().split(","))
+                String kept = String.join(",", Arrays.stream(h.getValue().split(","))
                         .map(String::trim).filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("aws-chunked")).toList());
                 if (!kept.isEmpty()) {
                     out.put(name, kept);

@@ -3,6 +3,7 @@ package io.tuneops.storage.service;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.SharedNames;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -11,14 +12,14 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
- * Reads upload credentials from Redis, where webhook-service writes them. An absent key is an
- * unknown, revoked or expired credential (the key's TTL is the credential's expiry); expires_at is
- * checked again in case the TTL and the clock disagree.
+ * Reads upload credentials from Redis ({@link SharedNames#UPLOAD_CREDENTIALS_PREFIX}), where
+ * webhook-service writes them. An absent key is an unknown, revoked or expired credential (the
+ * key's TTL is the credential's expiry); expires_at is checked again in case the TTL and the
+ * clock disagree.
  */
 @ApplicationScoped
 public class CredentialStore {
 
-    public static final String KEY_PREFIX = "tuneops:upload-credentials:";
     private static final Logger LOG = Logger.getLogger(CredentialStore.class);
 
     private final ReactiveValueCommands<String, String> values;
@@ -31,7 +32,7 @@ public class CredentialStore {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return values.get(KEY_PREFIX + accessKeyId).map(CredentialStore::parse);
+        return values.get(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId).map(CredentialStore::parse);
     }
 
     static Optional<UploadCredential> parse(String json) {

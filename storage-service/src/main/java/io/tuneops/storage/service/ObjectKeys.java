@@ -1,5 +1,7 @@
 package io.tuneops.storage.service;
 
+import io.tuneops.storage.s3.S3Exception;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -2,6 +2,8 @@ package io.tuneops.storage.service;
 
 import io.quarkus.runtime.StartupEvent;
 import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.S3Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,14 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class StorageMeters {
 
-    /** What completes an object: a single PUT, a multipart completion, a server-side copy. */
-    public static final List<String> ACTIONS = List.of("put", "complete_multipart_upload", "copy");
-
     private final MeterRegistry registry;
     private final Counter received;
     private final Counter sent;
-    private final Map<String, Counter> completed = new ConcurrentHashMap<>();
-    private final Map<String, DistributionSummary> sizes = new ConcurrentHashMap<>();
+    private final Map<CompletionAction, Counter> completed = new EnumMap<>(CompletionAction.class);
+    private final Map<CompletionAction, DistributionSummary> sizes = new EnumMap<>(CompletionAction.class);
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     public StorageMeters(MeterRegistry registry) {
@@ -36,11 +33,11 @@ public class StorageMeters {
                 .description("Bytes of object and part bodies received and checked").register(registry);
         sent = Counter.builder("tuneops_storage_sent_bytes").baseUnit("bytes")
                 .description("Bytes of objects sent to clients in full").register(registry);
-        for (String action : ACTIONS) {
+        for (CompletionAction action : CompletionAction.values()) {
             completed.put(action, Counter.builder("tuneops_storage_objects_completed")
-                    .description("Objects completed, by how").tag("action", action).register(registry));
+                    .description("Objects completed, by how").tag("action", action.label()).register(registry));
             sizes.put(action, DistributionSummary.builder("tuneops_storage_object_size").baseUnit("bytes")
-                    .description("Size of completed objects, by how").tag("action", action).register(registry));
+                    .description("Size of completed objects, by how").tag("action", action.label()).register(registry));
         }
         error(500, "InternalError", false);
         error(503, "ServiceUnavailable", false);
@@ -56,12 +53,9 @@ public class StorageMeters {
         sent.increment(bytes);
     }
 
-    public void completed(String action, long size) {
-        Counter counter = completed.get(action);
-        if (counter != null) {
-            counter.increment();
-            sizes.get(action).record(size);
-        }
+    public void completed(CompletionAction action, long size) {
+        completed.get(action).increment();
+        sizes.get(action).record(size);
     }
 
     /** An error answer: {@code status} and S3 {@code code}. */

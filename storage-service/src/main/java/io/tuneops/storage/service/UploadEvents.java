@@ -1,14 +1,12 @@
 package io.tuneops.storage.service;
 
-import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.support.audit.AuditLog;
-
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.audit.AuditAppender;
+import io.tuneops.support.audit.AuditDetails;
+import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What happens once an object is complete: the job's upload progress is counted
@@ -21,28 +19,29 @@ public class UploadEvents {
 
     private static final Logger LOG = Logger.getLogger(UploadEvents.class);
 
+    /** The {@code details} of an {@code upload.completed} audit event. */
+    public record Completed(@JsonProperty("job_id") String jobId, String bucket, long size, String etag) implements AuditDetails {
+    }
+
     private final UploadProgress progress;
-    private final AuditLog audit;
+    private final AuditAppender audit;
     private final StorageMeters meters;
 
-    public UploadEvents(UploadProgress progress, AuditLog audit, StorageMeters meters) {
+    public UploadEvents(UploadProgress progress, AuditAppender audit, StorageMeters meters) {
         this.progress = progress;
         this.audit = audit;
         this.meters = meters;
     }
 
-    /** An object completed: {@code action} is put, complete_multipart_upload or copy. */
+    /** An object completed under {@code credential}. */
     public Uni<Void> completed(UploadCredential credential, String clientIp, String bucket, String key, long size, String etag,
-                               String action) {
+                               CompletionAction action) {
         meters.completed(action, size);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("job_id", credential.jobId());
-        details.put("bucket", bucket);
-        details.put("size", size);
-        details.put("etag", etag);
         AuditEvent event = AuditEvent.of("upload.completed", "upload-credential:" + credential.accessKeyId(), clientIp,
-                "object", bucket + "/" + key, action, details);
-        Uni<Void> counted = action.equals("copy") ? Uni.createFrom().voidItem() : progress.objectCompleted(credential.jobId(), size);
+                "object", bucket + "/" + key, action.label(), new Completed(credential.jobId(), bucket, size, etag));
+        // a copy adds no uploaded bytes to the job's progress
+        Uni<Void> counted = action == CompletionAction.COPY ? Uni.createFrom().voidItem()
+                : progress.objectCompleted(credential.jobId(), size);
         return counted.flatMap(v -> audit(event));
     }
 

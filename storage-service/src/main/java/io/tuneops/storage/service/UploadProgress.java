@@ -2,6 +2,7 @@ package io.tuneops.storage.service;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.SharedNames;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,13 +14,13 @@ import java.util.List;
 
 /**
  * Publishes what a job has uploaded for webhook-service's job view: the Redis hash
- * {@code tuneops:upload-progress:{job_id}} with {@code objects}, {@code bytes} (HINCRBY after each
- * completed object) and {@code last_upload_at} (ISO 8601 UTC), pipelined in one round trip.
+ * {@link SharedNames#UPLOAD_PROGRESS_PREFIX}{@code {job_id}} with {@code objects}, {@code bytes}
+ * (HINCRBY after each completed object) and {@code last_upload_at} (ISO 8601 UTC), pipelined in
+ * one round trip.
  */
 @ApplicationScoped
 public class UploadProgress {
 
-    public static final String KEY_PREFIX = "tuneops:upload-progress:";
     private static final Logger LOG = Logger.getLogger(UploadProgress.class);
 
     private final ReactiveRedisDataSource redis;
@@ -30,7 +31,7 @@ public class UploadProgress {
 
     /** Counts one completed object; a Redis failure is logged, never fails the upload that already succeeded. */
     public Uni<Void> objectCompleted(String jobId, long bytes) {
-        String key = KEY_PREFIX + jobId;
+        String key = SharedNames.UPLOAD_PROGRESS_PREFIX + jobId;
         String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         List<Request> batch = List.of(
                 Request.cmd(Command.HINCRBY).arg(key).arg("objects").arg(1),

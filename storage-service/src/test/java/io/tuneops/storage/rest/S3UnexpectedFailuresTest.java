@@ -1,6 +1,6 @@
 package io.tuneops.storage.rest;
 
-import io.tuneops.storage.service.S3Exception;
+import io.tuneops.storage.s3.S3Exception;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.impl.types.ErrorType;

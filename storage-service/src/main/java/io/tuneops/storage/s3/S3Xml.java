@@ -1,6 +1,4 @@
-package io.tuneops.storage.rest;
-
-import io.tuneops.storage.service.S3Exception;
+package io.tuneops.storage.s3;
 
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -17,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /** S3 XML out (a small builder) and in (the few request bodies S3 has, parsed without DTDs or entities). */
-final class S3Xml {
+public final class S3Xml {
 
-    static final String NS = "http://s3.amazonaws.com/doc/2006-03-01/";
+    public static final String NS = "http://s3.amazonaws.com/doc/2006-03-01/";
     private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
     private static final XMLInputFactory INPUT = XMLInputFactory.newFactory();
 
@@ -30,33 +28,36 @@ final class S3Xml {
         INPUT.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
     }
 
-    static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    public static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     private final StringBuilder out = new StringBuilder(512);
 
-    static S3Xml root(String name) {
+    private S3Xml() {
+    }
+
+    public static S3Xml root(String name) {
         S3Xml x = new S3Xml();
         x.out.append(DECLARATION).append('<').append(name).append(" xmlns=\"").append(NS).append("\">");
         return x;
     }
 
     /** A root element without namespace or XML declaration (errors; the declaration is added by the caller). */
-    static S3Xml bare(String name) {
+    public static S3Xml bare(String name) {
         S3Xml x = new S3Xml();
         x.out.append('<').append(name).append('>');
         return x;
     }
 
-    S3Xml open(String name) {
+    public S3Xml open(String name) {
         out.append('<').append(name).append('>');
         return this;
     }
 
-    S3Xml close(String name) {
+    public S3Xml close(String name) {
         out.append("</").append(name).append('>');
         return this;
     }
 
-    S3Xml el(String name, Object value) {
+    public S3Xml el(String name, Object value) {
         if (value != null) {
             out.append('<').append(name).append('>');
             escape(String.valueOf(value));
@@ -65,7 +66,7 @@ final class S3Xml {
         return this;
     }
 
-    String end(String rootName) {
+    public String end(String rootName) {
         return close(rootName).out.toString();
     }
 
@@ -89,15 +90,15 @@ final class S3Xml {
         }
     }
 
-    static String time(OffsetDateTime t) {
+    public static String time(OffsetDateTime t) {
         return ISO_MILLIS.format(t.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
-    static String time(Instant t) {
+    public static String time(Instant t) {
         return ISO_MILLIS.format(t.atOffset(ZoneOffset.UTC));
     }
 
-    static String quoted(String etag) {
+    public static String quoted(String etag) {
         return "\"" + etag + "\"";
     }
 
@@ -106,7 +107,7 @@ final class S3Xml {
      * its child elements' text (e.g. Part -> PartNumber, ETag). Root-level scalar children are
      * returned under the key "" (e.g. Quiet).
      */
-    static List<Map<String, String>> items(byte[] body, String rootName, String item) {
+    public static List<Map<String, String>> items(byte[] body, String rootName, String item) {
         List<Map<String, String>> out = new ArrayList<>();
         Map<String, String> rootValues = new LinkedHashMap<>();
         out.add(rootValues);

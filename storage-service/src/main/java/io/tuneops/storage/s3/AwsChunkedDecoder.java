@@ -1,4 +1,4 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -158,7 +158,7 @@ public final class AwsChunkedDecoder {
         int semi = text.indexOf(';');
         String size = (semi < 0 ? text : text.substring(0, semi)).trim();
         if (size.isEmpty() || size.length() > 15 || !size.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            // hex digits only: Long.parseLong would also take a sign ("-4", found by fuzzing)
+            // hex digits only: Long.parseLong would also take a sign ("-4")
             throw malformed("bad chunk size");
         }
         try {

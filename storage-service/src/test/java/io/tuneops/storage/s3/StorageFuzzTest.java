@@ -1,35 +1,19 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.buffer.Buffer;
 
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fuzz tests of the three parsers hostile input reaches first. Every build replays the regression
- * corpus (src/test/resources/io/tuneops/storage/service/StorageFuzzTestInputs/); JAZZER_FUZZ=1
+ * Fuzz tests of the protocol parsers hostile input reaches first (the object key validator's is
+ * {@link io.tuneops.storage.service.ObjectKeysFuzzTest}). Every build replays the regression
+ * corpus (src/test/resources/io/tuneops/storage/s3/StorageFuzzTestInputs/); JAZZER_FUZZ=1
  * makes them fuzz, and new findings land in that corpus.
  */
 class StorageFuzzTest {
-
-    private static final Path ROOT = Path.of("/srv/outputs");
-
-    /** Whatever the key, it is refused with an S3 error or names a file strictly inside the root. */
-    @FuzzTest(maxDuration = "40s")
-    void keyValidatorNeverEscapesTheOutputDirectory(FuzzedDataProvider data) {
-        String key = data.consumeRemainingAsString();
-        try {
-            Path p = ObjectKeys.resolve(ROOT, key);
-            assertTrue(p.startsWith(ROOT) && !p.equals(ROOT), key);
-            assertTrue(p.normalize().equals(p), key);
-        } catch (S3Exception refused) {
-            assertTrue(refused.status() == 400, refused.code());
-        }
-    }
 
     /** The aws-chunked decoder fails only with S3 errors and never emits more than it was given. */
     @FuzzTest(maxDuration = "40s")

@@ -1,8 +1,10 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -118,7 +121,7 @@ public final class SigV4 {
     /** Constant-time comparison of a computed signature with the presented one. */
     public static boolean matches(String expected, String presented) {
         return presented != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                presented.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+                presented.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
     public static byte[] hmac(byte[] key, String data) {
@@ -198,8 +201,8 @@ public final class SigV4 {
     /** Strict UTF-8 decoding; invalid sequences are an {@link IllegalArgumentException}. */
     public static String decodeUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("not UTF-8");
         }
     }

@@ -1,4 +1,6 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
+
+import io.tuneops.storage.service.UploadCredential;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;

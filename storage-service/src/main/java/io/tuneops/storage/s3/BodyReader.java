@@ -1,6 +1,7 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -27,11 +28,11 @@ public final class BodyReader {
                                String checksumValue, boolean checksumInTrailer, long maxSize, Long decodedLength) {
 
         /** Reads x-amz-checksum-*, x-amz-sdk-checksum-algorithm, x-amz-trailer, Content-MD5 and the size headers. */
-        public static Expectations of(SignedRequest.Verified auth, io.vertx.core.MultiMap headers, long maxSize,
+        public static Expectations of(SignedRequest.Verified auth, MultiMap headers, long maxSize,
                                       Checksums.Algorithm required, boolean checksumHeadersDescribeBody) {
             Checksums.Algorithm algorithm = null;
             String value = null;
-            for (Map.Entry<String, String> h : checksumHeadersDescribeBody ? headers : io.vertx.core.MultiMap.caseInsensitiveMultiMap()) {
+            for (Map.Entry<String, String> h : checksumHeadersDescribeBody ? headers : MultiMap.caseInsensitiveMultiMap()) {
                 String name = h.getKey().toLowerCase(Locale.ROOT);
                 if (name.startsWith("x-amz-checksum-") && !name.equals("x-amz-checksum-algorithm")
                         && !name.equals("x-amz-checksum-type") && !name.equals("x-amz-checksum-mode")) {

@@ -1,4 +1,4 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 /** A refusal that becomes an S3 XML error: HTTP status, S3 error code and message. */
 public class S3Exception extends RuntimeException {

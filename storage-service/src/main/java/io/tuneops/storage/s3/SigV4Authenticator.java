@@ -1,7 +1,9 @@
-package io.tuneops.storage.service;
+package io.tuneops.storage.s3;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.service.CredentialStore;
+import io.tuneops.storage.service.UploadCredential;
 import io.vertx.core.MultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -98,7 +101,7 @@ public class SigV4Authenticator {
                 throw new S3Exception(403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
             }
             try {
-                amzDate = AMZ_DATE.format(DateTimeFormatter.RFC_1123_DATE_TIME.parse(date.trim(), java.time.ZonedDateTime::from)
+                amzDate = AMZ_DATE.format(DateTimeFormatter.RFC_1123_DATE_TIME.parse(date.trim(), ZonedDateTime::from)
                         .withZoneSameInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException e) {
                 throw new S3Exception(403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");

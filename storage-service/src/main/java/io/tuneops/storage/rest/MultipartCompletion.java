@@ -1,0 +1,207 @@
+package io.tuneops.storage.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.repository.MultipartRepository;
+import io.tuneops.storage.repository.MultipartRepository.Part;
+import io.tuneops.storage.repository.MultipartRepository.Upload;
+import io.tuneops.storage.repository.ObjectRepository;
+import io.tuneops.storage.repository.ObjectRow;
+import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.s3.S3Xml;
+import io.tuneops.storage.s3.SigV4;
+import io.tuneops.storage.service.CompletionAction;
+import io.tuneops.storage.service.ObjectStore;
+import io.tuneops.storage.service.StorageMeters;
+import io.tuneops.storage.service.UploadEvents;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CompleteMultipartUpload: the requested part list is checked against the stored parts, the parts
+ * are concatenated on a worker thread into a temporary file that is fsynced and renamed into
+ * place, and the object row replaces the upload in one transaction. A completion that takes a
+ * while keeps the connection alive ({@link KeepAlive}).
+ */
+@ApplicationScoped
+class MultipartCompletion {
+
+    private static final int MAX_COMPLETE_BODY = 4 * 1024 * 1024;
+
+    private final StorageConfig config;
+    private final MultipartRepository uploads;
+    private final ObjectRepository objects;
+    private final ObjectStore store;
+    private final Uploads bodies;
+    private final UploadEvents events;
+    private final Vertx vertx;
+    private final StorageMeters meters;
+
+    MultipartCompletion(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
+                        Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters) {
+        this.config = config;
+        this.uploads = uploads;
+        this.objects = objects;
+        this.store = store;
+        this.bodies = bodies;
+        this.events = events;
+        this.vertx = vertx;
+        this.meters = meters;
+    }
+
+    /** CompleteMultipartUpload. */
+    Uni<Void> complete(S3Call call) {
+        ObjectOperations.writable(config, call);
+        String uploadId = MultipartOperations.uploadId(call);
+        Path target = store.objectPath(call.key);
+        return MultipartOperations.findUpload(uploads, call, uploadId)
+                .flatMap(upload -> bodies.toMemory(call, MAX_COMPLETE_BODY, false).flatMap(body -> {
+            List<Map<String, String>> items = S3Xml.items(body, "CompleteMultipartUpload", "Part");
+            List<Map<String, String>> requested = items.subList(1, items.size());
+            if (requested.isEmpty()) {
+                throw S3Exception.malformedXml();
+            }
+            if (requested.size() > config.maxParts()) {
+                throw S3Exception.invalidArgument("Part number must be an integer between 1 and " + config.maxParts() + ", inclusive");
+            }
+            return uploads.parts(uploadId, 0, config.maxParts() + 1).flatMap(stored -> {
+                Map<Integer, Part> byNumber = new LinkedHashMap<>();
+                stored.forEach(p -> byNumber.put(p.partNumber(), p));
+                List<Part> chosen = choose(requested, byNumber, upload);
+                return assemble(call, upload, chosen, target);
+            });
+        }));
+    }
+
+    /** Checks the requested parts against the stored ones: order, existence, ETags, sizes, checksums. */
+    private List<Part> choose(List<Map<String, String>> requested, Map<Integer, Part> stored, Upload upload) {
+        List<Part> chosen = new ArrayList<>();
+        int previous = 0;
+        Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
+                : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
+        for (Map<String, String> item : requested) {
+            int number;
+            try {
+                number = Integer.parseInt(item.getOrDefault("PartNumber", ""));
+            } catch (NumberFormatException e) {
+                throw S3Exception.malformedXml();
+            }
+            if (number <= previous) {
+                throw new S3Exception(400, "InvalidPartOrder", "The list of parts was not in ascending order. "
+                        + "Parts list must be specified in order by part number.");
+            }
+            previous = number;
+            Part part = stored.get(number);
+            String etag = item.getOrDefault("ETag", "").replace("\"", "").trim();
+            if (part == null || !part.etag().equals(etag)) {
+                throw invalidPart();
+            }
+            if (algorithm != null) {
+                String given = item.get(algorithm.xmlName());
+                if (given != null && !given.equals(part.checksumValue())) {
+                    throw invalidPart();
+                }
+            }
+            chosen.add(part);
+        }
+        for (int i = 0; i < chosen.size() - 1; i++) {
+            if (chosen.get(i).size() < config.minPartSize()) {
+                throw new S3Exception(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.");
+            }
+        }
+        long total = chosen.stream().mapToLong(Part::size).sum();
+        if (total > config.maxMultipartObjectSize()) {
+            throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
+        }
+        return chosen;
+    }
+
+    private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Path target) {
+        Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
+                : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
+        boolean fullObject = algorithm != null && "FULL_OBJECT".equals(upload.checksumType());
+        Checksums.Hasher whole = fullObject ? algorithm.newHasher() : null;
+        List<Path> files = parts.stream().map(p -> store.partPath(upload.uploadId(), p.partNumber())).toList();
+        String etag = multipartEtag(parts);
+        long size = parts.stream().mapToLong(Part::size).sum();
+        Long[] sizes = parts.stream().map(Part::size).toArray(Long[]::new);
+        String declaredWhole = fullObject ? call.headers().get(algorithm.header()) : null;
+        KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
+        return UniHelper.toUni(store.concatenate(files, whole))
+                .flatMap(temp -> {
+                    String checksum = null;
+                    if (fullObject) {
+                        checksum = whole.base64();
+                        if (declaredWhole != null && !declaredWhole.trim().equals(checksum)) {
+                            return UniHelper.toUni(store.deleteFile(temp)).replaceWith(Uni.createFrom().<String>failure(
+                                    S3Exception.badDigest("The " + algorithm.name() + " you specified did not match the calculated checksum.")));
+                        }
+                    } else if (algorithm != null && parts.stream().allMatch(p -> p.checksumValue() != null)) {
+                        checksum = Checksums.composite(algorithm, parts.stream().map(Part::checksumValue).toList(), parts.size());
+                    }
+                    String value = checksum;
+                    ObjectRow row = new ObjectRow(upload.bucket(), upload.key(), size, etag, upload.contentType(),
+                            value == null ? null : algorithm.name(), value, value == null ? null : upload.checksumType(),
+                            upload.headers(), parts.size(), sizes, null);
+                    // the upload ends, the file moves into place and the row is written as one step
+                    return objects.underKeyLock(upload.bucket(), upload.key(), tx -> uploads.finish(tx, upload.uploadId())
+                                    .flatMap(present -> {
+                                        if (!present) {
+                                            throw S3Exception.noSuchUpload();
+                                        }
+                                        return UniHelper.toUni(store.publish(temp, target)).flatMap(v -> objects.upsert(tx, row));
+                                    }))
+                            .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
+                            .replaceWith(value);
+                })
+                .call(() -> UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId()))))
+                .call(() -> events.completed(call.credential(), call.clientIp(), upload.bucket(), upload.key(), size, etag,
+                        CompletionAction.COMPLETE_MULTIPART_UPLOAD))
+                .invoke(value -> {
+                    S3Xml xml = S3Xml.root("CompleteMultipartUploadResult").el("Location", locationOf(call))
+                            .el("Bucket", upload.bucket()).el("Key", upload.key()).el("ETag", S3Xml.quoted(etag));
+                    if (value != null) {
+                        xml.el(algorithm.xmlName(), value).el("ChecksumType", upload.checksumType());
+                    }
+                    keepAlive.succeed(xml.end("CompleteMultipartUploadResult"));
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(keepAlive::fail);
+    }
+
+    private static S3Exception invalidPart() {
+        return new S3Exception(400, "InvalidPart", "One or more of the specified parts could not be found. "
+                + "The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+    }
+
+    /** S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, then "-" and the number of parts. */
+    static String multipartEtag(List<Part> parts) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            ByteArrayOutputStream all = new ByteArrayOutputStream(parts.size() * 16);
+            for (Part p : parts) {
+                all.writeBytes(HexFormat.of().parseHex(p.etag()));
+            }
+            return SigV4.hex(md5.digest(all.toByteArray())) + "-" + parts.size();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String locationOf(S3Call call) {
+        String host = call.headers().get("Host");
+        return (host == null ? "" : "http://" + host) + call.rawPath;
+    }
+}
