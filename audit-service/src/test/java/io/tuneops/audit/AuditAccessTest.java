@@ -1,6 +1,7 @@
 package io.tuneops.audit;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
@@ -18,7 +19,7 @@ import static org.hamcrest.Matchers.not;
  * reaches audit-service's port directly gets nothing without the gateway's word for an admin key.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class AuditAccessTest {
 
     private static final List<String> ROUTES = List.of("/api/audit", "/api/audit/stats", "/api/audit/verify",

@@ -3,7 +3,8 @@ package io.tuneops.audit;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.audit.service.AuditMeters;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redis: one event delivered to a consumer that never acknowledges it, one nobody has read.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class AuditIngestLagTest {
 
     @Inject

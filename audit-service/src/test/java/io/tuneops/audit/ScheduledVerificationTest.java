@@ -2,7 +2,8 @@ package io.tuneops.audit;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The chain is verified on a schedule, by one replica per period, and tampering shows up in the meter the alert reads. */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 @TestProfile(ScheduledVerificationTest.EveryTwoSeconds.class)
 class ScheduledVerificationTest {
 

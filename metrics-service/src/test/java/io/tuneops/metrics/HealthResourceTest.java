@@ -1,6 +1,7 @@
 package io.tuneops.metrics;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
@@ -18,8 +19,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeServicesResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeServicesResource.class, scope = TestResourceScope.GLOBAL)
 class HealthResourceTest {
 
     @AfterEach

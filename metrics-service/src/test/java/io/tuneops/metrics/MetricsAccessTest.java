@@ -1,6 +1,7 @@
 package io.tuneops.metrics;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
@@ -22,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * reads nor changes it; health and the Prometheus export stay open as the gateway serves them.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeServicesResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeServicesResource.class, scope = TestResourceScope.GLOBAL)
 class MetricsAccessTest extends MetricsTestSupport {
 
     private static final String ENABLE = "{\"prometheus_enabled\": true}";

@@ -2,7 +2,8 @@ package io.tuneops.metrics;
 
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -23,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeServicesResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeServicesResource.class, scope = TestResourceScope.GLOBAL)
 class MetricsConfigResourceTest extends MetricsTestSupport {
 
     @Test

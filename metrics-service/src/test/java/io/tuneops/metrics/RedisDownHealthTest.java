@@ -1,7 +1,8 @@
 package io.tuneops.metrics;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -32,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(RedisDownHealthTest.OwnRedis.class)
-@QuarkusTestResource(EmbeddedServersTestResource.class)
-@QuarkusTestResource(FakeServicesResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeServicesResource.class, scope = TestResourceScope.GLOBAL)
 class RedisDownHealthTest {
 
     /** A Redis on a port of its own, started with this profile's application; the test stops and restarts it. */

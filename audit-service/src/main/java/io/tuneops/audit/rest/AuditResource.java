@@ -4,16 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.audit.repository.EntryRepository;
 import io.tuneops.audit.service.AuditEntry;
+import io.tuneops.audit.service.AuditQueries;
+import io.tuneops.audit.service.AuditQueries.RangeEnd;
 import io.tuneops.audit.service.ChainVerifier;
-import io.tuneops.support.http.JsonErrorMappers;
+import io.tuneops.support.http.ErrorResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -23,19 +33,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import static jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
+
 /** The audit trail's query, stats and verification (admin scope: the gateway checks it, and CallerAccess again here). */
 @Path("/api/audit")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit")
+@SecurityRequirement(name = OpenApiDefinition.BEARER)
+@SecurityRequirement(name = OpenApiDefinition.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid API key",
+        content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "403", description = "The API key lacks the admin scope",
+        content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class AuditResource {
 
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-    private final EntryRepository entries;
-    private final ChainVerifier verifier;
+    private final AuditQueries trail;
 
-    public AuditResource(EntryRepository entries, ChainVerifier verifier) {
-        this.entries = entries;
-        this.verifier = verifier;
+    public AuditResource(AuditQueries trail) {
+        this.trail = trail;
     }
 
     public record EntryView(String id, long seq, String time, String type, String actor, String actor_ip,
@@ -52,11 +69,33 @@ public class AuditResource {
     public record Stats(long total, long last_24h, Map<String, Long> by_type) {
     }
 
+    public record FieldError(String field, String message) {
+    }
+
+    /** A refused parameter: the guide's {@code {"detail": ...}} plus the field at fault. */
+    public record ValidationError(String detail, List<FieldError> errors) {
+    }
+
     @GET
-    public Uni<Response> query(@QueryParam("event_type") List<String> types, @QueryParam("actor") String actor,
-                               @QueryParam("actor_ip") String actorIp, @QueryParam("target_type") String targetType,
-                               @QueryParam("target_id") String targetId, @QueryParam("since") String since,
-                               @QueryParam("until") String until, @QueryParam("limit") String limit,
+    @Operation(summary = "Query the audit trail", description = "Newest first; filters combine. A page ends with "
+            + "next_cursor when more entries match: pass it as cursor for the next page.")
+    @APIResponse(responseCode = "200", description = "A page of entries",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = QueryResult.class)))
+    @APIResponse(responseCode = "400", description = "A parameter is not valid",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    public Uni<Response> query(@Parameter(description = "Event types (repeatable); any when none")
+                               @QueryParam("event_type") List<String> types,
+                               @QueryParam("actor") String actor,
+                               @QueryParam("actor_ip") String actorIp,
+                               @QueryParam("target_type") String targetType,
+                               @QueryParam("target_id") String targetId,
+                               @Parameter(description = "ISO 8601 time; without an offset it is UTC")
+                               @QueryParam("since") String since,
+                               @Parameter(description = "ISO 8601 time; without an offset it is UTC")
+                               @QueryParam("until") String until,
+                               @Parameter(description = "1 to 1000; 100 when not given")
+                               @QueryParam("limit") String limit,
+                               @Parameter(description = "next_cursor of the previous page")
                                @QueryParam("cursor") String cursor) {
         try {
             for (String t : types) {
@@ -69,7 +108,7 @@ public class AuditResource {
             EntryRepository.Filter filter = new EntryRepository.Filter(types, bounded("actor", actor),
                     bounded("actor_ip", actorIp), bounded("target_type", targetType), bounded("target_id", targetId),
                     time("since", since), time("until", until));
-            return entries.query(filter, max, before).map(page -> {
+            return trail.query(filter, max, before).map(page -> {
                 List<EntryView> views = page.entries().stream().map(EntryView::of).toList();
                 String next = page.hasMore() ? encodeCursor(views.get(views.size() - 1).seq()) : null;
                 return Response.ok(new QueryResult(views, page.total(), page.hasMore(), next)).build();
@@ -81,36 +120,46 @@ public class AuditResource {
 
     @GET
     @Path("/stats")
+    @Operation(summary = "Count the stored entries", description = "In total, of the last 24 hours, and per event type.")
     public Uni<Stats> stats() {
-        return entries.stats().map(s -> new Stats(s.total(), s.last24h(), s.byType()));
+        return trail.stats().map(s -> new Stats(s.total(), s.last24h(), s.byType()));
     }
 
     /** {@code from} and {@code to}: sequence numbers or ISO 8601 times; both optional. */
     @GET
     @Path("/verify")
-    public Uni<Response> verify(@QueryParam("from") String from, @QueryParam("to") String to) {
+    @Operation(summary = "Verify the hash chain",
+            description = "Recomputes every entry's hash and link in the range and checks the signed checkpoints; "
+                    + "reports the first broken link. Without bounds: the whole stored chain.")
+    @APIResponse(responseCode = "200", description = "The verification result, valid or not",
+            content = @Content(mediaType = APPLICATION_JSON,
+                    schema = @Schema(implementation = ChainVerifier.Result.class)))
+    @APIResponse(responseCode = "400", description = "A bound is neither a sequence number nor a time",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    public Uni<Response> verify(@Parameter(description = "First entry: a sequence number or an ISO 8601 time")
+                                @QueryParam("from") String from,
+                                @Parameter(description = "Last entry: a sequence number or an ISO 8601 time")
+                                @QueryParam("to") String to) {
         try {
-            Uni<Long> fromSeq = bound("from", from, true);
-            Uni<Long> toSeq = bound("to", to, false);
-            return fromSeq.flatMap(f -> toSeq.flatMap(t -> verifier.verify(f, t)))
-                    .map(result -> Response.ok(result).build());
+            RangeEnd first = rangeEnd("from", from);
+            RangeEnd last = rangeEnd("to", to);
+            return trail.verify(first, last).map(result -> Response.ok(result).build());
         } catch (BadParameter e) {
             return Uni.createFrom().item(e.response());
         }
     }
 
-    private Uni<Long> bound(String name, String value, boolean lower) {
+    static RangeEnd rangeEnd(String name, String value) {
         if (value == null || value.isBlank()) {
-            return Uni.createFrom().item(lower ? 1L : Long.MAX_VALUE);
+            return RangeEnd.OPEN;
         }
         if (value.matches("[0-9]{1,18}")) {
-            return Uni.createFrom().item(Long.parseLong(value));
+            return RangeEnd.seq(Long.parseLong(value));
         }
-        OffsetDateTime t = time(name, value);
-        return lower ? entries.seqAtOrAfter(t) : entries.seqAtOrBefore(t);
+        return RangeEnd.time(time(name, value));
     }
 
-    private static int parseLimit(String limit) {
+    static int parseLimit(String limit) {
         try {
             int value = Integer.parseInt(limit);
             if (value >= 1 && value <= 1000) {
@@ -122,7 +171,7 @@ public class AuditResource {
         throw new BadParameter("limit", "must be an integer from 1 to 1000");
     }
 
-    private static OffsetDateTime time(String name, String value) {
+    static OffsetDateTime time(String name, String value) {
         if (value == null) {
             return null;
         }
@@ -131,14 +180,14 @@ public class AuditResource {
         } catch (DateTimeParseException e) {
             try {
                 // a time without offset is UTC, as every time in the API is
-                return java.time.LocalDateTime.parse(value).atOffset(ZoneOffset.UTC);
+                return LocalDateTime.parse(value).atOffset(ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
                 throw new BadParameter(name, "'" + shorten(value) + "' is not an ISO 8601 time (e.g. 2026-01-15T10:30:00Z)");
             }
         }
     }
 
-    private static String bounded(String name, String value) {
+    static String bounded(String name, String value) {
         if (value != null && value.length() > 256) {
             throw new BadParameter(name, "is longer than 256 characters");
         }
@@ -173,10 +222,14 @@ public class AuditResource {
             this.parameter = parameter;
         }
 
+        String parameter() {
+            return parameter;
+        }
+
         Response response() {
             return Response.status(400).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("detail", "Invalid parameter " + parameter + ": " + getMessage(),
-                            "errors", List.of(Map.of("field", parameter, "message", getMessage()))))
+                    .entity(new ValidationError("Invalid parameter " + parameter + ": " + getMessage(),
+                            List.of(new FieldError(parameter, getMessage()))))
                     .build();
         }
     }

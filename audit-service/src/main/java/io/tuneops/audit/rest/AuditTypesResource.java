@@ -1,15 +1,27 @@
 package io.tuneops.audit.rest;
 
+import io.tuneops.support.http.ErrorResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+
+import static jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
 
 /** The event types of the audit schema, with the service that emits each. */
 @Path("/api/audit/types")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit")
+@SecurityRequirement(name = OpenApiDefinition.BEARER)
+@SecurityRequirement(name = OpenApiDefinition.API_KEY)
 public class AuditTypesResource {
 
     public record EventType(String type, String source, String description) {
@@ -32,6 +44,11 @@ public class AuditTypesResource {
             new EventType("config.changed", "metrics-service", "the metrics export configuration changed"));
 
     @GET
+    @Operation(summary = "List the audit event types", description = "Each with the service that emits it.")
+    @APIResponse(responseCode = "401", description = "No valid API key",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "403", description = "The API key lacks the admin scope",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public EventTypes types() {
         return new EventTypes(TYPES);
     }

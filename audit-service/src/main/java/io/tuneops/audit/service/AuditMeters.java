@@ -8,6 +8,7 @@ import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.SharedNames;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +19,8 @@ import org.jboss.logging.Logger;
  * The audit trail's health for alerting: chain verifications by result, and how far ingestion is
  * behind the shared stream. The lag is measured from Redis (stream ids carry the time Redis
  * accepted the event), so it covers both events delivered but never acknowledged (a failing
- * store) and events no consumer has read yet (a slow one). It is refreshed on a timer rather
- * than at scrape time, because a gauge callback must not wait for Redis.
+ * store) and events no consumer has read yet (a slow one). It is refreshed on a timer, because a
+ * gauge callback must not wait for Redis.
  */
 @ApplicationScoped
 public class AuditMeters {
@@ -72,7 +73,7 @@ public class AuditMeters {
     }
 
     public Uni<Lag> refresh() {
-        return measure(StreamConsumer.STREAM, StreamConsumer.GROUP).invoke(measured -> lag = measured);
+        return measure(SharedNames.AUDIT_STREAM, StreamConsumer.GROUP).invoke(measured -> lag = measured);
     }
 
     /** The lag of consumer group {@code group} on {@code stream}, at Redis's clock. */

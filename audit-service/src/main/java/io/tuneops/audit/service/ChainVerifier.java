@@ -5,17 +5,18 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tuneops.audit.repository.EntryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Recomputes the chain over a range of entries: every entry's hash from its own fields and its
  * predecessor's hash, consecutive sequence numbers, and (when the range reaches the end) the
  * head. An edited field, a deleted row or two swapped rows each break a link, and the first
- * broken one is reported.
+ * broken one is reported. The checks themselves are {@link ChainLinks}; this class reads the
+ * entries page by page and hashes them off the event loop.
  */
 @ApplicationScoped
 public class ChainVerifier {
@@ -51,14 +52,13 @@ public class ChainVerifier {
                 return Uni.createFrom().item(new Result(true, 0, from, to, null, HexFormat.of().formatHex(head.hash())));
             }
             return checkpoints.latest().flatMap(latest -> {
-                if (latest != null && (latest.seq() > head.seq() || !checkpoints.authentic(latest))) {
-                    return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(latest.seq(),
-                            latest.seq() > head.seq() ? "the chain ends before a signed checkpoint: entries were cut off"
-                                    : "a checkpoint's signature does not match")));
+                Optional<BrokenLink> forged = ChainLinks.latestCheckpoint(latest, head.seq(), checkpoints::authentic);
+                if (forged.isPresent()) {
+                    return Uni.createFrom().item(broken(0, from, to, head, forged.get()));
                 }
                 return startingHash(from).flatMap(before -> {
                     if (before == null) {
-                        return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(from - 1, "entry is missing")));
+                        return Uni.createFrom().item(broken(0, from, to, head, new BrokenLink(from - 1, ChainLinks.MISSING)));
                     }
                     return checkpoints.between(from, to).flatMap(signed -> {
                         Map<Long, Checkpoints.Checkpoint> bySeq = new HashMap<>();
@@ -102,20 +102,10 @@ public class ChainVerifier {
         long checked = state.checked();
         for (int i = 0; i < hashed.entries().size(); i++) {
             AuditEntry e = hashed.entries().get(i);
-            String reason = null;
-            if (e.seq() != expectedSeq) {
-                return Uni.createFrom().item(broken(checked, from, to, head,
-                        new BrokenLink(expectedSeq, "entry is missing (next is " + e.seq() + ")")));
-            } else if (!MessageDigest.isEqual(e.previousHash(), previous)) {
-                reason = "previous_hash does not match the entry before it";
-            } else if (!MessageDigest.isEqual(e.entryHash(), hashed.expected().get(i))) {
-                reason = "entry_hash does not match the entry's fields";
-            } else if (signed.containsKey(e.seq()) && (!checkpoints.authentic(signed.get(e.seq()))
-                    || !MessageDigest.isEqual(signed.get(e.seq()).headHash(), e.entryHash()))) {
-                reason = "the entry does not match its signed checkpoint";
-            }
-            if (reason != null) {
-                return Uni.createFrom().item(broken(checked, from, to, head, new BrokenLink(e.seq(), reason)));
+            Optional<BrokenLink> link = ChainLinks.entry(e, expectedSeq, previous, hashed.expected().get(i),
+                    signed.get(e.seq()), checkpoints::authentic);
+            if (link.isPresent()) {
+                return Uni.createFrom().item(broken(checked, from, to, head, link.get()));
             }
             previous = e.entryHash();
             expectedSeq++;
@@ -123,13 +113,13 @@ public class ChainVerifier {
         }
         if (expectedSeq <= to) {
             if (hashed.entries().size() < PAGE) {
-                return Uni.createFrom().item(broken(checked, from, to, head, new BrokenLink(expectedSeq, "entry is missing")));
+                return Uni.createFrom().item(broken(checked, from, to, head, new BrokenLink(expectedSeq, ChainLinks.MISSING)));
             }
             return walk(new State(expectedSeq, previous, checked), to, head, signed);
         }
-        if (to == head.seq() && !MessageDigest.isEqual(previous, head.hash())) {
-            return Uni.createFrom().item(broken(checked, from, to, head,
-                    new BrokenLink(to, "the last entry does not match the chain head")));
+        Optional<BrokenLink> end = ChainLinks.head(to, head.seq(), head.hash(), previous);
+        if (end.isPresent()) {
+            return Uni.createFrom().item(broken(checked, from, to, head, end.get()));
         }
         return Uni.createFrom().item(new Result(true, checked, from, to, null, HexFormat.of().formatHex(head.hash())));
     }

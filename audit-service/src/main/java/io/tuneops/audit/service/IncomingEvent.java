@@ -1,14 +1,17 @@
 package io.tuneops.audit.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.tuneops.support.SharedNames;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * audit-service's side of the event schema every service appends to the {@code tuneops:audit:events}
- * stream (JSON in the {@code event} field): id, time, type, actor, actor_ip, target_type,
- * target_id, action, details. An event that does not fit is set aside, never guessed at.
+ * audit-service's side of the event schema every service appends to the audit stream
+ * ({@link SharedNames#AUDIT_STREAM}, JSON in the {@code event} field): id, time, type, actor,
+ * actor_ip, target_type, target_id, action, details. An event that does not fit is set aside,
+ * never guessed at.
  */
 public record IncomingEvent(String id, Instant time, String type, String actor, String actorIp, String targetType,
                             String targetId, String action, JsonNode details) {
@@ -25,7 +28,7 @@ public record IncomingEvent(String id, Instant time, String type, String actor, 
         // PostgreSQL keeps microseconds: the hash must cover what is stored
         return new IncomingEvent(id, Instant.parse(time).truncatedTo(ChronoUnit.MICROS), type, text(json, "actor"),
                 text(json, "actor_ip"), text(json, "target_type"), text(json, "target_id"), text(json, "action"),
-                details == null || details.isNull() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : details);
+                details == null || details.isNull() ? JsonNodeFactory.instance.objectNode() : details);
     }
 
     private static String text(JsonNode json, String field) {

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.tuneops.audit.config.AuditConfig;
 import io.tuneops.audit.repository.EntryRepository;
+import io.tuneops.support.SharedNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -24,19 +25,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.tuneops.support.SharedNames.AUDIT_REJECTED_STREAM;
+import static io.tuneops.support.SharedNames.AUDIT_STREAM;
+
 /**
- * Reads the shared audit stream with a consumer group and acknowledges each event only after the
- * transaction that stored it has committed: an audit-service killed mid-batch leaves its events
- * pending, and they are delivered again (to its successor, or claimed by another replica after
- * {@code reclaim-after}); storing is idempotent by event id, so nothing is lost or doubled.
- * Events that do not fit the schema go to {@code tuneops:audit:rejected} instead of blocking the
- * stream.
+ * Reads the shared audit stream ({@link SharedNames#AUDIT_STREAM}) with a consumer group and
+ * acknowledges each event only after the transaction that stored it has committed: an
+ * audit-service killed mid-batch leaves its events pending, and they are delivered again (to its
+ * successor, or claimed by another replica after {@code reclaim-after}); storing is idempotent by
+ * event id, so nothing is lost or doubled.
+ * Events that do not fit the schema go to {@link SharedNames#AUDIT_REJECTED_STREAM} instead of
+ * blocking the stream.
  */
 @ApplicationScoped
 public class StreamConsumer {
 
-    public static final String STREAM = "tuneops:audit:events";
-    public static final String REJECTED = "tuneops:audit:rejected";
     public static final String GROUP = "audit-service";
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
 
@@ -76,21 +79,21 @@ public class StreamConsumer {
     }
 
     private Uni<Void> createGroup() {
-        return streams.xgroupCreate(STREAM, GROUP, "0", new XGroupCreateArgs().mkstream())
+        return streams.xgroupCreate(AUDIT_STREAM, GROUP, "0", new XGroupCreateArgs().mkstream())
                 .onFailure(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP")).recoverWithNull()
                 .replaceWithVoid();
     }
 
     private Uni<Integer> drainOwnPending() {
-        return streams.xreadgroup(GROUP, consumer, STREAM, "0", new XReadGroupArgs().count(config.batchSize()))
+        return streams.xreadgroup(GROUP, consumer, AUDIT_STREAM, "0", new XReadGroupArgs().count(config.batchSize()))
                 .flatMap(this::store)
                 .flatMap(n -> n > 0 ? drainOwnPending() : Uni.createFrom().item(0));
     }
 
     private Uni<Integer> cycle() {
-        return streams.xautoclaim(STREAM, GROUP, consumer, config.reclaimAfter(), "0-0", config.batchSize())
+        return streams.xautoclaim(AUDIT_STREAM, GROUP, consumer, config.reclaimAfter(), "0-0", config.batchSize())
                 .flatMap(claimed -> store(claimed.getMessages()))
-                .flatMap(reclaimed -> streams.xreadgroup(GROUP, consumer, STREAM, ">",
+                .flatMap(reclaimed -> streams.xreadgroup(GROUP, consumer, AUDIT_STREAM, ">",
                                 new XReadGroupArgs().count(config.batchSize()).block(Duration.ofSeconds(1)))
                         .flatMap(this::store)
                         .map(n -> n + reclaimed));
@@ -106,14 +109,15 @@ public class StreamConsumer {
             try {
                 events.add(IncomingEvent.parse(json.readTree(m.payload().get("event"))));
             } catch (Exception e) {
-                LOG.errorf("audit event %s does not fit the schema (%s); moved to %s", m.id(), e.getMessage(), REJECTED);
+                LOG.errorf("audit event %s does not fit the schema (%s); moved to %s", m.id(), e.getMessage(),
+                        AUDIT_REJECTED_STREAM);
                 rejected.add(m);
             }
         }
         String[] ids = messages.stream().map(StreamMessage::id).toArray(String[]::new);
         return setAside(rejected)
                 .chain(() -> entries.append(events))
-                .call(added -> streams.xack(STREAM, GROUP, ids))
+                .call(added -> streams.xack(AUDIT_STREAM, GROUP, ids))
                 .invoke(added -> LOG.debugf("stored %d audit entries of %d delivered", added, (Object) messages.size()))
                 .replaceWith(messages.size());
     }
@@ -125,7 +129,7 @@ public class StreamConsumer {
         List<Uni<String>> adds = new ArrayList<>();
         for (StreamMessage<String, String, String> m : rejected) {
             String raw = String.valueOf(m.payload().get("event"));
-            adds.add(streams.xadd(REJECTED, new XAddArgs().maxlen(100_000L).nearlyExactTrimming(),
+            adds.add(streams.xadd(AUDIT_REJECTED_STREAM, new XAddArgs().maxlen(100_000L).nearlyExactTrimming(),
                     Map.of("id", m.id(), "event", raw.length() > 65536 ? raw.substring(0, 65536) : raw)));
         }
         return Uni.join().all(adds).andFailFast().replaceWithVoid();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.config.MetricsConfig;
 import io.tuneops.metrics.config.UpstreamConfig;
+import io.tuneops.support.SharedNames;
 import io.tuneops.support.config.InternalConfig;
+import io.tuneops.support.figures.AuditFigures;
+import io.tuneops.support.figures.JobFigures;
+import io.tuneops.support.figures.ProviderHealthList;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -12,45 +16,15 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The figures other services own, read from their internal endpoints (never routed by the
  * gateway; callers prove themselves with the internal secret). Each call is bounded by
- * {@code tuneops.metrics.fetch-timeout}.
+ * {@code tuneops.metrics.fetch-timeout}. The payloads are service-support's figures records, the
+ * same types the owners answer with.
  */
 @ApplicationScoped
 public class OwnerFiguresClient {
-
-    public static final String JOBS_PATH = "/internal/jobs/figures";
-    public static final String AUDIT_PATH = "/internal/audit/figures";
-    public static final String PROVIDER_HEALTH_PATH = "/internal/providers/health";
-
-    /** webhook-service's live provider API checks ({@code GET /internal/providers/health}). */
-    public record ProviderHealthList(java.util.List<ProviderHealth> providers) {
-    }
-
-    /** {@code status}: healthy, unhealthy or unconfigured. */
-    public record ProviderHealth(String name, String status, Double latency_ms, String message) {
-    }
-
-    /** webhook-service's {@code GET /internal/jobs/figures}; a null value means "unknown". */
-    public record JobFigures(Long jobs_total, Map<String, Long> jobs_by_status, Long jobs_active, Double cost_usd_total,
-                             Double job_duration_seconds_avg, Map<String, BreakerFigures> circuit_breakers,
-                             Map<String, ProviderFigures> providers) {
-    }
-
-    /** {@code state} is closed, open or half_open; {@code failures} counts every failure the breaker saw. */
-    public record BreakerFigures(String state, Long failures) {
-    }
-
-    public record ProviderFigures(Double cost_limit_percent_used, Double credit_balance) {
-    }
-
-    /** audit-service's {@code GET /internal/audit/figures}. */
-    public record AuditFigures(Long entries_total, Long entries_24h, Map<String, Long> entries_by_type,
-                               Long chain_head_seq) {
-    }
 
     private final WebClient client;
     private final ObjectMapper json;
@@ -71,15 +45,15 @@ public class OwnerFiguresClient {
     }
 
     public Uni<JobFigures> jobs() {
-        return fetch("webhook-service", upstreams.webhook(), JOBS_PATH, JobFigures.class);
+        return fetch("webhook-service", upstreams.webhook(), SharedNames.INTERNAL_JOBS_FIGURES, JobFigures.class);
     }
 
     public Uni<ProviderHealthList> providerHealth() {
-        return fetch("webhook-service", upstreams.webhook(), PROVIDER_HEALTH_PATH, ProviderHealthList.class);
+        return fetch("webhook-service", upstreams.webhook(), SharedNames.INTERNAL_PROVIDER_HEALTH, ProviderHealthList.class);
     }
 
     public Uni<AuditFigures> audit() {
-        return fetch("audit-service", upstreams.audit(), AUDIT_PATH, AuditFigures.class);
+        return fetch("audit-service", upstreams.audit(), SharedNames.INTERNAL_AUDIT_FIGURES, AuditFigures.class);
     }
 
     private <T> Uni<T> fetch(String owner, String baseUrl, String path, Class<T> type) {

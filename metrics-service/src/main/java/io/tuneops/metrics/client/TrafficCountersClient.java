@@ -3,6 +3,7 @@ package io.tuneops.metrics.client;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.config.MetricsConfig;
+import io.tuneops.support.SharedNames;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -12,18 +13,13 @@ import java.util.TreeMap;
 
 /**
  * Reads the cluster-wide traffic counters every gateway replica adds to in Redis (the gateway's
- * {@code TrafficCounters} writes them; the key names below are that contract): HTTP requests,
+ * {@code TrafficCounters} writes them under the keys of {@link SharedNames}): HTTP requests,
  * errors and latency sums per endpoint template, rate-limit violations, and one HyperLogLog of the
  * clients the rate limiter saw per minute (each kept ten minutes).
  */
 @ApplicationScoped
 public class TrafficCountersClient {
 
-    public static final String REQUESTS = "tuneops:metrics:http:requests";
-    public static final String ERRORS = "tuneops:metrics:http:errors";
-    public static final String LATENCY_SUM_MS = "tuneops:metrics:http:latency_ms_sum";
-    public static final String VIOLATIONS = "tuneops:metrics:rate_limit:violations";
-    public static final String CLIENTS_PREFIX = "tuneops:metrics:rate_limit:clients:";
     /** Minutes of client buckets counted as "tracked": the buckets the gateway is sure to still keep. */
     public static final int TRACKED_CLIENT_MINUTES = 10;
 
@@ -44,7 +40,8 @@ public class TrafficCountersClient {
 
     public Uni<HttpFigures> http() {
         var hash = redis.hash(String.class, String.class, String.class);
-        return Uni.combine().all().unis(hash.hgetall(REQUESTS), hash.hgetall(ERRORS), hash.hgetall(LATENCY_SUM_MS))
+        return Uni.combine().all().unis(hash.hgetall(SharedNames.HTTP_REQUESTS), hash.hgetall(SharedNames.HTTP_ERRORS),
+                        hash.hgetall(SharedNames.HTTP_LATENCY_SUM_MS))
                 .with((requests, errors, latency) -> {
                     Map<String, Long> r = new TreeMap<>();
                     requests.forEach((k, v) -> r.put(k, Long.parseLong(v)));
@@ -62,9 +59,9 @@ public class TrafficCountersClient {
         long minute = Instant.now().getEpochSecond() / 60;
         String[] buckets = new String[TRACKED_CLIENT_MINUTES];
         for (int i = 0; i < TRACKED_CLIENT_MINUTES; i++) {
-            buckets[i] = CLIENTS_PREFIX + (minute - i);
+            buckets[i] = SharedNames.RATE_LIMIT_CLIENTS_PREFIX + (minute - i);
         }
-        return Uni.combine().all().unis(redis.value(String.class, String.class).get(VIOLATIONS),
+        return Uni.combine().all().unis(redis.value(String.class, String.class).get(SharedNames.RATE_LIMIT_VIOLATIONS),
                         redis.hyperloglog(String.class, String.class).pfcount(buckets))
                 .with((violations, clients) -> new RateLimitFigures(
                         violations == null ? 0 : Long.parseLong(violations), clients))

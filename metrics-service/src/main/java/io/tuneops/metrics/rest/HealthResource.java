@@ -1,40 +1,51 @@
 package io.tuneops.metrics.rest;
 
-import io.smallrye.mutiny.Uni;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tuneops.metrics.client.OwnerFiguresClient;
+import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.service.HealthChecks;
 import io.tuneops.metrics.service.ServiceReadiness;
 import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.QueryParam;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The guide's Kubernetes-style probes of the whole suite, readable without a key. */
+import static jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
+
+/**
+ * The guide's Kubernetes-style probes of the whole suite, readable without a key (unless the
+ * operator sets a monitoring token, which the gateway checks).
+ */
 @Path("/api/cloud/health")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Health")
 public class HealthResource {
+
+    private static final String OPEN = " Readable without an API key unless the operator sets a monitoring bearer token, "
+            + "which the gateway then requires.";
 
     private final ServiceReadiness readiness;
     private final HealthChecks checks;
-    private final OwnerFiguresClient owners;
     private final String version;
 
-    public HealthResource(ServiceReadiness readiness, HealthChecks checks, OwnerFiguresClient owners,
+    public HealthResource(ServiceReadiness readiness, HealthChecks checks,
                           @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.readiness = readiness;
         this.checks = checks;
-        this.owners = owners;
         this.version = version;
     }
 
@@ -52,26 +63,21 @@ public class HealthResource {
      * asks webhook-service to call each provider's API (a provider that fails degrades the result).
      */
     @GET
-    public Uni<Response> health(@QueryParam("include_providers") @DefaultValue("false") boolean includeProviders) {
-        Uni<List<ComponentView>> providerChecks = includeProviders ? owners.providerHealth()
-                .map(list -> list.providers() == null ? List.<ComponentView>of() : list.providers().stream()
-                        .map(p -> new ComponentView("provider:" + p.name(), p.status(), p.latency_ms(), p.message())).toList())
-                .onFailure().recoverWithItem(e -> List.of(new ComponentView("providers", "unknown", null,
-                        "provider checks unavailable: " + e.getMessage())))
-                : Uni.createFrom().item(List.of());
-        return Uni.combine().all().unis(checks.check(), providerChecks).asTuple().map(t -> {
-            HealthChecks.Report report = t.getItem1();
-            List<ComponentView> components = new ArrayList<>();
-            report.components().forEach(c -> components.add(new ComponentView(c.name(), c.status(), c.latencyMs(),
-                    c.message())));
-            components.addAll(t.getItem2());
-            String status = report.status();
-            if ("healthy".equals(status) && t.getItem2().stream().anyMatch(c -> "unhealthy".equals(c.status()))) {
-                status = "degraded";
-            }
-            Health body = new Health(status, version, Math.round(report.uptimeSeconds() * 10.0) / 10.0,
+    @Operation(summary = "Full health check of the suite",
+            description = "PostgreSQL and Redis (with latency), secrets and every service; healthy, degraded (part of "
+                    + "the suite works) or unhealthy (PostgreSQL or Redis is down)." + OPEN)
+    @APIResponse(responseCode = "200", description = "Healthy or degraded",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
+    @APIResponse(responseCode = "503", description = "Unhealthy: PostgreSQL or Redis does not answer",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
+    public Uni<Response> health(@Parameter(description = "Also call each provider's API through webhook-service")
+                                @QueryParam("include_providers") @DefaultValue("false") boolean includeProviders) {
+        return checks.check(includeProviders).map(report -> {
+            List<ComponentView> components = report.components().stream()
+                    .map(c -> new ComponentView(c.name(), c.status(), c.latencyMs(), c.message())).toList();
+            Health body = new Health(report.status(), version, Math.round(report.uptimeSeconds() * 10.0) / 10.0,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), components);
-            return Response.status(HealthChecks.UNHEALTHY.equals(status) ? 503 : 200).entity(body).build();
+            return Response.status(HealthChecks.UNHEALTHY.equals(report.status()) ? 503 : 200).entity(body).build();
         });
     }
 
@@ -84,6 +90,9 @@ public class HealthResource {
     /** The process answers: nothing more is checked, so a slow dependency never restarts pods. */
     @GET
     @Path("/live")
+    @Operation(summary = "Liveness probe", description = "Always {\"status\": \"ok\"} while the process answers." + OPEN)
+    @APIResponse(responseCode = "200", description = "The process answers",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = Liveness.class)))
     public Liveness live() {
         return new Liveness("ok");
     }
@@ -91,6 +100,12 @@ public class HealthResource {
     /** 200 {"status":"ready"} when PostgreSQL, Redis and every service are ready, else 503. */
     @GET
     @Path("/ready")
+    @Operation(summary = "Readiness probe of the suite",
+            description = "Ready when PostgreSQL, Redis and every service are; each component is up or down." + OPEN)
+    @APIResponse(responseCode = "200", description = "Everything is ready",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = Readiness.class)))
+    @APIResponse(responseCode = "503", description = "A component is not ready",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = Readiness.class)))
     public Uni<Response> ready() {
         return readiness.components().map(components -> {
             boolean ready = components.values().stream().allMatch("up"::equals);

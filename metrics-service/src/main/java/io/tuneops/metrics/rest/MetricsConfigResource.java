@@ -2,17 +2,15 @@ package io.tuneops.metrics.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.repository.ExportConfigRepository.ExportConfig;
-import io.tuneops.metrics.service.CategoryValidation;
 import io.tuneops.metrics.service.CategoryValidation.FieldError;
+import io.tuneops.metrics.service.ExportConfigRequests;
 import io.tuneops.metrics.service.ExportConfigService;
 import io.tuneops.metrics.service.MetricCatalog;
 import io.tuneops.metrics.service.PrometheusExporter;
+import io.tuneops.metrics.service.PrometheusExporter.Preview;
+import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.tuneops.support.http.JsonErrorMappers;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,13 +20,25 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+
+import static jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
 
 /**
  * Configuration of the Prometheus export: which categories it serves and whether it serves
@@ -37,10 +47,17 @@ import java.util.Set;
  */
 @Path("/api/cloud/metrics/config")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Metrics")
+@SecurityRequirement(name = OpenApiDefinition.BEARER)
+@SecurityRequirement(name = OpenApiDefinition.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid API key",
+        content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "403", description = "The API key lacks the scope (viewer reads and previews, admin changes)",
+        content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class MetricsConfigResource {
 
     public static final String ENDPOINT = "/api/cloud/metrics/prometheus";
-    private static final Set<String> FIELDS = Set.of("prometheus_enabled", "prometheus_categories");
+    private static final String CHANGED = "The configuration after the change";
 
     private final ExportConfigService service;
     private final PrometheusExporter exporter;
@@ -58,6 +75,10 @@ public class MetricsConfigResource {
         }
     }
 
+    /** The body of PUT as documented; ExportConfigRequests reads it field by field. */
+    public record ConfigUpdate(Boolean prometheus_enabled, List<String> prometheus_categories) {
+    }
+
     public record ValidationError(String detail, List<FieldError> errors) {
     }
 
@@ -67,68 +88,46 @@ public class MetricsConfigResource {
     public record Templates(List<MetricCatalog.Template> templates) {
     }
 
-    public record Preview(String content, int metric_count, List<String> categories_used) {
+    @ServerExceptionMapper
+    public Response invalid(ExportConfigRequests.Invalid e) {
+        if (e.errors() == null) {
+            return JsonErrorMappers.json(400, e.detail());
+        }
+        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ValidationError(e.detail(), e.errors())).build();
     }
 
     @GET
+    @Operation(summary = "Read the export configuration")
     public Uni<ConfigView> get() {
         return service.get().map(ConfigView::of);
     }
 
     @PUT
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> put(String body, RoutingContext rc) {
-        Object parsed;
-        try {
-            parsed = body == null || body.isBlank() ? null : Json.decodeValue(body);
-        } catch (DecodeException e) {
-            return Uni.createFrom().item(JsonErrorMappers.json(400, "The request body is not JSON"));
-        }
-        if (!(parsed instanceof JsonObject fields) || fields.isEmpty()) {
-            return Uni.createFrom().item(JsonErrorMappers.json(400,
-                    "A JSON object with prometheus_enabled and/or prometheus_categories is required"));
-        }
-        List<FieldError> errors = new ArrayList<>();
-        for (String name : fields.fieldNames()) {
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, "unknown field; supported: prometheus_enabled, prometheus_categories"));
-            }
-        }
-        Optional<Boolean> enabled = Optional.empty();
-        if (fields.containsKey("prometheus_enabled")) {
-            if (fields.getValue("prometheus_enabled") instanceof Boolean b) {
-                enabled = Optional.of(b);
-            } else {
-                errors.add(new FieldError("prometheus_enabled", "must be true or false"));
-            }
-        }
-        Optional<List<String>> categories = Optional.empty();
-        if (fields.containsKey("prometheus_categories")) {
-            Object value = fields.getValue("prometheus_categories");
-            CategoryValidation.Result result = CategoryValidation.check("prometheus_categories",
-                    value instanceof JsonArray array ? array.getList() : value);
-            if (result.errors() != null) {
-                errors.addAll(result.errors());
-            } else {
-                categories = Optional.of(result.categories());
-            }
-        }
-        if (!errors.isEmpty()) {
-            return Uni.createFrom().item(Response.status(400)
-                    .entity(new ValidationError("Invalid metrics configuration; valid categories: "
-                            + CategoryValidation.valid(), errors)).build());
-        }
-        return change(new ExportConfigService.Change(enabled, categories, null), rc);
+    @Operation(summary = "Change the export configuration",
+            description = "Either field may be left out to keep it; categories are stored in catalogue order, each once.")
+    @RequestBody(content = @Content(mediaType = APPLICATION_JSON,
+            schema = @Schema(implementation = ConfigUpdate.class)))
+    @APIResponseSchema(value = ConfigView.class, responseCode = "200", responseDescription = CHANGED)
+    @APIResponse(responseCode = "400", description = "Not a JSON object, an unknown field, or an unknown category",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "503", description = "Not changed: it could not be stored and audited",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> put(String body, @Context RoutingContext rc) {
+        return change(ExportConfigRequests.update(body), rc);
     }
 
     @GET
     @Path("/categories")
+    @Operation(summary = "List the metric categories and the metric families of each")
     public Categories categories() {
         return new Categories(MetricCatalog.categories());
     }
 
     @GET
     @Path("/templates")
+    @Operation(summary = "List the configuration templates")
     public Templates templates() {
         return new Templates(MetricCatalog.templates());
     }
@@ -136,7 +135,15 @@ public class MetricsConfigResource {
     /** The guide's path. Applying a template enables the export with the template's categories. */
     @POST
     @Path("/templates/{name}")
-    public Uni<Response> applyTemplate(@PathParam("name") String name, RoutingContext rc) {
+    @Operation(summary = "Apply a configuration template",
+            description = "Enables the export with the template's categories.")
+    @APIResponseSchema(value = ConfigView.class, responseCode = "200", responseDescription = CHANGED)
+    @APIResponse(responseCode = "404", description = "No template of that name",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Not changed: it could not be stored and audited",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> applyTemplate(@Parameter(description = "minimal, standard, security or full")
+                                       @PathParam("name") String name, @Context RoutingContext rc) {
         Optional<MetricCatalog.Template> template = MetricCatalog.template(name);
         if (template.isEmpty()) {
             String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
@@ -150,78 +157,50 @@ public class MetricsConfigResource {
     /** The original implementation's path for the same action. */
     @POST
     @Path("/apply-template/{name}")
-    public Uni<Response> applyTemplateAlias(@PathParam("name") String name, RoutingContext rc) {
+    @Operation(summary = "Apply a configuration template (the original implementation's path)",
+            description = "The same as POST /api/cloud/metrics/config/templates/{name}.")
+    @APIResponseSchema(value = ConfigView.class, responseCode = "200", responseDescription = CHANGED)
+    @APIResponse(responseCode = "404", description = "No template of that name",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Not changed: it could not be stored and audited",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> applyTemplateAlias(@Parameter(description = "minimal, standard, security or full")
+                                            @PathParam("name") String name, @Context RoutingContext rc) {
         return applyTemplate(name, rc);
     }
 
     /** {@code ?categories=jobs&categories=health} (or comma-separated); none given: the configured ones. */
     @GET
     @Path("/preview")
-    public Uni<Response> preview(@QueryParam("categories") List<String> categories) {
-        if (categories == null || categories.isEmpty()) {
-            return previewConfigured();
-        }
-        List<String> ids = new ArrayList<>();
-        categories.forEach(c -> {
-            for (String part : c.split(",")) {
-                if (!part.isBlank()) {
-                    ids.add(part.trim());
-                }
-            }
-        });
-        return preview("categories", ids);
+    @Operation(summary = "Preview the export of some categories",
+            description = "Renders the export as it would look, whether the export is enabled or not; changes nothing.")
+    @APIResponseSchema(value = Preview.class, responseCode = "200", responseDescription = "The rendered export")
+    @APIResponse(responseCode = "400", description = "An unknown category",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    public Uni<Preview> preview(
+            @Parameter(description = "Category ids, repeated or comma-separated; none: the configured ones")
+            @QueryParam("categories") List<String> categories) {
+        return preview(ExportConfigRequests.previewCategories(categories));
     }
 
     /** A JSON array of category ids (or {"categories": [...]}); an empty body: the configured ones. */
     @POST
     @Path("/preview")
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> previewPost(String body) {
-        Object parsed;
-        try {
-            parsed = body == null || body.isBlank() ? null : Json.decodeValue(body);
-        } catch (DecodeException e) {
-            return Uni.createFrom().item(JsonErrorMappers.json(400, "The request body is not JSON"));
-        }
-        if (parsed == null) {
-            return previewConfigured();
-        }
-        if (parsed instanceof JsonObject object && object.containsKey("categories")) {
-            parsed = object.getValue("categories");
-        }
-        if (!(parsed instanceof JsonArray array)) {
-            return Uni.createFrom().item(JsonErrorMappers.json(400,
-                    "Expected a JSON array of category ids; valid: " + CategoryValidation.valid()));
-        }
-        return preview("categories", array.getList());
+    @Operation(summary = "Preview the export of some categories",
+            description = "A JSON array of category ids (or {\"categories\": [...]}); an empty body previews the "
+                    + "configured ones. Changes nothing.")
+    @RequestBody(content = @Content(mediaType = APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = String.class)))
+    @APIResponseSchema(value = Preview.class, responseCode = "200", responseDescription = "The rendered export")
+    @APIResponse(responseCode = "400", description = "Not JSON, not a list, or an unknown category",
+            content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    public Uni<Preview> previewPost(String body) {
+        return preview(ExportConfigRequests.previewCategories(body));
     }
 
-    private Uni<Response> preview(String field, List<?> requested) {
-        CategoryValidation.Result result = CategoryValidation.check(field, requested);
-        if (result.errors() != null) {
-            return Uni.createFrom().item(Response.status(400).entity(new ValidationError(
-                    "Unknown metric category; valid categories: " + CategoryValidation.valid(), result.errors())).build());
-        }
-        return render(result.categories());
-    }
-
-    private Uni<Response> previewConfigured() {
-        return service.get().flatMap(config -> render(config.prometheusCategories()));
-    }
-
-    private Uni<Response> render(List<String> categories) {
-        return exporter.render(categories).map(content -> Response.ok(
-                new Preview(content, countSamples(content), categories)).build());
-    }
-
-    static int countSamples(String content) {
-        int count = 0;
-        for (String line : content.split("\n")) {
-            if (line.startsWith("simpletuner_")) {
-                count++;
-            }
-        }
-        return count;
+    private Uni<Preview> preview(Optional<List<String>> categories) {
+        return categories.isPresent() ? exporter.preview(categories.get()) : exporter.previewConfigured();
     }
 
     private Uni<Response> change(ExportConfigService.Change change, RoutingContext rc) {
@@ -230,7 +209,7 @@ public class MetricsConfigResource {
         String clientIp = identity == null ? null : identity.clientIp();
         return service.update(change, actor, clientIp)
                 .map(after -> Response.ok(ConfigView.of(after)).build())
-                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
-                        "Configuration not changed: it could not be stored and recorded (" + e.getClass().getSimpleName() + ")"));
+                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503, "Configuration not changed: it could not be "
+                        + "stored and recorded (" + e.getClass().getSimpleName() + ")"));
     }
 }

@@ -1,15 +1,15 @@
 package io.tuneops.metrics.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.support.audit.AuditLog;
 import io.tuneops.metrics.repository.ExportConfigRepository;
 import io.tuneops.metrics.repository.ExportConfigRepository.ExportConfig;
+import io.tuneops.support.audit.AuditAppender;
+import io.tuneops.support.audit.AuditDetails;
+import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,15 +21,27 @@ import java.util.Optional;
 public class ExportConfigService {
 
     private final ExportConfigRepository repository;
-    private final AuditLog audit;
+    private final AuditAppender audit;
     private volatile ExportConfig lastKnown;
 
-    public ExportConfigService(ExportConfigRepository repository, AuditLog audit) {
+    public ExportConfigService(ExportConfigRepository repository, AuditAppender audit) {
         this.repository = repository;
         this.audit = audit;
     }
 
     public record Change(Optional<Boolean> enabled, Optional<List<String>> categories, String template) {
+    }
+
+    /** The export settings an audit event shows before and after a change. */
+    public record ExportSettings(boolean prometheus_enabled, List<String> prometheus_categories) {
+        static ExportSettings of(ExportConfig config) {
+            return new ExportSettings(config.prometheusEnabled(), config.prometheusCategories());
+        }
+    }
+
+    /** The details of a {@code config.changed} event; {@code template} only when one was applied. */
+    public record ConfigChanged(String setting, @JsonInclude(JsonInclude.Include.NON_NULL) String template,
+                                ExportSettings before, ExportSettings after) implements AuditDetails {
     }
 
     public Uni<ExportConfig> get() {
@@ -50,24 +62,11 @@ public class ExportConfigService {
             boolean enabled = change.enabled().orElse(before.prometheusEnabled());
             List<String> categories = change.categories().map(MetricCatalog::canonical)
                     .orElse(before.prometheusCategories());
-            return repository.store(tx, enabled, categories, actor).call(after -> {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("setting", "metrics.prometheus");
-                if (change.template() != null) {
-                    details.put("template", change.template());
-                }
-                details.put("before", view(before));
-                details.put("after", view(after));
-                return audit.append(AuditEvent.of("config.changed", actor, clientIp, "metrics_config", "prometheus",
-                        change.template() == null ? "update" : "apply_template", details));
-            });
+            return repository.store(tx, enabled, categories, actor).call(after -> audit.append(AuditEvent.of(
+                    "config.changed", actor, clientIp, "metrics_config", "prometheus",
+                    change.template() == null ? "update" : "apply_template",
+                    new ConfigChanged("metrics.prometheus", change.template(), ExportSettings.of(before),
+                            ExportSettings.of(after)))));
         })).invoke(after -> lastKnown = after);
-    }
-
-    private static Map<String, Object> view(ExportConfig config) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("prometheus_enabled", config.prometheusEnabled());
-        view.put("prometheus_categories", config.prometheusCategories());
-        return view;
     }
 }

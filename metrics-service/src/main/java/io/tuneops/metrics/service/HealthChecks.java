@@ -2,8 +2,10 @@ package io.tuneops.metrics.service;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.metrics.client.OwnerFiguresClient;
 import io.tuneops.metrics.config.HealthConfig;
 import io.tuneops.support.config.InternalConfig;
+import io.tuneops.support.figures.ProviderHealthList;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,8 +16,9 @@ import java.util.List;
 
 /**
  * The full health check: PostgreSQL and Redis round trips with their latency, whether the
- * secrets this service needs are configured, and every other service's readiness. Checks run in
- * parallel, each bounded by the probe timeout; a check never fails, it reports.
+ * secrets this service needs are configured, and every other service's readiness; on request also
+ * webhook-service's live provider checks. Checks run in parallel, each bounded by its timeout; a
+ * check never fails, it reports.
  */
 @ApplicationScoped
 public class HealthChecks {
@@ -37,14 +40,16 @@ public class HealthChecks {
     private final Pool pool;
     private final ReactiveRedisDataSource redis;
     private final ServiceReadiness readiness;
+    private final OwnerFiguresClient owners;
     private final boolean internalSecret;
     private final Duration timeout;
 
-    public HealthChecks(Pool pool, ReactiveRedisDataSource redis, ServiceReadiness readiness, InternalConfig internal,
-                        HealthConfig config) {
+    public HealthChecks(Pool pool, ReactiveRedisDataSource redis, ServiceReadiness readiness, OwnerFiguresClient owners,
+                        InternalConfig internal, HealthConfig config) {
         this.pool = pool;
         this.redis = redis;
         this.readiness = readiness;
+        this.owners = owners;
         this.internalSecret = internal.secret().filter(s -> !s.isBlank()).isPresent();
         this.timeout = config.probeTimeout();
     }
@@ -64,6 +69,37 @@ public class HealthChecks {
                     s.latencyMs(), s.message())));
             return new Report(overall(components), uptimeSeconds(), components);
         });
+    }
+
+    /**
+     * The full check and, with {@code includeProviders}, one component per provider from
+     * webhook-service's live API checks (named {@code provider:<name>}). A provider that answers
+     * unhealthy degrades a healthy suite; provider checks that cannot be read at all are one
+     * {@code providers} component of status {@code unknown}, which does not.
+     */
+    public Uni<Report> check(boolean includeProviders) {
+        if (!includeProviders) {
+            return check();
+        }
+        Uni<List<Component>> providers = owners.providerHealth().map(HealthChecks::providerComponents)
+                .onFailure().recoverWithItem(e -> List.of(new Component("providers", "unknown", null,
+                        "provider checks unavailable: " + e.getMessage())));
+        return Uni.combine().all().unis(check(), providers).with(HealthChecks::withProviders);
+    }
+
+    static List<Component> providerComponents(ProviderHealthList list) {
+        return list.providers() == null ? List.of() : list.providers().stream()
+                .map(p -> new Component("provider:" + p.name(), p.status(), p.latency_ms(), p.message())).toList();
+    }
+
+    static Report withProviders(Report suite, List<Component> providers) {
+        List<Component> components = new ArrayList<>(suite.components());
+        components.addAll(providers);
+        String status = suite.status();
+        if (HEALTHY.equals(status) && providers.stream().anyMatch(c -> UNHEALTHY.equals(c.status()))) {
+            status = DEGRADED;
+        }
+        return new Report(status, suite.uptimeSeconds(), components);
     }
 
     /**

@@ -2,19 +2,20 @@ package io.tuneops.metrics.service;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.client.OwnerFiguresClient;
-import io.tuneops.metrics.client.OwnerFiguresClient.AuditFigures;
-import io.tuneops.metrics.client.OwnerFiguresClient.BreakerFigures;
-import io.tuneops.metrics.client.OwnerFiguresClient.JobFigures;
-import io.tuneops.metrics.client.OwnerFiguresClient.ProviderFigures;
 import io.tuneops.metrics.client.TrafficCountersClient;
 import io.tuneops.metrics.client.TrafficCountersClient.HttpFigures;
 import io.tuneops.metrics.client.TrafficCountersClient.RateLimitFigures;
+import io.tuneops.support.figures.AuditFigures;
+import io.tuneops.support.figures.BreakerFigures;
+import io.tuneops.support.figures.JobFigures;
+import io.tuneops.support.figures.ProviderFigures;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,14 +33,25 @@ public class PrometheusExporter {
     private static final Map<String, Integer> BREAKER_STATES = Map.of("closed", 0, "open", 1, "half_open", 2);
     private static final List<String> APPROVAL_STATUSES = List.of("pending", "approved", "rejected");
 
+    private final ExportConfigService config;
     private final OwnerFiguresClient owners;
     private final TrafficCountersClient traffic;
     private final HealthChecks health;
 
-    public PrometheusExporter(OwnerFiguresClient owners, TrafficCountersClient traffic, HealthChecks health) {
+    public PrometheusExporter(ExportConfigService config, OwnerFiguresClient owners, TrafficCountersClient traffic,
+                              HealthChecks health) {
+        this.config = config;
         this.owners = owners;
         this.traffic = traffic;
         this.health = health;
+    }
+
+    /** What a scrape answers: the text, and whether the stored configuration could be read to make it. */
+    public record Scrape(boolean configurationRead, String text) {
+    }
+
+    /** The export as it would look with {@code categories_used}, and how many samples it has. */
+    public record Preview(String content, int metric_count, List<String> categories_used) {
     }
 
     /** A fetched figure or the reason it could not be fetched. */
@@ -54,6 +66,44 @@ public class PrometheusExporter {
                 .comment("Prometheus export is disabled; enable it with PUT /api/cloud/metrics/config "
                         + "{\"prometheus_enabled\": true} or POST /api/cloud/metrics/config/templates/standard")
                 .toString();
+    }
+
+    /**
+     * The scrape endpoint's answer: the enabled categories, one comment line while the export is
+     * disabled, or a comment saying why when the configuration cannot be read at all.
+     */
+    public Uni<Scrape> scrape() {
+        return config.forScrape().flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new Scrape(false, new PrometheusText()
+                        .comment("The export configuration could not be read (PostgreSQL does not answer)").toString()));
+            }
+            if (!found.get().prometheusEnabled()) {
+                return Uni.createFrom().item(new Scrape(true, disabled()));
+            }
+            return render(found.get().prometheusCategories()).map(text -> new Scrape(true, text));
+        });
+    }
+
+    /** The export of {@code categories} (known ids, catalogue order), whether the export is enabled or not. */
+    public Uni<Preview> preview(List<String> categories) {
+        return render(categories).map(content -> new Preview(content, countSamples(content), categories));
+    }
+
+    /** The export of the configured categories, whether the export is enabled or not. */
+    public Uni<Preview> previewConfigured() {
+        return config.get().flatMap(stored -> preview(stored.prometheusCategories()));
+    }
+
+    /** Sample lines of an export: every line of one of the guide's families that is not a comment. */
+    static int countSamples(String content) {
+        int count = 0;
+        for (String line : content.split("\n")) {
+            if (line.startsWith("simpletuner_")) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The export of {@code categories} (known ids, catalogue order). */
@@ -110,7 +160,7 @@ public class PrometheusExporter {
     }
 
     private static <T> String write(PrometheusText out, String category, Outcome<T> outcome,
-                                    java.util.function.Consumer<T> writer) {
+                                    Consumer<T> writer) {
         if (outcome.error() != null || outcome.value() == null) {
             String reason = outcome.error() == null ? "no figures" : outcome.error();
             out.comment(category + ": figures unavailable during this scrape (" + reason + ")");
@@ -120,7 +170,7 @@ public class PrometheusExporter {
         return null;
     }
 
-    private static void jobs(PrometheusText out, JobFigures f) {
+    static void jobs(PrometheusText out, JobFigures f) {
         out.family("simpletuner_jobs_total", "counter", "Training jobs submitted, whatever their status (webhook-service)");
         sample(out, "simpletuner_jobs_total", f.jobs_total());
         out.family("simpletuner_jobs_by_status", "gauge", "Training jobs per status (webhook-service)");
@@ -136,7 +186,7 @@ public class PrometheusExporter {
         sample(out, "simpletuner_job_duration_seconds_avg", f.job_duration_seconds_avg());
     }
 
-    private static void http(PrometheusText out, HttpFigures f) {
+    static void http(PrometheusText out, HttpFigures f) {
         out.family("simpletuner_http_requests_total", "counter",
                 "HTTP requests through the gateway per endpoint, all replicas (gateway counters in Redis)");
         out.samples("simpletuner_http_requests_total", "endpoint", f.requests());
@@ -154,7 +204,7 @@ public class PrometheusExporter {
         });
     }
 
-    private static void rateLimits(PrometheusText out, RateLimitFigures f) {
+    static void rateLimits(PrometheusText out, RateLimitFigures f) {
         out.family("simpletuner_rate_limit_violations_total", "counter",
                 "Requests refused by a rate limit, all gateway replicas (gateway counters in Redis)");
         out.sample("simpletuner_rate_limit_violations_total", f.violations());
@@ -163,7 +213,7 @@ public class PrometheusExporter {
         out.sample("simpletuner_rate_limit_tracked_clients", f.trackedClients());
     }
 
-    private static void approvals(PrometheusText out) {
+    static void approvals(PrometheusText out) {
         out.family("simpletuner_approval_requests_pending", "gauge",
                 "Approval requests waiting for a decision; tuneops has no approval workflow configured, so always 0");
         out.sample("simpletuner_approval_requests_pending", 0);
@@ -172,7 +222,7 @@ public class PrometheusExporter {
         APPROVAL_STATUSES.forEach(s -> out.sample("simpletuner_approval_requests_by_status", "status", s, 0));
     }
 
-    private static void audit(PrometheusText out, AuditFigures f) {
+    static void audit(PrometheusText out, AuditFigures f) {
         Long appended = f.chain_head_seq() != null ? f.chain_head_seq() : f.entries_total();
         out.family("simpletuner_audit_log_entries_total", "counter",
                 "Audit entries appended since the trail began; retention does not lower it (audit-service)");
@@ -188,7 +238,7 @@ public class PrometheusExporter {
         sample(out, "simpletuner_audit_log_entries_stored", f.entries_total());
     }
 
-    private static void health(PrometheusText out, HealthChecks.Report report) {
+    static void health(PrometheusText out, HealthChecks.Report report) {
         out.family("simpletuner_uptime_seconds", "gauge",
                 "Seconds since the metrics-service process answering this scrape started");
         out.sample("simpletuner_uptime_seconds", Math.round(report.uptimeSeconds() * 10.0) / 10.0);
@@ -206,7 +256,7 @@ public class PrometheusExporter {
                 .findFirst().ifPresent(c -> out.sample(name, c.latencyMs()));
     }
 
-    private static void breakers(PrometheusText out, JobFigures f) {
+    static void breakers(PrometheusText out, JobFigures f) {
         Map<String, BreakerFigures> breakers = f.circuit_breakers() == null ? Map.of() : f.circuit_breakers();
         out.family("simpletuner_circuit_breaker_state", "gauge",
                 "Provider circuit breaker state: 0 closed, 1 open, 2 half-open (webhook-service, all replicas)");
@@ -225,7 +275,7 @@ public class PrometheusExporter {
         });
     }
 
-    private static void providers(PrometheusText out, JobFigures f) {
+    static void providers(PrometheusText out, JobFigures f) {
         Map<String, ProviderFigures> providers = f.providers() == null ? Map.of() : f.providers();
         out.family("simpletuner_cost_limit_percent_used", "gauge",
                 "Share of the provider's configured cost limit used, in percent (webhook-service)");

@@ -8,6 +8,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -69,7 +70,7 @@ public class ServiceReadiness {
             boolean database = true;
             boolean redis = true;
             for (Object o : result.getPayload().getJsonArray("checks")) {
-                jakarta.json.JsonObject check = (jakarta.json.JsonObject) o;
+                JsonObject check = (JsonObject) o;
                 boolean up = "UP".equals(check.getString("status"));
                 if (check.getString("name", "").toLowerCase().contains("redis")) {
                     redis &= up;
