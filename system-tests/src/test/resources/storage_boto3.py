@@ -1,6 +1,6 @@
 """boto3 with its default settings against tuneops' S3 endpoint, as a training job uses it.
 
-Run by StorageCliSystemTest: ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, BUCKET, PREFIX,
+Run by StorageCliIT: ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, BUCKET, PREFIX,
 OTHER_PREFIX and WORK come from the environment. Every check is an assert; the test reads the
 outcome from the exit status and the output, and checks what is stored through the gateway itself.
 """

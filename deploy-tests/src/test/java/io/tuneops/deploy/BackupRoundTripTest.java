@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * schemas (their Flyway migrations, applied from the sources): backup, change, restore, data back.
  *
  * <p>The scripts run the machine's pg_dump/pg_restore/psql (Debian's postgresql-client, major
- * version 15, installed by .ci/run), so the embedded server is PostgreSQL 15 here (see this
+ * version 15, installed by ./test.sh), so the embedded server is PostgreSQL 15 here (see this
  * module's pom): pg_dump refuses a server newer than itself.
  */
 class BackupRoundTripTest {
@@ -56,7 +56,7 @@ class BackupRoundTripTest {
     static void startServerAndMigrate() throws Exception {
         Scripts.Result tools = Scripts.shell(
                 "for t in pg_dump pg_restore psql; do command -v $t >/dev/null || { echo \"missing $t\"; exit 1; }; done; pg_dump --version");
-        assertEquals(0, tools.exitCode(), "the PostgreSQL client tools (Debian postgresql-client; .ci/run installs it): " + tools);
+        assertEquals(0, tools.exitCode(), "the PostgreSQL client tools (Debian postgresql-client; ./test.sh installs it): " + tools);
         servers = LocalServers.startEphemeral();
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
             rs.next();

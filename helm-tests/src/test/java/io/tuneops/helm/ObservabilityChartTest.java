@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * The PrometheusRule and the Grafana dashboard ConfigMaps: rendered from the chart's one copy of
  * the rules file and dashboards (files/), with the labels the Prometheus Operator and Grafana's
  * sidecar select on. Whether the expressions refer to metrics the suite exports is checked on the
- * running suite (system-tests, ObservabilitySystemTest).
+ * running suite (system-tests, ObservabilityIT).
  */
 class ObservabilityChartTest {
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
+import java.io.UncheckedIOException;
+
 /** Reads the shared audit stream straight from Redis (audit-service's consumer comes later). */
 final class AuditStream {
 
@@ -24,7 +26,7 @@ final class AuditStream {
                 }
             }
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return found;
     }

@@ -1,5 +1,6 @@
 package io.tuneops.system;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +27,7 @@ final class HeapSampler implements AutoCloseable {
             long used = heapUsed(Http.get(metricsUrl, "Accept", "text/plain; version=0.0.4").body());
             peak.accumulateAndGet(used, Math::max);
             samples.incrementAndGet();
-            ServiceProcess.pause(java.time.Duration.ofMillis(200));
+            ServiceProcess.pause(Duration.ofMillis(200));
         }
     }
 

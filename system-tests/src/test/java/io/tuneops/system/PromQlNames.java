@@ -1,6 +1,7 @@
 package io.tuneops.system;
 
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,7 +77,7 @@ final class PromQlNames {
                 String word = expr.substring(start, i);
                 int next = skipSpace(expr, i);
                 boolean call = next < n && expr.charAt(next) == '(';
-                String lower = word.toLowerCase(java.util.Locale.ROOT);
+                String lower = word.toLowerCase(Locale.ROOT);
                 if (LABEL_LIST_KEYWORDS.contains(lower)) {
                     if (call) {
                         i = skipTo(expr, next, ')');

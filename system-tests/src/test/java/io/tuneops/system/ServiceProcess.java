@@ -34,20 +34,12 @@ final class ServiceProcess {
         this.output = output;
     }
 
-    static Path jar(String service) {
-        Path jar = Path.of(System.getProperty("tuneops.root", ".."), service, "target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify does)");
-        }
-        return jar;
-    }
-
     ServiceProcess start() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(jar(name).toString());
+        command.add(PackagedApp.runJar(name).toString());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));

@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -88,7 +90,7 @@ record StorageJob(String gateway, String client, String jobId, String accessKeyI
     /** Every key stored under this job's prefix (and below {@code under}), as an administrator lists them. */
     List<String> storedKeys(String under) {
         Http.Reply listing = Http.request("GET", gateway + "/api/cloud/storage/" + bucket + "?list-type=2&max-keys=1000&prefix="
-                        + java.net.URLEncoder.encode(prefix + under, java.nio.charset.StandardCharsets.UTF_8), null,
+                        + URLEncoder.encode(prefix + under, StandardCharsets.UTF_8), null,
                 "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "X-Forwarded-For", client);
         assertEquals(200, listing.status(), listing.body());
         List<String> keys = new ArrayList<>();

@@ -4,6 +4,8 @@ import io.tuneops.local.LocalServers;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,7 +16,8 @@ import java.util.Map;
 /**
  * The whole suite, as the local run starts it: embedded PostgreSQL and Redis, then the five
  * packaged services on free ports, wired to each other through TUNEOPS_UPSTREAM_*. Started once
- * for all system test classes and stopped when the test JVM is done with them.
+ * for all system test classes and stopped when the test JVM is done with them; refused at once
+ * when a service's package is missing or older than its sources ({@link PackagedApp}).
  */
 final class Suite implements AutoCloseable {
 
@@ -30,6 +33,7 @@ final class Suite implements AutoCloseable {
     final Map<String, ServiceProcess> running = new LinkedHashMap<>();
 
     private Suite() {
+        PackagedApp.requireFresh(SERVICES);
         deleteLogs();
         servers = LocalServers.startEphemeral();
         SERVICES.forEach(s -> ports.put(s, LocalServers.freePort()));
@@ -38,9 +42,9 @@ final class Suite implements AutoCloseable {
     }
 
     private void deleteLogs() {
-        try (var files = java.nio.file.Files.list(logs)) {
+        try (var files = Files.list(logs)) {
             files.forEach(f -> f.toFile().delete());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // first run: nothing to delete
         }
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (src/test/resources/storage_boto3.py); what is stored is checked here, through the gateway.
  */
 @ExtendWith(Suite.Extension.class)
-class StorageCliSystemTest {
+class StorageCliIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,7 +131,7 @@ class StorageCliSystemTest {
         Path work = Files.createTempDirectory("boto3");
         try {
             Path script = work.resolve("storage_boto3.py");
-            try (InputStream in = StorageCliSystemTest.class.getResourceAsStream("/storage_boto3.py")) {
+            try (InputStream in = StorageCliIT.class.getResourceAsStream("/storage_boto3.py")) {
                 Files.copy(in, script);
             }
             Map<String, String> env = new HashMap<>(credentials(job));
@@ -199,7 +200,7 @@ class StorageCliSystemTest {
 
     static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of them enforce the shared limit again once Redis is back.
  */
 @ExtendWith(Suite.Extension.class)
-class RedisOutageSystemTest {
+class RedisOutageIT {
 
     @Test
     void eachFailureModeDoesWhatItSaysAndRecoveryIsAutomatic() throws Exception {

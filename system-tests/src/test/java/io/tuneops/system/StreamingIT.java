@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the body.
  */
 @ExtendWith(Suite.Extension.class)
-class StreamingSystemTest {
+class StreamingIT {
 
     static final long ONE_GIB = 1L << 30;
     static final long HEAP_BOUND = 100L * 1024 * 1024;

@@ -16,13 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * rclone (the Debian package, 1.60; .ci/run installs it) with the remote the storage guide shows and
+ * rclone (the Debian package, 1.60; ./test.sh installs it) with the remote the storage guide shows and
  * otherwise its defaults, through the gateway: a tree with a 210 MiB checkpoint (above rclone's
  * 200 MiB upload cutoff: a multipart upload in 5 MiB chunks, 4 at a time) copied up, checked by
  * rclone itself, listed, and copied back down byte for byte.
  */
 @ExtendWith(Suite.Extension.class)
-class StorageRcloneSystemTest {
+class StorageRcloneIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private final Suite suite = Suite.Extension.suite();
@@ -36,8 +36,8 @@ class StorageRcloneSystemTest {
             Path up = work.resolve("output");
             Files.createDirectories(up.resolve("checkpoint-500"));
             Files.createDirectories(up.resolve("samples"));
-            StorageCliSystemTest.writeRandom(up.resolve("checkpoint-500/model.safetensors"), 210);
-            StorageCliSystemTest.writeRandom(up.resolve("checkpoint-500/optimizer.pt"), 12);
+            StorageCliIT.writeRandom(up.resolve("checkpoint-500/model.safetensors"), 210);
+            StorageCliIT.writeRandom(up.resolve("checkpoint-500/optimizer.pt"), 12);
             Files.writeString(up.resolve("samples/step 500.txt"), "a photo of a cat");
             Files.writeString(up.resolve("train.log"), "step 500 loss 0.125\n");
             String remote = "tuneops:" + job.bucket() + "/" + job.prefix() + "output";
@@ -57,7 +57,7 @@ class StorageRcloneSystemTest {
                 assertEquals(-1L, Files.mismatch(up.resolve(file), down.resolve(file)), file);
             }
         } finally {
-            StorageCliSystemTest.deleteTree(work);
+            StorageCliIT.deleteTree(work);
         }
     }
 

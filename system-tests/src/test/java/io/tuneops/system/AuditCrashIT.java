@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kill -9 of audit-service while events flow: none lost, none doubled, the chain still verifies. */
 @ExtendWith(Suite.Extension.class)
-class AuditCrashSystemTest {
+class AuditCrashIT {
 
     static final int EVENTS = 3000;
 

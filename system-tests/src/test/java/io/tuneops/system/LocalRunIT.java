@@ -4,9 +4,12 @@ import io.tuneops.local.LocalServers;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ./deploy/local/run.sh}: one command starts everything, refuses a second start, stops cleanly, keeps data. */
-class LocalRunSystemTest {
+class LocalRunIT {
 
     private static final Path ROOT = Path.of(System.getProperty("tuneops.root", "..")).toAbsolutePath().normalize();
     private static final Path DIR = Path.of(System.getProperty("tuneops.logs", "target/system-logs"))
@@ -33,6 +36,9 @@ class LocalRunSystemTest {
 
     @Test
     void startsEverythingRefusesASecondRunStopsCleanlyAndKeepsData() throws Exception {
+        // run.sh builds only what is missing, so it would start stale packages as they are
+        PackagedApp.requireFresh(Suite.SERVICES);
+        PackagedApp.requireFresh("local-servers", ROOT.resolve("local-servers/target/local-servers.jar"));
         deleteRecursively(DIR);
         Run first = Run.start(env);
         try {
@@ -108,7 +114,7 @@ class LocalRunSystemTest {
             int base = 20_000 + (int) (Math.random() * 30_000);
             boolean free = true;
             for (int p = base; p < base + 5 && free; p++) {
-                try (var socket = new java.net.ServerSocket(p)) {
+                try (var socket = new ServerSocket(p)) {
                     socket.setReuseAddress(true);
                 } catch (IOException e) {
                     free = false;
@@ -124,12 +130,12 @@ class LocalRunSystemTest {
     /**
      * A free port outside the services' block and unlike the ones already taken: each is free when
      * chosen, but nothing holds them until run.sh starts, so an ephemeral port can land inside the
-     * block (Redis once got audit-service's port, which then failed to start).
+     * block, and the service whose port a server takes then fails to start.
      */
     private static int freePortApartFrom(int base, int... taken) {
         while (true) {
             int port = LocalServers.freePort();
-            if ((port < base || port >= base + 5) && java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+            if ((port < base || port >= base + 5) && Arrays.stream(taken).noneMatch(t -> t == port)) {
                 return port;
             }
         }
@@ -140,7 +146,7 @@ class LocalRunSystemTest {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

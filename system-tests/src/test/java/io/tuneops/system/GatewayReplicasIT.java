@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through one replica hold on the other within a second.
  */
 @ExtendWith(Suite.Extension.class)
-class GatewayReplicasSystemTest {
+class GatewayReplicasIT {
 
     private static ServiceProcess first;
     private static ServiceProcess second;
@@ -66,7 +67,7 @@ class GatewayReplicasSystemTest {
     @Test
     void theLimitIsGlobalAcrossReplicas() {
         String[] key = createKey(first, "operator").split(" ");
-        String client = "203.0.113." + (1 + new java.util.Random().nextInt(250));
+        String client = "203.0.113." + (1 + new Random().nextInt(250));
         int admitted = 0;
         int rejected = 0;
         for (int i = 0; i < 30; i++) {

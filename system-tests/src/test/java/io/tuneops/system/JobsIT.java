@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,13 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * signature in webhook-service), the result read back, the audit trail, and no secret in any log.
  */
 @ExtendWith(Suite.Extension.class)
-class JobsSystemTest {
+class JobsIT {
 
     private static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final String API_TOKEN = "r8_system_test_token_never_logged_0123";
     private final Suite suite = Suite.Extension.suite();
     /** This test's own client address (the suite's gateway trusts the loopback proxy): its own rate-limit windows. */
-    private final String client = "198.51.100." + (1 + new java.util.Random().nextInt(250));
+    private final String client = "198.51.100." + (1 + new Random().nextInt(250));
 
     private String key(String scope) {
         Http.Reply created = Http.request("POST", suite.gateway("/api/auth/api-keys"),

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * credential reaches nothing outside its job, and an administrator's key reads the outputs.
  */
 @ExtendWith(Suite.Extension.class)
-class UploadsSystemTest {
+class UploadsIT {
 
     private static final int MB = 1024 * 1024;
     private final Suite suite = Suite.Extension.suite();

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Settings are checked at start-up, and the guide's logging variables do what it says. */
 @ExtendWith(Suite.Extension.class)
-class ConfigurationSystemTest {
+class ConfigurationIT {
 
     private final Suite suite = Suite.Extension.suite();
 

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code promtool check rules} and a {@code promtool test rules} unit test of three alerts.
  */
 @ExtendWith(Suite.Extension.class)
-class ObservabilitySystemTest {
+class ObservabilityIT {
 
     /** Metric names not ours, allowed in expressions: who exports each. Everything else must be in the capture. */
     static final Map<String, String> EXTERNAL = Map.of(
@@ -55,7 +56,7 @@ class ObservabilitySystemTest {
     private static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private final Suite suite = Suite.Extension.suite();
-    private final String client = "203.0.113." + (1 + new java.util.Random().nextInt(250));
+    private final String client = "203.0.113." + (1 + new Random().nextInt(250));
 
     private Http.Reply admin(String method, String path, String body) {
         return Http.request(method, suite.gateway(path), body, "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
@@ -102,8 +103,8 @@ class ObservabilitySystemTest {
 
     @Test
     void theRulesPassPromtoolCheckAndTheirUnitTests() throws Exception {
-        Path promtool = MetricsSystemTest.promtool();
-        assertNotNull(promtool, "promtool is not installed (Debian: apt-get install prometheus; .ci/run installs it)");
+        Path promtool = MetricsIT.promtool();
+        assertNotNull(promtool, "promtool is not installed (./test.sh installs it; Debian: apt-get install prometheus)");
         Files.createDirectories(OUT);
         Path rules = Files.copy(RULES, OUT.resolve("tuneops-rules.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String check = run(promtool.toString(), "check", "rules", rules.toString());

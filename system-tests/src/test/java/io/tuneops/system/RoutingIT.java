@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Through the gateway, each owner answers on its prefix; nothing else gets through. */
 @ExtendWith(Suite.Extension.class)
-class RoutingSystemTest {
+class RoutingIT {
 
     private final Suite suite = Suite.Extension.suite();
 
@@ -82,7 +83,7 @@ class RoutingSystemTest {
             if (Files.exists(log)) {
                 for (String line : Files.readAllLines(log)) {
                     if (line.contains(needle)) {
-                        return new Http.Reply(200, java.util.Map.of(), line).json();
+                        return new Http.Reply(200, Map.of(), line).json();
                     }
                 }
             }

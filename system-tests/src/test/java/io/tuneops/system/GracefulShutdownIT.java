@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SIGTERM lets a request in flight finish before the service exits. */
 @ExtendWith(Suite.Extension.class)
-class GracefulShutdownSystemTest {
+class GracefulShutdownIT {
 
     @Test
     void aRequestInFlightCompletesAfterSigterm() throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuneops.local.LocalServers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** deploy/smoke-test.sh, the production smoke test, against the running suite. */
 @ExtendWith(Suite.Extension.class)
-class SmokeTestScriptSystemTest {
+class SmokeTestScriptIT {
 
     private static final Path SCRIPT = Path.of(System.getProperty("tuneops.root", "..")).toAbsolutePath().normalize()
             .resolve("deploy/smoke-test.sh");
@@ -51,7 +52,7 @@ class SmokeTestScriptSystemTest {
         assertTrue(r.output().contains(", 4 failed"), r.output());
 
         ExternalCommand.Result down = ExternalCommand.run(Duration.ofSeconds(60), Map.of("TUNEOPS_ADMIN_KEY", Suite.ADMIN_TOKEN),
-                List.of("bash", SCRIPT.toString(), "http://127.0.0.1:" + io.tuneops.local.LocalServers.freePort()));
+                List.of("bash", SCRIPT.toString(), "http://127.0.0.1:" + LocalServers.freePort()));
         assertEquals(1, down.exit(), down.output());
         assertTrue(down.output().contains("smoke-test: 0 passed, " + CHECKS.size() + " failed"), down.output());
 

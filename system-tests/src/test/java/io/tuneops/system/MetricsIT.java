@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code promtool check metrics} reads the scrape.
  */
 @ExtendWith(Suite.Extension.class)
-class MetricsSystemTest {
+class MetricsIT {
 
     private static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final String PROMETHEUS = "/api/cloud/metrics/prometheus";
@@ -58,7 +59,7 @@ class MetricsSystemTest {
 
     private final Suite suite = Suite.Extension.suite();
     /** This test's own client address (the suite's gateway trusts the loopback proxy): its own rate-limit windows. */
-    private final String client = "198.51.100." + (1 + new java.util.Random().nextInt(250));
+    private final String client = "198.51.100." + (1 + new Random().nextInt(250));
 
     private Http.Reply admin(String method, String path, String body) {
         return Http.request(method, suite.gateway(path), body, "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
@@ -196,7 +197,7 @@ class MetricsSystemTest {
     /** Runs {@code promtool check metrics} on the text and returns its remarks; fails when promtool is missing. */
     private List<String> promtoolCheckMetrics(String text) throws IOException, InterruptedException {
         Path promtool = promtool();
-        assertNotNull(promtool, "promtool is not installed (Debian: apt-get install prometheus; .ci/run installs it)");
+        assertNotNull(promtool, "promtool is not installed (./test.sh installs it; Debian: apt-get install prometheus)");
         Path input = Files.createTempFile("scrape", ".prom");
         try {
             Files.writeString(input, text);
@@ -218,7 +219,7 @@ class MetricsSystemTest {
         }
     }
 
-    /** promtool on the PATH (or /usr/bin), null when missing; ObservabilitySystemTest runs it too. */
+    /** promtool on the PATH (or /usr/bin), null when missing; ObservabilityIT runs it too. */
     static Path promtool() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, "promtool");

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One owner going down costs only its own prefix, and only until it is back. */
 @ExtendWith(Suite.Extension.class)
-class OwnerOutageSystemTest {
+class OwnerOutageIT {
 
     private final Suite suite = Suite.Extension.suite();
 

@@ -1,5 +1,6 @@
 package io.tuneops.system;
 
+import io.tuneops.local.LocalServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -57,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * credential) with S3's error and nothing stored, as an administrator's listing and HEAD show.
  */
 @ExtendWith(Suite.Extension.class)
-class StorageSdkSystemTest {
+class StorageSdkIT {
 
     private static final int MIB = 1024 * 1024;
     private final Suite suite = Suite.Extension.suite();
@@ -141,7 +142,7 @@ class StorageSdkSystemTest {
         Path upload = Files.createTempFile("checkpoint", ".safetensors");
         Path download = Files.createTempFile("checkpoint", ".download");
         try {
-            StorageCliSystemTest.writeRandom(upload, 100);
+            StorageCliIT.writeRandom(upload, 100);
             Files.delete(download);
             try (var multipart = job.multipartSdk(); S3Client s3 = job.sdk()) {
                 String etag = multipart.putObject(b -> b.bucket(job.bucket()).key(key), AsyncRequestBody.fromFile(upload)).join().eTag();
@@ -226,8 +227,8 @@ class StorageSdkSystemTest {
     @Test
     void aFinishedJobsCredentialIsRefusedOnceTheGracePeriodIsOver() throws Exception {
         // a webhook-service of its own with a one-second grace period, behind a gateway of its own
-        int webhookPort = io.tuneops.local.LocalServers.freePort();
-        int gatewayPort = io.tuneops.local.LocalServers.freePort();
+        int webhookPort = LocalServers.freePort();
+        int gatewayPort = LocalServers.freePort();
         ServiceProcess webhook = suite.process("webhook-service", webhookPort, Map.of("TUNEOPS_UPLOAD_GRACE_PERIOD", "1s"),
                 List.of("-Xmx128m", "-XX:+UseSerialGC"), "webhook-short-grace").start();
         ServiceProcess gateway = suite.process("gateway-service", gatewayPort,
