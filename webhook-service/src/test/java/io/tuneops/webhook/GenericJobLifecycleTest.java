@@ -2,7 +2,8 @@ package io.tuneops.webhook;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generic provider end to end: submit, signed status reports, credentials, cancel, delete, limits. */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class GenericJobLifecycleTest {
 
     @Inject
@@ -69,7 +71,7 @@ class GenericJobLifecycleTest {
     }
 
     @Test
-    void aGenericJobIsDrivenBySignedReportsAndItsCredentialsExpireAfterTheGracePeriod() {
+    void aSubmitIssuesUploadCredentialsThatStorageCanReadAndADumpCannot() {
         JsonPath submitted = submitGeneric("{\"name\": \"lora-1\", \"hardware\": \"gpu-a100\"}");
         String jobId = submitted.getString("job_id");
         assertEquals("pending", submitted.getString("status"));
@@ -92,6 +94,13 @@ class GenericJobLifecycleTest {
         String read = Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(200)
                 .body("upload_progress.bytes", equalTo(0)).extract().asString();
         assertFalse(read.contains(secret), "a job read never shows the upload secret");
+    }
+
+    @Test
+    void aGenericJobIsDrivenBySignedReportsAndItsCredentialsExpireAfterTheGracePeriod() {
+        JsonPath submitted = submitGeneric("{\"name\": \"lora-1\", \"hardware\": \"gpu-a100\"}");
+        String jobId = submitted.getString("job_id");
+        String keyId = submitted.getString("upload_credentials.access_key_id");
 
         report(jobId, "msg_" + jobId + "_1", snapshot(jobId, "starting"), 200);
         assertEquals("queued", status(jobId));
@@ -106,7 +115,8 @@ class GenericJobLifecycleTest {
                 .body("status", equalTo("applied")).body("job_status", equalTo("completed"));
         Caller.viewer().get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("completed"))
                 .body("cost_usd", equalTo(0.12f)).body("duration_seconds", equalTo(120.0f))
-                .body("output_url", equalTo("https://example.com/w.tar")).body("completed_at", notNullValue());
+                .body("output_url", equalTo("https://example.com/w.tar")).body("completed_at", notNullValue())
+                .body("output.weights", equalTo("https://example.com/w.tar"));
         long ttl = redis.key(String.class).ttl("tuneops:upload-credentials:" + keyId);
         assertTrue(ttl > 0 && ttl <= 15 * 60, "credentials live on for the 15-minute grace period only, ttl " + ttl);
 
@@ -127,12 +137,12 @@ class GenericJobLifecycleTest {
     }
 
     @Test
-    void badDeliveriesAreRefusedAuditedAndChangeNothing() {
+    void badlySignedDeliveriesAreRefusedAuditedAndChangeNothing() {
         String jobId = submitGeneric("{}").getString("job_id");
         String body = snapshot(jobId, "succeeded");
         long now = System.currentTimeMillis() / 1000;
         // wrong secret, stale timestamp, no signature headers
-        Caller.signedNow("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]), "msg_bad_1", body)
+        Caller.signedNow("whsec_" + Base64.getEncoder().encodeToString(new byte[32]), "msg_bad_1", body)
                 .post("/api/webhooks/generic").then().statusCode(401).body("detail", equalTo("Invalid webhook signature"));
         Caller.signed(GENERIC_SECRET, "msg_bad_2", now - 600, body).post("/api/webhooks/generic").then().statusCode(401);
         RestAssured.given().contentType("application/json").body(body).post("/api/webhooks/generic").then().statusCode(401);
@@ -141,6 +151,13 @@ class GenericJobLifecycleTest {
                 .post("/api/webhooks/generic").then().statusCode(401);
         assertTrue(auditEvents().stream().filter(e -> "webhook_rejected".equals(e.getString("type")))
                 .anyMatch(e -> "198.51.100.7".equals(e.getString("actor_ip")) || e.getJsonObject("details").getString("path").equals("/api/webhooks/generic")));
+        assertEquals("pending", status(jobId));
+    }
+
+    @Test
+    void malformedDeliveriesAreRefusedAndNotRecorded() {
+        String jobId = submitGeneric("{}").getString("job_id");
+        String body = snapshot(jobId, "succeeded");
         // authentic but malformed
         signedNow(GENERIC_SECRET, "msg_bad_4", "{not json").post("/api/webhooks/generic").then().statusCode(400);
         signedNow(GENERIC_SECRET, "msg_bad_5", "[1,2]").post("/api/webhooks/generic").then().statusCode(400);

@@ -1,7 +1,8 @@
 package io.tuneops.webhook;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.local.LocalServers;
@@ -18,7 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
  * documented error shape (not a 500), and the service recovers on its own when it is back.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresOutageTest.CuttablePostgres.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = PostgresOutageTest.CuttablePostgres.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class PostgresOutageTest {
 
     /** The real embedded servers, with the service's reactive connections to PostgreSQL through a relay the test can cut. */

@@ -2,11 +2,13 @@ package io.tuneops.webhook;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -15,11 +17,12 @@ import java.util.List;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class ProviderResourceTest {
 
     static final String GATEWAY_SECRET = "test-only-internal-secret-0123456789abcdef";
@@ -27,7 +30,7 @@ class ProviderResourceTest {
     @Inject
     RedisDataSource redis;
 
-    private static io.restassured.specification.RequestSpecification asAdmin() {
+    private static RequestSpecification asAdmin() {
         return RestAssured.given().contentType("application/json")
                 .header("X-Tuneops-Gateway-Secret", GATEWAY_SECRET)
                 .header("X-Tuneops-Actor", "key_test_admin")
@@ -49,7 +52,7 @@ class ProviderResourceTest {
         String event = redis.stream(String.class).xrange("tuneops:audit:events", StreamRange.of("-", "+")).stream()
                 .map(m -> m.payload().get("event")).filter(e -> e.contains("provider.configured")).reduce((a, b) -> b)
                 .orElseThrow();
-        var json = new io.vertx.core.json.JsonObject(event);
+        JsonObject json = new JsonObject(event);
         assertEquals("key_test_admin", json.getString("actor"));
         assertEquals("198.51.100.1", json.getString("actor_ip"));
         assertEquals("replicate", json.getString("target_id"));
@@ -70,7 +73,7 @@ class ProviderResourceTest {
                 .body("proxy_url", equalTo("http://corp:***@proxy.corp:3128")).extract().asString();
         assertTrue(!read.contains("s3cr3t-pass"));
         asAdmin().body("{\"proxy_url\": null}").put("/api/cloud/providers/replicate").then().statusCode(200)
-                .body("proxy_url", org.hamcrest.Matchers.nullValue());
+                .body("proxy_url", nullValue());
         asAdmin().body("{\"webhook_allowed_ips\": []}").put("/api/cloud/providers/replicate").then().statusCode(200)
                 .body("webhook_allowed_ips", equalTo(List.of()));
         assertEquals("[]", redis.hash(String.class).hget("tuneops:webhook:allowlists", "replicate"));

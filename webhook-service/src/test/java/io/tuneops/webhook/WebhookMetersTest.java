@@ -1,6 +1,7 @@
 package io.tuneops.webhook;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** tuneops_webhook_deliveries_total on /q/metrics: what the webhooks dashboard and the rejection alert read. */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class WebhookMetersTest {
 
     private static double deliveries(String provider, String outcome) {

@@ -5,9 +5,11 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.webhook.config.OutboundConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One SmallRye circuit breaker per provider, shared by every call to it, plus a retry guard for
  * idempotent calls. Each replica's breaker state and every failure are written to Redis
  * ({@value #KEY_PREFIX}{provider}: {@code state:<replica>} fields and a {@code failures_total}
- * counter), where metrics-service and health read the cluster-wide picture.
+ * counter), so that {@link #clusterState} answers for the whole cluster whichever replica
+ * metrics-service asks (the internal figures).
  */
 @ApplicationScoped
 public class CircuitBreakers {
@@ -103,12 +106,12 @@ public class CircuitBreakers {
     }
 
     /** Stops this replica from counting in the cluster-wide state when it shuts down. */
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void leave() {
         for (String provider : guards.keySet()) {
             try {
                 redis.hash(String.class).hdel(KEY_PREFIX + provider, "state:" + replica)
-                        .await().atMost(java.time.Duration.ofSeconds(2));
+                        .await().atMost(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
                 LOG.debugf("breaker state of %s not withdrawn: %s", provider, e.toString());
             }

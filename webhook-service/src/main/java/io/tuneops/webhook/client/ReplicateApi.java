@@ -1,7 +1,9 @@
 package io.tuneops.webhook.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,15 +25,22 @@ import java.util.Map;
 @Consumes(MediaType.APPLICATION_JSON)
 public interface ReplicateApi {
 
+    /** @param input the user's training input, passed through as they wrote it */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CreateTraining(String destination, Map<String, Object> input, String webhook,
-                          List<String> webhook_events_filter) {
+    record CreateTraining(String destination, JsonObject input, String webhook, List<String> webhook_events_filter) {
     }
 
-    /** A training (or prediction) as Replicate returns it and as it posts it to webhooks. */
-    record Training(String id, String model, String version, String status, Map<String, Object> input, String logs,
-                    Object output, Object error, String created_at, String started_at, String completed_at,
-                    Map<String, Object> metrics, Map<String, String> urls) {
+    /**
+     * A training (or prediction) as Replicate returns it and as it posts it to webhooks. Input,
+     * output and error are whatever the model defines, so they stay JSON values.
+     */
+    record Training(String id, String model, String version, String status, JsonObject input, String logs,
+                    JsonNode output, JsonNode error, String created_at, String started_at, String completed_at,
+                    Metrics metrics, Map<String, String> urls) {
+    }
+
+    /** The figures of a finished training that tuneops reads; Replicate may send more. */
+    record Metrics(Double predict_time) {
     }
 
     record Account(String type, String username, String name, String github_url) {

@@ -3,7 +3,9 @@ package io.tuneops.webhook.client;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.service.Provider;
 import io.tuneops.webhook.service.ProviderSettings;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.ws.rs.WebApplicationException;
@@ -27,6 +29,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Calls to Replicate with the provider's effective network settings (proxy, CA bundle, ssl_verify,
@@ -57,7 +62,7 @@ public class ReplicateClient {
         }
     }
 
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Provider, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Uni<String>> webhookSecrets = new ConcurrentHashMap<>();
     private final Map<String, Long> secretRefreshes = new ConcurrentHashMap<>();
     private final CircuitBreakers breakers;
@@ -67,7 +72,7 @@ public class ReplicateClient {
     }
 
     public Uni<ReplicateApi.Training> createTraining(ProviderSettings settings, String version, String destination,
-                                                     Map<String, Object> input, String webhookUrl) {
+                                                     JsonObject input, String webhookUrl) {
         VersionRef ref = VersionRef.parse(version);
         ReplicateApi.CreateTraining body = new ReplicateApi.CreateTraining(destination, input, webhookUrl, WEBHOOK_EVENTS);
         return call(settings, false, TRAINING, api -> api.createTraining(ref.owner(), ref.name(), ref.version(), body));
@@ -88,7 +93,7 @@ public class ReplicateClient {
 
     /** The account's webhook signing secret, fetched once per token and kept for an hour. */
     public Uni<String> webhookSecret(ProviderSettings settings) {
-        String cacheKey = settings.provider() + ":" + Objects.hashCode(settings.apiToken().orElse(""));
+        String cacheKey = secretCacheKey(settings);
         return webhookSecrets.computeIfAbsent(cacheKey, k -> call(settings, true, SECRET, ReplicateApi::webhookSecret)
                         .map(ReplicateApi.WebhookSigningSecret::key)
                         .memoize().atLeast(Duration.ofHours(1)))
@@ -101,7 +106,7 @@ public class ReplicateClient {
      * calls to Replicate that could trip its circuit breaker. Returns whether it was dropped.
      */
     public boolean forgetWebhookSecret(ProviderSettings settings) {
-        String cacheKey = settings.provider() + ":" + Objects.hashCode(settings.apiToken().orElse(""));
+        String cacheKey = secretCacheKey(settings);
         long now = System.nanoTime();
         Long last = secretRefreshes.get(cacheKey);
         if (last != null && now - last < Duration.ofMinutes(1).toNanos()) {
@@ -112,6 +117,10 @@ public class ReplicateClient {
         return true;
     }
 
+    private static String secretCacheKey(ProviderSettings settings) {
+        return settings.provider().wire() + ":" + Objects.hashCode(settings.apiToken().orElse(""));
+    }
+
     private <T> Uni<T> call(ProviderSettings settings, boolean idempotent, TypeLiteral<Uni<T>> type,
                             Function<ReplicateApi, Uni<T>> request) {
         Connection connection;
@@ -120,8 +129,8 @@ public class ReplicateClient {
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(new ProviderCallException(0, e.getMessage(), e));
         }
-        CircuitBreakers.Guards guards = breakers.guards(settings.provider());
-        java.util.function.Supplier<Uni<T>> once = () -> guards.breaker().get(
+        CircuitBreakers.Guards guards = breakers.guards(settings.provider().wire());
+        Supplier<Uni<T>> once = () -> guards.breaker().get(
                 () -> connection.timeout().get(() -> request.apply(connection.api())
                         .onFailure().transform(ReplicateClient::describe), type), type);
         return idempotent ? guards.retry().get(once, type) : once.get();
@@ -137,7 +146,7 @@ public class ReplicateClient {
             try {
                 // Replicate's errors are problem+json; only its title/detail are kept, never the raw
                 // body, which could echo the training input back
-                io.vertx.core.json.JsonObject problem = new io.vertx.core.json.JsonObject(
+                JsonObject problem = new JsonObject(
                         w.getResponse().hasEntity() ? w.getResponse().readEntity(String.class) : "{}");
                 detail = problem.getValue("detail") instanceof String d ? d
                         : problem.getValue("title") instanceof String t ? t : "";
@@ -215,9 +224,10 @@ public class ReplicateClient {
 
     /** {@code owner/name:version}, the form Replicate shows for a model version. */
     record VersionRef(String owner, String name, String version) {
+        private static final Pattern FORM = Pattern.compile("([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+):([A-Za-z0-9]+)");
+
         static VersionRef parse(String ref) {
-            java.util.regex.Matcher m = java.util.regex.Pattern
-                    .compile("([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+):([A-Za-z0-9]+)").matcher(ref == null ? "" : ref);
+            Matcher m = FORM.matcher(ref == null ? "" : ref);
             if (!m.matches()) {
                 throw new IllegalArgumentException("version must look like owner/model:version_id");
             }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -44,7 +45,7 @@ public interface OutboundConfig {
     double breakerFailureRatio();
 
     @WithDefault("30S")
-    java.time.Duration breakerDelay();
+    Duration breakerDelay();
 
     /** Retries of idempotent calls (get, account, secret fetch, cancel of a known training). */
     @WithDefault("2")

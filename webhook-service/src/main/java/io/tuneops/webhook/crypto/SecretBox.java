@@ -2,6 +2,7 @@ package io.tuneops.webhook.crypto;
 
 import io.tuneops.webhook.config.JobsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -27,7 +28,7 @@ public class SecretBox {
 
     private final SecretKeySpec key;
 
-    @jakarta.inject.Inject
+    @Inject
     public SecretBox(JobsConfig config) {
         this(config.encryptionKey());
     }

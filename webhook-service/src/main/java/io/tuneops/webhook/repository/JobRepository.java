@@ -1,6 +1,9 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.service.JobCursor;
+import io.tuneops.webhook.service.JobStatus;
+import io.tuneops.webhook.service.Provider;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -9,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+/** webhook.job and webhook.webhook_delivery; enums are stored as their wire names. */
 @ApplicationScoped
 public class JobRepository {
 
@@ -37,7 +42,7 @@ public class JobRepository {
                         + "idempotency_key, name, hardware, request, cost_limit_warning) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
                         + "ON CONFLICT (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
                         + "RETURNING " + JobRow.COLUMNS)
-                .execute(Tuple.from(new Object[]{job.jobId(), job.provider(), job.providerJobId(), job.status(),
+                .execute(Tuple.from(new Object[]{job.jobId(), job.provider().wire(), job.providerJobId(), job.status().wire(),
                         job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(),
                         job.costLimitWarning()}))
                 .map(JobRepository::first);
@@ -56,9 +61,9 @@ public class JobRepository {
         return tx.preparedQuery(SELECT + "WHERE job_id = $1 FOR UPDATE").execute(Tuple.of(jobId)).map(JobRepository::first);
     }
 
-    public Uni<Optional<JobRow>> lockByProviderJob(SqlClient tx, String provider, String providerJobId) {
+    public Uni<Optional<JobRow>> lockByProviderJob(SqlClient tx, Provider provider, String providerJobId) {
         return tx.preparedQuery(SELECT + "WHERE provider = $1 AND provider_job_id = $2 FOR UPDATE")
-                .execute(Tuple.of(provider, providerJobId)).map(JobRepository::first);
+                .execute(Tuple.of(provider.wire(), providerJobId)).map(JobRepository::first);
     }
 
     /** Writes every field a status report or a provider answer may change. */
@@ -66,17 +71,17 @@ public class JobRepository {
         return tx.preparedQuery("UPDATE webhook.job SET provider_job_id = $2, status = $3, provider_status = $4, logs = $5, "
                         + "output = $6, error = $7, predict_time = $8, cost_usd = $9, started_at = $10, completed_at = $11, "
                         + "updated_at = now() WHERE job_id = $1 RETURNING " + JobRow.COLUMNS)
-                .execute(Tuple.from(new Object[]{job.jobId(), job.providerJobId(), job.status(), job.providerStatus(),
+                .execute(Tuple.from(new Object[]{job.jobId(), job.providerJobId(), job.status().wire(), job.providerStatus(),
                         job.logs(), job.output(), job.error(), job.predictTime(), job.costUsd(), job.startedAt(),
                         job.completedAt()}))
                 .map(rows -> first(rows).orElseThrow());
     }
 
     /** Records a webhook delivery; false when (provider, webhook-id) was already recorded. */
-    public Uni<Boolean> recordDelivery(SqlClient tx, String provider, String webhookId, String jobId, String outcome) {
+    public Uni<Boolean> recordDelivery(SqlClient tx, Provider provider, String webhookId, String jobId, String outcome) {
         return tx.preparedQuery("INSERT INTO webhook.webhook_delivery (provider, webhook_id, job_id, outcome) "
                         + "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(provider, webhookId, jobId, outcome)).map(rows -> rows.rowCount() == 1);
+                .execute(Tuple.of(provider.wire(), webhookId, jobId, outcome)).map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Boolean> deleteTerminal(SqlClient tx, String jobId) {
@@ -88,16 +93,16 @@ public class JobRepository {
     }
 
     /** Newest first; {@code after} is a keyset cursor (created_at, job_id) of the previous page's last job. */
-    public Uni<Page> list(Optional<String> status, Optional<String> provider, int limit, int offset,
-                          Optional<Cursor> after) {
+    public Uni<Page> list(Optional<JobStatus> status, Optional<Provider> provider, int limit, int offset,
+                          Optional<JobCursor> after) {
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder("WHERE true");
         status.ifPresent(s -> {
-            params.add(s);
+            params.add(s.wire());
             where.append(" AND status = $").append(params.size());
         });
         provider.ifPresent(p -> {
-            params.add(p);
+            params.add(p.wire());
             where.append(" AND provider = $").append(params.size());
         });
         String filter = where.toString();
@@ -118,19 +123,16 @@ public class JobRepository {
         return Uni.combine().all().unis(rows, total).with(Page::new);
     }
 
-    public record Cursor(OffsetDateTime createdAt, String jobId) {
-    }
-
     /** What a provider's jobs created since {@code since} have cost so far (cost limits). */
-    public Uni<BigDecimal> spentSince(String provider, OffsetDateTime since) {
+    public Uni<BigDecimal> spentSince(Provider provider, OffsetDateTime since) {
         return pool.preparedQuery("SELECT coalesce(sum(cost_usd), 0) FROM webhook.job WHERE provider = $1 AND created_at >= $2")
-                .execute(Tuple.of(provider, since)).map(r -> r.iterator().next().getBigDecimal(0));
+                .execute(Tuple.of(provider.wire(), since)).map(r -> r.iterator().next().getBigDecimal(0));
     }
 
     public record StatusTotals(long jobs, BigDecimal costUsd, double durationSum, long durationJobs) {
     }
 
-    /** Maintained totals per status (see V3__jobs.sql): no scan of the job table. */
+    /** Maintained totals per status wire name (see V3__jobs.sql): no scan of the job table. */
     public Uni<Map<String, StatusTotals>> totals() {
         return pool.query("""
                         SELECT status, sum(jobs) AS jobs, sum(cost_usd) AS cost_usd, sum(duration_sum) AS duration_sum,
@@ -169,14 +171,14 @@ public class JobRepository {
     }
 
     /** Unfinished jobs of a provider not heard of for {@code quiet}: candidates for asking the provider. */
-    public Uni<List<JobRow>> quietUnfinished(String provider, java.time.Duration quiet, int limit) {
+    public Uni<List<JobRow>> quietUnfinished(Provider provider, Duration quiet, int limit) {
         return pool.preparedQuery(SELECT + "WHERE status IN ('pending', 'queued', 'running') AND provider = $1 "
                         + "AND provider_job_id IS NOT NULL AND updated_at < now() - make_interval(secs => $2) "
                         + "ORDER BY updated_at LIMIT $3")
-                .execute(Tuple.of(provider, (double) quiet.toMillis() / 1000.0, limit)).map(JobRepository::all);
+                .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit)).map(JobRepository::all);
     }
 
-    public Uni<Integer> forgetDeliveriesBefore(java.time.Duration age) {
+    public Uni<Integer> forgetDeliveriesBefore(Duration age) {
         return pool.preparedQuery("DELETE FROM webhook.webhook_delivery WHERE received_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) age.toSeconds())).map(rows -> rows.rowCount());
     }

@@ -3,6 +3,8 @@ package io.tuneops.webhook.repository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +48,7 @@ public class UploadCredentialRepository {
                 .execute().map(UploadCredentialRepository::rows);
     }
 
-    private static List<StoredCredential> rows(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
+    private static List<StoredCredential> rows(RowSet<Row> rows) {
         List<StoredCredential> out = new ArrayList<>();
         rows.forEach(r -> out.add(new StoredCredential(r.getString("access_key_id"), r.getString("job_id"),
                 r.getBuffer("secret_ciphertext").getBytes(), r.getString("bucket"), r.getString("prefix"),

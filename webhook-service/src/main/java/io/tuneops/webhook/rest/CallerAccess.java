@@ -1,7 +1,9 @@
 package io.tuneops.webhook.rest;
 
 import io.tuneops.support.http.VouchedAccess;
+import io.tuneops.support.http.VouchedAccess.Access;
 import io.tuneops.support.http.VouchedAccess.Rule;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +22,8 @@ import static io.tuneops.support.http.VouchedAccess.READ;
  * answer only requests the gateway vouched for (internal secret) on behalf of a key with enough
  * scope, so reaching this service's port directly is not a way around authentication. The rules
  * repeat the gateway's AccessPolicy for these routes. Everything else stays open here: webhooks
- * are authenticated by their signature, {@code /internal/**} by the internal secret.
+ * are authenticated by their signature, {@code /internal/**} by the internal secret. The OpenAPI
+ * description documents the same table (RouteDocumentation).
  */
 @ApplicationScoped
 public class CallerAccess {
@@ -33,5 +36,12 @@ public class CallerAccess {
 
     void register(@Observes Router router) {
         VouchedAccess.install(router, RULES, OPEN);
+    }
+
+    /** What the table asks of a request: the first rule that matches, as VouchedAccess applies it. */
+    static Access required(HttpMethod method, String path) {
+        return RULES.stream()
+                .filter(rule -> (rule.methods() == null || rule.methods().contains(method)) && rule.path().matcher(path).matches())
+                .map(Rule::access).findFirst().orElse(OPEN);
     }
 }

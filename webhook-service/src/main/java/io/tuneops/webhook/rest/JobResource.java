@@ -1,14 +1,20 @@
 package io.tuneops.webhook.rest;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.support.http.GatewayIdentityHandler;
+import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
-import io.tuneops.webhook.repository.JobRepository;
+import io.tuneops.webhook.service.CancelOutcome;
+import io.tuneops.webhook.service.DeleteOutcome;
+import io.tuneops.webhook.service.FieldError;
+import io.tuneops.webhook.service.JobCursor;
 import io.tuneops.webhook.service.JobService;
 import io.tuneops.webhook.service.JobStatus;
-import io.tuneops.webhook.service.ProviderConfigService;
+import io.tuneops.webhook.service.Provider;
+import io.tuneops.webhook.service.SubmitOutcome;
 import io.tuneops.webhook.service.SubmitRequest;
+import io.tuneops.webhook.service.UploadCredentials;
+import io.tuneops.webhook.service.UploadProgress;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -19,35 +25,50 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** Jobs. Access (viewer reads, operator submits/cancels/deletes) is enforced by the gateway. */
+/** Jobs. Access (viewer reads, operator submits/cancels/deletes) is enforced by the gateway and again by CallerAccess. */
 @Path("/api/cloud/jobs")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs")
+@APIResponse(responseCode = "503", description = "PostgreSQL or Redis unavailable; retry (Retry-After)",
+        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
 public class JobResource {
 
-    public static final String UPLOAD_PROGRESS_PREFIX = "tuneops:upload-progress:";
+    private static final Logger LOG = Logger.getLogger(JobResource.class);
 
     private final JobService jobs;
-    private final JobRepository repository;
-    private final ReactiveRedisDataSource redis;
 
-    public JobResource(JobService jobs, JobRepository repository, ReactiveRedisDataSource redis) {
+    public JobResource(JobService jobs) {
         this.jobs = jobs;
-        this.repository = repository;
-        this.redis = redis;
     }
 
-    public record ValidationError(String detail, List<SubmitRequest.FieldError> errors) {
+    /** The answer to a new job: its upload credentials appear here, once. */
+    public record SubmittedJob(String job_id, JobStatus status, Provider provider, String provider_job_id,
+                               UploadCredentials.Issued upload_credentials,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String cost_limit_warning, JobView job) {
+    }
+
+    /** The answer to a retried submit (same idempotency key): the earlier job, without credentials. */
+    public record ReplayedJob(String job_id, JobStatus status, boolean idempotent_replay, JobView job) {
+    }
+
+    /** The {@code {"detail": ...}} error shape, with the job it concerns. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobError(String detail, String job_id, JobStatus status, JobView job) {
     }
 
     public record JobList(List<JobView> jobs, long total, int limit, int offset, String next_cursor) {
@@ -55,14 +76,28 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(JsonObject body, @QueryParam("provider") String provider, RoutingContext rc) {
+    @Operation(summary = "Submit a job (alias)")  // described as /submit by RouteDocumentation
+    public Uni<Response> create(JsonObject body, @QueryParam("provider") String provider, @Context RoutingContext rc) {
         return submit(body, provider, rc);
     }
 
     @POST
     @Path("/submit")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(JsonObject body, @QueryParam("provider") String provider, RoutingContext rc) {
+    @Operation(summary = "Submit a job", description = "Stores the job, issues its upload credentials and hands it to "
+            + "its provider (Replicate: a training with tuneops' webhook).")
+    @RequestBody(content = @Content(schema = @Schema(implementation = JobSubmission.class)))
+    @APIResponse(responseCode = "201", description = "Job created; the upload credentials are shown this once",
+            content = @Content(schema = @Schema(implementation = SubmittedJob.class)))
+    @APIResponse(responseCode = "200", description = "A retry with an idempotency_key already used: the earlier job",
+            content = @Content(schema = @Schema(implementation = ReplayedJob.class)))
+    @APIResponse(responseCode = "400", description = "Invalid job: every wrong field is named",
+            content = @Content(schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "502", description = "The provider did not take the job; it is recorded as failed",
+            content = @Content(schema = @Schema(implementation = JobError.class)))
+    public Uni<Response> submit(JsonObject body,
+                                @Parameter(description = "replicate (default) or generic; wins over the body's provider")
+                                @QueryParam("provider") String provider, @Context RoutingContext rc) {
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON object describing the job is required"));
         }
@@ -71,137 +106,164 @@ public class JobResource {
         }
         SubmitRequest.Parsed parsed = SubmitRequest.parse(body, provider);
         if (!parsed.errors().isEmpty()) {
-            org.jboss.logging.Logger.getLogger(JobResource.class).infof("job submission refused: %s",
-                    parsed.errors().stream().map(SubmitRequest.FieldError::field).toList());
+            LOG.infof("job submission refused: %s", parsed.errors().stream().map(FieldError::field).toList());
             return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid job", parsed.errors())).build());
         }
         Caller caller = Caller.of(rc);
-        return jobs.submit(parsed.request(), caller.actor(), caller.clientIp()).map(JobResource::submitted)
+        return jobs.submit(parsed.request(), caller.actor(), caller.clientIp()).map(outcome -> outcome.accept(SUBMITTED))
                 .onFailure().recoverWithItem(e -> {
-                    org.jboss.logging.Logger.getLogger(JobResource.class).warnf("job submission not completed: %s", e.toString());
+                    LOG.warnf("job submission not completed: %s", e.toString());
                     return JsonErrorMappers.json(503, "The job could not be recorded; retry with the same idempotency_key");
                 });
     }
 
-    private static Response submitted(JobService.SubmitOutcome outcome) {
-        if (outcome instanceof JobService.Created c) {
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("job_id", c.job().jobId());
-            answer.put("status", c.job().status());
-            answer.put("provider", c.job().provider());
-            answer.put("provider_job_id", c.job().providerJobId());
-            answer.put("upload_credentials", c.credentials());
-            if (c.job().costLimitWarning() != null) {
-                answer.put("cost_limit_warning", c.job().costLimitWarning());
-            }
-            answer.put("job", JobView.of(c.job(), JobView.UploadProgress.NONE));
-            return Response.status(201).entity(answer).build();
+    private static final SubmitOutcome.Cases<Response> SUBMITTED = new SubmitOutcome.Cases<>() {
+        @Override
+        public Response created(SubmitOutcome.Created c) {
+            return Response.status(201).entity(new SubmittedJob(c.job().jobId(), c.job().status(), c.job().provider(),
+                    c.job().providerJobId(), c.credentials(), c.job().costLimitWarning(),
+                    JobView.of(c.job(), UploadProgress.NONE))).build();
         }
-        if (outcome instanceof JobService.Replayed r) {
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("job_id", r.job().jobId());
-            answer.put("status", r.job().status());
-            answer.put("idempotent_replay", true);
-            answer.put("job", JobView.of(r.job(), JobView.UploadProgress.NONE));
-            return Response.ok(answer).build();
+
+        @Override
+        public Response replayed(SubmitOutcome.Replayed r) {
+            return Response.ok(new ReplayedJob(r.job().jobId(), r.job().status(), true,
+                    JobView.of(r.job(), UploadProgress.NONE))).build();
         }
-        if (outcome instanceof JobService.Blocked b) {
+
+        @Override
+        public Response blocked(SubmitOutcome.Blocked b) {
             return JsonErrorMappers.json(403, b.reason());
         }
-        JobService.ProviderFailed f = (JobService.ProviderFailed) outcome;
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("detail", f.reason());
-        answer.put("job_id", f.job().jobId());
-        answer.put("status", f.job().status());
-        return Response.status(502).entity(answer).build();
-    }
+
+        @Override
+        public Response providerFailed(SubmitOutcome.ProviderFailed f) {
+            return Response.status(502).entity(new JobError(f.reason(), f.job().jobId(), f.job().status(), null)).build();
+        }
+    };
 
     @GET
-    public Uni<Response> list(@QueryParam("status") String status, @QueryParam("provider") String provider,
-                              @QueryParam("limit") String limitParam, @QueryParam("offset") String offsetParam,
-                              @QueryParam("cursor") String cursorParam) {
-        if (status != null && JobStatus.fromWire(status).isEmpty()) {
+    @Operation(summary = "List jobs", description = "Newest first, filtered by status and provider; page with the "
+            + "cursor of the previous page (next_cursor) or with offset.")
+    @APIResponse(responseCode = "200", description = "One page of jobs",
+            content = @Content(schema = @Schema(implementation = JobList.class)))
+    @APIResponse(responseCode = "400", description = "A filter or paging parameter is invalid",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> list(@Parameter(description = "pending, queued, running, completed, failed or cancelled")
+                              @QueryParam("status") String status,
+                              @Parameter(description = "replicate or generic") @QueryParam("provider") String provider,
+                              @Parameter(description = "1 to 500, default 50") @QueryParam("limit") String limitParam,
+                              @Parameter(description = "0 to 1000000, default 0; ignored with a cursor")
+                              @QueryParam("offset") String offsetParam,
+                              @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursorParam) {
+        Optional<JobStatus> statusFilter = Optional.ofNullable(status).flatMap(JobStatus::fromWire);
+        if (status != null && statusFilter.isEmpty()) {
             return bad("status must be one of pending, queued, running, completed, failed, cancelled");
         }
-        if (provider != null && !ProviderConfigService.PROVIDERS.contains(provider)) {
-            return bad("provider must be one of " + String.join(", ", ProviderConfigService.PROVIDERS));
+        Optional<Provider> providerFilter = Optional.ofNullable(provider).flatMap(Provider::fromWire);
+        if (provider != null && providerFilter.isEmpty()) {
+            return bad("provider must be one of " + String.join(", ", Provider.wireNames()));
         }
         Integer limit = number(limitParam, 50, 1, 500);
         Integer offset = number(offsetParam, 0, 0, 1_000_000);
         if (limit == null || offset == null) {
             return bad("limit must be 1 to 500 and offset 0 to 1000000");
         }
-        Optional<JobRepository.Cursor> cursor;
+        Optional<JobCursor> cursor;
         try {
-            cursor = Optional.ofNullable(cursorParam).map(JobResource::decodeCursor);
+            cursor = Optional.ofNullable(cursorParam).map(JobCursor::decode);
         } catch (IllegalArgumentException e) {
             return bad("cursor is not one this service issued");
         }
-        return repository.list(Optional.ofNullable(status), Optional.ofNullable(provider), limit, offset, cursor)
-                .map(page -> {
-                    List<JobView> views = page.jobs().stream().map(j -> JobView.of(j, null)).toList();
-                    String next = page.jobs().size() < limit ? null : encodeCursor(page.jobs().get(page.jobs().size() - 1));
-                    return Response.ok(new JobList(views, page.total(), limit, cursor.isPresent() ? 0 : offset, next)).build();
-                });
+        return jobs.list(statusFilter, providerFilter, limit, offset, cursor)
+                .map(page -> Response.ok(new JobList(page.jobs().stream().map(j -> JobView.of(j, null)).toList(),
+                        page.total(), limit, page.offset(), page.nextCursor())).build());
     }
 
     @GET
     @Path("/{job_id}")
+    @Operation(summary = "Read a job", description = "With what its upload credentials have stored so far "
+            + "(upload_progress, null when that is unavailable).")
+    @APIResponse(responseCode = "200", description = "The job",
+            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "404", description = "No such job",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> get(@PathParam("job_id") String jobId) {
-        return jobs.find(jobId).chain(found -> found.isEmpty() ? Uni.createFrom().item(notFound(jobId))
-                : redis.hash(String.class).hgetall(UPLOAD_PROGRESS_PREFIX + jobId)
-                .map(JobView.UploadProgress::of)
-                // the job is still worth showing when Redis is not
-                .onFailure().recoverWithNull()
-                .map(progress -> Response.ok(JobView.of(found.get(), progress)).build()));
+        return jobs.findWithUploads(jobId).map(found -> found
+                .map(detail -> Response.ok(JobView.of(detail.job(), detail.uploads().orElse(null))).build())
+                .orElseGet(() -> notFound(jobId)));
     }
 
     @POST
     @Path("/{job_id}/cancel")
-    public Uni<Response> cancel(@PathParam("job_id") String jobId, RoutingContext rc) {
+    @Operation(summary = "Cancel a job", description = "Cancels it at its provider too.")
+    @APIResponse(responseCode = "200", description = "The cancelled job",
+            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "404", description = "No such job",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "409", description = "The job has already finished",
+            content = @Content(schema = @Schema(implementation = JobError.class)))
+    @APIResponse(responseCode = "502", description = "The provider could not be told; the job is unchanged",
+            content = @Content(schema = @Schema(implementation = JobError.class)))
+    public Uni<Response> cancel(@PathParam("job_id") String jobId, @Context RoutingContext rc) {
         Caller caller = Caller.of(rc);
-        return jobs.cancel(jobId, caller.actor(), caller.clientIp()).map(outcome -> {
-            if (outcome instanceof JobService.Cancelled c) {
-                return Response.ok(JobView.of(c.job(), null)).build();
-            }
-            if (outcome instanceof JobService.NotCancellable n) {
-                return Response.status(409).entity(Map.of(
-                        "detail", "Job " + jobId + " is " + n.job().status() + " and can no longer be cancelled",
-                        "status", n.job().status(), "job", JobView.of(n.job(), null))).build();
-            }
-            if (outcome instanceof JobService.CancelFailed f) {
-                return Response.status(502).entity(Map.of(
-                        "detail", "Not cancelled: " + f.reason(), "status", f.job().status())).build();
-            }
-            return notFound(jobId);
-        });
+        return jobs.cancel(jobId, caller.actor(), caller.clientIp()).map(outcome -> outcome.accept(CANCELLED));
     }
+
+    private static final CancelOutcome.Cases<Response> CANCELLED = new CancelOutcome.Cases<>() {
+        @Override
+        public Response cancelled(CancelOutcome.Cancelled c) {
+            return Response.ok(JobView.of(c.job(), null)).build();
+        }
+
+        @Override
+        public Response notCancellable(CancelOutcome.NotCancellable n) {
+            return Response.status(409).entity(new JobError("Job " + n.job().jobId() + " is " + n.job().status().wire()
+                    + " and can no longer be cancelled", null, n.job().status(), JobView.of(n.job(), null))).build();
+        }
+
+        @Override
+        public Response notFound(CancelOutcome.NotFound n) {
+            return JobResource.notFound(n.jobId());
+        }
+
+        @Override
+        public Response cancelFailed(CancelOutcome.CancelFailed f) {
+            return Response.status(502).entity(new JobError("Not cancelled: " + f.reason(), null, f.job().status(), null))
+                    .build();
+        }
+    };
 
     @DELETE
     @Path("/{job_id}")
-    public Uni<Response> delete(@PathParam("job_id") String jobId, RoutingContext rc) {
+    @Operation(summary = "Delete a finished job", description = "Only completed, failed or cancelled jobs.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such job",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "409", description = "The job is still going: cancel it first",
+            content = @Content(schema = @Schema(implementation = JobError.class)))
+    public Uni<Response> delete(@PathParam("job_id") String jobId, @Context RoutingContext rc) {
         Caller caller = Caller.of(rc);
-        return jobs.find(jobId).chain(found -> {
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(notFound(jobId));
-            }
-            if (!JobStatus.fromWire(found.get().status()).orElseThrow().terminal()) {
-                return Uni.createFrom().item(Response.status(409).entity(Map.of(
-                        "detail", "Job " + jobId + " is " + found.get().status() + "; only finished jobs can be deleted (cancel it first)",
-                        "status", found.get().status())).build());
-            }
-            return jobs.delete(jobId, caller.actor(), caller.clientIp())
-                    .map(deleted -> deleted ? Response.noContent().build() : notFound(jobId));
-        });
+        return jobs.delete(jobId, caller.actor(), caller.clientIp()).map(outcome -> outcome.accept(DELETED));
     }
 
-    record Caller(String actor, String clientIp) {
-        static Caller of(RoutingContext rc) {
-            GatewayIdentityHandler.GatewayIdentity identity = rc.get(GatewayIdentityHandler.IDENTITY);
-            return new Caller(identity == null || identity.actor() == null ? "unknown" : identity.actor(),
-                    identity == null ? null : identity.clientIp());
+    private static final DeleteOutcome.Cases<Response> DELETED = new DeleteOutcome.Cases<>() {
+        @Override
+        public Response deleted(DeleteOutcome.Deleted d) {
+            return Response.noContent().build();
         }
-    }
+
+        @Override
+        public Response notFinished(DeleteOutcome.NotFinished n) {
+            return Response.status(409).entity(new JobError("Job " + n.job().jobId() + " is " + n.job().status().wire()
+                    + "; only finished jobs can be deleted (cancel it first)", null, n.job().status(), null)).build();
+        }
+
+        @Override
+        public Response notFound(DeleteOutcome.NotFound n) {
+            return JobResource.notFound(n.jobId());
+        }
+    };
 
     private static Response notFound(String jobId) {
         String shown = jobId.length() > 64 ? jobId.substring(0, 64) + "..." : jobId;
@@ -221,21 +283,6 @@ public class JobResource {
             return n < min || n > max ? null : n;
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    private static String encodeCursor(io.tuneops.webhook.repository.JobRow last) {
-        String raw = last.createdAt().toString() + "|" + last.jobId();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static JobRepository.Cursor decodeCursor(String cursor) {
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int bar = raw.indexOf('|');
-            return new JobRepository.Cursor(OffsetDateTime.parse(raw.substring(0, bar)), raw.substring(bar + 1));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("bad cursor", e);
         }
     }
 }

@@ -2,43 +2,32 @@ package io.tuneops.webhook.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tuneops.webhook.repository.JobRow;
+import io.tuneops.webhook.service.JobStatus;
+import io.tuneops.webhook.service.Provider;
+import io.tuneops.webhook.service.UploadProgress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
 
 /**
  * A job as readers see it. The training input is not shown (it may hold the user's own tokens);
- * upload credentials appear only in the submit response, once.
+ * upload credentials appear only in the submit response, once. Every field is present, null when
+ * unknown.
+ *
+ * @param upload_progress null in listings, and when storage-service's figures cannot be read
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record JobView(String job_id, String provider, String provider_job_id, String status, String provider_status,
+public record JobView(String job_id, Provider provider, String provider_job_id, JobStatus status, String provider_status,
                       String name, String hardware, String version, String destination, String submitted_by,
                       String idempotency_key, String created_at, String updated_at, String started_at,
                       String completed_at, Double duration_seconds, double cost_usd, String cost_limit_warning,
-                      String logs, Object output, String output_url, String error, UploadProgress upload_progress) {
-
-    /** What storage-service has received for the job (tuneops:upload-progress:{job_id}). */
-    public record UploadProgress(long objects, long bytes, String last_upload_at) {
-        static final UploadProgress NONE = new UploadProgress(0, 0, null);
-
-        static UploadProgress of(Map<String, String> hash) {
-            if (hash == null || hash.isEmpty()) {
-                return NONE;
-            }
-            return new UploadProgress(parse(hash.get("objects")), parse(hash.get("bytes")), hash.get("last_upload_at"));
-        }
-
-        private static long parse(String value) {
-            try {
-                return value == null ? 0 : Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-    }
+                      String logs,
+                      @Schema(description = "The provider's output as it reported it: a URL, a list of URLs or an object")
+                      Object output,
+                      String output_url, String error, UploadProgress upload_progress) {
 
     static JobView of(JobRow job, UploadProgress progress) {
         JsonObject request = job.request() == null ? new JsonObject() : job.request();
@@ -47,21 +36,11 @@ public record JobView(String job_id, String provider, String provider_job_id, St
                 job.submittedBy(), job.idempotencyKey(), time(job.createdAt()), time(job.updatedAt()),
                 time(job.startedAt()), time(job.completedAt()), job.predictTime(),
                 job.costUsd() == null ? 0 : job.costUsd().doubleValue(), job.costLimitWarning(), job.logs(),
-                plain(job.output()), outputUrl(job.output()), job.error(), progress);
+                job.output(), outputUrl(job.output()), job.error(), progress);
     }
 
     private static String time(OffsetDateTime t) {
         return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).toString();
-    }
-
-    private static Object plain(Object value) {
-        if (value instanceof JsonObject o) {
-            return o.getMap();
-        }
-        if (value instanceof JsonArray a) {
-            return a.getList();
-        }
-        return value;
     }
 
     /** Replicate trainings output {"version", "weights"}; predictions a URL or a list of them. */

@@ -1,8 +1,9 @@
 package io.tuneops.webhook.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.tuneops.support.http.GatewayIdentityHandler;
+import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
+import io.tuneops.webhook.service.Provider;
 import io.tuneops.webhook.service.ProviderConfigService;
 import io.tuneops.webhook.service.ProviderConfigValidator;
 import io.vertx.core.json.JsonObject;
@@ -13,20 +14,34 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provider configuration. Both the guide's path and the original's alias ({@code .../config})
- * answer. Access (viewer reads, admin writes) is enforced by the gateway.
+ * answer. Access (viewer reads, admin writes) is enforced by the gateway and again by CallerAccess.
  */
 @Path("/api/cloud/providers")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Providers")
+@APIResponse(responseCode = "503", description = "PostgreSQL or Redis unavailable; retry (Retry-After)",
+        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
 public class ProviderResource {
+
+    private static final Logger LOG = Logger.getLogger(ProviderResource.class);
 
     private final ProviderConfigService service;
 
@@ -34,36 +49,43 @@ public class ProviderResource {
         this.service = service;
     }
 
-    public record ProviderSummary(String name, String display_name, boolean configured) {
+    public record ProviderSummary(Provider name, String display_name, boolean configured) {
     }
 
     public record ProviderList(List<ProviderSummary> providers) {
     }
 
-    public record ValidationError(String detail, List<ProviderConfigValidator.FieldError> errors) {
-    }
-
     @GET
+    @Operation(summary = "List the providers", description = "Every provider tuneops can drive and whether it has "
+            + "a configuration.")
+    @APIResponse(responseCode = "200", description = "The providers",
+            content = @Content(schema = @Schema(implementation = ProviderList.class)))
     public Uni<ProviderList> list() {
         return Uni.combine().all().unis(service.all(), service.secretNames()).asTuple()
-                .map(t -> new ProviderList(ProviderConfigService.PROVIDERS.stream()
-                        .map(p -> new ProviderSummary(p, displayName(p), t.getItem1().containsKey(p) || t.getItem2().containsKey(p)))
+                .map(t -> new ProviderList(Arrays.stream(Provider.values())
+                        .map(p -> new ProviderSummary(p, p.displayName(), t.getItem1().containsKey(p) || t.getItem2().containsKey(p)))
                         .toList()));
     }
 
     @GET
     @Path("/{provider}")
+    @Operation(summary = "Read a provider's configuration", description = "Secrets show only whether they are set.")
+    @APIResponse(responseCode = "200", description = "The configuration",
+            content = @Content(schema = @Schema(implementation = ProviderView.class)))
+    @APIResponse(responseCode = "404", description = "No such provider",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> get(@PathParam("provider") String provider) {
-        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
+        Optional<Provider> known = Provider.fromWire(provider);
+        if (known.isEmpty()) {
             return Uni.createFrom().item(unknown(provider));
         }
-        return Uni.combine().all().unis(service.get(provider), service.secretNames()).asTuple()
-                .map(t -> Response.ok(view(provider, t.getItem1().orElse(null),
-                        t.getItem2().getOrDefault(provider, java.util.Set.of()), service.hasConfiguredWebhookSecret(provider))).build());
+        return Uni.combine().all().unis(service.get(known.get()), service.secretNames()).asTuple()
+                .map(t -> Response.ok(view(known.get(), t.getItem1().orElse(null), t.getItem2().get(known.get()))).build());
     }
 
     @GET
     @Path("/{provider}/config")
+    @Operation(summary = "Read a provider's configuration (alias)")  // described by RouteDocumentation
     public Uni<Response> getAlias(@PathParam("provider") String provider) {
         return get(provider);
     }
@@ -71,8 +93,18 @@ public class ProviderResource {
     @PUT
     @Path("/{provider}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> put(@PathParam("provider") String provider, JsonObject body, RoutingContext rc) {
-        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
+    @Operation(summary = "Change a provider's configuration", description = "A partial update, recorded in the audit "
+            + "trail; the webhook allowlist reaches every gateway at once.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = ProviderConfigChange.class)))
+    @APIResponse(responseCode = "200", description = "The configuration after the change",
+            content = @Content(schema = @Schema(implementation = ProviderView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid configuration: every wrong field is named; nothing changed",
+            content = @Content(schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> put(@PathParam("provider") String provider, JsonObject body, @Context RoutingContext rc) {
+        Optional<Provider> known = Provider.fromWire(provider);
+        if (known.isEmpty()) {
             return Uni.createFrom().item(unknown(provider));
         }
         if (body == null) {
@@ -83,16 +115,12 @@ public class ProviderResource {
             return Uni.createFrom().item(Response.status(400)
                     .entity(new ValidationError("Invalid provider configuration", result.errors())).build());
         }
-        GatewayIdentityHandler.GatewayIdentity identity = rc.get(GatewayIdentityHandler.IDENTITY);
-        String actor = identity == null || identity.actor() == null ? "unknown" : identity.actor();
-        String clientIp = identity == null ? null : identity.clientIp();
-        return service.update(provider, result.accepted(), actor, clientIp)
-                .chain(merged -> service.secretNames().map(names -> Response.ok(
-                        view(provider, merged, names.getOrDefault(provider, java.util.Set.of()),
-                                service.hasConfiguredWebhookSecret(provider))).build()))
+        Caller caller = Caller.of(rc);
+        return service.update(known.get(), result.accepted(), caller.actor(), caller.clientIp())
+                .chain(merged -> service.secretNames()
+                        .map(names -> Response.ok(view(known.get(), merged, names.get(known.get()))).build()))
                 .onFailure().recoverWithItem(e -> {
-                    org.jboss.logging.Logger.getLogger(ProviderResource.class)
-                            .warnf("configuration of %s not changed: %s", provider, e.toString());
+                    LOG.warnf("configuration of %s not changed: %s", provider, e.toString());
                     return JsonErrorMappers.json(503,
                             "Configuration not changed: it could not be recorded (" + e.getClass().getSimpleName() + ")");
                 });
@@ -101,63 +129,18 @@ public class ProviderResource {
     @PUT
     @Path("/{provider}/config")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> putAlias(@PathParam("provider") String provider, JsonObject body, RoutingContext rc) {
+    @Operation(summary = "Change a provider's configuration (alias)")  // described by RouteDocumentation
+    public Uni<Response> putAlias(@PathParam("provider") String provider, JsonObject body, @Context RoutingContext rc) {
         return put(provider, body, rc);
     }
 
-    /**
-     * What a reader may see: every stored field except secrets, which show only whether they are set
-     * (and, for the signing secret, whether the API's or the deployment's default applies).
-     */
-    private static Map<String, Object> view(String provider, JsonObject config, java.util.Set<String> secretsSet,
-                                            boolean webhookSecretConfigured) {
-        Map<String, Object> view = new java.util.LinkedHashMap<>();
-        view.put("provider", provider);
-        view.put("configured", config != null || !secretsSet.isEmpty());
-        JsonObject c = config == null ? new JsonObject() : config;
-        view.put("webhook_allowed_ips", c.getJsonArray("webhook_allowed_ips", new io.vertx.core.json.JsonArray()).getList());
-        view.put("webhook_require_signature", c.getBoolean("webhook_require_signature", true));
-        for (String field : ProviderConfigValidator.supportedFields()) {
-            if (ProviderConfigValidator.SECRET_FIELDS.contains(field)) {
-                view.put(field + "_configured", secretsSet.contains(field));
-            } else if (!view.containsKey(field)) {
-                Object value = c.getValue(field);
-                view.put(field, value instanceof JsonObject o ? o.getMap()
-                        : "proxy_url".equals(field) && value instanceof String url ? withoutPassword(url) : value);
-            }
-        }
-        boolean fromApi = secretsSet.contains("webhook_secret");
-        view.put("webhook_secret_configured", fromApi || webhookSecretConfigured);
-        view.put("webhook_secret_source", fromApi ? "api" : webhookSecretConfigured ? "configuration" : null);
-        return view;
-    }
-
-    /** A proxy URL's credentials are not for readers: {@code http://user:***@host:port}. */
-    static String withoutPassword(String url) {
-        try {
-            java.net.URI uri = java.net.URI.create(url);
-            if (uri.getUserInfo() == null) {
-                return url;
-            }
-            String user = uri.getUserInfo().split(":", 2)[0];
-            return uri.getScheme() + "://" + user + ":***@" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
-                    + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        } catch (IllegalArgumentException e) {
-            return "***";
-        }
+    private ProviderView view(Provider provider, JsonObject config, Set<String> secretsSet) {
+        return ProviderView.of(provider, config, secretsSet == null ? Set.of() : secretsSet,
+                service.hasConfiguredWebhookSecret(provider));
     }
 
     private static Response unknown(String provider) {
         String shown = provider.length() > 64 ? provider.substring(0, 64) + "..." : provider;
-        return JsonErrorMappers.json(404, "Unknown provider '" + shown + "'; known: "
-                + String.join(", ", new ArrayList<>(ProviderConfigService.PROVIDERS)));
-    }
-
-    private static String displayName(String provider) {
-        return switch (provider) {
-            case "replicate" -> "Replicate";
-            case "generic" -> "Generic (self-reported jobs)";
-            default -> provider;
-        };
+        return JsonErrorMappers.json(404, "Unknown provider '" + shown + "'; known: " + String.join(", ", Provider.wireNames()));
     }
 }

@@ -1,10 +1,14 @@
 package io.tuneops.webhook.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.tuneops.support.http.JsonErrorMappers;
 import io.tuneops.webhook.config.JobsConfig;
-import io.tuneops.webhook.service.ProviderConfigService;
+import io.tuneops.webhook.service.DeliveryOutcome;
+import io.tuneops.webhook.service.JobStatus;
+import io.tuneops.webhook.service.Provider;
 import io.tuneops.webhook.service.WebhookIngestion;
 import io.tuneops.webhook.service.WebhookMeters;
 import io.vertx.ext.web.RoutingContext;
@@ -16,16 +20,33 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
+
+import java.util.Optional;
 
 /**
  * Webhook receivers. Unauthenticated at the gateway by design (the provider's allowlist is checked
  * there); here the signature decides. PostgreSQL trouble answers 503 so the provider retries.
  */
 @Path("/api/webhooks")
+@Tag(name = "Webhooks")
 public class WebhookResource {
 
     private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+
+    /** The answer to an accepted delivery; {@code job_id} and {@code job_status} when it concerned a known job. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliveryAnswer(
+            @Schema(description = "applied, stale, duplicate or ignored") String status, String job_id, JobStatus job_status) {
+    }
 
     private final WebhookIngestion ingestion;
     private final JobsConfig config;
@@ -40,50 +61,65 @@ public class WebhookResource {
     @POST
     @Path("/{provider}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> receive(@PathParam("provider") String provider, @Context HttpHeaders headers, byte[] body,
-                                 RoutingContext rc) {
-        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
-            meters.delivered(provider, "unknown_provider");
+    @Operation(summary = "Receive a provider's status report", description = "A job snapshot in Replicate's shape "
+            + "({id, status, logs, output, error, metrics, started_at, completed_at}), signed the Standard Webhooks way "
+            + "(webhook-id, webhook-timestamp, webhook-signature headers). No API key: the signature authenticates it, "
+            + "and the gateway may restrict the sender's addresses (webhook_allowed_ips). Any 2xx means recorded: "
+            + "the provider stops retrying.")
+    @RequestBody(description = "The snapshot, verified over its exact bytes",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "200", description = "Applied, stale (older than the job's state) or a duplicate",
+            content = @Content(schema = @Schema(implementation = DeliveryAnswer.class)))
+    @APIResponse(responseCode = "202", description = "Recorded, but for a job tuneops does not know",
+            content = @Content(schema = @Schema(implementation = DeliveryAnswer.class)))
+    @APIResponse(responseCode = "400", description = "Empty, not a JSON object, or not a valid snapshot",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "Signature missing, wrong or outside the 5-minute window",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such provider",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Body larger than tuneops.jobs.max-webhook-body (1 MiB by default)",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Not recorded; the provider retries",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    public Uni<Response> receive(@Parameter(description = "replicate or generic") @PathParam("provider") String provider,
+                                 @Context HttpHeaders headers, byte[] body, @Context RoutingContext rc) {
+        Optional<Provider> known = Provider.fromWire(provider);
+        if (known.isEmpty()) {
+            meters.delivered(provider, DeliveryOutcome.UNKNOWN_PROVIDER);
             return refuse(provider, 404, "No webhook receiver for this provider");
         }
         if (body == null || body.length == 0) {
-            meters.delivered(provider, "invalid");
+            meters.delivered(provider, DeliveryOutcome.INVALID);
             return refuse(provider, 400, "Webhook body is empty");
         }
         if (body.length > config.maxWebhookBody()) {
-            meters.delivered(provider, "invalid");
+            meters.delivered(provider, DeliveryOutcome.INVALID);
             return refuse(provider, 413, "Webhook body larger than " + config.maxWebhookBody() + " bytes");
         }
         GatewayIdentityHandler.GatewayIdentity identity = rc.get(GatewayIdentityHandler.IDENTITY);
         String clientIp = identity != null && identity.clientIp() != null ? identity.clientIp()
                 : rc.request().remoteAddress() == null ? null : rc.request().remoteAddress().hostAddress();
-        return ingestion.ingest(provider, headers.getRequestHeaders(), body, clientIp, rc.normalizedPath())
+        return ingestion.ingest(known.get(), headers.getRequestHeaders(), body, clientIp, rc.normalizedPath())
                 .map(outcome -> {
-                    meters.delivered(provider, outcome(outcome));
-                    if (outcome.status() == 400) {
-                        LOG.infof("webhook for %s refused with 400: %s", provider, outcome.body().get("detail"));
+                    meters.delivered(provider, outcome.result());
+                    if (outcome.result() == DeliveryOutcome.INVALID) {
+                        LOG.infof("webhook for %s refused with 400: %s", provider, outcome.detail());
                     }
-                    return Response.status(outcome.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                            .entity(outcome.body()).build();
+                    return Response.status(outcome.httpStatus()).type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(answer(outcome)).build();
                 })
                 .onFailure().recoverWithItem(e -> {
-                    meters.delivered(provider, "error");
+                    meters.delivered(provider, DeliveryOutcome.ERROR);
                     LOG.warnf("webhook for %s not applied, provider will retry: %s", provider, e.toString());
                     return JsonErrorMappers.json(503, "Webhook not recorded; retry later");
                 });
     }
 
-    /** The delivery's outcome label: the body's status on a 2xx, else what the status code means. */
-    private static String outcome(WebhookIngestion.Outcome outcome) {
-        if (outcome.status() == 401) {
-            return "rejected_signature";
-        }
-        if (outcome.status() >= 400 && outcome.status() < 500) {
-            return "invalid";
-        }
-        Object status = outcome.body().get("status");
-        return outcome.status() < 300 && status != null && WebhookMeters.OUTCOMES.contains(status.toString())
-                ? status.toString() : "error";
+    /** A refusal in the {"detail": ...} shape; an accepted delivery says what became of it. */
+    private static Object answer(WebhookIngestion.Outcome outcome) {
+        return outcome.detail() != null ? new ErrorResponse(outcome.detail())
+                : new DeliveryAnswer(outcome.result().label(), outcome.jobId(), outcome.jobStatus());
     }
 
     private static Uni<Response> refuse(String provider, int status, String detail) {

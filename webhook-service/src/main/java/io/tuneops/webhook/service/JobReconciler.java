@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -59,9 +60,9 @@ public class JobReconciler {
     }
 
     /** Looks up quiet unfinished jobs at Replicate; returns how many changed. */
-    public Uni<Integer> reconcile(java.time.Duration quiet) {
-        return providers.settings("replicate").chain(settings -> settings.apiToken().isEmpty() ? Uni.createFrom().item(0)
-                : jobs.quietUnfinished("replicate", quiet, BATCH).onItem().transformToMulti(Multi.createFrom()::iterable)
+    public Uni<Integer> reconcile(Duration quiet) {
+        return providers.settings(Provider.REPLICATE).chain(settings -> settings.apiToken().isEmpty() ? Uni.createFrom().item(0)
+                : jobs.quietUnfinished(Provider.REPLICATE, quiet, BATCH).onItem().transformToMulti(Multi.createFrom()::iterable)
                 .onItem().transformToUniAndConcatenate(job -> replicate.getTraining(settings, job.providerJobId())
                         .chain(training -> apply(job, JobService.snapshot(training), settings))
                         .onFailure().recoverWithItem(e -> {

@@ -1,5 +1,8 @@
 package io.tuneops.webhook.service;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,8 +20,15 @@ public enum JobStatus {
         this.rank = rank;
     }
 
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The wire name, so that a status concatenated into a message reads as it does in JSON and the database. */
+    @Override
+    public String toString() {
+        return wire();
     }
 
     public boolean terminal() {
@@ -40,6 +50,12 @@ public enum JobStatus {
             }
         }
         return Optional.empty();
+    }
+
+    /** @throws IllegalArgumentException for a value that is not a status's wire name */
+    @JsonCreator
+    public static JobStatus of(String value) {
+        return fromWire(value).orElseThrow(() -> new IllegalArgumentException("unknown job status: " + value));
     }
 
     /** Replicate's prediction/training statuses (also the generic provider's), onto ours. */

@@ -16,7 +16,7 @@ public final class JobTransitions {
 
     /** The job after the snapshot, or empty when the snapshot is stale (it would move the job backwards). */
     public static Optional<JobRow> apply(JobRow job, Snapshot s, ProviderSettings settings, int logsTail) {
-        JobStatus current = JobStatus.fromWire(job.status()).orElseThrow();
+        JobStatus current = job.status();
         JobStatus next = s.mapped();
         if (!current.mayBecome(next)) {
             return Optional.empty();
@@ -28,30 +28,26 @@ public final class JobTransitions {
         OffsetDateTime completed = next.terminal() ? (s.completedAt() != null ? s.completedAt() : now) : null;
         Double predictTime = s.predictTime() != null ? s.predictTime() : job.predictTime();
         BigDecimal cost = cost(predictTime, job.hardware(), settings).orElse(job.costUsd());
-        return Optional.of(new JobRow(job.jobId(), job.provider(), job.providerJobId() != null ? job.providerJobId() : s.id(),
-                next.wire(), s.status(), job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(),
-                logs(job, s, next == current, logsTail),
-                s.output() != null ? s.output() : job.output(),
-                s.error() != null ? s.error() : job.error(),
-                predictTime, cost, job.costLimitWarning(), job.createdAt(), now, started, completed));
+        return Optional.of(job.toBuilder()
+                .providerJobId(job.providerJobId() != null ? job.providerJobId() : s.id())
+                .status(next).providerStatus(s.status())
+                .logs(logs(job, s, next == current, logsTail))
+                .output(s.output() != null ? s.output() : job.output())
+                .error(s.error() != null ? s.error() : job.error())
+                .predictTime(predictTime).costUsd(cost)
+                .updatedAt(now).startedAt(started).completedAt(completed).build());
     }
 
     /** A job the operator cancelled, whatever the provider says later. */
     public static JobRow cancelled(JobRow job, String providerStatus) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return new JobRow(job.jobId(), job.provider(), job.providerJobId(), JobStatus.CANCELLED.wire(), providerStatus,
-                job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
-                job.output(), job.error(), job.predictTime(), job.costUsd(), job.costLimitWarning(), job.createdAt(), now,
-                job.startedAt(), now);
+        return job.toBuilder().status(JobStatus.CANCELLED).providerStatus(providerStatus).updatedAt(now).completedAt(now).build();
     }
 
     /** A job whose submission to the provider failed. */
     public static JobRow failed(JobRow job, String error) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return new JobRow(job.jobId(), job.provider(), job.providerJobId(), JobStatus.FAILED.wire(), null,
-                job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(), job.logs(),
-                job.output(), error, job.predictTime(), job.costUsd(), job.costLimitWarning(), job.createdAt(), now,
-                job.startedAt(), now);
+        return job.toBuilder().status(JobStatus.FAILED).providerStatus(null).error(error).updatedAt(now).completedAt(now).build();
     }
 
     /** Run time times the configured price of the job's hardware; empty when either is unknown. */

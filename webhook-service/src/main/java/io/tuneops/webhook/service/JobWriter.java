@@ -23,7 +23,7 @@ public class JobWriter {
     }
 
     public Uni<JobRow> save(SqlClient tx, JobRow next) {
-        return jobs.update(tx, next).call(saved -> JobStatus.fromWire(saved.status()).orElseThrow().terminal()
+        return jobs.update(tx, next).call(saved -> saved.status().terminal()
                 ? credentials.revokeAfterGrace(tx, saved.jobId()) : Uni.createFrom().voidItem());
     }
 }

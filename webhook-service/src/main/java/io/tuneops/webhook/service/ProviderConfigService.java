@@ -1,10 +1,16 @@
 package io.tuneops.webhook.service;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.tuneops.support.SharedNames;
+import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.support.audit.AuditLog;
+import io.tuneops.webhook.config.OutboundConfig;
+import io.tuneops.webhook.config.WebhookSecretsConfig;
+import io.tuneops.webhook.crypto.SecretBox;
 import io.tuneops.webhook.repository.ProviderConfigRepository;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,17 +18,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import io.tuneops.webhook.config.OutboundConfig;
-import io.tuneops.webhook.config.WebhookSecretsConfig;
-import io.tuneops.webhook.crypto.SecretBox;
-
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Provider configuration: a validated partial merge, recorded in the audit trail, with the part
@@ -33,23 +37,21 @@ import java.util.Optional;
 @ApplicationScoped
 public class ProviderConfigService {
 
-    /** The providers tuneops can drive. */
-    public static final List<String> PROVIDERS = List.of("replicate", "generic");
-    public static final String ALLOWLISTS = "tuneops:webhook:allowlists";
-    public static final String ALLOWLISTS_CHANGED = "tuneops:webhook:allowlists:changed";
+    /** The wire names of {@link Provider}, for callers that iterate names (the internal figures). */
+    public static final List<String> PROVIDERS = Provider.wireNames();
     private static final Logger LOG = Logger.getLogger(ProviderConfigService.class);
 
     private final ProviderConfigRepository repository;
-    private final AuditLog audit;
+    private final AuditAppender audit;
     private final ReactiveRedisDataSource redis;
     private final SecretBox secrets;
     private final OutboundConfig outbound;
     private final WebhookSecretsConfig webhookSecrets;
     /** Effective settings per provider, read on every webhook: cached, dropped on every announced change. */
-    private final Map<String, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
-    private io.smallrye.mutiny.subscription.Cancellable announcements;
+    private final Map<Provider, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
+    private Cancellable announcements;
 
-    public ProviderConfigService(ProviderConfigRepository repository, AuditLog audit, ReactiveRedisDataSource redis,
+    public ProviderConfigService(ProviderConfigRepository repository, AuditAppender audit, ReactiveRedisDataSource redis,
                                  SecretBox secrets, OutboundConfig outbound, WebhookSecretsConfig webhookSecrets) {
         this.repository = repository;
         this.audit = audit;
@@ -61,7 +63,8 @@ public class ProviderConfigService {
 
     /** Which providers have a deployment-provided signing secret: the names, never the values. */
     void reportConfiguredSecrets(@Observes StartupEvent event) {
-        List<String> configured = PROVIDERS.stream().filter(this::hasConfiguredWebhookSecret).toList();
+        List<String> configured = Arrays.stream(Provider.values()).filter(this::hasConfiguredWebhookSecret)
+                .map(Provider::wire).toList();
         if (!configured.isEmpty()) {
             LOG.infof("default webhook signing secret configured for %s (a webhook_secret set through the API overrides it)",
                     String.join(", ", configured));
@@ -69,17 +72,18 @@ public class ProviderConfigService {
     }
 
     /** Whether the deployment provides {@code provider}'s signing secret (tuneops.webhooks.secrets.*). */
-    public boolean hasConfiguredWebhookSecret(String provider) {
-        return webhookSecrets.of(provider).isPresent();
+    public boolean hasConfiguredWebhookSecret(Provider provider) {
+        return webhookSecrets.of(provider.wire()).isPresent();
     }
 
     /** A change made on another replica reaches this one through the channel the gateways listen on. */
     void listen(@Observes StartupEvent event) {
-        announcements = redis.pubsub(String.class).subscribe(ALLOWLISTS_CHANGED)
-                .subscribe().with(settingsCache::remove, e -> LOG.warnf("provider change announcements lost: %s", e.toString()));
+        announcements = redis.pubsub(String.class).subscribe(SharedNames.WEBHOOK_ALLOWLISTS_CHANGED)
+                .subscribe().with(name -> Provider.fromWire(name).ifPresent(settingsCache::remove),
+                        e -> LOG.warnf("provider change announcements lost: %s", e.toString()));
     }
 
-    void stopListening(@Observes io.quarkus.runtime.ShutdownEvent event) {
+    void stopListening(@Observes ShutdownEvent event) {
         if (announcements != null) {
             announcements.cancel();
         }
@@ -89,12 +93,17 @@ public class ProviderConfigService {
      * The provider's effective settings. Cached for at most 5 s, so even a lost announcement is
      * corrected quickly; a failed read is not cached.
      */
-    public Uni<ProviderSettings> settings(String provider) {
+    public Uni<ProviderSettings> settings(Provider provider) {
         return settingsCache.computeIfAbsent(provider, p -> load(p).memoize().atLeast(Duration.ofSeconds(5)))
                 .onFailure().invoke(() -> settingsCache.remove(provider));
     }
 
-    private Uni<ProviderSettings> load(String provider) {
+    /** For callers holding a wire name from {@link #PROVIDERS}. */
+    public Uni<ProviderSettings> settings(String provider) {
+        return settings(Provider.of(provider));
+    }
+
+    private Uni<ProviderSettings> load(Provider provider) {
         return Uni.combine().all().unis(repository.find(provider), repository.secrets(provider)).asTuple().map(t -> {
             JsonObject config = t.getItem1().orElse(new JsonObject());
             Map<String, byte[]> sealed = t.getItem2();
@@ -102,11 +111,11 @@ public class ProviderConfigService {
                     .map(box -> secrets.open(box, secretContext(provider, "webhook_secret")))
                     // the API's secret is the operator's latest word; the deployment's is the default,
                     // and only without either is Replicate's own secret fetched (WebhookIngestion)
-                    .or(() -> webhookSecrets.of(provider));
+                    .or(() -> webhookSecrets.of(provider.wire()));
             Optional<String> apiToken = Optional.ofNullable(sealed.get("api_token"))
                     .map(box -> secrets.open(box, secretContext(provider, "api_token")))
-                    .or(() -> "replicate".equals(provider) ? outbound.replicateApiToken() : Optional.empty());
-            String baseUrl = config.getString("api_base_url", "replicate".equals(provider) ? outbound.replicateApiBaseUrl() : "");
+                    .or(() -> provider == Provider.REPLICATE ? outbound.replicateApiToken() : Optional.empty());
+            String baseUrl = config.getString("api_base_url", provider == Provider.REPLICATE ? outbound.replicateApiBaseUrl() : "");
             Optional<String> proxy = Optional.ofNullable(config.getString("proxy_url"))
                     .or(() -> baseUrl.startsWith("https:") ? outbound.httpsProxy() : outbound.httpProxy());
             Optional<String> ca = Optional.ofNullable(config.getString("ssl_ca_bundle")).or(outbound::caBundle);
@@ -116,11 +125,11 @@ public class ProviderConfigService {
         });
     }
 
-    static String secretContext(String provider, String name) {
-        return "provider:" + provider + ":" + name;
+    static String secretContext(Provider provider, String name) {
+        return "provider:" + provider.wire() + ":" + name;
     }
 
-    public Uni<Map<String, java.util.Set<String>>> secretNames() {
+    public Uni<Map<Provider, Set<String>>> secretNames() {
         return repository.secretNames();
     }
 
@@ -136,21 +145,19 @@ public class ProviderConfigService {
                         e -> LOG.warnf("webhook allowlists not republished: %s", e.toString()));
     }
 
-    public Uni<Optional<JsonObject>> get(String provider) {
+    public Uni<Optional<JsonObject>> get(Provider provider) {
         return repository.find(provider);
     }
 
-    public Uni<Map<String, JsonObject>> all() {
+    public Uni<Map<Provider, JsonObject>> all() {
         return repository.all();
     }
 
     /** Applies a validated change; the audit event names the fields changed, never a secret's value. */
-    public Uni<JsonObject> update(String provider, JsonObject accepted, String actor, String clientIp) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("fields", new ArrayList<>(accepted.fieldNames()));
-        if (accepted.containsKey("webhook_allowed_ips")) {
-            details.put("webhook_allowed_ips", accepted.getJsonArray("webhook_allowed_ips").getList());
-        }
+    public Uni<JsonObject> update(Provider provider, JsonObject accepted, String actor, String clientIp) {
+        AuditDetails.ProviderConfigured details = new AuditDetails.ProviderConfigured(new ArrayList<>(accepted.fieldNames()),
+                accepted.containsKey("webhook_allowed_ips")
+                        ? accepted.getJsonArray("webhook_allowed_ips").stream().map(String.class::cast).toList() : null);
         JsonObject plain = accepted.copy();
         Map<String, byte[]> sealed = new LinkedHashMap<>();
         for (String field : ProviderConfigValidator.SECRET_FIELDS) {
@@ -159,7 +166,8 @@ public class ProviderConfigService {
                 sealed.put(field, value == null ? null : secrets.seal((String) value, secretContext(provider, field)));
             }
         }
-        AuditEvent event = AuditEvent.of("provider.configured", actor, clientIp, "provider", provider, "update", details);
+        AuditEvent event = AuditEvent.of("provider.configured", actor, clientIp, "provider", provider.wire(), "update",
+                AuditDetails.of(details));
         return repository.pool().withTransaction(tx -> {
                     Uni<Void> secretWrites = Uni.createFrom().voidItem();
                     for (Map.Entry<String, byte[]> secret : sealed.entrySet()) {
@@ -170,14 +178,14 @@ public class ProviderConfigService {
                             .call(merged -> publish(provider, merged));
                 })
                 .invoke(() -> settingsCache.remove(provider))
-                .call(merged -> redis.pubsub(String.class).publish(ALLOWLISTS_CHANGED, provider)
+                .call(merged -> redis.pubsub(String.class).publish(SharedNames.WEBHOOK_ALLOWLISTS_CHANGED, provider.wire())
                         .onFailure().invoke(e -> LOG.warnf("allowlist change of %s not announced (gateways reload within 5 s): %s",
                                 provider, e.toString()))
                         .onFailure().recoverWithNull());
     }
 
-    private Uni<Void> publish(String provider, JsonObject config) {
+    private Uni<Void> publish(Provider provider, JsonObject config) {
         JsonArray allowlist = config.getJsonArray("webhook_allowed_ips", new JsonArray());
-        return redis.hash(String.class).hset(ALLOWLISTS, provider, allowlist.encode()).replaceWithVoid();
+        return redis.hash(String.class).hset(SharedNames.WEBHOOK_ALLOWLISTS, provider.wire(), allowlist.encode()).replaceWithVoid();
     }
 }

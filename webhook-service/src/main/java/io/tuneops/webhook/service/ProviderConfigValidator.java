@@ -1,11 +1,13 @@
 package io.tuneops.webhook.service;
 
+import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +16,9 @@ import java.util.function.BiFunction;
 /**
  * Checks a provider configuration change field by field: every problem is reported with the field
  * (and entry) it concerns, and nothing is stored unless all of it is valid. Unknown fields are
- * refused by name rather than silently dropped.
+ * refused by name, so that a misspelt field is reported, not lost.
  */
 public final class ProviderConfigValidator {
-
-    public record FieldError(String field, String message) {
-    }
 
     public record Result(JsonObject accepted, List<FieldError> errors) {
     }
@@ -106,7 +105,7 @@ public final class ProviderConfigValidator {
             return false;
         }
         // a single address, or a CIDR block; not wildcards or ranges
-        inet.ipaddr.IPAddress address = new IPAddressString(text).getAddress();
+        IPAddress address = new IPAddressString(text).getAddress();
         return address != null && (address.isPrefixed() || !address.isMultiple());
     }
 
@@ -172,7 +171,7 @@ public final class ProviderConfigValidator {
             return false;
         }
         try {
-            int length = java.util.Base64.getDecoder().decode(s.substring("whsec_".length())).length;
+            int length = Base64.getDecoder().decode(s.substring("whsec_".length())).length;
             return length >= 24 && length <= 64;
         } catch (IllegalArgumentException e) {
             return false;

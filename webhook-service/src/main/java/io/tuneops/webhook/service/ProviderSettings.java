@@ -8,7 +8,7 @@ import java.util.Optional;
  * A provider's effective settings: its stored configuration over the environment defaults, with
  * its secrets decrypted. Lives only in memory; never serialised into a response or a log line.
  */
-public record ProviderSettings(String provider, JsonObject config, Optional<String> webhookSecret,
+public record ProviderSettings(Provider provider, JsonObject config, Optional<String> webhookSecret,
                                Optional<String> apiToken, String apiBaseUrl, Optional<String> proxyUrl,
                                Optional<String> caBundle, boolean sslVerify, double httpTimeoutSeconds) {
 
@@ -35,6 +35,6 @@ public record ProviderSettings(String provider, JsonObject config, Optional<Stri
 
     @Override
     public String toString() {
-        return "ProviderSettings[" + provider + "]";
+        return "ProviderSettings[" + provider.wire() + "]";
     }
 }

@@ -4,19 +4,19 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A validated job submission. {@code provider} comes from {@code ?provider=} or the body (default
  * replicate); Replicate needs {@code version} (owner/model:version_id) and {@code destination}.
+ *
+ * @param input the training input exactly as the user wrote it, passed through to the provider
  */
-public record SubmitRequest(String provider, String name, String version, String destination,
-                            Map<String, Object> input, String hardware, String idempotencyKey) {
+public record SubmitRequest(Provider provider, String name, String version, String destination,
+                            JsonObject input, String hardware, String idempotencyKey) {
 
-    public record FieldError(String field, String message) {
-    }
-
+    /** The request when {@code errors} is empty; otherwise the errors say what to fix. */
     public record Parsed(SubmitRequest request, List<FieldError> errors) {
     }
 
@@ -27,15 +27,13 @@ public record SubmitRequest(String provider, String name, String version, String
         List<FieldError> errors = new ArrayList<>();
         for (String field : body.fieldNames()) {
             if (!FIELDS.contains(field)) {
-                errors.add(new FieldError(field, "unknown field; accepted: " + String.join(", ", new java.util.TreeSet<>(FIELDS))));
+                errors.add(new FieldError(field, "unknown field; accepted: " + String.join(", ", new TreeSet<>(FIELDS))));
             }
         }
-        String provider = providerParam != null ? providerParam : text(body, "provider", 64, errors);
+        String providerName = providerParam != null ? providerParam : text(body, "provider", 64, errors);
+        Provider provider = providerName == null ? Provider.REPLICATE : Provider.fromWire(providerName).orElse(null);
         if (provider == null) {
-            provider = "replicate";
-        }
-        if (!ProviderConfigService.PROVIDERS.contains(provider)) {
-            errors.add(new FieldError("provider", "unknown provider; known: " + String.join(", ", ProviderConfigService.PROVIDERS)));
+            errors.add(new FieldError("provider", "unknown provider; known: " + String.join(", ", Provider.wireNames())));
         }
         String name = text(body, "name", 200, errors);
         if (name == null) {
@@ -49,7 +47,7 @@ public record SubmitRequest(String provider, String name, String version, String
         if (input != null && !(input instanceof JsonObject)) {
             errors.add(new FieldError("input", "must be an object"));
         }
-        if ("replicate".equals(provider)) {
+        if (provider == Provider.REPLICATE) {
             if (version == null) {
                 errors.add(new FieldError("version", "required for replicate: the model version to train, owner/model:version_id"));
             } else if (!version.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[A-Za-z0-9]+")) {
@@ -61,8 +59,8 @@ public record SubmitRequest(String provider, String name, String version, String
                 errors.add(new FieldError("destination", "must look like owner/model"));
             }
         }
-        Map<String, Object> inputMap = input instanceof JsonObject o ? o.getMap() : Map.of();
-        return new Parsed(new SubmitRequest(provider, name, version, destination, inputMap, hardware, key), errors);
+        JsonObject inputObject = input instanceof JsonObject o ? o : new JsonObject();
+        return new Parsed(new SubmitRequest(provider, name, version, destination, inputObject, hardware, key), errors);
     }
 
     private static String text(JsonObject body, String field, int max, List<FieldError> errors) {
@@ -79,7 +77,7 @@ public record SubmitRequest(String provider, String name, String version, String
 
     /** What is kept of the request on the job (shown back to readers; holds no secrets). */
     public JsonObject stored() {
-        JsonObject stored = new JsonObject().put("input", new JsonObject(input));
+        JsonObject stored = new JsonObject().put("input", input.copy());
         if (version != null) {
             stored.put("version", version);
         }

@@ -4,14 +4,16 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.SharedNames;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.crypto.SecretBox;
 import io.tuneops.webhook.repository.UploadCredentialRepository;
 import io.tuneops.webhook.repository.UploadCredentialRepository.StoredCredential;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
@@ -20,14 +22,14 @@ import java.time.ZoneOffset;
 
 /**
  * Per-job S3 upload credentials. PostgreSQL keeps them encrypted (a dump reveals nothing);
- * storage-service reads the live ones from Redis ({@value #KEY_PREFIX}{access_key_id}, JSON, expiring
+ * storage-service reads the live ones from Redis
+ * ({@value SharedNames#UPLOAD_CREDENTIALS_PREFIX}{access_key_id}, a {@link Published} as JSON, expiring
  * with the credential), which this service writes inside the transaction that creates or shortens
  * them, so the two never disagree after a commit.
  */
 @ApplicationScoped
 public class UploadCredentials {
 
-    public static final String KEY_PREFIX = "tuneops:upload-credentials:";
     private static final Logger LOG = Logger.getLogger(UploadCredentials.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] KEY_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
@@ -35,11 +37,21 @@ public class UploadCredentials {
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
     /** What the submitter receives once: the S3 settings a job needs. */
+    @Schema(name = "UploadCredentials", description = "S3 settings for the job's uploads, shown once")
     public record Issued(String access_key_id, String secret_access_key, String endpoint_url, String bucket,
                          String prefix, String expires_at) {
         @Override
         public String toString() {
             return "Issued[" + access_key_id + "]";
+        }
+    }
+
+    /** What storage-service reads to check a job's uploads (its CredentialStore parses these fields). */
+    record Published(String access_key_id, String secret_access_key, String job_id, String bucket, String prefix,
+                     String expires_at) {
+        @Override
+        public String toString() {
+            return "Published[" + access_key_id + "]";
         }
     }
 
@@ -88,17 +100,13 @@ public class UploadCredentials {
     private Uni<Void> publish(StoredCredential c) {
         long ttlSeconds = c.expiresAt().toEpochSecond() - OffsetDateTime.now(ZoneOffset.UTC).toEpochSecond();
         if (ttlSeconds <= 0) {
-            return redis.key(String.class).del(KEY_PREFIX + c.accessKeyId()).replaceWithVoid();
+            return redis.key(String.class).del(SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId()).replaceWithVoid();
         }
-        String value = new JsonObject()
-                .put("access_key_id", c.accessKeyId())
-                .put("secret_access_key", box.open(c.secretCiphertext(), context(c.accessKeyId(), c.jobId())))
-                .put("job_id", c.jobId())
-                .put("bucket", c.bucket())
-                .put("prefix", c.prefix())
-                .put("expires_at", c.expiresAt().toString())
-                .encode();
-        return redis.value(String.class).set(KEY_PREFIX + c.accessKeyId(), value, new SetArgs().ex(ttlSeconds));
+        String value = Json.encode(new Published(c.accessKeyId(),
+                box.open(c.secretCiphertext(), context(c.accessKeyId(), c.jobId())), c.jobId(), c.bucket(), c.prefix(),
+                c.expiresAt().toString()));
+        return redis.value(String.class).set(SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId(), value,
+                new SetArgs().ex(ttlSeconds));
     }
 
     private static String context(String accessKeyId, String jobId) {

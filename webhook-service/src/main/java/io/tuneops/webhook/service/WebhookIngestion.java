@@ -1,13 +1,15 @@
 package io.tuneops.webhook.service;
 
 import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
-import io.tuneops.support.audit.AuditLog;
 import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.repository.JobRepository;
+import io.tuneops.webhook.repository.JobRow;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,12 +37,34 @@ public class WebhookIngestion {
 
     private static final Logger LOG = Logger.getLogger(WebhookIngestion.class);
 
-    /** HTTP status and JSON body of the answer. */
-    public record Outcome(int status, Map<String, Object> body) {
-        static Outcome of(int status, String key, Object value) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put(key, value);
-            return new Outcome(status, body);
+    /**
+     * What to answer a delivery: {@code detail} says why it was refused; {@code jobId} and
+     * {@code jobStatus} are the job an applied or stale delivery concerned.
+     */
+    public record Outcome(DeliveryOutcome result, String detail, String jobId, JobStatus jobStatus) {
+
+        static Outcome refused(DeliveryOutcome result, String detail) {
+            return new Outcome(result, detail, null, null);
+        }
+
+        static Outcome acknowledged(DeliveryOutcome result) {
+            return new Outcome(result, null, null, null);
+        }
+
+        static Outcome concerning(DeliveryOutcome result, JobRow job) {
+            return new Outcome(result, null, job.jobId(), job.status());
+        }
+
+        /** Any 2xx stops the provider's retries: 202 marks a delivery kept but applied to nothing. */
+        public int httpStatus() {
+            return switch (result) {
+                case APPLIED, STALE, DUPLICATE -> 200;
+                case IGNORED -> 202;
+                case INVALID -> 400;
+                case REJECTED_SIGNATURE -> 401;
+                case UNKNOWN_PROVIDER -> 404;
+                case ERROR -> 503;
+            };
         }
     }
 
@@ -49,11 +72,11 @@ public class WebhookIngestion {
     private final ReplicateClient replicate;
     private final JobRepository jobs;
     private final JobWriter writer;
-    private final AuditLog audit;
+    private final AuditAppender audit;
     private final JobsConfig config;
 
     public WebhookIngestion(ProviderConfigService providers, ReplicateClient replicate, JobRepository jobs,
-                            JobWriter writer, AuditLog audit, JobsConfig config) {
+                            JobWriter writer, AuditAppender audit, JobsConfig config) {
         this.providers = providers;
         this.replicate = replicate;
         this.jobs = jobs;
@@ -62,18 +85,18 @@ public class WebhookIngestion {
         this.config = config;
     }
 
-    public Uni<Outcome> ingest(String provider, Map<String, List<String>> headers, byte[] raw, String clientIp, String path) {
+    public Uni<Outcome> ingest(Provider provider, Map<String, List<String>> headers, byte[] raw, String clientIp, String path) {
         // the library verifies a String; strict UTF-8 decoding makes that String re-encode to exactly these bytes
         String body;
         try {
             body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
-            return Uni.createFrom().item(Outcome.of(400, "detail", "Webhook body is not UTF-8 JSON"));
+            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body is not UTF-8 JSON"));
         }
         if (body.contains("\\u0000")) {
-            // PostgreSQL text and jsonb cannot hold NUL: refused here rather than failing (and being retried) forever
-            return Uni.createFrom().item(Outcome.of(400, "detail", "Webhook body contains NUL characters"));
+            // PostgreSQL text and jsonb cannot hold NUL: storing it would fail, and the provider would retry forever
+            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body contains NUL characters"));
         }
         return providers.settings(provider)
                 .chain(settings -> verify(settings, headers, body).chain(problem -> {
@@ -96,7 +119,7 @@ public class WebhookIngestion {
         if (settings.webhookSecret().isPresent()) {
             return Uni.createFrom().item(check(settings.webhookSecret().get(), headers, body));
         }
-        if ("replicate".equals(settings.provider())) {
+        if (settings.provider() == Provider.REPLICATE) {
             // Replicate signs with the account's default secret; a signature (not a timestamp) that
             // fails may mean it was rotated, and the secret is fetched again (rate-limited)
             return replicate.webhookSecret(settings).map(secret -> check(secret, headers, body))
@@ -104,7 +127,7 @@ public class WebhookIngestion {
                             || !replicate.forgetWebhookSecret(settings) ? Uni.createFrom().item(problem)
                             : replicate.webhookSecret(settings).map(secret -> check(secret, headers, body)));
         }
-        return Uni.createFrom().item(Optional.of("no webhook_secret configured for provider " + settings.provider()));
+        return Uni.createFrom().item(Optional.of("no webhook_secret configured for provider " + settings.provider().wire()));
     }
 
     /** Standard Webhooks verification: several space-separated v1 signatures, 5 minutes of tolerance either way. */
@@ -114,23 +137,18 @@ public class WebhookIngestion {
             return Optional.empty();
         } catch (WebhookVerificationException e) {
             return Optional.of("signature rejected: " + e.getMessage());
-        } catch (RuntimeException | com.standardwebhooks.exceptions.EmptyWebhookSecretException e) {
+        } catch (RuntimeException | EmptyWebhookSecretException e) {
             return Optional.of("signing secret unusable");
         }
     }
 
-    private Uni<Outcome> reject(String provider, String clientIp, String path, String reason) {
-        LOG.warnf("webhook for %s from %s rejected: %s", provider, clientIp, reason);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("provider", provider);
-        details.put("path", path);
-        details.put("client_ip", clientIp);
-        details.put("reason", reason);
-        return audit.append(AuditEvent.of("webhook_rejected", "webhook:" + provider, clientIp, "webhook", provider,
-                        "reject", details))
+    private Uni<Outcome> reject(Provider provider, String clientIp, String path, String reason) {
+        LOG.warnf("webhook for %s from %s rejected: %s", provider.wire(), clientIp, reason);
+        return audit.append(AuditEvent.of("webhook_rejected", "webhook:" + provider.wire(), clientIp, "webhook", provider.wire(),
+                        "reject", AuditDetails.of(new AuditDetails.WebhookRejected(provider, path, clientIp, reason))))
                 .onFailure().invoke(e -> LOG.errorf("webhook_rejected event not appended: %s", e.toString()))
                 .onFailure().recoverWithNull()
-                .replaceWith(Outcome.of(401, "detail", "Invalid webhook signature"));
+                .replaceWith(Outcome.refused(DeliveryOutcome.REJECTED_SIGNATURE, "Invalid webhook signature"));
     }
 
     private Uni<Outcome> apply(ProviderSettings settings, String deliveryId, String body) {
@@ -138,41 +156,34 @@ public class WebhookIngestion {
         try {
             snapshot = Snapshot.parse(new JsonObject(body));
         } catch (DecodeException | ClassCastException e) {
-            return Uni.createFrom().item(Outcome.of(400, "detail", "Webhook body is not a JSON object"));
+            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body is not a JSON object"));
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(Outcome.of(400, "detail", "Invalid job snapshot: " + e.getMessage()));
+            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Invalid job snapshot: " + e.getMessage()));
         }
-        String provider = settings.provider();
+        Provider provider = settings.provider();
         return jobs.pool().withTransaction(tx -> jobs.lockByProviderJob(tx, provider, snapshot.id()).chain(found -> {
             if (found.isEmpty()) {
                 return jobs.recordDelivery(tx, provider, deliveryId, null, "unknown_job").chain(recorded -> recorded
-                        ? audit.append(AuditEvent.of("webhook.ignored", "webhook:" + provider, null, "webhook", provider,
-                                "ignore", Map.of("reason", "unknown job", "provider_job_id", snapshot.id(), "webhook_id", deliveryId)))
-                        .replaceWith(Outcome.of(202, "status", "ignored"))
-                        : Uni.createFrom().item(Outcome.of(200, "status", "duplicate")));
+                        ? audit.append(AuditEvent.of("webhook.ignored", "webhook:" + provider.wire(), null, "webhook",
+                                provider.wire(), "ignore", AuditDetails.of(
+                                        new AuditDetails.WebhookIgnored("unknown job", snapshot.id(), deliveryId))))
+                        .replaceWith(Outcome.acknowledged(DeliveryOutcome.IGNORED))
+                        : Uni.createFrom().item(Outcome.acknowledged(DeliveryOutcome.DUPLICATE)));
             }
-            var job = found.get();
-            var next = JobTransitions.apply(job, snapshot, settings, config.logsTail());
+            JobRow job = found.get();
+            Optional<JobRow> next = JobTransitions.apply(job, snapshot, settings, config.logsTail());
             return jobs.recordDelivery(tx, provider, deliveryId, job.jobId(), next.isPresent() ? "applied" : "stale")
                     .chain(recorded -> {
                         if (!recorded) {
-                            return Uni.createFrom().item(Outcome.of(200, "status", "duplicate"));
+                            return Uni.createFrom().item(Outcome.acknowledged(DeliveryOutcome.DUPLICATE));
                         }
                         if (next.isEmpty()) {
-                            return Uni.createFrom().item(applied("stale", job.jobId(), job.status()));
+                            return Uni.createFrom().item(Outcome.concerning(DeliveryOutcome.STALE, job));
                         }
                         return writer.save(tx, next.get())
-                                .map(updated -> applied("applied", updated.jobId(), updated.status()));
+                                .map(updated -> Outcome.concerning(DeliveryOutcome.APPLIED, updated));
                     });
         }));
-    }
-
-    private static Outcome applied(String status, String jobId, String jobStatus) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("job_id", jobId);
-        body.put("job_status", jobStatus);
-        return new Outcome(200, body);
     }
 
     /** The webhook-id; without one (signatures off and a sender that sets none) the body's digest stands in. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,32 +21,32 @@ import java.util.Map;
 public class WebhookMeters {
 
     public static final String DELIVERIES = "tuneops_webhook_deliveries_total";
-    /** applied / stale / duplicate / ignored: accepted (2xx); the rest refused. */
-    public static final List<String> OUTCOMES = List.of("applied", "stale", "duplicate", "ignored", "rejected_signature",
-            "invalid", "unknown_provider", "error");
+    private static final String UNKNOWN = "unknown";
 
     private final Map<String, Counter> counters = new HashMap<>();
 
     public WebhookMeters(MeterRegistry registry) {
         for (String provider : providers()) {
-            for (String outcome : OUTCOMES) {
-                counters.put(provider + "/" + outcome, Counter.builder(DELIVERIES)
+            for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
+                counters.put(key(provider, outcome), Counter.builder(DELIVERIES)
                         .description("Webhook deliveries answered, by provider and outcome")
-                        .tag("provider", provider).tag("outcome", outcome).register(registry));
+                        .tag("provider", provider).tag("outcome", outcome.label()).register(registry));
             }
         }
     }
 
     private static List<String> providers() {
-        List<String> all = new java.util.ArrayList<>(ProviderConfigService.PROVIDERS);
-        all.add("unknown");
+        List<String> all = new ArrayList<>(Provider.wireNames());
+        all.add(UNKNOWN);
         return all;
     }
 
-    public void delivered(String provider, String outcome) {
-        Counter counter = counters.get((ProviderConfigService.PROVIDERS.contains(provider) ? provider : "unknown") + "/" + outcome);
-        if (counter != null) {
-            counter.increment();
-        }
+    private static String key(String provider, DeliveryOutcome outcome) {
+        return provider + "/" + outcome.label();
+    }
+
+    /** {@code provider} as the path named it: a name that is no provider's counts as unknown. */
+    public void delivered(String provider, DeliveryOutcome outcome) {
+        counters.get(key(Provider.fromWire(provider).map(Provider::wire).orElse(UNKNOWN), outcome)).increment();
     }
 }

@@ -1,8 +1,9 @@
 package io.tuneops.webhook.client;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -11,6 +12,7 @@ import io.restassured.specification.RequestSpecification;
 import io.tuneops.local.EmbeddedServersTestResource;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -25,7 +27,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * applies when a provider's configuration says nothing, and its configuration wins when it does.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 @TestProfile(EnvironmentDefaultsTest.FromEnvironment.class)
 class EnvironmentDefaultsTest {
 
@@ -56,8 +58,8 @@ class EnvironmentDefaultsTest {
 
     public static class FromEnvironment implements QuarkusTestProfile {
         @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(Fakes.class));
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Fakes.class));
         }
     }
 

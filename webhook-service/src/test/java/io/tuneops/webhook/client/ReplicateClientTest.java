@@ -1,16 +1,20 @@
 package io.tuneops.webhook.client;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.WireMock;
-import io.quarkus.test.common.QuarkusTestResource;
+import com.standardwebhooks.Webhook;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.webhook.service.JobReconciler;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,13 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -43,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through a real forward proxy, and over TLS with a corporate CA.
  */
 @QuarkusTest
-@QuarkusTestResource(EmbeddedServersTestResource.class)
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class ReplicateClientTest {
 
     static final String TOKEN = "r8_test_token_0123456789abcdefghijklmnop";
@@ -58,7 +62,7 @@ class ReplicateClientTest {
     CircuitBreakerMaintenance breakers;
 
     @Inject
-    io.tuneops.webhook.service.JobReconciler reconciler;
+    JobReconciler reconciler;
 
     @BeforeAll
     static void startFakes() throws Exception {
@@ -110,7 +114,7 @@ class ReplicateClientTest {
                         """.formatted(trainingId, trainingId, trainingId))));
     }
 
-    private static io.restassured.response.ValidatableResponse submit() {
+    private static ValidatableResponse submit() {
         return admin().body("{\"version\": \"" + VERSION + "\", \"destination\": \"acme/my-lora\", "
                 + "\"input\": {\"steps\": 1000}, \"hardware\": \"gpu-a100-large\"}").post("/api/cloud/jobs/submit").then().log().ifValidationFails();
     }
@@ -140,13 +144,13 @@ class ReplicateClientTest {
             long ts = Instant.now().getEpochSecond();
             RestAssured.given().contentType("application/json").header("webhook-id", id)
                     .header("webhook-timestamp", Long.toString(ts))
-                    .header("webhook-signature", new com.standardwebhooks.Webhook(SIGNING_SECRET).sign(id, ts, body))
+                    .header("webhook-signature", new Webhook(SIGNING_SECRET).sign(id, ts, body))
                     .body(body).post("/api/webhooks/replicate").then().statusCode(200);
         }
         admin().get("/api/cloud/jobs/" + job.getString("job_id")).then().statusCode(200)
-                .body("status", org.hamcrest.Matchers.equalTo("completed"))
-                .body("output_url", org.hamcrest.Matchers.equalTo("https://replicate.delivery/w.tar"))
-                .body("duration_seconds", org.hamcrest.Matchers.equalTo(300.5f));
+                .body("status", Matchers.equalTo("completed"))
+                .body("output_url", Matchers.equalTo("https://replicate.delivery/w.tar"))
+                .body("duration_seconds", Matchers.equalTo(300.5f));
         replicate.verify(1, getRequestedFor(urlEqualTo("/v1/webhooks/default/secret"))
                 .withHeader("Authorization", equalTo("Bearer " + token)));
     }
@@ -158,8 +162,8 @@ class ReplicateClientTest {
         replicate.stubFor(post("/v1/trainings/tr_cancel_1/cancel").willReturn(okJson(
                 "{\"id\": \"tr_cancel_1\", \"status\": \"canceled\", \"logs\": \"\", \"output\": null, \"error\": null}")));
         admin().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(200)
-                .body("status", org.hamcrest.Matchers.equalTo("cancelled"))
-                .body("provider_status", org.hamcrest.Matchers.equalTo("canceled"));
+                .body("status", Matchers.equalTo("cancelled"))
+                .body("provider_status", Matchers.equalTo("canceled"));
         replicate.verify(postRequestedFor(urlEqualTo("/v1/trainings/tr_cancel_1/cancel"))
                 .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
     }
@@ -226,8 +230,8 @@ class ReplicateClientTest {
     @Test
     void withoutATokenNothingIsSentAndTheJobFails() {
         admin().body("{\"api_token\": null}").put("/api/cloud/providers/replicate").then().statusCode(200)
-                .body("api_token_configured", org.hamcrest.Matchers.equalTo(false));
-        submit().statusCode(502).body("detail", containsString("no API token")).body("status", org.hamcrest.Matchers.equalTo("failed"));
+                .body("api_token_configured", Matchers.equalTo(false));
+        submit().statusCode(502).body("detail", containsString("no API token")).body("status", Matchers.equalTo("failed"));
         assertTrue(replicate.getAllServeEvents().isEmpty());
     }
 
@@ -237,13 +241,13 @@ class ReplicateClientTest {
                 "{\"type\": \"organization\", \"username\": \"acme\", \"name\": \"Acme\", \"github_url\": null}")));
         RestAssured.get("/internal/providers/health").then().statusCode(403);
         admin().get("/internal/providers/health").then().statusCode(200)
-                .body("providers.find { it.name == 'replicate' }.status", org.hamcrest.Matchers.equalTo("healthy"))
+                .body("providers.find { it.name == 'replicate' }.status", Matchers.equalTo("healthy"))
                 .body("providers.find { it.name == 'replicate' }.message", containsString("acme"));
         replicate.verify(getRequestedFor(urlEqualTo("/v1/account")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
         replicate.stubFor(get("/v1/account").willReturn(aResponse().withStatus(401)
                 .withBody("{\"title\": \"Unauthenticated\", \"status\": 401}")));
         admin().get("/internal/providers/health").then().statusCode(200)
-                .body("providers.find { it.name == 'replicate' }.status", org.hamcrest.Matchers.equalTo("unhealthy"))
+                .body("providers.find { it.name == 'replicate' }.status", Matchers.equalTo("unhealthy"))
                 .body("providers.find { it.name == 'replicate' }.message", containsString("401"));
     }
 
@@ -265,7 +269,7 @@ class ReplicateClientTest {
         replicate.stubFor(post("/v1/trainings/tr_slow_1/cancel").willReturn(okJson("{\"id\": \"tr_slow_1\", \"status\": \"canceled\"}")
                 .withFixedDelay(4000)));
         admin().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(502)
-                .body("detail", containsString("Not cancelled")).body("status", org.hamcrest.Matchers.equalTo("queued"));
+                .body("detail", containsString("Not cancelled")).body("status", Matchers.equalTo("queued"));
         assertEquals(2, replicate.findAll(postRequestedFor(urlEqualTo("/v1/trainings/tr_slow_1/cancel"))).size(),
                 "cancel is idempotent: tried again once (tuneops.outbound.retries=1 in tests)");
     }
@@ -273,13 +277,13 @@ class ReplicateClientTest {
     @Test
     void forgedDeliveriesDoNotTurnIntoCallsToReplicate() {
         String body = "{\"id\": \"tr_nobody\", \"status\": \"succeeded\"}";
-        String forgedSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String forgedSecret = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
         for (int i = 0; i < 20; i++) {
             long ts = Instant.now().getEpochSecond();
             try {
                 RestAssured.given().contentType("application/json").header("webhook-id", "msg_forged_" + i)
                         .header("webhook-timestamp", Long.toString(ts))
-                        .header("webhook-signature", new com.standardwebhooks.Webhook(forgedSecret).sign("msg_forged_" + i, ts, body))
+                        .header("webhook-signature", new Webhook(forgedSecret).sign("msg_forged_" + i, ts, body))
                         .body(body).post("/api/webhooks/replicate").then().statusCode(401);
             } catch (Exception e) {
                 throw new AssertionError(e);
@@ -299,8 +303,8 @@ class ReplicateClientTest {
         int changed = reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
         assertTrue(changed >= 1);
         admin().get("/api/cloud/jobs/" + jobId).then().statusCode(200)
-                .body("status", org.hamcrest.Matchers.equalTo("completed"))
-                .body("output_url", org.hamcrest.Matchers.equalTo("https://replicate.delivery/q.tar"));
+                .body("status", Matchers.equalTo("completed"))
+                .body("output_url", Matchers.equalTo("https://replicate.delivery/q.tar"));
         replicate.verify(getRequestedFor(urlEqualTo("/v1/trainings/tr_quiet_1")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
         // a finished job is not asked about again
         replicate.resetRequests();

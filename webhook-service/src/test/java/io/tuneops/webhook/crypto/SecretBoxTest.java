@@ -3,6 +3,7 @@ package io.tuneops.webhook.crypto;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +27,6 @@ class SecretBoxTest {
 
     @Test
     void theSameSecretSealsDifferentlyEachTime() {
-        assertFalse(java.util.Arrays.equals(box.seal("x", "c"), box.seal("x", "c")));
+        assertFalse(Arrays.equals(box.seal("x", "c"), box.seal("x", "c")));
     }
 }

@@ -3,6 +3,7 @@ package io.tuneops.webhook.service;
 import com.standardwebhooks.Webhook;
 import org.junit.jupiter.api.Test;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,14 +33,14 @@ class StandardWebhooksTest {
         assertTrue(WebhookIngestion.check(SECRET, headers(ID, now, signature), BODY).isEmpty());
         assertTrue(WebhookIngestion.check(SECRET, headers(ID, now, signature), "{\"test\": 2432232315}").isPresent());
         assertTrue(WebhookIngestion.check(SECRET, headers("msg_other", now, signature), BODY).isPresent());
-        assertTrue(WebhookIngestion.check("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]),
+        assertTrue(WebhookIngestion.check("whsec_" + Base64.getEncoder().encodeToString(new byte[32]),
                 headers(ID, now, signature), BODY).isPresent());
     }
 
     @Test
     void duringSecretRotationAnyOfSeveralSignaturesIsEnough() throws Exception {
         long now = System.currentTimeMillis() / 1000;
-        String old = new Webhook("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24])).sign(ID, now, BODY);
+        String old = new Webhook("whsec_" + Base64.getEncoder().encodeToString(new byte[24])).sign(ID, now, BODY);
         String current = new Webhook(SECRET).sign(ID, now, BODY);
         assertTrue(WebhookIngestion.check(SECRET, headers(ID, now, old + " " + current), BODY).isEmpty());
         assertTrue(WebhookIngestion.check(SECRET, headers(ID, now, old), BODY).isPresent());

@@ -1,0 +1,32 @@
+package io.tuneops.webhook.service;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.support.SharedNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
+/** Reads the upload progress storage-service keeps per job. */
+@ApplicationScoped
+public class UploadProgressReader {
+
+    private static final Logger LOG = Logger.getLogger(UploadProgressReader.class);
+
+    private final ReactiveRedisDataSource redis;
+
+    public UploadProgressReader(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    /** Empty when Redis cannot be read: a job is still worth showing without its upload figures. */
+    public Uni<Optional<UploadProgress>> read(String jobId) {
+        return redis.hash(String.class).hgetall(SharedNames.UPLOAD_PROGRESS_PREFIX + jobId)
+                .map(hash -> Optional.of(UploadProgress.of(hash)))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf("upload progress of %s not read: %s", jobId, e.toString());
+                    return Optional.empty();
+                });
+    }
+}

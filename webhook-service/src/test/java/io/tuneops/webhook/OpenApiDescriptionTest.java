@@ -1,0 +1,119 @@
+package io.tuneops.webhook;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.tuneops.local.EmbeddedServersTestResource;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The description at /q/openapi that the gateway combines: every public route, none of the internal ones. */
+@QuarkusTest
+@WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
+class OpenApiDescriptionTest {
+
+    static final Set<String> METHODS = Set.of("get", "put", "post", "delete");
+
+    JsonObject description;
+
+    // per test, not @BeforeAll: RestAssured points at the application only once it runs
+    @BeforeEach
+    void read() {
+        description = new JsonObject(RestAssured.given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().asString());
+    }
+
+    private JsonObject operation(String path, String method) {
+        JsonObject item = description.getJsonObject("paths").getJsonObject(path);
+        assertNotNull(item, "no path " + path);
+        JsonObject operation = item.getJsonObject(method);
+        assertNotNull(operation, "no " + method + " " + path);
+        return operation;
+    }
+
+    @Test
+    void everyPublicRouteIsDescribedAndNoInternalOne() {
+        Map<String, Set<String>> expected = Map.of(
+                "/api/cloud/jobs", Set.of("get", "post"),
+                "/api/cloud/jobs/submit", Set.of("post"),
+                "/api/cloud/jobs/{job_id}", Set.of("get", "delete"),
+                "/api/cloud/jobs/{job_id}/cancel", Set.of("post"),
+                "/api/cloud/providers", Set.of("get"),
+                "/api/cloud/providers/{provider}", Set.of("get", "put"),
+                "/api/cloud/providers/{provider}/config", Set.of("get", "put"),
+                "/api/webhooks/{provider}", Set.of("post"));
+        JsonObject paths = description.getJsonObject("paths");
+        assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(paths.fieldNames()));
+        expected.forEach((path, methods) -> {
+            Set<String> described = new TreeSet<>(paths.getJsonObject(path).fieldNames());
+            described.retainAll(METHODS);
+            assertEquals(new TreeSet<>(methods), described, path);
+            methods.forEach(m -> assertNotNull(operation(path, m).getString("summary"), m + " " + path + " has no summary"));
+        });
+        assertEquals("tuneops webhook-service", description.getJsonObject("info").getString("title"));
+    }
+
+    @Test
+    void routesNeedingAKeyAcceptEitherHeaderAndSayWhichScope() {
+        JsonObject schemes = description.getJsonObject("components").getJsonObject("securitySchemes");
+        assertEquals("bearer", schemes.getJsonObject("bearer").getString("scheme"));
+        assertEquals("header", schemes.getJsonObject("X-API-Key").getString("in"));
+        for (String[] route : new String[][]{{"/api/cloud/jobs", "get", "viewer"}, {"/api/cloud/jobs/submit", "post", "operator"},
+                {"/api/cloud/jobs/{job_id}", "delete", "operator"}, {"/api/cloud/providers/{provider}", "get", "viewer"},
+                {"/api/cloud/providers/{provider}", "put", "admin"}}) {
+            JsonObject operation = operation(route[0], route[1]);
+            List<Object> security = operation.getJsonArray("security").getList();
+            assertEquals(2, security.size(), "bearer or X-API-Key on " + route[1] + " " + route[0]);
+            assertTrue(operation.getString("description").contains("the " + route[2] + " scope"), operation.getString("description"));
+            assertTrue(operation.getJsonObject("responses").containsKey("401"), route[0]);
+            assertTrue(operation.getJsonObject("responses").containsKey("403"), route[0]);
+        }
+    }
+
+    @Test
+    void anAliasIsDescribedAsTheRouteItAnswersFor() {
+        JsonObject alias = operation("/api/cloud/providers/{provider}/config", "put");
+        JsonObject route = operation("/api/cloud/providers/{provider}", "put");
+        assertEquals(route.getJsonObject("requestBody"), alias.getJsonObject("requestBody"));
+        assertEquals(route.getJsonObject("responses").fieldNames(), alias.getJsonObject("responses").fieldNames());
+        assertTrue(alias.getString("description").startsWith("Same as PUT /api/cloud/providers/{provider}."));
+        assertEquals(operation("/api/cloud/jobs/submit", "post").getJsonObject("responses").fieldNames(),
+                operation("/api/cloud/jobs", "post").getJsonObject("responses").fieldNames());
+    }
+
+    @Test
+    void webhooksNeedNoKey() {
+        JsonObject webhook = operation("/api/webhooks/{provider}", "post");
+        assertTrue(webhook.getJsonArray("security") == null || webhook.getJsonArray("security").isEmpty(),
+                "the signature authenticates a webhook, not a key");
+        assertNull(description.getJsonArray("security"), "no key required by default");
+    }
+
+    @Test
+    void operationsAreTaggedByAreaAndErrorsHaveTheDetailShape() {
+        assertEquals("Jobs", operation("/api/cloud/jobs/{job_id}", "get").getJsonArray("tags").getString(0));
+        assertEquals("Providers", operation("/api/cloud/providers", "get").getJsonArray("tags").getString(0));
+        assertEquals("Webhooks", operation("/api/webhooks/{provider}", "post").getJsonArray("tags").getString(0));
+        JsonObject notFound = operation("/api/cloud/jobs/{job_id}", "get").getJsonObject("responses").getJsonObject("404");
+        String ref = notFound.getJsonObject("content").getJsonObject("application/json").getJsonObject("schema").getString("$ref");
+        JsonObject error = description.getJsonObject("components").getJsonObject("schemas")
+                .getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+        assertEquals(Set.of("detail"), error.getJsonObject("properties").fieldNames());
+        JsonObject job = description.getJsonObject("components").getJsonObject("schemas").getJsonObject("JobView");
+        assertFalse(job.getJsonObject("properties").isEmpty());
+        assertTrue(job.getJsonObject("properties").containsKey("upload_progress"));
+    }
+}
