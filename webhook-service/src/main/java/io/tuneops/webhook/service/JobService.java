@@ -80,8 +80,8 @@ public class JobService {
                     .submittedBy(actor).idempotencyKey(request.idempotencyKey()).name(request.name())
                     .hardware(request.hardware()).request(request.stored()).costUsd(BigDecimal.ZERO)
                     .costLimitWarning(check.message()).build();
-            AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit", AuditDetails.of(
-                    new AuditDetails.JobSubmitted(request.provider(), request.name(), request.hardware())));
+            AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit",
+                    new WebhookAuditDetails.JobSubmitted(request.provider(), request.name(), request.hardware()));
             return jobs.pool().withTransaction(tx -> jobs.insertIfNew(tx, draft).chain(inserted -> inserted.isEmpty()
                             ? Uni.createFrom().<Optional<SubmitOutcome.Created>>item(Optional.empty())
                             : audit.append(submitted)
@@ -143,7 +143,7 @@ public class JobService {
                     .map(ReplicateApi.Training::status)
                     : Uni.createFrom().item("canceled");
             AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
-                    AuditDetails.of(new AuditDetails.JobCancelled(job.provider(), job.status())));
+                    new WebhookAuditDetails.JobCancelled(job.provider(), job.status()));
             return atProvider.chain(providerStatus -> jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
                         if (locked.isEmpty()) {
                             return Uni.createFrom().item((CancelOutcome) new CancelOutcome.NotFound(jobId));

@@ -155,7 +155,7 @@ public class ProviderConfigService {
 
     /** Applies a validated change; the audit event names the fields changed, never a secret's value. */
     public Uni<JsonObject> update(Provider provider, JsonObject accepted, String actor, String clientIp) {
-        AuditDetails.ProviderConfigured details = new AuditDetails.ProviderConfigured(new ArrayList<>(accepted.fieldNames()),
+        WebhookAuditDetails.ProviderConfigured details = new WebhookAuditDetails.ProviderConfigured(new ArrayList<>(accepted.fieldNames()),
                 accepted.containsKey("webhook_allowed_ips")
                         ? accepted.getJsonArray("webhook_allowed_ips").stream().map(String.class::cast).toList() : null);
         JsonObject plain = accepted.copy();
@@ -167,7 +167,7 @@ public class ProviderConfigService {
             }
         }
         AuditEvent event = AuditEvent.of("provider.configured", actor, clientIp, "provider", provider.wire(), "update",
-                AuditDetails.of(details));
+                details);
         return repository.pool().withTransaction(tx -> {
                     Uni<Void> secretWrites = Uni.createFrom().voidItem();
                     for (Map.Entry<String, byte[]> secret : sealed.entrySet()) {

@@ -145,7 +145,7 @@ public class WebhookIngestion {
     private Uni<Outcome> reject(Provider provider, String clientIp, String path, String reason) {
         LOG.warnf("webhook for %s from %s rejected: %s", provider.wire(), clientIp, reason);
         return audit.append(AuditEvent.of("webhook_rejected", "webhook:" + provider.wire(), clientIp, "webhook", provider.wire(),
-                        "reject", AuditDetails.of(new AuditDetails.WebhookRejected(provider, path, clientIp, reason))))
+                        "reject", new WebhookAuditDetails.WebhookRejected(provider, path, clientIp, reason)))
                 .onFailure().invoke(e -> LOG.errorf("webhook_rejected event not appended: %s", e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWith(Outcome.refused(DeliveryOutcome.REJECTED_SIGNATURE, "Invalid webhook signature"));
@@ -165,8 +165,8 @@ public class WebhookIngestion {
             if (found.isEmpty()) {
                 return jobs.recordDelivery(tx, provider, deliveryId, null, "unknown_job").chain(recorded -> recorded
                         ? audit.append(AuditEvent.of("webhook.ignored", "webhook:" + provider.wire(), null, "webhook",
-                                provider.wire(), "ignore", AuditDetails.of(
-                                        new AuditDetails.WebhookIgnored("unknown job", snapshot.id(), deliveryId))))
+                                provider.wire(), "ignore",
+                                new WebhookAuditDetails.WebhookIgnored("unknown job", snapshot.id(), deliveryId)))
                         .replaceWith(Outcome.acknowledged(DeliveryOutcome.IGNORED))
                         : Uni.createFrom().item(Outcome.acknowledged(DeliveryOutcome.DUPLICATE)));
             }
