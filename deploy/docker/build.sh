@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the five service images: ghcr.io/tuneops/<service>:<version>.
+# Builds the six service images: ghcr.io/tuneops/<service>:<version>.
 #   deploy/docker/build.sh [version]     (default: appVersion of helm/tuneops/Chart.yaml, the tag the chart pulls)
 # Settings: IMAGE_PREFIX (ghcr.io/tuneops), DOCKER (docker; podman works too), PUSH=1 to push.
 set -euo pipefail
@@ -8,8 +8,8 @@ version=${1:-$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$root/h
 prefix=${IMAGE_PREFIX:-ghcr.io/tuneops}
 docker=${DOCKER:-docker}
 declare -A ports=([gateway-service]=8080 [webhook-service]=8081 [storage-service]=8082
-                  [metrics-service]=8083 [audit-service]=8084)
-for service in gateway-service webhook-service storage-service metrics-service audit-service; do
+                  [metrics-service]=8083 [audit-service]=8084 [console-service]=8085)
+for service in gateway-service webhook-service storage-service metrics-service audit-service console-service; do
   image="$prefix/$service:$version"
   echo "building $image"
   DOCKER_BUILDKIT=1 "$docker" build -f "$root/deploy/docker/Dockerfile" \

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole tuneops suite on this machine: PostgreSQL and Redis (embedded, from Maven
-# artifacts, unless TUNEOPS_DB_URL and TUNEOPS_REDIS_URL point at external servers), then the five
-# services. Waits until the gateway reports ready, prints where things are, and stops everything
-# cleanly on Ctrl-C. Data persists between runs under $TUNEOPS_LOCAL_DIR (~/.tuneops/local).
+# artifacts, unless TUNEOPS_DB_URL and TUNEOPS_REDIS_URL point at external servers), then the six
+# services. Waits until the gateway and console-service report ready, prints where things are, and
+# stops everything cleanly on Ctrl-C. Data persists between runs under $TUNEOPS_LOCAL_DIR (~/.tuneops/local).
 #
 #   ./deploy/local/run.sh            build what is missing, then run
 #   ./deploy/local/run.sh --rebuild  rebuild first (./mvnw package -DskipTests)
 #
 # Settings (environment): TUNEOPS_LOCAL_DIR, TUNEOPS_LOCAL_PORT_BASE (8080: gateway 8080,
-# webhook 8081, storage 8082, metrics 8083, audit 8084), TUNEOPS_LOCAL_PG_PORT (15432),
+# webhook 8081, storage 8082, metrics 8083, audit 8084, console 8085), TUNEOPS_LOCAL_PG_PORT (15432),
 # TUNEOPS_LOCAL_REDIS_PORT (16379), TUNEOPS_LOCAL_READY_TIMEOUT (180 s), TUNEOPS_JAVA_OPTS, and
 # every service setting (TUNEOPS_*, SIMPLETUNER_*), which is passed through to the services.
 set -euo pipefail
@@ -22,9 +22,9 @@ ready_timeout=${TUNEOPS_LOCAL_READY_TIMEOUT:-180}
 # a small initial heap keeps idle services small; a 24 MB young generation keeps collections rare under load
 java_opts=${TUNEOPS_JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmn24m -Xmx256m}
 base=${TUNEOPS_LOCAL_PORT_BASE:-8080}
-services=(gateway-service webhook-service storage-service metrics-service audit-service)
+services=(gateway-service webhook-service storage-service metrics-service audit-service console-service)
 declare -A ports=([gateway-service]=$base [webhook-service]=$((base + 1)) [storage-service]=$((base + 2))
-                  [metrics-service]=$((base + 3)) [audit-service]=$((base + 4)))
+                  [metrics-service]=$((base + 3)) [audit-service]=$((base + 4)) [console-service]=$((base + 5)))
 
 mkdir -p "$logs"
 
@@ -114,6 +114,7 @@ export TUNEOPS_UPSTREAM_WEBHOOK=http://127.0.0.1:${ports[webhook-service]}
 export TUNEOPS_UPSTREAM_STORAGE=http://127.0.0.1:${ports[storage-service]}
 export TUNEOPS_UPSTREAM_METRICS=http://127.0.0.1:${ports[metrics-service]}
 export TUNEOPS_UPSTREAM_AUDIT=http://127.0.0.1:${ports[audit-service]}
+export TUNEOPS_UPSTREAM_CONSOLE=http://127.0.0.1:${ports[console-service]}
 export TUNEOPS_SHUTDOWN_DELAY=${TUNEOPS_SHUTDOWN_DELAY:-1s}
 
 for s in "${services[@]}"; do
@@ -123,18 +124,29 @@ for s in "${services[@]}"; do
 done
 
 gateway=http://localhost:${ports[gateway-service]}
-# GET the readiness route: with curl when there is one, else over bash's /dev/tcp (a bare JDK machine)
-ready_status() {
+# status of GET <path> on a local port: with curl when there is one, else over bash's /dev/tcp (a bare JDK machine)
+http_status() {
   if command -v curl >/dev/null 2>&1; then
-    curl -s -o /dev/null -w '%{http_code}' "$gateway/api/cloud/health/ready" || true
+    curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1$2" || true
   else
-    { exec 8<>"/dev/tcp/127.0.0.1/${ports[gateway-service]}" \
-        && printf 'GET /api/cloud/health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&8 \
+    { exec 8<>"/dev/tcp/127.0.0.1/$1" \
+        && printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&8 \
         && head -n 1 <&8 | cut -d' ' -f2; exec 8<&-; } 2>/dev/null || true
   fi
 }
+# the gateway's readiness route covers the gateway and the owners; console-service owns no API route, so it is asked itself
+ready_status() {
+  local gateway_status console_status
+  gateway_status=$(http_status "${ports[gateway-service]}" /api/cloud/health/ready)
+  console_status=$(http_status "${ports[console-service]}" /q/health/ready)
+  if [ "$gateway_status" = 200 ] && [ "$console_status" = 200 ]; then
+    echo ready
+  else
+    echo "gateway $gateway_status, console-service $console_status"
+  fi
+}
 deadline=$(( $(date +%s) + ready_timeout ))
-until [ "$(ready_status)" = 200 ]; do
+until [ "$(ready_status)" = ready ]; do
   for i in "${!services[@]}"; do
     kill -0 "${pids[$i]}" 2>/dev/null || fail "${services[$i]} exited during start-up" "$logs/${services[$i]}.log"
   done
@@ -147,6 +159,7 @@ cat <<MSG
 
 tuneops is ready in $((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 )) s
   gateway:  $gateway   (try: curl $gateway/api/cloud/health/ready)
+  console:  $gateway/   (sign in with an API key)
   admin key: $( [ -n "${TUNEOPS_ADMIN_TOKEN:-}" ] && echo "\$TUNEOPS_ADMIN_TOKEN" || echo "cat $secrets/admin-token" )
             (curl -H "Authorization: Bearer \$(cat $secrets/admin-token)" $gateway/api/auth/api-keys)
   logs:     $logs/<service>.log

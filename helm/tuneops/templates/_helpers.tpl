@@ -22,15 +22,30 @@
 {{- end }}
 
 {{/*
-The five services: values key, port, image name, upstream variable suffix.
-Returned as YAML; use with fromYaml.
+The services: values key, port, image name, upstream variable suffix, and whether it uses
+PostgreSQL and Redis (a service that does not gets neither their credentials nor a route to them;
+console-service keeps no data: its pages come from the owners' routes, its sessions are the gateway's).
+Returned as YAML; use with fromYaml. Which of them the release runs: tuneops.services.
 */}}
 {{- define "tuneops.components" -}}
-gateway: {port: 8080, image: gateway-service, upstream: GATEWAY}
-webhook: {port: 8081, image: webhook-service, upstream: WEBHOOK}
-storage: {port: 8082, image: storage-service, upstream: STORAGE}
-metrics: {port: 8083, image: metrics-service, upstream: METRICS}
-audit: {port: 8084, image: audit-service, upstream: AUDIT}
+gateway: {port: 8080, image: gateway-service, upstream: GATEWAY, database: true, redis: true}
+webhook: {port: 8081, image: webhook-service, upstream: WEBHOOK, database: true, redis: true}
+storage: {port: 8082, image: storage-service, upstream: STORAGE, database: true, redis: true}
+metrics: {port: 8083, image: metrics-service, upstream: METRICS, database: true, redis: true}
+audit: {port: 8084, image: audit-service, upstream: AUDIT, database: true, redis: true}
+console: {port: 8085, image: console-service, upstream: CONSOLE, database: false, redis: false}
+{{- end }}
+
+{{/*
+Keys of the services the release runs: the five that own the API, then console-service unless
+console.enabled=false. Returned as JSON; use with fromJsonArray.
+*/}}
+{{- define "tuneops.services" -}}
+{{- $services := list "gateway" "webhook" "storage" "metrics" "audit" }}
+{{- if .Values.console.enabled }}
+{{- $services = append $services "console" }}
+{{- end }}
+{{- toJson $services }}
 {{- end }}
 
 {{- define "tuneops.labels" -}}

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -39,7 +40,11 @@ class ImageAndComposeTest {
         SERVICES.put("storage", 8082);
         SERVICES.put("metrics", 8083);
         SERVICES.put("audit", 8084);
+        SERVICES.put("console", 8085);
     }
+
+    /** console-service keeps no data: its pages come from the owners, its sessions are the gateway's. */
+    static final Set<String> WITHOUT_STORES = Set.of("console");
 
     static final Path ROOT = Scripts.repoRoot();
 
@@ -85,9 +90,13 @@ class ImageAndComposeTest {
             assertTrue(test.contains("http://127.0.0.1:" + e.getValue() + "/q/health/live"), name + " healthcheck: " + test);
             Map<String, Object> env = map(s.get("environment"), name + ".environment");
             assertEquals(String.valueOf(e.getValue()), env.get("TUNEOPS_HTTP_PORT"), name);
-            Map<String, Object> dependsOn = map(s.get("depends_on"), name);
-            assertEquals("service_healthy", map(dependsOn.get("postgres"), name).get("condition"));
-            assertEquals("service_healthy", map(dependsOn.get("redis"), name).get("condition"));
+            if (WITHOUT_STORES.contains(name)) {
+                assertFalse(s.containsKey("depends_on"), name + " waits for neither PostgreSQL nor Redis");
+            } else {
+                Map<String, Object> dependsOn = map(s.get("depends_on"), name);
+                assertEquals("service_healthy", map(dependsOn.get("postgres"), name).get("condition"));
+                assertEquals("service_healthy", map(dependsOn.get("redis"), name).get("condition"));
+            }
             if (name.equals("gateway")) {
                 assertEquals(List.of("${TUNEOPS_PORT:-8080}:8080"), s.get("ports"));
             }
@@ -101,6 +110,26 @@ class ImageAndComposeTest {
         assertTrue(list(storage.get("volumes"), "storage.volumes").contains("outputs:/var/lib/tuneops/outputs"));
         assertEquals("/var/lib/tuneops/outputs", map(storage.get("environment"), "env").get("TUNEOPS_STORAGE_OUTPUT_PATH"));
         assertEquals(Boolean.TRUE, map(map(compose().get("networks"), "networks").get("backend"), "backend").get("internal"));
+    }
+
+    @Test
+    void composeRunsTheConsoleBehindTheGatewayWithTheOwnersAddresses() throws IOException {
+        Map<String, Object> services = map(compose().get("services"), "services");
+        Map<String, Object> gatewayEnv = map(map(services.get("gateway"), "gateway").get("environment"), "gateway.environment");
+        assertEquals("http://console:8085", gatewayEnv.get("TUNEOPS_UPSTREAM_CONSOLE"), "the gateway forwards the console's paths");
+
+        Map<String, Object> console = map(services.get("console"), "console");
+        Map<String, Object> env = map(console.get("environment"), "console.environment");
+        for (Map.Entry<String, Integer> e : SERVICES.entrySet()) {
+            if (!e.getKey().equals("console")) {
+                String variable = "TUNEOPS_UPSTREAM_" + e.getKey().toUpperCase(Locale.ROOT);
+                assertEquals("http://" + e.getKey() + ":" + e.getValue(), env.get(variable), "console-service's " + variable);
+            }
+        }
+        assertEquals("/run/secrets/internal-secret", env.get("TUNEOPS_INTERNAL_SECRET_FILE"), "it calls the owners as the gateway does");
+        assertEquals(List.of("internal-secret"), console.get("secrets"), "least privilege: no database, Redis or admin secret");
+        assertTrue(env.keySet().stream().noneMatch(v -> v.startsWith("TUNEOPS_DB_") || v.startsWith("TUNEOPS_REDIS_")), env.toString());
+        assertEquals(List.of("backend"), console.get("networks"), "reachable on the host's internal network only");
     }
 
     @Test
@@ -243,9 +272,25 @@ class ImageAndComposeTest {
 
         // every module the reactor lists exists in the context (COPY . .), and the services' ports agree
         String buildSh = Files.readString(ROOT.resolve("deploy/docker/build.sh"));
+        Matcher loop = Pattern.compile("(?m)^for service in ([^;]+); do$").matcher(buildSh);
+        assertTrue(loop.find(), "build.sh loops over the services");
+        List<String> built = List.of(loop.group(1).trim().split("\\s+"));
         for (Map.Entry<String, Integer> e : SERVICES.entrySet()) {
             assertTrue(buildSh.contains("[" + e.getKey() + "-service]=" + e.getValue()), "build.sh port of " + e.getKey());
             assertNotNull(ROOT.resolve(e.getKey() + "-service/pom.xml"));
+            assertTrue(Files.isRegularFile(ROOT.resolve(e.getKey() + "-service/pom.xml")), e.getKey() + "-service is a module");
+            assertTrue(built.contains(e.getKey() + "-service"), "build.sh builds " + e.getKey() + "-service: " + built);
         }
+        assertEquals(serviceModules(), SERVICES.keySet(), "every *-service module of the reactor has its image and compose service");
+    }
+
+    /** The {@code <module>x-service</module>} entries of the root pom, as "x". */
+    static Set<String> serviceModules() throws IOException {
+        Set<String> modules = new HashSet<>();
+        Matcher m = Pattern.compile("<module>([a-z-]+)-service</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (m.find()) {
+            modules.add(m.group(1));
+        }
+        return modules;
     }
 }

@@ -29,7 +29,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChartTest {
 
     static final Map<String, Integer> PORTS = Map.of("gateway", 8080, "webhook", 8081, "storage", 8082,
-            "metrics", 8083, "audit", 8084);
+            "metrics", 8083, "audit", 8084, "console", 8085);
+
+    /** The services that own API routes; console-service pages them for the browser. */
+    static final Set<String> OWNERS = Set.of("webhook", "storage", "metrics", "audit");
+
+    /** console-service keeps no data: no PostgreSQL or Redis credentials, no route to them. */
+    static final Set<String> WITHOUT_STORES = Set.of("console");
 
     static final Set<String> SECRET_VARS = Set.of("TUNEOPS_ADMIN_TOKEN", "TUNEOPS_API_KEY_SECRET",
             "TUNEOPS_INTERNAL_SECRET", "TUNEOPS_ENCRYPTION_KEY", "TUNEOPS_AUDIT_CHECKPOINT_KEY",
@@ -60,7 +66,7 @@ class ChartTest {
         assertFalse(result.isFailed(), () -> "lint failed: " + String.join("\n", result.getMessages()));
     }
 
-    @ParameterizedTest(name = "renders the five services with {0}")
+    @ParameterizedTest(name = "renders every service with {0}")
     @MethodSource("scenarios")
     void rendersEveryService(Path values) {
         List<JsonNode> objects = renderScenario(values);
@@ -69,7 +75,7 @@ class ChartTest {
             deployments.add(d.at("/metadata/labels/app.kubernetes.io~1component").asText());
         }
         assertEquals(PORTS.keySet(), deployments);
-        // the five services' Services (the eval scenario adds the bundled servers', InstallChartTest checks those)
+        // the services' Services (the eval scenario adds the bundled servers', InstallChartTest checks those)
         List<JsonNode> services = ofKind(objects, "Service").stream()
                 .filter(s -> PORTS.containsKey(s.at("/metadata/labels/app.kubernetes.io~1component").asText())).toList();
         for (JsonNode s : services) {
@@ -77,7 +83,7 @@ class ChartTest {
             assertEquals(PORTS.get(component), s.at("/spec/ports/0/port").asInt(), name(s));
             assertEquals(component, s.at("/spec/selector/app.kubernetes.io~1component").asText(), name(s));
         }
-        assertEquals(5, services.size());
+        assertEquals(PORTS.size(), services.size());
         for (JsonNode o : objects) {
             JsonNode labels = o.at("/metadata/labels");
             for (String label : List.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
@@ -182,6 +188,8 @@ class ChartTest {
         assertTrue(secretFilesByComponent.get("webhook").contains("encryption-key"));
         assertTrue(secretFilesByComponent.get("audit").contains("audit-checkpoint-key"));
         assertFalse(secretFilesByComponent.get("storage").contains("admin-token"), "least privilege");
+        assertEquals(Set.of("internal-secret"), secretFilesByComponent.get("console"),
+                "console-service calls the owners with the internal secret and needs no other");
         for (JsonNode cm : ofKind(objects, "ConfigMap")) {
             cm.path("data").fields().forEachRemaining(e -> assertFalse(SECRET_VARS.contains(e.getKey())
                     // a Redis URL without credentials is not a secret
@@ -250,6 +258,7 @@ class ChartTest {
         assertEquals("http://prod-tuneops-metrics:8083", config.path("TUNEOPS_UPSTREAM_METRICS").asText());
         assertEquals("http://prod-tuneops-audit:8084", config.path("TUNEOPS_UPSTREAM_AUDIT").asText());
         assertEquals("http://prod-tuneops-gateway:8080", config.path("TUNEOPS_UPSTREAM_GATEWAY").asText());
+        assertEquals("http://prod-tuneops-console:8085", config.path("TUNEOPS_UPSTREAM_CONSOLE").asText());
         assertEquals("redis://redis:6379/0", config.path("TUNEOPS_REDIS_URL").asText());
         assertEquals("postgresql://postgresql:5432/tuneops", config.path("TUNEOPS_DB_URL").asText());
         assertFalse(config.path("TUNEOPS_PUBLIC_URL").asText().isEmpty());
@@ -307,14 +316,15 @@ class ChartTest {
             p.at("/spec/egress").forEach(r -> r.path("ports").forEach(x -> egressPorts.add(x.path("port").asText())));
             assertTrue(egressPorts.containsAll(Set.of("53", "5432")) || egressPorts.contains("53"), component);
             if (!component.equals("gateway")) {
-                // only the gateway, metrics-service and the configured scrapers may connect
+                // only the gateway, metrics-service and the configured scrapers may connect; console-service to the owners
+                Set<String> admitted = component.equals("console") ? Set.of("gateway") : Set.of("gateway", "metrics", "console");
                 for (JsonNode rule : p.at("/spec/ingress")) {
                     assertTrue(rule.has("from") && rule.path("from").size() > 0,
                             component + ": an ingress rule without sources admits everyone");
                     for (JsonNode from : rule.path("from")) {
                         String peer = from.at("/podSelector/matchLabels/app.kubernetes.io~1component").asText();
                         if (!from.has("namespaceSelector")) {
-                            assertTrue(Set.of("gateway", "metrics").contains(peer), component + " admits " + from);
+                            assertTrue(admitted.contains(peer), component + " admits " + from);
                         }
                     }
                 }
@@ -324,6 +334,7 @@ class ChartTest {
         Set<String> gatewayEgress = new HashSet<>();
         gateway.at("/spec/egress").forEach(r -> r.path("ports").forEach(x -> gatewayEgress.add(x.path("port").asText())));
         assertTrue(gatewayEgress.containsAll(Set.of("8081", "8082", "8083", "8084")), "gateway -> services");
+        assertTrue(gatewayEgress.contains("8085"), "gateway -> console-service");
     }
 
     @Test
@@ -365,7 +376,7 @@ class ChartTest {
     void haScenarioScalesAndExposes() {
         List<JsonNode> objects = renderScenario(ChartSupport.chartDir().resolve("ci/ha-values.yaml"));
         assertEquals(2, ofKind(objects, "HorizontalPodAutoscaler").size());
-        assertEquals(5, ofKind(objects, "PodDisruptionBudget").size());
+        assertEquals(PORTS.size(), ofKind(objects, "PodDisruptionBudget").size());
         JsonNode ingress = ofKind(objects, "Ingress").get(0);
         assertEquals("prod-tuneops-gateway", ingress.at("/spec/rules/0/http/paths/0/backend/service/name").asText());
         assertEquals("tuneops-tls", ingress.at("/spec/tls/0/secretName").asText());
@@ -392,6 +403,10 @@ class ChartTest {
         for (JsonNode d : ofKind(objects, "Deployment")) {
             Set<String> vars = new HashSet<>();
             d.at("/spec/template/spec/containers/0/env").forEach(e -> vars.add(e.path("name").asText()));
+            if (WITHOUT_STORES.contains(d.at("/metadata/labels/app.kubernetes.io~1component").asText())) {
+                assertFalse(vars.contains("TUNEOPS_DB_PASSWORD_FILE") || vars.contains("TUNEOPS_REDIS_URL_FILE"), name(d) + ": " + vars);
+                continue;
+            }
             assertTrue(vars.containsAll(Set.of("TUNEOPS_DB_PASSWORD_FILE", "TUNEOPS_REDIS_URL_FILE")), name(d));
         }
         String rendered = render(null, Map.of("externalDatabase.password", "pg-pass"));

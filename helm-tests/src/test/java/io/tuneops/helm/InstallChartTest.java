@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,9 @@ class InstallChartTest {
 
     static final Path EVAL = ChartSupport.chartDir().resolve("ci/eval-values.yaml");
     static final Set<String> SERVICES = ChartTest.PORTS.keySet();
+    /** The services that keep data in PostgreSQL and Redis. */
+    static final Set<String> STATEFUL = SERVICES.stream().filter(s -> !ChartTest.WITHOUT_STORES.contains(s))
+            .collect(Collectors.toSet());
 
     static Stream<Path> scenarios() {
         return ChartTest.scenarios();
@@ -180,6 +184,10 @@ class InstallChartTest {
             Map<String, String> paths = new HashMap<>();
             volumes(pod).get("secrets").at("/projected/sources").forEach(src -> src.at("/secret/items").forEach(
                     i -> paths.put(i.path("path").asText(), src.at("/secret/name").asText() + "/" + i.path("key").asText())));
+            if (!STATEFUL.contains(component(d))) {
+                assertFalse(paths.containsKey("db-password") || paths.containsKey("redis-url"), name(d) + " keeps no data: " + paths);
+                continue;
+            }
             assertEquals("prod-tuneops-bundled/postgres-password", paths.get("db-password"), name(d));
             assertEquals("prod-tuneops-bundled/redis-url", paths.get("redis-url"), name(d));
         }
@@ -209,16 +217,20 @@ class InstallChartTest {
     void networkPoliciesCoverTheNewEdges() {
         List<JsonNode> objects = renderScenario(EVAL);
         // services -> bundled PostgreSQL and Redis, by pod selector
-        for (String service : SERVICES) {
+        for (String service : STATEFUL) {
             JsonNode p = policy(objects, service);
             assertTrue(egressTo(p, 5432).contains("postgresql"), service + " -> postgresql: " + p.at("/spec/egress"));
             assertTrue(egressTo(p, 6379).contains("redis"), service + " -> redis");
         }
-        // bundled servers accept the services (and PostgreSQL the backup job) only, and call nobody
-        Set<String> expectedPg = new HashSet<>(SERVICES);
+        for (String service : ChartTest.WITHOUT_STORES) {
+            JsonNode p = policy(objects, service);
+            assertTrue(egressTo(p, 5432).isEmpty() && egressTo(p, 6379).isEmpty(), service + " keeps no data: " + p.at("/spec/egress"));
+        }
+        // bundled servers accept the services that use them (and PostgreSQL the backup job) only, and call nobody
+        Set<String> expectedPg = new HashSet<>(STATEFUL);
         expectedPg.add("backup");
         assertEquals(expectedPg, ingressFrom(policy(objects, "postgresql"), 5432));
-        assertEquals(SERVICES, ingressFrom(policy(objects, "redis"), 6379));
+        assertEquals(STATEFUL, ingressFrom(policy(objects, "redis"), 6379));
         for (String server : List.of("postgresql", "redis")) {
             JsonNode p = policy(objects, server);
             assertTrue(p.at("/spec/egress").isMissingNode(), server + " has no egress");
