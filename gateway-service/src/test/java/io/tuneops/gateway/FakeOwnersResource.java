@@ -20,9 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 /**
- * Stands in for the owner services behind the gateway: an HTTP server that echoes what it was
- * sent (method, URI, selected headers, body length and SHA-256) and, on {@code .../slow}, never
- * answers. The storage upstream points at a port nobody listens on, to play an owner that is down.
+ * Stands in for the owner services and the console behind the gateway: an HTTP server that
+ * echoes what it was sent (method, URI, selected headers, body length and SHA-256) and, on
+ * {@code .../slow}, never answers. The storage upstream points at a port nobody listens on, to
+ * play an owner that is down.
  */
 public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
 
@@ -47,6 +48,7 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
                 "tuneops.upstream.webhook", owner,
                 "tuneops.upstream.metrics", owner,
                 "tuneops.upstream.audit", owner,
+                "tuneops.upstream.console", owner,
                 "tuneops.upstream.storage", "http://127.0.0.1:" + LocalServers.freePort(),
                 "tuneops.proxy.response-timeout", "1s");
     }
@@ -80,6 +82,8 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
                 + ",\"gateway_secret\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Gateway-Secret") + "\""
                 + ",\"authorization\":\"" + exchange.getRequestHeaders().getFirst("Authorization") + "\""
                 + ",\"api_key\":\"" + exchange.getRequestHeaders().getFirst("X-API-Key") + "\""
+                + ",\"csrf\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Csrf") + "\""
+                + ",\"cookie\":\"" + exchange.getRequestHeaders().getFirst("Cookie") + "\""
                 + ",\"length\":" + length
                 + ",\"sha256\":\"" + HexFormat.of().formatHex(sha256.digest()) + "\"}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

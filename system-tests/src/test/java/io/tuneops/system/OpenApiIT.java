@@ -31,6 +31,7 @@ class OpenApiIT {
     private static final List<String> JAX_RS_ROUTES = List.of(
             "GET /api/openapi",
             "POST /api/auth/api-keys", "GET /api/auth/api-keys", "DELETE /api/auth/api-keys/{id}", "GET /api/auth/whoami",
+            "POST /api/auth/session", "GET /api/auth/session", "POST /api/auth/session/end",
             "POST /api/webhooks/{provider}",
             "GET /api/cloud/providers", "GET /api/cloud/providers/{provider}", "PUT /api/cloud/providers/{provider}",
             "GET /api/cloud/providers/{provider}/config", "PUT /api/cloud/providers/{provider}/config",
@@ -68,7 +69,7 @@ class OpenApiIT {
         assertTrue(description.get("openapi").asText().startsWith("3."), description.get("openapi").toString());
         assertEquals("tuneops", description.at("/info/title").asText());
         assertFalse(description.at("/info/version").asText().isBlank());
-        assertEquals(Set.of("bearer", "X-API-Key", "sigv4"), names(description.at("/components/securitySchemes")));
+        assertEquals(Set.of("bearer", "X-API-Key", "sigv4", "session"), names(description.at("/components/securitySchemes")));
 
         Http.Reply yaml = Http.request("GET", suite.gateway("/api/openapi?format=yaml"), null, "X-Forwarded-For", client);
         assertEquals(200, yaml.status(), yaml.body());

@@ -6,7 +6,7 @@ import io.tuneops.support.config.HttpBaseUrl;
 
 /**
  * Where each owner service listens: Kubernetes service names in the chart, localhost ports in the
- * local run. Set with TUNEOPS_UPSTREAM_WEBHOOK, ..._STORAGE, ..._METRICS, ..._AUDIT.
+ * local run. Set with TUNEOPS_UPSTREAM_WEBHOOK, ..._STORAGE, ..._METRICS, ..._AUDIT, ..._CONSOLE.
  */
 @ConfigMapping(prefix = "tuneops.upstream")
 public interface UpstreamConfig {
@@ -26,4 +26,9 @@ public interface UpstreamConfig {
     @WithDefault("http://localhost:8084")
     @HttpBaseUrl
     String audit();
+
+    /** The operator console (console-service), which serves the browser pages. */
+    @WithDefault("http://localhost:8085")
+    @HttpBaseUrl
+    String console();
 }

@@ -41,7 +41,25 @@ public final class EndpointTemplates {
             t("/api/cloud/metrics/config/(templates|apply-template)/" + ID, "/api/cloud/metrics/config/templates/{name}"),
             t("/api/cloud/health(/live|/ready)?", null),
             t("/api/audit", "/api/audit"),
-            t("/api/audit/(stats|types|verify)", null));
+            t("/api/audit/(stats|types|verify)", null),
+            t("/api/auth/session(/end)?", null),
+            // the console's pages, after the API: an API path never gets this far
+            t("/", null),
+            t("/sign-in", null),
+            t("/jobs", null),
+            t("/jobs/rows", null),
+            t("/jobs/" + ID, "/jobs/{job_id}"),
+            t("/jobs/" + ID + "/live", "/jobs/{job_id}/live"),
+            t("/jobs/" + ID + "/cancel", "/jobs/{job_id}/cancel"),
+            t("/jobs/" + ID + "/delete", "/jobs/{job_id}/delete"),
+            t("/submit", null),
+            t("/providers", null),
+            t("/providers/" + ID, "/providers/{provider}"),
+            t("/metrics", null),
+            t("/health", null),
+            t("/audit", null),
+            t("/keys", null),
+            t("/assets/.+", "/assets/{asset}"));
 
     private static Template t(String regex, String name) {
         return new Template(RoutePatterns.literalPrefix(regex), Pattern.compile(regex), name);

@@ -49,9 +49,18 @@ public class ClientIpResolver {
                 request.headers().getAll("X-Forwarded-For"), request.getHeader("X-Real-IP"));
     }
 
+    /** Whether the request's TCP peer is one of the trusted proxies, whose forwarding headers are believed. */
+    public boolean fromTrustedProxy(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        return !trustedProxies.isEmpty() && remote != null && trustedProxies.contains(peer(remote.hostAddress()));
+    }
+
+    private IPAddress peer(String peerText) {
+        return peerText == null ? UNKNOWN : peers.get(peerText, text -> IpRanges.parseAddress(text).orElse(UNKNOWN));
+    }
+
     IPAddress resolve(String peerText, List<String> forwardedFor, String realIp) {
-        IPAddress peer = peerText == null ? UNKNOWN
-                : peers.get(peerText, text -> IpRanges.parseAddress(text).orElse(UNKNOWN));
+        IPAddress peer = peer(peerText);
         if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
             return peer;
         }

@@ -56,6 +56,9 @@ public class CombinedDescription {
         List<Source> sources = new ArrayList<>();
         sources.add(new Source("gateway-service", GATEWAY_PREFIXES, client::gateway));
         for (Owner owner : Owner.values()) {
+            if (!owner.servesApi()) {
+                continue;
+            }
             String address = owner.address(upstreams);
             sources.add(new Source(owner.serviceName(), owner.prefixes(), () -> client.owner(address)));
         }

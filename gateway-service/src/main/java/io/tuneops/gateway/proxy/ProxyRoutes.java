@@ -30,7 +30,8 @@ import java.net.URI;
 /**
  * Mounts the streaming reverse proxy (Vert.x http-proxy) on every documented prefix. Bodies are
  * piped with back-pressure in both directions, never buffered, so gateway memory stays flat
- * whatever the size of an upload or download. The gateway's own routes ({@code /api/auth/**})
+ * whatever the size of an upload or download. The console's pages are forwarded the same way.
+ * The gateway's own routes ({@code /api/auth/**})
  * and everything else fall through to Quarkus REST, which answers unknown paths with 404.
  */
 @ApplicationScoped
@@ -42,6 +43,7 @@ public class ProxyRoutes {
      * starts on it, and it is dropped when the client goes away.
      */
     private static final String ORIGIN_REQUEST = "tuneops.origin-request";
+    private static final String ROOT = "/";
 
     private final Vertx vertx;
     private final UpstreamConfig upstreams;
@@ -89,8 +91,8 @@ public class ProxyRoutes {
                 httpProxy.handle(new ResetClosesConnection(rc.request()));
             };
             for (String prefix : owner.prefixes()) {
-                // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it
-                router.route(prefix + "/*").order(RequestStage.ROUTES.order()).handler(handler);
+                // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it; "/" is only itself
+                router.route(ROOT.equals(prefix) ? ROOT : prefix + "/*").order(RequestStage.ROUTES.order()).handler(handler);
             }
             LOG.infof("routing %s to %s at %s", owner.prefixes(), owner.serviceName(), address);
         }

@@ -26,9 +26,12 @@ public class RateLimitRules {
     public static final String STORAGE = "storage";
     public static final String WEBHOOKS = "webhooks";
 
-    /** The guide's excluded paths, plus each pod's own probes and metrics under /q/. */
+    /**
+     * The guide's excluded paths, each pod's own probes and metrics under /q/, and the console's
+     * fingerprinted assets (what the guide's /static/ was: cached for a year, fetched once).
+     */
     private static final Pattern EXCLUDED = Pattern.compile(
-            "/health(/.*)?|/api/cloud/health(/.*)?|/q/.*|/api/events/stream(/.*)?|/static/.*"
+            "/health(/.*)?|/api/cloud/health(/.*)?|/q/.*|/api/events/stream(/.*)?|/static/.*|/assets/.*"
                     + "|/api/cloud/hints(/.*)?|/api/users/me|/api/cloud/providers");
 
     private final List<RateLimitRule> rules;
@@ -47,6 +50,8 @@ public class RateLimitRules {
         all.add(new RateLimitRule("job-submit", Pattern.compile("^/api/cloud/jobs(/submit)?/?$"), 20, minute, post, mode));
         all.add(new RateLimitRule(WEBHOOKS, Pattern.compile("^/api/webhooks/"), 100, minute, null, mode));
         all.add(new RateLimitRule(STORAGE, Pattern.compile("^/api/cloud/storage(/|$)"), 50, minute, null, mode));
+        // an open jobs page refreshes its rows every second: a few tabs must fit beside other work
+        all.add(new RateLimitRule("console-live", Pattern.compile("^/jobs/rows"), 300, minute, null, mode));
         all.add(new RateLimitRule("quotas", Pattern.compile("^/api/quotas/"), 30, minute, null, mode));
         all.add(new RateLimitRule("default", Pattern.compile("^/"), config.calls(),
                 Duration.ofSeconds(config.period()), null, mode));

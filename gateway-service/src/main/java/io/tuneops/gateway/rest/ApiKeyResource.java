@@ -156,7 +156,8 @@ public class ApiKeyResource {
     @DELETE
     @Path("/api-keys/{id}")
     @Operation(operationId = "revokeApiKey", summary = "Revoke an API key (admin)",
-            description = "Every gateway replica refuses the key within the key cache time (1 s by default).")
+            description = "Every gateway replica refuses the key within the key cache time (1 s by default);"
+                    + " its console sessions end at once.")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", description = "No active key with this id",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))

@@ -8,9 +8,20 @@ public enum Access {
     MONITORING,
     /** Authenticated by the owner (SigV4 upload credentials); an API key, when presented, is checked and passed on. */
     KEY_OPTIONAL,
+    /**
+     * The operator console's pages: open, so that the console can send a stranger to its sign-in
+     * page; a session (or an API key), when presented, is checked and passed on with the
+     * session's CSRF token.
+     */
+    CONSOLE,
     VIEWER,
     OPERATOR,
     ADMIN;
+
+    /** Whether a request without credentials goes on, anonymous. */
+    public boolean identityOptional() {
+        return this == KEY_OPTIONAL || this == CONSOLE;
+    }
 
     public Scope scope() {
         return switch (this) {

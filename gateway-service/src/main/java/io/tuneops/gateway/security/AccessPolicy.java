@@ -1,9 +1,11 @@
 package io.tuneops.gateway.security;
 
+import io.tuneops.gateway.proxy.Owner;
 import io.tuneops.gateway.routing.RoutePatterns;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -29,10 +31,13 @@ public class AccessPolicy {
         return new Rule(methods, RoutePatterns.literalPrefix(regex), Pattern.compile(regex), access);
     }
 
-    private static final List<Rule> RULES = List.of(
+    private static final List<Rule> RULES = rules(
             // gateway's own
             rule(ANY, "/api/auth/api-keys(/[^/]+)?", Access.ADMIN),
             rule(READ, "/api/auth/whoami", Access.VIEWER),
+            // console sessions: signing in takes a key in the body; the others answer on the session
+            // cookie themselves (401 without one; signing out without one just clears the cookie)
+            rule(ANY, "/api/auth/session(/end)?", Access.PUBLIC),
             // the combined API description holds no secrets
             rule(READ, "/api/openapi", Access.PUBLIC),
             rule(READ, "/q/health(/(live|ready|started))?", Access.PUBLIC),
@@ -56,6 +61,15 @@ public class AccessPolicy {
             rule(ANY, "/api/cloud/jobs(/.*)?", Access.OPERATOR),
             // the audit trail
             rule(ANY, "/api/audit(/.*)?", Access.ADMIN));
+
+    /** The API's rules, then one per console page, last: API paths never get as far. */
+    private static List<Rule> rules(Rule... api) {
+        List<Rule> all = new ArrayList<>(List.of(api));
+        for (String page : Owner.CONSOLE.prefixes()) {
+            all.add(rule(ANY, "/".equals(page) ? "/" : page.replace(".", "\\.") + "(/.*)?", Access.CONSOLE));
+        }
+        return List.copyOf(all);
+    }
 
     public Access accessFor(HttpMethod method, String path) {
         for (Rule rule : RULES) {

@@ -8,9 +8,13 @@ import io.tuneops.gateway.repository.ApiKeyRecord;
 import io.tuneops.gateway.repository.ApiKeyRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +68,54 @@ public class ApiKeyAuthenticator {
             return new Verdict(verify(cached.join(), hash), null);
         }
         return new Verdict(null, Uni.createFrom().completionStage(byPrefix.get(prefix)).map(found -> verify(found, hash)));
+    }
+
+    /**
+     * What a console session remembers of the key it was opened with: the key's lookup prefix
+     * (null for the bootstrap key) and a check value, the SHA-256 of the key's stored hash, which
+     * tells a replaced bootstrap key or a re-used prefix from the key itself and is no use for
+     * signing in.
+     */
+    public record KeyBinding(String prefix, String check) {
+    }
+
+    /** The binding of a key that {@link #authenticate} accepted as {@code identity}. */
+    public KeyBinding bindingOf(String presented, Identity identity) {
+        byte[] hash = hasher.hash(presented);
+        return new KeyBinding(BOOTSTRAP_ADMIN.equals(identity.actor()) ? null : KeyHasher.prefixOf(presented), check(hash));
+    }
+
+    /**
+     * The identity of a session's key as the key stands now, with its current scopes: empty once
+     * it is revoked, expired or replaced. From the same per-replica cache as {@link #authenticate},
+     * so a revocation reaches sessions as fast as it reaches keys.
+     */
+    public Verdict current(KeyBinding binding) {
+        if (binding.prefix() == null) {
+            boolean stillTheKey = adminHash != null && KeyHasher.same(
+                    check(adminHash).getBytes(StandardCharsets.US_ASCII), binding.check().getBytes(StandardCharsets.US_ASCII));
+            return new Verdict(stillTheKey ? Optional.of(ADMIN) : Optional.empty(), null);
+        }
+        CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(binding.prefix());
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            return new Verdict(bound(cached.join(), binding), null);
+        }
+        return new Verdict(null, Uni.createFrom().completionStage(byPrefix.get(binding.prefix())).map(found -> bound(found, binding)));
+    }
+
+    private static Optional<Identity> bound(Optional<ApiKeyRecord> found, KeyBinding binding) {
+        return found.filter(key -> KeyHasher.same(check(key.secretHash()).getBytes(StandardCharsets.US_ASCII),
+                        binding.check().getBytes(StandardCharsets.US_ASCII)))
+                .filter(key -> key.usableAt(OffsetDateTime.now(ZoneOffset.UTC)))
+                .map(ApiKeyAuthenticator::identity);
+    }
+
+    private static String check(byte[] keyHash) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(keyHash));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Optional<Identity> verify(Optional<ApiKeyRecord> found, byte[] hash) {

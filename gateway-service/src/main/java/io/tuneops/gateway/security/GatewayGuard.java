@@ -2,11 +2,11 @@ package io.tuneops.gateway.security;
 
 import inet.ipaddr.IPAddress;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.gateway.audit.GatewayAuditTrail;
 import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.net.ClientIpResolver;
-import io.tuneops.support.audit.AuditDetails;
-import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.gateway.security.SessionAuthenticator.ActiveSession;
+import io.tuneops.gateway.session.SessionCookie;
+import io.tuneops.gateway.session.SessionTokens;
 import io.tuneops.support.config.InternalConfig;
 import io.tuneops.support.http.CorrelationIdHandler;
 import io.tuneops.support.http.GatewayIdentityHandler;
@@ -25,40 +25,49 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The gateway's door, run before every route (the proxy's and its own): resolves the client
- * address, strips headers only the gateway may set, applies the route's access rule (API key and
- * scope), and hands the request on with the caller's identity for the owner.
+ * address, strips headers only the gateway may set, applies the route's access rule (API key or
+ * console session, and scope), and hands the request on with the caller's identity for the owner.
+ * A session is looked up only for a request that presents no key and carries the session cookie,
+ * so requests with API keys never wait on it; a session authenticating an unsafe method must come
+ * from this origin and, on the API, with its CSRF token.
  */
 @ApplicationScoped
 public class GatewayGuard {
 
     public static final String CLIENT_IP = "tuneops.client-ip";
     public static final String IDENTITY = "tuneops.identity";
+    /** RoutingContext key, set (true) when the request's Origin is another site's. */
+    public static final String CROSS_ORIGIN = "tuneops.cross-origin";
+    /** The header a session-authenticated API request repeats its session's CSRF token in. */
+    public static final String CSRF_TOKEN_HEADER = "X-CSRF-Token";
     private static final Logger LOG = Logger.getLogger(GatewayGuard.class);
-    private static final Duration AUTH_FAILURE_COALESCING = Duration.ofMinutes(1);
     private static final String API_KEY_HEADER = "X-API-Key";
-
-    /** The details of an {@code auth.failed} or {@code auth.forbidden} audit event. */
-    record Refused(int status, String reason, String correlation_id) implements AuditDetails {
-    }
+    private static final Set<HttpMethod> UNSAFE = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
     private final ClientIpResolver clientIps;
     private final AccessPolicy policy;
     private final ApiKeyAuthenticator authenticator;
-    private final GatewayAuditTrail audit;
+    private final SessionAuthenticator sessions;
+    private final OwnOrigin ownOrigin;
+    private final AuthFailureAudit failures;
     private final byte[] monitoringToken;
     private final String internalSecret;
 
     public GatewayGuard(ClientIpResolver clientIps, AccessPolicy policy, ApiKeyAuthenticator authenticator,
-                        GatewayAuditTrail audit, AuthConfig auth, InternalConfig internal) {
+                        SessionAuthenticator sessions, OwnOrigin ownOrigin, AuthFailureAudit failures, AuthConfig auth,
+                        InternalConfig internal) {
         this.clientIps = clientIps;
         this.policy = policy;
         this.authenticator = authenticator;
-        this.audit = audit;
+        this.sessions = sessions;
+        this.ownOrigin = ownOrigin;
+        this.failures = failures;
         this.monitoringToken = auth.monitoringToken().filter(t -> !t.isBlank())
                 .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.internalSecret = internal.secret().filter(s -> !s.isBlank()).orElseThrow(() ->
@@ -84,7 +93,18 @@ public class GatewayGuard {
             rc.next();
             return;
         }
-        if (access == Access.PUBLIC || (access == Access.KEY_OPTIONAL && key.isEmpty())) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null) {
+            if (ownOrigin.isOwn(origin, request)) {
+                // A same-origin request needs no CORS answer, and Quarkus's CORS filter would judge it
+                // by the scheme the gateway was reached with: http behind a proxy that ends TLS, so
+                // the console's own form posts would look cross-origin to it.
+                request.headers().remove(HttpHeaders.ORIGIN);
+            } else {
+                rc.put(CROSS_ORIGIN, true);
+            }
+        }
+        if (access == Access.PUBLIC) {
             forward(rc, null);
             return;
         }
@@ -100,7 +120,15 @@ public class GatewayGuard {
             }
         }
         if (key.isEmpty()) {
-            reject(rc, client, 401, "An API key is required (Authorization: Bearer <key> or X-API-Key)", "missing");
+            String session = request.getHeader(HttpHeaders.COOKIE) == null ? null
+                    : SessionCookie.token(request.headers().getAll(HttpHeaders.COOKIE));
+            if (session != null) {
+                afterLookup(rc, sessions.resolve(session), "session check", found -> decideSession(rc, client, access, found));
+            } else if (access.identityOptional()) {
+                forward(rc, null);
+            } else {
+                reject(rc, client, 401, "An API key is required (Authorization: Bearer <key> or X-API-Key)", "missing");
+            }
             return;
         }
         Scope required = access.scope() == null ? Scope.VIEWER : access.scope();
@@ -109,18 +137,67 @@ public class GatewayGuard {
             decide(rc, client, verdict.now(), required);
             return;
         }
+        afterLookup(rc, verdict.later(), "API key check", identity -> decide(rc, client, identity, required));
+    }
+
+    /** Goes on with {@code then} on the request's own context once {@code lookup} answers; the body waits. */
+    private static <T> void afterLookup(RoutingContext rc, Uni<T> lookup, String what, Consumer<T> then) {
+        HttpServerRequest request = rc.request();
         Context context = Vertx.currentContext();
-        request.pause(); // the body waits for the verdict
-        verdict.later()
-                .emitOn(task -> RequestContinuation.onContext(context, task))
-                .subscribe().with(identity -> {
+        request.pause();
+        lookup.emitOn(task -> RequestContinuation.onContext(context, task))
+                .subscribe().with(result -> {
                     request.resume();
-                    decide(rc, client, identity, required);
+                    then.accept(result);
                 }, failure -> {
                     request.resume();
-                    LOG.errorf(failure, "API key check failed");
+                    LOG.errorf(failure, "%s failed", what);
                     RequestContinuation.respond(rc, 503, "Authentication is unavailable, try again shortly");
                 });
+    }
+
+    private void decideSession(RoutingContext rc, IPAddress client, Access access, Optional<ActiveSession> session) {
+        HttpServerRequest request = rc.request();
+        if (session.isEmpty()) {
+            if (access.identityOptional()) {
+                withoutSessionCookie(request);
+                forward(rc, null);
+            } else {
+                reject(rc, client, 401, "Invalid or expired session: sign in again", "session");
+            }
+            return;
+        }
+        ActiveSession active = session.get();
+        // Another site's request is refused by its Origin; on the API, an unsafe request must also
+        // repeat the session's CSRF token in a header (the console checks its own forms' token).
+        if (UNSAFE.contains(request.method()) && (Boolean.TRUE.equals(rc.get(CROSS_ORIGIN)) || (access != Access.CONSOLE
+                && !SessionTokens.same(active.record().csrfToken(), request.getHeader(CSRF_TOKEN_HEADER))))) {
+            reject(rc, client, 403, "CSRF token missing or invalid", "csrf");
+            return;
+        }
+        Scope required = access.scope() == null ? Scope.VIEWER : access.scope();
+        if (!active.identity().has(required)) {
+            reject(rc, client, 403, "This session lacks the '" + required.id() + "' scope", "scope");
+            return;
+        }
+        if (access == Access.CONSOLE) {
+            // The console checks its forms against this token, and keeps the cookie: it calls the
+            // gateway's own API-key routes on the browser's behalf with it.
+            request.headers().set(GatewayIdentityHandler.CSRF_HEADER, active.record().csrfToken());
+        } else {
+            withoutSessionCookie(request);
+        }
+        forward(rc, active.identity());
+    }
+
+    /** The session cookie is the browser's credential for the gateway: the owners have the identity. */
+    private static void withoutSessionCookie(HttpServerRequest request) {
+        String rest = SessionCookie.without(request.headers().getAll(HttpHeaders.COOKIE));
+        if (rest == null) {
+            request.headers().remove(HttpHeaders.COOKIE);
+        } else {
+            request.headers().set(HttpHeaders.COOKIE, rest);
+        }
     }
 
     private void decide(RoutingContext rc, IPAddress client, Optional<Identity> identity, Scope required) {
@@ -156,12 +233,7 @@ public class GatewayGuard {
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"tuneops\"");
         }
         RequestContinuation.respond(rc, status, detail);
-        String path = rc.normalizedPath();
-        audit.appendCoalesced("auth:" + status + ":" + client.toCanonicalString(), AUTH_FAILURE_COALESCING,
-                AuditEvent.of(status == 401 ? "auth.failed" : "auth.forbidden", "anonymous", client.toCanonicalString(),
-                        "route", rc.request().method().name() + " " + path, "deny",
-                        new Refused(status, reason, String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
-                .subscribe().with(v -> { }, e -> { });
+        failures.refused(rc, client.toCanonicalString(), status, reason);
     }
 
     private static boolean isBearer(String authorization) {

@@ -4,12 +4,14 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.audit.GatewayAuditTrail;
 import io.tuneops.gateway.repository.ApiKeyRecord;
 import io.tuneops.gateway.repository.ApiKeyRepository;
+import io.tuneops.gateway.repository.SessionRepository;
 import io.tuneops.gateway.security.ApiKeyAuthenticator;
 import io.tuneops.gateway.security.Identity;
 import io.tuneops.gateway.security.KeyHasher;
 import io.tuneops.support.audit.AuditDetails;
 import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,16 +27,21 @@ import java.util.UUID;
 @ApplicationScoped
 public class ApiKeyService {
 
+    private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
+
     private final ApiKeyRepository repository;
     private final KeyHasher hasher;
     private final ApiKeyAuthenticator authenticator;
     private final GatewayAuditTrail audit;
+    private final SessionRepository sessions;
 
-    public ApiKeyService(ApiKeyRepository repository, KeyHasher hasher, ApiKeyAuthenticator authenticator, GatewayAuditTrail audit) {
+    public ApiKeyService(ApiKeyRepository repository, KeyHasher hasher, ApiKeyAuthenticator authenticator, GatewayAuditTrail audit,
+                         SessionRepository sessions) {
         this.repository = repository;
         this.hasher = hasher;
         this.authenticator = authenticator;
         this.audit = audit;
+        this.sessions = sessions;
     }
 
     public record Created(ApiKeyRecord record, String key) {
@@ -63,13 +70,22 @@ public class ApiKeyService {
         return repository.list();
     }
 
-    /** @return false when there is no such key (or it was revoked already) */
+    /**
+     * Revokes the key and ends its console sessions. Should Redis fail to end them here, each one
+     * still ends at its next request, which finds the key revoked.
+     *
+     * @return false when there is no such key (or it was revoked already)
+     */
     public Uni<Boolean> revoke(String id, Identity by, String clientIp) {
         return repository.pool().withTransaction(tx -> repository.revoke(tx, id, OffsetDateTime.now(ZoneOffset.UTC))
                         .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem()
                                 : audit.append(AuditEvent.of("api_key.revoked", by.actor(), clientIp, "api_key", id,
                                 "revoke", new KeyRevoked(revoked.get().name())))))
                 .invoke(revoked -> revoked.ifPresent(k -> authenticator.forget(k.prefix())))
+                .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem() : sessions.endAllOf(id)
+                        .onFailure().invoke(e -> LOG.warnf("sessions of revoked key %s not ended in Redis: %s", id, e.toString()))
+                        .onFailure().recoverWithNull()
+                        .replaceWithVoid())
                 .map(Optional::isPresent);
     }
 }

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Services believe the identity headers the gateway sets (X-Tuneops-Actor, -Scopes, -Client-IP)
- * only when they come with the internal secret, compared in constant time; otherwise every
- * X-Tuneops-* header is dropped before any code sees it. The secret itself is removed either way.
+ * Services believe the identity headers the gateway sets (X-Tuneops-Actor, -Scopes, -Client-IP,
+ * and -Csrf for the console) only when they come with the internal secret, compared in constant
+ * time; otherwise every X-Tuneops-* header is dropped before any code sees it. The secret itself
+ * is removed either way.
  */
 @ApplicationScoped
 public class GatewayIdentityHandler {
@@ -25,6 +26,12 @@ public class GatewayIdentityHandler {
     public static final String ACTOR_HEADER = "X-Tuneops-Actor";
     public static final String SCOPES_HEADER = "X-Tuneops-Scopes";
     public static final String CLIENT_IP_HEADER = "X-Tuneops-Client-IP";
+    /**
+     * The CSRF token of the console session the request came with: console-service compares its
+     * forms' tokens with it. Set by the gateway on console pages only; a client's own is dropped
+     * with the other X-Tuneops-* headers.
+     */
+    public static final String CSRF_HEADER = "X-Tuneops-Csrf";
     /** RoutingContext key of the {@link GatewayIdentity}, present when the gateway vouched for the request. */
     public static final String IDENTITY = "tuneops.gateway-identity";
     private static final String PREFIX = "x-tuneops-";
