@@ -34,6 +34,11 @@ for tool in pg_dump pg_restore psql; do
 done
 command -v rclone >/dev/null || need rclone "an S3 client the storage tests drive through the gateway (StorageRcloneIT)"
 command -v curl >/dev/null || need curl "deploy/smoke-test.sh runs on it (SmokeTestScriptIT)"
+# Selenium drives the browser through chromedriver; Debian ships each in its own package, of one version
+[ -x /usr/bin/chromium ] ||
+  need chromium "the headless browser that signs in to the console and uses every page (ConsoleIT)"
+[ -x /usr/bin/chromedriver ] ||
+  need chromium-driver "chromedriver, through which the console tests drive chromium (ConsoleIT)"
 # aws-cli and boto3 come from PyPI into target/ when Python does not have them (storage tests): pip is enough
 if ! command -v python3 >/dev/null; then
   need python3 "aws-cli and boto3, the S3 clients of the storage tests, run on it"

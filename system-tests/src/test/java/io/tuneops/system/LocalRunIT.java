@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code ./deploy/local/run.sh}: one command starts everything, refuses a second start, stops cleanly, keeps data. */
 class LocalRunIT {
 
+    /** run.sh gives each service the port base + its place in its list. */
+    private static final int SERVICE_PORTS = Suite.STARTED.size();
     private static final Path ROOT = Path.of(System.getProperty("tuneops.root", "..")).toAbsolutePath().normalize();
     private static final Path DIR = Path.of(System.getProperty("tuneops.logs", "target/system-logs"))
             .resolveSibling("local-run").toAbsolutePath();
@@ -37,7 +39,7 @@ class LocalRunIT {
     @Test
     void startsEverythingRefusesASecondRunStopsCleanlyAndKeepsData() throws Exception {
         // run.sh builds only what is missing, so it would start stale packages as they are
-        PackagedApp.requireFresh(Suite.SERVICES);
+        PackagedApp.requireFresh(Suite.STARTED);
         PackagedApp.requireFresh("local-servers", ROOT.resolve("local-servers/target/local-servers.jar"));
         deleteRecursively(DIR);
         Run first = Run.start(env);
@@ -46,7 +48,8 @@ class LocalRunIT {
             assertTrue(first.output().contains("http://localhost:" + portBase), first.output());
             assertEquals(200, ServiceProcess.status("http://127.0.0.1:" + portBase + "/api/cloud/health/ready"));
             List<ProcessHandle> children = first.process.descendants().toList();
-            assertTrue(children.size() >= 6, "expected servers and five services, found " + children.size());
+            assertTrue(children.size() > Suite.STARTED.size(),
+                    "expected servers and " + Suite.STARTED.size() + " services, found " + children.size());
 
             Run second = Run.start(env);
             assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "a second run did not give up");
@@ -108,12 +111,12 @@ class LocalRunIT {
         }
     }
 
-    /** Five consecutive free ports for the five services. */
+    /** Consecutive free ports for the services, from the base up (run.sh's layout). */
     private static int freePortBlock() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int base = 20_000 + (int) (Math.random() * 30_000);
             boolean free = true;
-            for (int p = base; p < base + 5 && free; p++) {
+            for (int p = base; p < base + SERVICE_PORTS && free; p++) {
                 try (var socket = new ServerSocket(p)) {
                     socket.setReuseAddress(true);
                 } catch (IOException e) {
@@ -124,7 +127,7 @@ class LocalRunIT {
                 return base;
             }
         }
-        throw new IllegalStateException("no block of five free ports");
+        throw new IllegalStateException("no block of " + SERVICE_PORTS + " free ports");
     }
 
     /**
@@ -135,7 +138,7 @@ class LocalRunIT {
     private static int freePortApartFrom(int base, int... taken) {
         while (true) {
             int port = LocalServers.freePort();
-            if ((port < base || port >= base + 5) && Arrays.stream(taken).noneMatch(t -> t == port)) {
+            if ((port < base || port >= base + SERVICE_PORTS) && Arrays.stream(taken).noneMatch(t -> t == port)) {
                 return port;
             }
         }

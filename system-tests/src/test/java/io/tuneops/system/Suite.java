@@ -12,17 +12,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The whole suite, as the local run starts it: embedded PostgreSQL and Redis, then the five
- * packaged services on free ports, wired to each other through TUNEOPS_UPSTREAM_*. Started once
+ * packaged API services and console-service on free ports, wired to each other through
+ * TUNEOPS_UPSTREAM_* (the gateway forwards console pages to TUNEOPS_UPSTREAM_CONSOLE). Started once
  * for all system test classes and stopped when the test JVM is done with them; refused at once
  * when a service's package is missing or older than its sources ({@link PackagedApp}).
  */
 final class Suite implements AutoCloseable {
 
+    /** The API's services: the gateway and the owners of the routes it forwards, each with its own OpenAPI and metrics. */
     static final List<String> SERVICES = List.of("gateway-service", "webhook-service", "storage-service",
             "metrics-service", "audit-service");
+    /** The operator console's pages, behind the gateway beside the API; it owns no API route. */
+    static final String CONSOLE = "console-service";
+    /** Every service the suite starts. */
+    static final List<String> STARTED = Stream.concat(SERVICES.stream(), Stream.of(CONSOLE)).toList();
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     static final String ADMIN_TOKEN = "system-test-admin-token-0123456789abcdef";
     static final String INTERNAL_SECRET = "system-test-internal-secret-0123456789";
@@ -33,11 +40,11 @@ final class Suite implements AutoCloseable {
     final Map<String, ServiceProcess> running = new LinkedHashMap<>();
 
     private Suite() {
-        PackagedApp.requireFresh(SERVICES);
+        PackagedApp.requireFresh(STARTED);
         deleteLogs();
         servers = LocalServers.startEphemeral();
-        SERVICES.forEach(s -> ports.put(s, LocalServers.freePort()));
-        SERVICES.forEach(s -> running.put(s, process(s, ports.get(s), Map.of()).start()));
+        STARTED.forEach(s -> ports.put(s, LocalServers.freePort()));
+        STARTED.forEach(s -> running.put(s, process(s, ports.get(s), Map.of()).start()));
         running.values().forEach(p -> p.awaitReady(READY_TIMEOUT));
     }
 
@@ -57,6 +64,7 @@ final class Suite implements AutoCloseable {
         env.put("TUNEOPS_UPSTREAM_STORAGE", "http://127.0.0.1:" + ports.get("storage-service"));
         env.put("TUNEOPS_UPSTREAM_METRICS", "http://127.0.0.1:" + ports.get("metrics-service"));
         env.put("TUNEOPS_UPSTREAM_AUDIT", "http://127.0.0.1:" + ports.get("audit-service"));
+        env.put("TUNEOPS_UPSTREAM_CONSOLE", "http://127.0.0.1:" + ports.get(CONSOLE));
         env.put("SIMPLETUNER_LOG_FILE", logs.resolve(service + ".log").toAbsolutePath().toString());
         // tests stop services often: a short pre-shutdown delay keeps them quick
         env.put("TUNEOPS_SHUTDOWN_DELAY", "1s");

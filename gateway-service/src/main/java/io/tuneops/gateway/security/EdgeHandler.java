@@ -42,7 +42,11 @@ public class EdgeHandler {
             MultiMap headers = rc.response().headers();
             headers.set("X-Content-Type-Options", "nosniff");
             headers.set("X-Frame-Options", "DENY");
-            headers.set("Referrer-Policy", "no-referrer");
+            // an owner's own policy stands: the console's same-origin makes browsers send its Origin
+            // on its form posts (no-referrer sends "null"), which the session's origin check needs
+            if (!headers.contains("Referrer-Policy")) {
+                headers.set("Referrer-Policy", "no-referrer");
+            }
             if (!headers.contains("Content-Security-Policy")) {
                 headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
             }

@@ -1,0 +1,56 @@
+package io.tuneops.console.web;
+
+import io.tuneops.support.http.VouchedAccess.Access;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+/** What every page handler does the same way: who is asking, the layout, and where to go after a change. */
+@ApplicationScoped
+public class Pages {
+
+    private final AssetCatalog assets;
+
+    public Pages(AssetCatalog assets) {
+        this.assets = assets;
+    }
+
+    /**
+     * The signed-in visitor, who must hold {@code required}. SignInGate has already sent anonymous
+     * visitors to the sign-in page; a visitor without the scope gets a 403 page.
+     */
+    public Visitor visitor(RoutingContext rc, Access required) {
+        Visitor visitor = Visitor.of(rc).orElseThrow(Refused::signedOut);
+        if (!visitor.has(required)) {
+            throw Refused.scope(visitor, required);
+        }
+        return visitor;
+    }
+
+    public Layout layout(Visitor visitor, Section section, String title) {
+        return new Layout(title, section, visitor, assets.urls());
+    }
+
+    /** Whether htmx made the request (it then swaps part of the page or follows HX-Redirect). */
+    public static boolean htmx(RoutingContext rc) {
+        return rc.request().getHeader(SignInGate.HTMX_REQUEST) != null;
+    }
+
+    /**
+     * After a change: 303 to the page showing its result (post/redirect/get), or for htmx a 200
+     * with HX-Redirect, which htmx follows with a full navigation.
+     */
+    public static Response seeOther(RoutingContext rc, String location) {
+        if (htmx(rc)) {
+            return Response.ok().header("HX-Redirect", location).build();
+        }
+        return redirect(location);
+    }
+
+    /**
+     * 303 with the path as it is: JAX-RS would make a relative Location absolute with the host this
+     * service was called on, which behind the gateway is not the one the browser knows.
+     */
+    public static Response redirect(String path) {
+        return Response.status(Response.Status.SEE_OTHER).header("Location", path).build();
+    }
+}

@@ -1,0 +1,28 @@
+package io.tuneops.console.rest;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SignInPageTest {
+
+    @Test
+    void onlyAPathOnThisSiteIsANextPage() {
+        assertEquals("/jobs/job_1", SignInPage.safeNext("/jobs/job_1"));
+        assertNull(SignInPage.safeNext("https://evil.example/"));
+        assertNull(SignInPage.safeNext("//evil.example/"));
+        assertNull(SignInPage.safeNext("/sign-in?next=/x"));
+        assertNull(SignInPage.safeNext("/api/auth/session"));
+        assertNull(SignInPage.safeNext(null));
+    }
+
+    @Test
+    void theGatewaysCodesAreSaidInWords() {
+        assertTrue(SignInPage.message("invalid").contains("not accepted"));
+        assertTrue(SignInPage.message("expired").contains("ended"));
+        assertTrue(SignInPage.message("<script>").startsWith("Signing in did not work"));
+        assertNull(SignInPage.message(null));
+    }
+}
