@@ -15,6 +15,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,16 @@ class UploadsIT {
                 "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "X-Forwarded-For", client).json();
         assertEquals(2, job.get("upload_progress").get("objects").asLong());
         assertEquals(sample.length + weights.length, job.get("upload_progress").get("bytes").asLong());
+        JsonNode listed = Http.request("GET", suite.gateway("/api/cloud/jobs?limit=500"), null,
+                "Authorization", "Bearer " + Suite.ADMIN_TOKEN, "X-Forwarded-For", client).json();
+        JsonNode row = null;
+        for (JsonNode candidate : listed.get("jobs")) {
+            if (candidate.get("job_id").asText().equals(jobId)) {
+                row = candidate;
+            }
+        }
+        assertNotNull(row, "the job is in the list");
+        assertEquals(2, row.get("upload_progress").get("objects").asLong(), "the list carries upload progress too");
 
         // an administrator's API key reads every job's outputs with the documented routes
         Http.Reply listing = Http.request("GET", suite.gateway("/api/cloud/storage/" + bucket + "?list-type=2&prefix=" + prefix),

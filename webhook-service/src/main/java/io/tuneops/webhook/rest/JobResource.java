@@ -176,7 +176,8 @@ public class JobResource {
             return bad("cursor is not one this service issued");
         }
         return jobs.list(statusFilter, providerFilter, limit, offset, cursor)
-                .map(page -> Response.ok(new JobList(page.jobs().stream().map(j -> JobView.of(j, null)).toList(),
+                .map(page -> Response.ok(new JobList(page.jobs().stream()
+                        .map(d -> JobView.of(d.job(), d.uploads().orElse(null))).toList(),
                         page.total(), limit, page.offset(), page.nextCursor())).build());
     }
 

@@ -35,8 +35,8 @@ public class JobService {
     public record JobDetail(JobRow job, Optional<UploadProgress> uploads) {
     }
 
-    /** One page of a listing; {@code nextCursor} is null on the last page. */
-    public record JobListing(List<JobRow> jobs, long total, int offset, String nextCursor) {
+    /** One page of a listing, each job with its upload progress; {@code nextCursor} is null on the last page. */
+    public record JobListing(List<JobDetail> jobs, long total, int offset, String nextCursor) {
     }
 
     private final JobRepository jobs;
@@ -173,9 +173,18 @@ public class JobService {
     /** Newest first; a cursor (keyset) wins over the offset. */
     public Uni<JobListing> list(Optional<JobStatus> status, Optional<Provider> provider, int limit, int offset,
                                 Optional<JobCursor> cursor) {
-        return jobs.list(status, provider, limit, offset, cursor).map(page -> new JobListing(page.jobs(), page.total(),
-                cursor.isPresent() ? 0 : offset,
-                page.jobs().size() < limit ? null : JobCursor.after(page.jobs().get(page.jobs().size() - 1)).encode()));
+        return jobs.list(status, provider, limit, offset, cursor).chain(page -> withUploads(page.jobs())
+                .map(details -> new JobListing(details, page.total(), cursor.isPresent() ? 0 : offset,
+                        page.jobs().size() < limit ? null : JobCursor.after(page.jobs().get(page.jobs().size() - 1)).encode())));
+    }
+
+    /** The page's upload progress, read from Redis in parallel (one pipelined round trip in practice). */
+    private Uni<List<JobDetail>> withUploads(List<JobRow> page) {
+        if (page.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(page.stream().map(job -> uploads.read(job.jobId()).map(p -> new JobDetail(job, p))).toList())
+                .andFailFast();
     }
 
     /** Only a job in a terminal state is deleted: a running one is cancelled first. */
