@@ -1,12 +1,11 @@
 package io.tuneops.console.client;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The gateway's API keys ({@code /api/auth/api-keys}). Called at the gateway itself with the
@@ -39,18 +38,17 @@ public class ApiKeysApi {
         this.owners = owners;
     }
 
+    /** The gateway's create-key body; {@code expires_at} is left out when not chosen. */
+    public record NewKey(String name, List<String> scopes,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String expires_at) {
+    }
+
     public Uni<Answer<KeyList>> list(Caller caller) {
         return owners.get(Owner.GATEWAY, KEYS, caller, KeyList.class);
     }
 
     public Uni<Answer<Created>> create(Caller caller, String name, List<String> scopes, String expiresAt) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("scopes", scopes);
-        if (expiresAt != null) {
-            body.put("expires_at", expiresAt);
-        }
-        return owners.send(Owner.GATEWAY, HttpMethod.POST, KEYS, caller, body, Created.class);
+        return owners.send(Owner.GATEWAY, HttpMethod.POST, KEYS, caller, new NewKey(name, scopes, expiresAt), Created.class);
     }
 
     public Uni<Answer<Void>> revoke(Caller caller, String id) {

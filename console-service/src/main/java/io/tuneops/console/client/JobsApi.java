@@ -2,11 +2,11 @@ package io.tuneops.console.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.console.service.SubmitForm;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
-import java.util.Map;
 
 /** webhook-service's jobs ({@code /api/cloud/jobs}), in the JSON it answers (docs/jobs.md). */
 @ApplicationScoped
@@ -60,7 +60,7 @@ public class JobsApi {
     }
 
     /** The body is the API's submit body as the form built it (JobSubmission's fields). */
-    public Uni<Answer<Submitted>> submit(Caller caller, Map<String, Object> body) {
+    public Uni<Answer<Submitted>> submit(Caller caller, SubmitForm.Body body) {
         return owners.send(Owner.WEBHOOK, HttpMethod.POST, JOBS + "/submit", caller, body, Submitted.class);
     }
 

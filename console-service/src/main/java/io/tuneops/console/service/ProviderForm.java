@@ -32,6 +32,8 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
     static final List<String> ACTIONS = List.of("warn", "block");
 
     /** The change for the API and what is wrong, per form field; nothing is sent while errors is not empty. */
+    // a map, not a record: this is a partial update, where a field left out stays as stored and a
+    // field sent as null is reset or removed, which one record shape cannot tell apart
     public record Built(Map<String, Object> change, Map<String, String> errors) {
     }
 

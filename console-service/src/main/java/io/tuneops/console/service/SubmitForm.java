@@ -1,7 +1,8 @@
 package io.tuneops.console.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.LinkedHashMap;
@@ -19,8 +20,14 @@ public record SubmitForm(String provider, String name, String hardware, String v
 
     public static final String INPUT_ERROR = "must be a JSON object, e.g. {\"steps\": 1000}";
 
+    /** The API's submit body; a null field is left out, so the API applies its default. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Body(String provider, String name, String hardware, String version, String destination,
+                       JsonNode input, String idempotency_key) {
+    }
+
     /** @param body the API's submit body; {@code errors} per form field, empty when it may be sent */
-    public record Built(Map<String, Object> body, Map<String, String> errors) {
+    public record Built(Body body, Map<String, String> errors) {
     }
 
     /** A blank form for a new job, with a new idempotency key. */
@@ -34,33 +41,25 @@ public record SubmitForm(String provider, String name, String hardware, String v
     }
 
     public Built build(ObjectMapper json) {
-        Map<String, Object> body = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        body.put("provider", provider);
-        put(body, "name", name);
-        put(body, "hardware", hardware);
-        put(body, "version", version);
-        put(body, "destination", destination);
+        JsonNode parsed = null;
         if (input != null && !input.isBlank()) {
             try {
-                Object parsed = json.readValue(input, new TypeReference<Object>() {
-                });
-                if (parsed instanceof Map<?, ?> object) {
-                    body.put("input", object);
-                } else {
+                parsed = json.readTree(input);
+                if (!parsed.isObject()) {
                     errors.put("input", INPUT_ERROR);
+                    parsed = null;
                 }
             } catch (JsonProcessingException e) {
                 errors.put("input", INPUT_ERROR + " (" + e.getOriginalMessage() + ")");
             }
         }
-        body.put("idempotency_key", idempotencyKey);
+        Body body = new Body(provider, text(name), text(hardware), text(version), text(destination), parsed,
+                idempotencyKey);
         return new Built(body, errors);
     }
 
-    private static void put(Map<String, Object> body, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            body.put(field, value.trim());
-        }
+    private static String text(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 }
