@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tuneops.local.LocalServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,7 @@ class GatewayReplicasIT {
 
     private static ServiceProcess first;
     private static ServiceProcess second;
+    private static final Random RANDOM = new Random();
 
     @BeforeAll
     static void twoReplicas() {
@@ -45,12 +47,32 @@ class GatewayReplicasIT {
         second.stop();
     }
 
+    /**
+     * Each test speaks from its own address (the suite trusts X-Forwarded-For from loopback):
+     * other classes' traffic from 127.0.0.1 in the last minute counts against the same global
+     * window these replicas enforce, so requests from loopback could be limited before the test
+     * says a word.
+     */
+    private String client;
+
+    @BeforeEach
+    void ownAddress() {
+        client = "198.51.100." + (1 + RANDOM.nextInt(250));
+    }
+
     private static String admin() {
         return "Bearer " + Suite.ADMIN_TOKEN;
     }
 
-    private static String createKey(ServiceProcess via, String scope) {
-        Http.Reply created = Http.request("POST", via.url("/api/auth/api-keys"),
+    private Http.Reply call(String method, ServiceProcess via, String path, String body, String... headers) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "X-Forwarded-For";
+        all[headers.length + 1] = client;
+        return Http.request(method, via.url(path), body, all);
+    }
+
+    private String createKey(ServiceProcess via, String scope) {
+        Http.Reply created = call("POST", via, "/api/auth/api-keys",
                 "{\"name\":\"replica test " + scope + "\",\"scopes\":[\"" + scope + "\"]}",
                 "Authorization", admin(), "Content-Type", "application/json");
         assertEquals(201, created.status(), created.body());
@@ -67,13 +89,12 @@ class GatewayReplicasIT {
     @Test
     void theLimitIsGlobalAcrossReplicas() {
         String[] key = createKey(first, "operator").split(" ");
-        String client = "203.0.113." + (1 + new Random().nextInt(250));
         int admitted = 0;
         int rejected = 0;
         for (int i = 0; i < 30; i++) {
             ServiceProcess via = i % 2 == 0 ? first : second;
-            Http.Reply reply = Http.request("POST", via.url("/api/cloud/jobs"), "{}", "X-API-Key", key[0],
-                    "Content-Type", "application/json", "X-Forwarded-For", client);
+            Http.Reply reply = call("POST", via, "/api/cloud/jobs", "{}", "X-API-Key", key[0],
+                    "Content-Type", "application/json");
             if (reply.status() == 429) {
                 rejected++;
                 assertEquals("Rate limit exceeded. Please try again later.", reply.json().get("detail").asText());
@@ -91,13 +112,13 @@ class GatewayReplicasIT {
     @Test
     void aKeyRevokedOnOneReplicaIsRefusedByTheOtherWithinASecond() {
         String[] key = createKey(first, "viewer").split(" ");
-        assertEquals(200, Http.request("GET", second.url("/api/cloud/providers"), null, "X-API-Key", key[0]).status());
-        assertEquals(204, Http.request("DELETE", first.url("/api/auth/api-keys/" + key[1]), null,
+        assertEquals(200, call("GET", second, "/api/cloud/providers", null, "X-API-Key", key[0]).status());
+        assertEquals(204, call("DELETE", first, "/api/auth/api-keys/" + key[1], null,
                 "Authorization", admin()).status());
         long revoked = System.nanoTime();
         int status;
         do {
-            status = Http.request("GET", second.url("/api/cloud/providers/replicate"), null, "X-API-Key", key[0]).status();
+            status = call("GET", second, "/api/cloud/providers/replicate", null, "X-API-Key", key[0]).status();
         } while (status == 200 && System.nanoTime() - revoked < Duration.ofSeconds(3).toNanos());
         long millis = (System.nanoTime() - revoked) / 1_000_000;
         assertEquals(401, status);
@@ -106,7 +127,7 @@ class GatewayReplicasIT {
 
     @Test
     void anAllowlistChangeHoldsOnEveryReplicaWithinASecondAndRejectionsAreAudited() {
-        Http.Reply put = Http.request("PUT", first.url("/api/cloud/providers/replicate"),
+        Http.Reply put = call("PUT", first, "/api/cloud/providers/replicate",
                 "{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"2001:db8::/32\"]}",
                 "Authorization", admin(), "Content-Type", "application/json");
         assertEquals(200, put.status(), put.body());
@@ -115,44 +136,44 @@ class GatewayReplicasIT {
                 int status = awaitWebhookStatus(via, 403);
                 assertEquals(403, status);
             }
-            Http.Reply rejected = Http.request("POST", second.url("/api/webhooks/replicate"), "{}");
-            assertTrue(rejected.json().get("detail").asText().contains("127.0.0.1"), rejected.body());
+            Http.Reply rejected = call("POST", second, "/api/webhooks/replicate", "{}");
+            assertTrue(rejected.json().get("detail").asText().contains(client), rejected.body());
 
-            Http.Reply inside = Http.request("PUT", first.url("/api/cloud/providers/replicate"),
-                    "{\"webhook_allowed_ips\": [\"127.0.0.1/32\"]}", "Authorization", admin(), "Content-Type", "application/json");
+            Http.Reply inside = call("PUT", first, "/api/cloud/providers/replicate",
+                    "{\"webhook_allowed_ips\": [\"" + client + "/32\"]}", "Authorization", admin(), "Content-Type", "application/json");
             assertEquals(200, inside.status());
             for (ServiceProcess via : List.of(first, second)) {
                 // past the gateway: webhook-service itself answers (it has no receiver yet)
                 assertTrue(awaitWebhookStatus(via, 404) != 403);
             }
         } finally {
-            Http.request("PUT", first.url("/api/cloud/providers/replicate"), "{\"webhook_allowed_ips\": []}",
+            call("PUT", first, "/api/cloud/providers/replicate", "{\"webhook_allowed_ips\": []}",
                     "Authorization", admin(), "Content-Type", "application/json");
         }
         JsonNode events = AuditStream.events(Suite.Extension.suite(), "webhook_rejected");
         assertTrue(events.size() >= 1, "no webhook_rejected event");
-        assertEquals("127.0.0.1", events.get(events.size() - 1).get("actor_ip").asText());
+        assertEquals(client, events.get(events.size() - 1).get("actor_ip").asText());
         assertEquals("replicate", events.get(events.size() - 1).get("details").get("provider").asText());
 
         // the guide's query, through the gateway: the gateway's event, as audit-service stored it
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         JsonNode stored;
         do {
-            stored = Http.get(first.url("/api/audit?event_type=webhook_rejected&limit=100")).json();
+            stored = Http.get(first.url("/api/audit?event_type=webhook_rejected&limit=100"), "X-Forwarded-For", client).json();
         } while (stored.get("total").asLong() == 0 && System.nanoTime() < deadline);
         assertTrue(stored.get("total").asLong() >= 1, stored.toString());
         JsonNode entry = stored.get("entries").get(0);
         assertEquals("webhook_rejected", entry.get("type").asText());
-        assertEquals("127.0.0.1", entry.get("actor_ip").asText());
+        assertEquals(client, entry.get("actor_ip").asText());
         assertEquals("replicate", entry.get("target_id").asText());
         assertEquals("replicate", entry.get("details").get("provider").asText());
     }
 
-    private static int awaitWebhookStatus(ServiceProcess via, int expected) {
+    private int awaitWebhookStatus(ServiceProcess via, int expected) {
         long start = System.nanoTime();
         int status;
         do {
-            status = Http.request("POST", via.url("/api/webhooks/replicate"), "{}").status();
+            status = call("POST", via, "/api/webhooks/replicate", "{}").status();
         } while (status != expected && System.nanoTime() - start < Duration.ofSeconds(1).toNanos());
         return status;
     }
