@@ -133,6 +133,8 @@ class ChartTest {
                 assertEquals("/q/health/started", c.at("/startupProbe/httpGet/path").asText(), where);
                 assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText(), where);
                 assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText(), where);
+                // readiness answers within TUNEOPS_READINESS_TIMEOUT (1 s) even while a store does not answer
+                assertEquals(2, c.at("/readinessProbe/timeoutSeconds").asInt(), where + " readiness timeout");
                 assertFalse(c.at("/resources/requests/cpu").asText().isEmpty(), where + " cpu request");
                 assertFalse(c.at("/resources/requests/memory").asText().isEmpty(), where + " memory request");
                 assertFalse(c.at("/resources/limits/memory").asText().isEmpty(), where + " memory limit");

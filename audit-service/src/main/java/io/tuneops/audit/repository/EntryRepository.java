@@ -3,6 +3,7 @@ package io.tuneops.audit.repository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.audit.service.AuditEntry;
 import io.tuneops.audit.service.IncomingEvent;
 import io.vertx.core.buffer.Buffer;
@@ -31,10 +32,12 @@ public class EntryRepository {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final StoreDeadlines deadlines;
 
-    public EntryRepository(Pool pool, ObjectMapper json) {
+    public EntryRepository(Pool pool, ObjectMapper json, StoreDeadlines deadlines) {
         this.pool = pool;
         this.json = json;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -49,7 +52,7 @@ public class EntryRepository {
             return Uni.createFrom().item(0);
         }
         String[] ids = events.stream().map(IncomingEvent::id).distinct().toArray(String[]::new);
-        return pool.withTransaction(tx -> tx.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1 FOR UPDATE").execute()
+        return deadlines.transaction(pool, tx -> tx.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1 FOR UPDATE").execute()
                 .flatMap(head -> tx.preparedQuery("SELECT event_id FROM audit.entries WHERE event_id = ANY($1)")
                         .execute(Tuple.of(ids))
                         .flatMap(existing -> {
@@ -139,13 +142,13 @@ public class EntryRepository {
         // the total first: it also tells how to read the page. A time range holding few entries is
         // read through the time index and sorted (scanning seq backwards would wade through every
         // newer entry to reach an old day); a wide one is read along seq, newest first
-        return pool.preparedQuery(countSql).execute(Tuple.tuple(countParams)).flatMap(count -> {
+        return deadlines.database(pool.preparedQuery(countSql).execute(Tuple.tuple(countParams))).flatMap(count -> {
             long total = count.iterator().next().getLong(0);
             String sql = timeRange && total <= 50_000
                     ? "SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + " FROM audit.entries" + where
                     + " OFFSET 0) narrowed ORDER BY seq DESC LIMIT " + limitParam
                     : "SELECT " + COLUMNS + " FROM audit.entries" + where + " ORDER BY seq DESC LIMIT " + limitParam;
-            return pool.preparedQuery(sql).execute(Tuple.tuple(params)).map(rows -> {
+            return deadlines.database(pool.preparedQuery(sql).execute(Tuple.tuple(params))).map(rows -> {
                 List<AuditEntry> entries = new ArrayList<>();
                 rows.forEach(r -> entries.add(map(r)));
                 boolean more = entries.size() > limit;
@@ -163,8 +166,8 @@ public class EntryRepository {
 
     /** Entries with {@code fromSeq <= seq <= toSeq}, in chain order, at most {@code limit}. */
     public Uni<List<AuditEntry>> range(long fromSeq, long toSeq, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit.entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
-                .execute(Tuple.of(fromSeq, toSeq, limit))
+        return deadlines.database(pool.preparedQuery("SELECT " + COLUMNS + " FROM audit.entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+                .execute(Tuple.of(fromSeq, toSeq, limit)))
                 .map(rows -> {
                     List<AuditEntry> entries = new ArrayList<>();
                     rows.forEach(r -> entries.add(map(r)));
@@ -176,7 +179,7 @@ public class EntryRepository {
     }
 
     public Uni<Head> head() {
-        return pool.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1").execute()
+        return deadlines.database(pool.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1").execute())
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     return new Head(r.getLong("seq"), r.getBuffer("head_hash").getBytes());
@@ -188,33 +191,33 @@ public class EntryRepository {
         if (seq <= 1) {
             return Uni.createFrom().item(new byte[32]);
         }
-        return pool.preparedQuery("SELECT entry_hash FROM audit.entries WHERE seq = $1").execute(Tuple.of(seq - 1))
+        return deadlines.database(pool.preparedQuery("SELECT entry_hash FROM audit.entries WHERE seq = $1").execute(Tuple.of(seq - 1)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer(0).getBytes());
     }
 
     /** The oldest entry still stored (retention deletes from the start), or 1 when there is none. */
     public Uni<Long> firstSeq() {
-        return pool.query("SELECT coalesce(min(seq), 1) FROM audit.entries").execute()
+        return deadlines.database(pool.query("SELECT coalesce(min(seq), 1) FROM audit.entries").execute())
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Long> seqAtOrAfter(OffsetDateTime time) {
-        return pool.preparedQuery("SELECT coalesce(min(seq), 9223372036854775807) FROM audit.entries WHERE time >= $1")
-                .execute(Tuple.of(time)).map(rows -> rows.iterator().next().getLong(0));
+        return deadlines.database(pool.preparedQuery("SELECT coalesce(min(seq), 9223372036854775807) FROM audit.entries WHERE time >= $1")
+                .execute(Tuple.of(time))).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Long> seqAtOrBefore(OffsetDateTime time) {
-        return pool.preparedQuery("SELECT coalesce(max(seq), 0) FROM audit.entries WHERE time <= $1")
-                .execute(Tuple.of(time)).map(rows -> rows.iterator().next().getLong(0));
+        return deadlines.database(pool.preparedQuery("SELECT coalesce(max(seq), 0) FROM audit.entries WHERE time <= $1")
+                .execute(Tuple.of(time))).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public record Stats(long total, long last24h, Map<String, Long> byType) {
     }
 
     public Uni<Stats> stats() {
-        return pool.query("SELECT type, entries FROM audit.type_counts WHERE entries > 0 ORDER BY type").execute()
-                .flatMap(rows -> pool.query("SELECT count(*) FROM audit.entries WHERE time > now() - interval '24 hours'")
-                        .execute().map(day -> {
+        return deadlines.database(pool.query("SELECT type, entries FROM audit.type_counts WHERE entries > 0 ORDER BY type").execute())
+                .flatMap(rows -> deadlines.database(pool.query("SELECT count(*) FROM audit.entries WHERE time > now() - interval '24 hours'")
+                        .execute()).map(day -> {
                             long total = 0;
                             Map<String, Long> byType = new LinkedHashMap<>();
                             for (Row r : rows) {

@@ -3,6 +3,7 @@ package io.tuneops.audit.service;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.audit.config.AuditConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,10 +42,12 @@ public class Checkpoints {
     private final SecretKeySpec key;
     private final AuditConfig config;
     private final Vertx vertx;
+    private final StoreDeadlines deadlines;
     private long timer = -1;
 
-    public Checkpoints(Pool pool, AuditConfig config, Vertx vertx) {
+    public Checkpoints(Pool pool, AuditConfig config, Vertx vertx, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
         this.config = config;
         this.vertx = vertx;
         this.key = new SecretKeySpec(config.checkpointKey().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
@@ -67,7 +70,7 @@ public class Checkpoints {
 
     /** Signs the current head unless it is already signed; null when there was nothing new. */
     public Uni<Checkpoint> checkpointHead() {
-        return pool.withTransaction(tx -> tx.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1 FOR UPDATE").execute()
+        return deadlines.transaction(pool, tx -> tx.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1 FOR UPDATE").execute()
                 .flatMap(rows -> {
                     Row head = rows.iterator().next();
                     long seq = head.getLong("seq");
@@ -94,8 +97,8 @@ public class Checkpoints {
     }
 
     public Uni<List<Checkpoint>> between(long fromSeq, long toSeq) {
-        return pool.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
-                        + "WHERE seq >= $1 AND seq <= $2 ORDER BY seq").execute(Tuple.of(fromSeq, toSeq))
+        return deadlines.database(pool.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
+                        + "WHERE seq >= $1 AND seq <= $2 ORDER BY seq").execute(Tuple.of(fromSeq, toSeq)))
                 .map(rows -> {
                     List<Checkpoint> all = new ArrayList<>();
                     rows.forEach(r -> all.add(map(r)));
@@ -104,14 +107,14 @@ public class Checkpoints {
     }
 
     public Uni<Checkpoint> latest() {
-        return pool.query("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
-                        + "ORDER BY seq DESC LIMIT 1").execute()
+        return deadlines.database(pool.query("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
+                        + "ORDER BY seq DESC LIMIT 1").execute())
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
     public Uni<Checkpoint> at(long seq) {
-        return pool.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
-                        + "WHERE seq = $1").execute(Tuple.of(seq))
+        return deadlines.database(pool.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
+                        + "WHERE seq = $1").execute(Tuple.of(seq)))
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 

@@ -9,6 +9,7 @@ import io.tuneops.console.config.UpstreamConfig;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.support.config.InternalConfig;
 import io.tuneops.support.http.CorrelationIdHandler;
+import io.tuneops.support.http.FailureWords;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -126,7 +127,7 @@ public class OwnerClient {
                 .onFailure().transform(e -> {
                     String reason = e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")
                             ? "it did not answer within " + timeout.toMillis() + " ms"
-                            : "it cannot be reached (" + e.getClass().getSimpleName() + ")";
+                            : "it cannot be reached (" + FailureWords.of(e) + ")";
                     LOG.warnf("%s %s to %s failed: %s", method, pathOnly(pathAndQuery), owner.serviceName(), e.toString());
                     return new OwnerUnavailable(owner, reason);
                 })

@@ -76,8 +76,7 @@ public class OwnerFiguresClient {
                     try {
                         return json.readValue(response.bodyAsString(), type);
                     } catch (Exception e) {
-                        throw new IllegalStateException(owner + " sent figures that are not the agreed JSON: "
-                                + e.getClass().getSimpleName());
+                        throw new IllegalStateException(owner + " sent figures that are not the agreed JSON");
                     }
                 });
     }

@@ -1,6 +1,7 @@
 package io.tuneops.metrics.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -20,9 +21,11 @@ public class ExportConfigRepository {
     }
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public ExportConfigRepository(Pool pool) {
+    public ExportConfigRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Pool pool() {
@@ -30,9 +33,9 @@ public class ExportConfigRepository {
     }
 
     public Uni<ExportConfig> load() {
-        return pool.query("SELECT prometheus_enabled, prometheus_categories, updated_at, updated_by "
+        return deadlines.database(pool.query("SELECT prometheus_enabled, prometheus_categories, updated_at, updated_by "
                         + "FROM metrics.export_config WHERE id = 1")
-                .execute().map(rows -> map(rows.iterator().next()));
+                .execute()).map(rows -> map(rows.iterator().next()));
     }
 
     /** Locks the row for the rest of {@code tx}, so that concurrent changes are applied one after the other. */

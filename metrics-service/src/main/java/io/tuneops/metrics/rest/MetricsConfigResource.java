@@ -209,7 +209,6 @@ public class MetricsConfigResource {
         String clientIp = identity == null ? null : identity.clientIp();
         return service.update(change, actor, clientIp)
                 .map(after -> Response.ok(ConfigView.of(after)).build())
-                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503, "Configuration not changed: it could not be "
-                        + "stored and recorded (" + e.getClass().getSimpleName() + ")"));
+                .onFailure().recoverWithItem(e -> JsonErrorMappers.unavailable("Configuration not changed: ", e));
     }
 }

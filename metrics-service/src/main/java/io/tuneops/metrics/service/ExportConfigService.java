@@ -7,6 +7,7 @@ import io.tuneops.metrics.repository.ExportConfigRepository.ExportConfig;
 import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditDetails;
 import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.support.store.StoreDeadlines;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -22,11 +23,17 @@ public class ExportConfigService {
 
     private final ExportConfigRepository repository;
     private final AuditAppender audit;
+    private final StoreDeadlines deadlines;
     private volatile ExportConfig lastKnown;
 
-    public ExportConfigService(ExportConfigRepository repository, AuditAppender audit) {
+    /** What the change's transaction wrote, for its audit event. */
+    private record Stored(ExportConfig before, ExportConfig after) {
+    }
+
+    public ExportConfigService(ExportConfigRepository repository, AuditAppender audit, StoreDeadlines deadlines) {
         this.repository = repository;
         this.audit = audit;
+        this.deadlines = deadlines;
     }
 
     public record Change(Optional<Boolean> enabled, Optional<List<String>> categories, String template) {
@@ -58,15 +65,17 @@ public class ExportConfigService {
 
     /** Applies the fields present in {@code change} (categories already validated) and records who did it. */
     public Uni<ExportConfig> update(Change change, String actor, String clientIp) {
-        return repository.pool().withTransaction(tx -> repository.lock(tx).flatMap(before -> {
+        // the audit event is appended last, just before the COMMIT (see StoreDeadlines)
+        return deadlines.transaction(repository.pool(), tx -> repository.lock(tx).flatMap(before -> {
             boolean enabled = change.enabled().orElse(before.prometheusEnabled());
             List<String> categories = change.categories().map(MetricCatalog::canonical)
                     .orElse(before.prometheusCategories());
-            return repository.store(tx, enabled, categories, actor).call(after -> audit.append(AuditEvent.of(
-                    "config.changed", actor, clientIp, "metrics_config", "prometheus",
-                    change.template() == null ? "update" : "apply_template",
-                    new ConfigChanged("metrics.prometheus", change.template(), ExportSettings.of(before),
-                            ExportSettings.of(after)))));
-        })).invoke(after -> lastKnown = after);
+            return repository.store(tx, enabled, categories, actor).map(after -> new Stored(before, after));
+        }), (stored, left) -> audit.append(AuditEvent.of("config.changed", actor, clientIp, "metrics_config", "prometheus",
+                change.template() == null ? "update" : "apply_template",
+                new ConfigChanged("metrics.prometheus", change.template(), ExportSettings.of(stored.before()),
+                        ExportSettings.of(stored.after()))), left))
+                .map(Stored::after)
+                .invoke(after -> lastKnown = after);
     }
 }

@@ -3,14 +3,14 @@ package io.tuneops.metrics.service;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.client.OwnerFiguresClient;
-import io.tuneops.metrics.config.HealthConfig;
 import io.tuneops.support.config.InternalConfig;
+import io.tuneops.support.store.Store;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.support.figures.ProviderHealthList;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,16 +42,16 @@ public class HealthChecks {
     private final ServiceReadiness readiness;
     private final OwnerFiguresClient owners;
     private final boolean internalSecret;
-    private final Duration timeout;
+    private final StoreDeadlines deadlines;
 
     public HealthChecks(Pool pool, ReactiveRedisDataSource redis, ServiceReadiness readiness, OwnerFiguresClient owners,
-                        InternalConfig internal, HealthConfig config) {
+                        InternalConfig internal, StoreDeadlines deadlines) {
         this.pool = pool;
         this.redis = redis;
         this.readiness = readiness;
         this.owners = owners;
         this.internalSecret = internal.secret().filter(s -> !s.isBlank()).isPresent();
-        this.timeout = config.probeTimeout();
+        this.deadlines = deadlines;
     }
 
     /** Seconds since this process started (the JVM's start, not the first scrape). */
@@ -122,21 +122,17 @@ public class HealthChecks {
 
     public Uni<Component> database() {
         long start = System.nanoTime();
-        return pool.query("SELECT 1").execute()
+        return deadlines.readiness(pool.query("SELECT 1").execute(), Store.DATABASE)
                 .map(rows -> new Component("database", HEALTHY, ServiceReadiness.millisSince(start),
                         "PostgreSQL accessible"))
-                .ifNoItem().after(timeout).failWith(() -> new IllegalStateException(
-                        "no answer within " + timeout.toMillis() + " ms"))
                 .onFailure().recoverWithItem(e -> new Component("database", UNHEALTHY, ServiceReadiness.millisSince(start),
                         "PostgreSQL not accessible: " + ServiceReadiness.reason(e)));
     }
 
     public Uni<Component> redis() {
         long start = System.nanoTime();
-        return redis.execute("PING")
+        return deadlines.readiness(redis.execute("PING"), Store.REDIS)
                 .map(reply -> new Component("redis", HEALTHY, ServiceReadiness.millisSince(start), "Redis accessible"))
-                .ifNoItem().after(timeout).failWith(() -> new IllegalStateException(
-                        "no answer within " + timeout.toMillis() + " ms"))
                 .onFailure().recoverWithItem(e -> new Component("redis", UNHEALTHY, ServiceReadiness.millisSince(start),
                         "Redis not accessible: " + ServiceReadiness.reason(e)));
     }

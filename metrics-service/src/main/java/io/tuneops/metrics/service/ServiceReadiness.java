@@ -4,6 +4,7 @@ import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.config.HealthConfig;
 import io.tuneops.metrics.config.UpstreamConfig;
+import io.tuneops.support.http.FailureWords;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
@@ -104,9 +105,9 @@ public class ServiceReadiness {
         return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
     }
 
-    /** Our own timeout says what happened; other failures are named by kind only (their text names internal hosts). */
+    /** Our own timeout says what happened; other failures are named by kind, in words (their text names internal hosts). */
     static String reason(Throwable failure) {
         return failure instanceof IllegalStateException && failure.getMessage() != null
-                ? failure.getMessage() : failure.getClass().getSimpleName();
+                ? failure.getMessage() : FailureWords.of(failure);
     }
 }

@@ -1,5 +1,7 @@
 package io.tuneops.support.http;
 
+import io.tuneops.support.store.StoreUnavailableException;
+
 import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.util.Set;
@@ -30,9 +32,47 @@ public final class BackingStoreFailures {
     private BackingStoreFailures() {
     }
 
+    /** What a caller is told when a backing service fails in a way no call site named. */
+    public static final String UNAVAILABLE = "A backing service (PostgreSQL, Redis or a provider) is unavailable";
+
+    /**
+     * The failure in words for the caller, as a sentence, naming the store when a call site's
+     * deadline or the store's client said which one it is ("Redis is not answering ..."); never
+     * an exception class.
+     */
+    public static String describe(Throwable failure) {
+        StoreUnavailableException store = storeFailure(failure);
+        return store != null ? store.sentence() : UNAVAILABLE;
+    }
+
+    /** {@link #describe} to follow other words: "the database (PostgreSQL) is not answering ...". */
+    public static String phrase(Throwable failure) {
+        StoreUnavailableException store = storeFailure(failure);
+        return store != null ? store.getMessage() : "a backing service (PostgreSQL, Redis or a provider) is unavailable";
+    }
+
+    /** How long the caller should wait before retrying, in seconds (Retry-After). */
+    public static int retryAfterSeconds(Throwable failure) {
+        StoreUnavailableException store = storeFailure(failure);
+        return store != null && store.reason() == StoreUnavailableException.Reason.NOT_ANSWERING ? 2 : 5;
+    }
+
+    private static StoreUnavailableException storeFailure(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof StoreUnavailableException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     public static boolean isUnavailable(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof StoreUnavailableException) {
+                return true;
+            }
             if (t instanceof ConnectException || CLOSED.contains(t.getClass().getName())) {
                 return true;
             }

@@ -18,7 +18,6 @@ import java.io.IOException;
 public class JsonErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(JsonErrorMappers.class);
-    static final String UNAVAILABLE = "A backing service (PostgreSQL, Redis or a provider) is unavailable; retry shortly";
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
@@ -60,7 +59,7 @@ public class JsonErrorMappers {
     public Response unexpected(Throwable e) {
         if (BackingStoreFailures.isUnavailable(e)) {
             LOG.warnf("request failed, a backing service is unavailable: %s", e.toString());
-            return Response.fromResponse(json(503, UNAVAILABLE)).header("Retry-After", "5").build();
+            return unavailable("", e);
         }
         if (e instanceof IOException) {  // mostly the client closing its connection: nobody to answer
             LOG.debugf("request failed with an I/O error: %s", e.toString());
@@ -68,6 +67,17 @@ public class JsonErrorMappers {
         }
         LOG.error("unexpected error while serving a request", e);
         return json(500, "Internal server error");
+    }
+
+    /**
+     * 503 with Retry-After for a change or read that failed: {@code what} and then the failing
+     * dependency in words, e.g. "Configuration not changed: the database (PostgreSQL) is not
+     * answering (...); retry shortly".
+     */
+    public static Response unavailable(String what, Throwable e) {
+        String words = what.isEmpty() ? BackingStoreFailures.describe(e) : what + BackingStoreFailures.phrase(e);
+        return Response.fromResponse(json(503, words + "; retry shortly"))
+                .header("Retry-After", Integer.toString(BackingStoreFailures.retryAfterSeconds(e))).build();
     }
 
     public static Response json(int status, String detail) {

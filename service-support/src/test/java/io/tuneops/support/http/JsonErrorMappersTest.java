@@ -1,6 +1,8 @@
 package io.tuneops.support.http;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.tuneops.support.store.Store;
+import io.tuneops.support.store.StoreUnavailableException;
 import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
@@ -68,6 +70,24 @@ class JsonErrorMappersTest {
     private static void assertUnavailable(Response response) {
         assertEquals(503, response.getStatus());
         assertEquals("5", response.getHeaderString("Retry-After"));
-        assertEquals(JsonErrorMappers.UNAVAILABLE, ((ErrorResponse) response.getEntity()).detail());
+        assertEquals(BackingStoreFailures.UNAVAILABLE + "; retry shortly", ((ErrorResponse) response.getEntity()).detail());
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerIsNamedInWordsWithAShortRetryAfter() {
+        Response response = mappers.unexpected(new java.util.concurrent.CompletionException(
+                StoreUnavailableException.notAnswering(Store.REDIS, java.time.Duration.ofSeconds(2))));
+        assertEquals(503, response.getStatus());
+        assertEquals("2", response.getHeaderString("Retry-After"));
+        assertEquals("Redis is not answering (no answer within 2000 ms); retry shortly",
+                ((ErrorResponse) response.getEntity()).detail());
+
+        Response refused = mappers.unexpected(StoreUnavailableException.unreachable(Store.DATABASE,
+                new ConnectException("Connection refused: localhost/127.0.0.1:5432")));
+        assertEquals(503, refused.getStatus());
+        assertEquals("5", refused.getHeaderString("Retry-After"));
+        String detail = ((ErrorResponse) refused.getEntity()).detail();
+        assertEquals("The database (PostgreSQL) cannot be reached; retry shortly", detail);
+        assertFalse(detail.contains("Exception"));
     }
 }

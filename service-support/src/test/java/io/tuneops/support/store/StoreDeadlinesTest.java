@@ -1,0 +1,152 @@
+package io.tuneops.support.store;
+
+import io.smallrye.mutiny.Uni;
+import io.tuneops.local.LocalServers;
+import io.tuneops.local.SharedServers;
+import io.tuneops.local.testing.PausableRelay;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every store call ends by its deadline, and a transaction that missed it is rolled back, never committed later. */
+class StoreDeadlinesTest {
+
+    private static final Duration DEADLINE = Duration.ofMillis(400);
+    private static final StoreDeadlines DEADLINES = new StoreDeadlines(DEADLINE, DEADLINE, DEADLINE);
+
+    private static Vertx vertx;
+    private static PausableRelay relay;
+    private static Pool direct;
+
+    @BeforeAll
+    static void start() {
+        LocalServers servers = SharedServers.get();
+        vertx = Vertx.vertx();
+        relay = PausableRelay.to(servers.postgresPort());
+        direct = pool(servers.postgresPort());
+        direct.query("CREATE TABLE IF NOT EXISTS deadline_test (id text PRIMARY KEY)").execute().await().indefinitely();
+    }
+
+    @AfterAll
+    static void stop() {
+        relay.close();
+        direct.close().await().indefinitely();
+        vertx.close().await().indefinitely();
+    }
+
+    /** One connection, so that the next statement on it runs only after the transaction before it has ended. */
+    private static Pool pool(int port) {
+        return Pool.newInstance(PgBuilder.pool()
+                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(port)
+                        .setDatabase(LocalServers.DATABASE).setUser(LocalServers.USER))
+                .with(new PoolOptions().setMaxSize(1))
+                .using(vertx.getDelegate()).build());
+    }
+
+    @Test
+    void aCallThatNeverAnswersFailsAtItsDeadlineNamingTheStore() {
+        long start = System.nanoTime();
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                () -> DEADLINES.redis(Uni.createFrom().nothing()).await().atMost(Duration.ofSeconds(5)));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs >= DEADLINE.toMillis() && tookMs < DEADLINE.toMillis() + 1000, "took " + tookMs + " ms");
+        assertEquals(Store.REDIS, e.store());
+        assertEquals(StoreUnavailableException.Reason.NOT_ANSWERING, e.reason());
+        assertEquals("Redis is not answering (no answer within 400 ms)", e.getMessage());
+    }
+
+    @Test
+    void aRefusedConnectionSaysWhichStoreCannotBeReached() {
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                () -> DEADLINES.database(Uni.createFrom().failure(new ConnectException("Connection refused")))
+                        .await().atMost(Duration.ofSeconds(5)));
+        assertEquals("the database (PostgreSQL) cannot be reached", e.getMessage());
+        // a failure that is not the store's passes unchanged
+        assertThrows(IllegalArgumentException.class, () -> DEADLINES.database(
+                Uni.createFrom().failure(new IllegalArgumentException("bad"))).await().atMost(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aTransactionCommitsWhenTheDatabaseAnswers() {
+        Pool pool = pool(relay.port());
+        try {
+            String id = UUID.randomUUID().toString();
+            String answer = DEADLINES.transaction(pool, c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)")
+                    .execute(Tuple.of(id)).map(rows -> "done")).await().atMost(Duration.ofSeconds(5));
+            assertEquals("done", answer);
+            assertEquals(1L, count(id));
+        } finally {
+            pool.closeAndAwait();
+        }
+    }
+
+    @Test
+    void aTransactionThatMissedItsDeadlineIsRolledBackWhenTheDatabaseAnswersAgain() {
+        Pool pool = pool(relay.port());
+        try {
+            String id = UUID.randomUUID().toString();
+            long start = System.nanoTime();
+            // the INSERT is answered, then PostgreSQL freezes before the change is complete
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> DEADLINES.transaction(pool,
+                    c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)").execute(Tuple.of(id))
+                            .invoke(relay::pause)
+                            .chain(() -> c.query("SELECT 1").execute()))
+                    .await().atMost(Duration.ofSeconds(5)));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(StoreUnavailableException.Reason.NOT_ANSWERING, e.reason());
+            assertTrue(tookMs < DEADLINE.toMillis() + 1000, "took " + tookMs + " ms");
+
+            relay.resume();
+            // the pool's only connection serves this only once the abandoned transaction has ended
+            long seen = pool.preparedQuery("SELECT count(*) FROM deadline_test WHERE id = $1").execute(Tuple.of(id))
+                    .map(rows -> rows.iterator().next().getLong(0)).await().atMost(Duration.ofSeconds(10));
+            assertEquals(0L, seen);
+            assertEquals(0L, count(id));
+        } finally {
+            relay.resume();
+            pool.closeAndAwait();
+        }
+    }
+
+    @Test
+    void withoutTheHelperTheSameFrozenTransactionIsCommittedAfterItsCallerGaveUp() {
+        // what the helper prevents: a plain withTransaction whose caller timed out still commits later
+        Pool pool = pool(relay.port());
+        try {
+            String id = UUID.randomUUID().toString();
+            assertThrows(StoreUnavailableException.class, () -> DEADLINES.database(pool.withTransaction(
+                    c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)").execute(Tuple.of(id))
+                            .invoke(relay::pause)
+                            .chain(() -> c.query("SELECT 1").execute())))
+                    .await().atMost(Duration.ofSeconds(5)));
+            relay.resume();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (count(id) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(1L, count(id));
+        } finally {
+            relay.resume();
+            pool.closeAndAwait();
+        }
+    }
+
+    private static long count(String id) {
+        return direct.preparedQuery("SELECT count(*) FROM deadline_test WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().next().getLong(0)).await().atMost(Duration.ofSeconds(5));
+    }
+}
