@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Stands in for the owner services and the console behind the gateway: an HTTP server that
- * echoes what it was sent (method, URI, selected headers, body length and SHA-256) and, on
+ * echoes what it was sent (method, URI, selected headers, body length and SHA-256), answers
+ * {@code .../not-modified} and {@code .../no-content} with a bodiless 304 and 204, and, on
  * {@code .../slow}, never answers. The storage upstream points at a port nobody listens on, to
  * play an owner that is down.
  */
@@ -58,6 +59,14 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
         RECEIVED_URIS.add(uri);
         if (uri.endsWith("/slow")) {
             awaitRelease();
+        }
+        if (uri.endsWith("/not-modified") || uri.endsWith("/no-content")) {
+            // as storage answers a matching conditional GET: status and validators, no body
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("ETag", "\"abc\"");
+            exchange.sendResponseHeaders(uri.endsWith("/not-modified") ? 304 : 204, -1);
+            exchange.close();
+            return;
         }
         if (uri.endsWith("/big")) {
             sendBig(exchange);

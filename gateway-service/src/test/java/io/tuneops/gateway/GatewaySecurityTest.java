@@ -219,7 +219,7 @@ class GatewaySecurityTest {
     }
 
     @Test
-    void securityHeadersAndBodyLimits() {
+    void securityHeadersAndBodyLimits() throws Exception {
         RestAssured.get("/api/cloud/health/live").then()
                 .header("X-Content-Type-Options", "nosniff")
                 .header("X-Frame-Options", "DENY")
@@ -228,7 +228,24 @@ class GatewaySecurityTest {
         RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
                 .body(new byte[11 * 1024 * 1024]).post("/api/cloud/jobs/submit").then().statusCode(413)
                 .body("detail", containsString("larger than"));
+        // a provider's delivery carries a long training's whole log: 64 MB by default, announced or streamed
         RestAssured.given().body(new java.io.ByteArrayInputStream(new byte[2 * 1024 * 1024]))
-                .post("/api/webhooks/replicate").then().statusCode(413);
+                .post("/api/webhooks/replicate").then().statusCode(200).body("length", equalTo(2 * 1024 * 1024));
+        try (RawHttp http = new RawHttp(gateway)) {
+            RawHttp.Head announced = http.send("POST /api/webhooks/replicate HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Length: " + (64L * 1024 * 1024 + 1) + "\r\n\r\n").head();
+            assertEquals(413, announced.status(), announced.text());
+            assertTrue(http.body(Integer.parseInt(announced.header("Content-Length"))).contains("larger than 67108864 bytes"));
+        }
+    }
+
+    @Test
+    void aLongTrainingsWebhookStreamsThroughWhole() {
+        // 20 MB sent chunked, as a streaming client sends it: the owner gets every byte
+        byte[] body = new byte[20 * 1024 * 1024];
+        new java.util.Random(19).nextBytes(body);
+        String sha256 = java.util.HexFormat.of().formatHex(FakeOwnersResource.sha256().digest(body));
+        RestAssured.given().body(new java.io.ByteArrayInputStream(body)).post("/api/webhooks/replicate").then()
+                .statusCode(200).body("length", equalTo(body.length)).body("sha256", equalTo(sha256));
     }
 }

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.ratelimit.LuaScript;
 import io.tuneops.support.SharedNames;
 import io.tuneops.support.audit.AuditAppender;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.support.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -45,9 +46,11 @@ public class GatewayAuditTrail {
     private final AuditAppender shared;
     private final ObjectMapper json;
     private final LuaScript coalesce;
+    private final StoreDeadlines deadlines;
 
-    public GatewayAuditTrail(AuditAppender shared, ReactiveRedisDataSource redis, ObjectMapper json) {
+    public GatewayAuditTrail(AuditAppender shared, ReactiveRedisDataSource redis, ObjectMapper json, StoreDeadlines deadlines) {
         this.shared = shared;
+        this.deadlines = deadlines;
         this.json = json;
         this.coalesce = new LuaScript(redis, COALESCE);
     }
@@ -57,13 +60,18 @@ public class GatewayAuditTrail {
         return shared.append(event);
     }
 
+    /** The event of a change that must be recorded within {@code within} (see AuditAppender). */
+    public Uni<Void> append(AuditEvent event, Duration within) {
+        return shared.append(event, within);
+    }
+
     /** Best effort: a failure is logged, never passed on (the request it describes goes on). */
     public Uni<Void> appendCoalesced(String coalesceKey, Duration window, AuditEvent event) {
         String key = SharedNames.AUDIT_COALESCE_PREFIX + coalesceKey;
-        return coalesce.eval(List.of(key, key + ":folded", SharedNames.AUDIT_STREAM),
+        return deadlines.redis(coalesce.eval(List.of(key, key + ":folded", SharedNames.AUDIT_STREAM),
                         List.of(Long.toString(window.toMillis()), encode(event),
                                 Long.toString(AuditAppender.MAX_LENGTH),
-                                Long.toString(window.toMillis() * 10)))
+                                Long.toString(window.toMillis() * 10))))
                 .onFailure().invoke(e -> LOG.warnf("audit event %s not appended: %s", event.type(), e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();

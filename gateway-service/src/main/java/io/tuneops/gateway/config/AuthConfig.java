@@ -2,6 +2,7 @@ package io.tuneops.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -34,4 +35,19 @@ public interface AuthConfig {
     @DurationMin(millis = 100, message = "must be at least 100ms")
     @DurationMax(seconds = 1, message = "must be at most 1s (revocation must reach every replica within a second)")
     Duration keyCacheTtl();
+
+    /**
+     * Failed API-key authentications per client address and {@link #failurePeriod()} before further
+     * failures are answered 429 (TUNEOPS_AUTH_FAILURE_LIMIT); 0 turns the throttle off. Requests
+     * with a valid key are never refused by it.
+     */
+    @WithDefault("20")
+    @Min(value = 0, message = "(TUNEOPS_AUTH_FAILURE_LIMIT) must be 0 (off) or more")
+    int failureLimit();
+
+    /** The sliding window of {@link #failureLimit()} (TUNEOPS_AUTH_FAILURE_PERIOD). */
+    @WithDefault("60s")
+    @DurationMin(seconds = 1, message = "(TUNEOPS_AUTH_FAILURE_PERIOD) must be at least 1s")
+    @DurationMax(seconds = 86400, message = "(TUNEOPS_AUTH_FAILURE_PERIOD) must be at most 24h")
+    Duration failurePeriod();
 }

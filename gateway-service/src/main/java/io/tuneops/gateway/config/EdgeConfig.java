@@ -12,8 +12,12 @@ public interface EdgeConfig {
     @WithDefault("10M")
     MemorySize maxApiBody();
 
-    /** Largest webhook delivery. */
-    @WithDefault("1M")
+    /**
+     * Largest provider webhook delivery on /api/webhooks/{provider} (TUNEOPS_EDGE_MAX_WEBHOOK_BODY):
+     * Replicate sends a training's whole log in each one, so a long training's deliveries are large.
+     * Streamed through, never held in memory whole.
+     */
+    @WithDefault("64M")
     MemorySize maxWebhookBody();
 
     /** Strict-Transport-Security max-age, sent when the client reached us over TLS. */

@@ -56,7 +56,7 @@ public class ClientIpResolver {
     }
 
     private IPAddress peer(String peerText) {
-        return peerText == null ? UNKNOWN : peers.get(peerText, text -> IpRanges.parseAddress(text).orElse(UNKNOWN));
+        return peerText == null ? UNKNOWN : peers.get(peerText, text -> IpRanges.parsePeer(text).orElse(UNKNOWN));
     }
 
     IPAddress resolve(String peerText, List<String> forwardedFor, String realIp) {

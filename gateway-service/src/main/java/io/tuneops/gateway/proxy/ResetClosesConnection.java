@@ -1,6 +1,7 @@
 package io.tuneops.gateway.proxy;
 
 import io.quarkus.vertx.http.runtime.filters.AbstractResponseWrapper;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -8,8 +9,16 @@ import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.http.impl.HttpServerRequestWrapper;
 
 /**
- * The client request as the proxy library sees it: the same request, except that resetting its
- * HTTP/1.x response closes the connection in a way that is reported.
+ * The client request as the proxy library sees it: the same request, except that its response
+ * never frames an answer that has no body, and resetting its HTTP/1.x response closes the
+ * connection in a way that is reported.
+ *
+ * <p>An answer to HEAD, a 1xx, 204 or 304 has no body (RFC 9110 section 6.4.1). The library
+ * announces chunked framing for every owner's answer without a Content-Length, and Vert.x drops
+ * that framing only for HEAD and for its own 304 status object: the library's copy of the owner's
+ * reason phrase ("Not Modified") replaces that object, so a storage 304 went out with
+ * {@code Transfer-Encoding: chunked}, and clients (boto3) waited for a body until their read
+ * timeout. So such an answer keeps Vert.x's reason phrase and is never chunked.
  *
  * <p>The library resets the client's response when copying the owner's answer fails, typically
  * because the client hung up mid-response. Vert.x 4's HTTP/1.x reset marks the response closed
@@ -45,6 +54,21 @@ final class ResetClosesConnection extends HttpServerRequestWrapper {
         Response(HttpServerRequest request) {
             super(request.response());
             this.request = request;
+        }
+
+        @Override
+        public HttpServerResponse setStatusMessage(String statusMessage) {
+            return bodiless() ? this : super.setStatusMessage(statusMessage);
+        }
+
+        @Override
+        public HttpServerResponse setChunked(boolean chunked) {
+            return chunked && bodiless() ? this : super.setChunked(chunked);
+        }
+
+        private boolean bodiless() {
+            int status = getStatusCode();
+            return request.method() == HttpMethod.HEAD || status < 200 || status == 204 || status == 304;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.tuneops.gateway.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,9 +22,11 @@ public class ApiKeyRepository {
             "id, name, prefix, secret_hash, scopes, created_at, created_by, expires_at, revoked_at";
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public ApiKeyRepository(Pool pool) {
+    public ApiKeyRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Pool pool() {
@@ -31,13 +34,13 @@ public class ApiKeyRepository {
     }
 
     public Uni<Optional<ApiKeyRecord>> findByPrefix(String prefix) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.api_keys WHERE prefix = $1")
-                .execute(Tuple.of(prefix))
+        return deadlines.database(pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.api_keys WHERE prefix = $1")
+                .execute(Tuple.of(prefix)))
                 .map(rows -> rows.size() == 0 ? Optional.<ApiKeyRecord>empty() : Optional.of(map(rows.iterator().next())));
     }
 
     public Uni<List<ApiKeyRecord>> list() {
-        return pool.query("SELECT " + COLUMNS + " FROM gateway.api_keys ORDER BY created_at DESC, id").execute()
+        return deadlines.database(pool.query("SELECT " + COLUMNS + " FROM gateway.api_keys ORDER BY created_at DESC, id").execute())
                 .map(rows -> {
                     List<ApiKeyRecord> keys = new ArrayList<>();
                     rows.forEach(r -> keys.add(map(r)));

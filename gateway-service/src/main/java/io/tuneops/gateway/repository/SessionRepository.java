@@ -3,6 +3,7 @@ package io.tuneops.gateway.repository;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.ratelimit.LuaScript;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -79,8 +80,10 @@ public class SessionRepository {
     private final LuaScript touch;
     private final LuaScript end;
     private final LuaScript endAll;
+    private final StoreDeadlines deadlines;
 
-    public SessionRepository(ReactiveRedisDataSource redis) {
+    public SessionRepository(ReactiveRedisDataSource redis, StoreDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.create = new LuaScript(redis, CREATE);
         this.touch = new LuaScript(redis, TOUCH);
         this.end = new LuaScript(redis, END);
@@ -88,30 +91,30 @@ public class SessionRepository {
     }
 
     public Uni<Void> create(SessionRecord session, Duration idleTimeout, Duration lifetime) {
-        return create.eval(List.of(SESSION_PREFIX + session.id(), KEY_SESSIONS_PREFIX + session.keyId()),
+        return deadlines.redis(create.eval(List.of(SESSION_PREFIX + session.id(), KEY_SESSIONS_PREFIX + session.keyId()),
                         List.of(Long.toString(Math.min(idleTimeout.toMillis(), lifetime.toMillis())),
                                 Long.toString(lifetime.toMillis()), session.id(),
                                 KEY_ID, session.keyId(), KEY_PREFIX, session.keyPrefix(), KEY_CHECK, session.keyCheck(),
-                                CSRF, session.csrfToken(), EXPIRES_AT, Long.toString(session.expiresAt().toEpochMilli())))
+                                CSRF, session.csrfToken(), EXPIRES_AT, Long.toString(session.expiresAt().toEpochMilli()))))
                 .replaceWithVoid();
     }
 
     /** The session with this id, its idle timeout started again; empty when it has ended. */
     public Uni<Optional<SessionRecord>> touch(String id, Duration idleTimeout, Instant now) {
-        return touch.eval(List.of(SESSION_PREFIX + id), List.of(Long.toString(idleTimeout.toMillis()),
-                        Long.toString(now.toEpochMilli())))
+        return deadlines.redis(touch.eval(List.of(SESSION_PREFIX + id), List.of(Long.toString(idleTimeout.toMillis()),
+                        Long.toString(now.toEpochMilli()))))
                 .map(fields -> fields.size() < 5 ? Optional.<SessionRecord>empty() : Optional.of(new SessionRecord(id,
                         text(fields, 0), text(fields, 1), text(fields, 2), text(fields, 3),
                         Instant.ofEpochMilli(Long.parseLong(text(fields, 4))))));
     }
 
     public Uni<Void> end(String id, String keyId) {
-        return end.eval(List.of(SESSION_PREFIX + id, KEY_SESSIONS_PREFIX + keyId), List.of(id)).replaceWithVoid();
+        return deadlines.redis(end.eval(List.of(SESSION_PREFIX + id, KEY_SESSIONS_PREFIX + keyId), List.of(id))).replaceWithVoid();
     }
 
     /** Ends every session opened with the key {@code keyId}; answers how many there were. */
     public Uni<Integer> endAllOf(String keyId) {
-        return endAll.eval(List.of(KEY_SESSIONS_PREFIX + keyId), List.of(SESSION_PREFIX)).map(Response::toInteger);
+        return deadlines.redis(endAll.eval(List.of(KEY_SESSIONS_PREFIX + keyId), List.of(SESSION_PREFIX))).map(Response::toInteger);
     }
 
     private static String text(Response fields, int index) {

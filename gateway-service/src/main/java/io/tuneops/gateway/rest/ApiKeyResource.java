@@ -7,6 +7,8 @@ import io.tuneops.gateway.security.GatewayGuard;
 import io.tuneops.gateway.security.Identity;
 import io.tuneops.gateway.security.Scope;
 import io.tuneops.gateway.service.ApiKeyService;
+import io.tuneops.gateway.service.KeyChangeFailure;
+import io.tuneops.support.http.BackingStoreFailures;
 import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
 import io.vertx.ext.web.RoutingContext;
@@ -99,7 +101,8 @@ public class ApiKeyResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
     @APIResponse(responseCode = "429", description = "Too many keys created from this address (10 per minute)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "503", description = "Not created: the audit event could not be recorded",
+    @APIResponse(responseCode = "503", description = "Not created: the database is unavailable, or the audit event could not"
+            + " be recorded; the detail says which, Retry-After when to retry",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> create(CreateRequest body, @Context RoutingContext rc) {
         List<FieldError> errors = new ArrayList<>();
@@ -140,8 +143,7 @@ public class ApiKeyResource {
                 .map(created -> Response.status(201).entity(new CreatedView(created.record().id(), created.record().name(),
                         created.record().scopes(), iso(created.record().createdAt()), iso(created.record().expiresAt()),
                         created.key())).build())
-                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
-                        "API key not created: the change could not be recorded in the audit trail"));
+                .onFailure().recoverWithItem(e -> notChanged("API key not created", e));
     }
 
     @GET
@@ -161,7 +163,7 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", description = "No active key with this id",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "503", description = "Not revoked: the audit event could not be recorded",
+    @APIResponse(responseCode = "503", description = "Not revoked: PostgreSQL or Redis (the audit event) did not answer in time",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> revoke(@Parameter(description = "The key's id (key_...)") @PathParam("id") String id,
                                 @Context RoutingContext rc) {
@@ -171,8 +173,7 @@ public class ApiKeyResource {
         return keys.revoke(id, identity(rc), clientIp(rc)).map(revoked -> revoked
                         ? Response.noContent().build()
                         : JsonErrorMappers.json(404, "No active API key " + id))
-                .onFailure().recoverWithItem(e -> JsonErrorMappers.json(503,
-                        "API key not revoked: the change could not be recorded in the audit trail"));
+                .onFailure().recoverWithItem(e -> notChanged("API key not revoked", e));
     }
 
     @GET
@@ -184,6 +185,19 @@ public class ApiKeyResource {
         Identity identity = identity(rc);
         return new WhoAmI(identity.actor(), identity.name(), identity.scopes().stream().map(Scope::id).sorted().toList(),
                 clientIp(rc));
+    }
+
+    /**
+     * 503 with Retry-After, naming what failed: the store that did not serve the change, or the
+     * audit trail (with the store behind it), in words, never an exception class.
+     */
+    private static Response notChanged(String what, Throwable failure) {
+        KeyChangeFailure.Step step = failure instanceof KeyChangeFailure known ? known.step() : KeyChangeFailure.Step.DATABASE;
+        String detail = what + ": " + (step == KeyChangeFailure.Step.AUDIT_TRAIL
+                ? step.words() + " (" + BackingStoreFailures.describe(failure) + ")"
+                : BackingStoreFailures.phrase(failure));
+        return Response.fromResponse(JsonErrorMappers.json(503, detail + "; retry shortly"))
+                .header("Retry-After", Integer.toString(BackingStoreFailures.retryAfterSeconds(failure))).build();
     }
 
     private static Identity identity(RoutingContext rc) {

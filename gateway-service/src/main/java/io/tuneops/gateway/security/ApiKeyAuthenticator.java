@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * Turns a presented key into an {@link Identity}. Keys are looked up by prefix and cached per
  * replica for at most the key cache TTL (1 s by default), refreshed in the background before
  * that, so a revocation or expiry is seen by every replica within it without a database query on
- * every request.
+ * every request. A prefix that no key has is known from a set in Redis ({@link LiveKeyPrefixes}),
+ * so guessed keys cost no database query either.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticator {
@@ -34,14 +35,18 @@ public class ApiKeyAuthenticator {
     private final byte[] adminHash;
     private final AsyncLoadingCache<String, Optional<ApiKeyRecord>> byPrefix;
 
-    public ApiKeyAuthenticator(KeyHasher hasher, ApiKeyRepository repository, AuthConfig config) {
+    public ApiKeyAuthenticator(KeyHasher hasher, ApiKeyRepository repository, LiveKeyPrefixes prefixes, AuthConfig config) {
         this.hasher = hasher;
         this.adminHash = config.adminToken().filter(t -> !t.isBlank()).map(hasher::hash).orElse(null);
         this.byPrefix = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(config.keyCacheTtl())
                 .refreshAfterWrite(config.keyCacheTtl().dividedBy(2))
-                .buildAsync((prefix, executor) -> repository.findByPrefix(prefix).subscribeAsCompletionStage());
+                // a prefix no key has (a guess) is refused without asking the database
+                .buildAsync((prefix, executor) -> prefixes.mayExist(prefix)
+                        .chain(mayExist -> mayExist ? repository.findByPrefix(prefix)
+                                : Uni.createFrom().item(Optional.<ApiKeyRecord>empty()))
+                        .subscribeAsCompletionStage());
     }
 
     private static final Identity ADMIN = new Identity(BOOTSTRAP_ADMIN, BOOTSTRAP_ADMIN, EnumSet.of(Scope.ADMIN));

@@ -24,6 +24,10 @@ public class AuthFailureAudit {
     record Refused(int status, String reason, String correlation_id) implements AuditDetails {
     }
 
+    /** The details of an {@code auth.throttled} audit event. */
+    record Throttled(int limit, long period_seconds, long retry_after_seconds, String correlation_id) implements AuditDetails {
+    }
+
     private final GatewayAuditTrail audit;
 
     public AuthFailureAudit(GatewayAuditTrail audit) {
@@ -36,6 +40,19 @@ public class AuthFailureAudit {
                         AuditEvent.of(status == 401 ? "auth.failed" : "auth.forbidden", "anonymous", clientIp,
                                 "route", rc.request().method().name() + " " + rc.normalizedPath(), "deny",
                                 new Refused(status, reason, String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
+                .subscribe().with(v -> { }, e -> { });
+    }
+
+    /**
+     * An address past its limit of failed authentications: one {@code auth.throttled} event per
+     * address and throttle period, which counts the refused attempts it stands for.
+     */
+    public void throttled(RoutingContext rc, String clientIp, int limit, Duration period, long retryAfterSeconds) {
+        audit.appendCoalesced("auth-throttled:" + clientIp, period,
+                        AuditEvent.of("auth.throttled", "anonymous", clientIp,
+                                "route", rc.request().method().name() + " " + rc.normalizedPath(), "deny",
+                                new Throttled(limit, period.toSeconds(), retryAfterSeconds,
+                                        String.valueOf(rc.response().headers().get(CorrelationIdHandler.HEADER)))))
                 .subscribe().with(v -> { }, e -> { });
     }
 }

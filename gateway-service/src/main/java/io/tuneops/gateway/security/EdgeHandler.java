@@ -4,15 +4,20 @@ import io.tuneops.gateway.config.EdgeConfig;
 import io.tuneops.support.http.RequestStage;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.Map;
+
 /**
- * Security headers on every response and body-size limits per kind of route. Storage routes
- * stream objects of any size (storage-service enforces S3's limits); webhooks and the JSON APIs
- * are small, so a body announced larger than their limit is refused before it is read, and a
+ * Security headers on every response, ambiguous framing refused (see {@link #ambiguousFraming}),
+ * and body-size limits per kind of route. Storage routes stream objects of any size
+ * (storage-service enforces S3's limits); a provider's webhook delivery may be large (it carries a
+ * long training's whole log) and is streamed to webhook-service, never held whole; the JSON APIs
+ * are small. A body announced larger than its route's limit is refused before it is read, and a
  * chunked one is cut off when it passes the limit ({@link #MAX_BODY} tells the proxy).
  */
 @ApplicationScoped
@@ -55,6 +60,12 @@ public class EdgeHandler {
                 headers.set("Strict-Transport-Security", hsts);
             }
         });
+        String framing = ambiguousFraming(request);
+        if (framing != null) {
+            // what follows on this connection cannot be told apart from this request's body
+            refuseAndClose(rc, 400, framing);
+            return;
+        }
         String path = rc.normalizedPath();
         long limit = path.startsWith("/api/cloud/storage") ? -1
                 : path.startsWith("/api/webhooks/") ? maxWebhookBody : maxApiBody;
@@ -76,6 +87,62 @@ public class EdgeHandler {
             rc.put(MAX_BODY, limit);
         }
         rc.next();
+    }
+
+    /**
+     * Why the request's framing is ambiguous (RFC 9112 sections 3.2 and 6.3), or null when it is not:
+     * a proxy in front of the gateway and the gateway could each read a different request out of
+     * the same bytes. Netty already refuses conflicting Content-Length values and, for HTTP/1.1,
+     * Content-Length with chunked framing ({@link RequestFraming}); what it lets through is checked
+     * here. Two header lines are counted without building a list: this runs on every request.
+     */
+    static String ambiguousFraming(HttpServerRequest request) {
+        MultiMap headers = request.headers();
+        if (request.version() == HttpVersion.HTTP_2) {
+            return null;
+        }
+        int hosts = 0;
+        int lengths = 0;
+        String transferEncoding = null;
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey();
+            if (name.equalsIgnoreCase("Host")) {
+                hosts++;
+            } else if (name.equalsIgnoreCase("Content-Length")) {
+                lengths++;
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                transferEncoding = transferEncoding == null ? header.getValue() : transferEncoding + "," + header.getValue();
+            }
+        }
+        if (hosts > 1) {
+            return "Ambiguous request: more than one Host header";
+        }
+        if (lengths > 1) {
+            return "Ambiguous request: more than one Content-Length header";
+        }
+        if (transferEncoding != null) {
+            if (lengths > 0) {
+                return "Ambiguous request: Content-Length and Transfer-Encoding together";
+            }
+            String[] codings = transferEncoding.split(",");
+            if (!codings[codings.length - 1].trim().equalsIgnoreCase("chunked")) {
+                return "Ambiguous request: a Transfer-Encoding must end with chunked";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Answers and closes the HTTP/1.x connection once the answer is out: Vert.x keeps a connection
+     * open after an answer with {@code Connection: close} until the request's body has arrived, and
+     * the bytes that follow an ambiguous request must not be read as anything.
+     */
+    private static void refuseAndClose(RoutingContext rc, int status, String detail) {
+        rc.response().putHeader("Connection", "close");
+        if (rc.request().version() != HttpVersion.HTTP_2) {
+            rc.addEndHandler(done -> rc.request().connection().close());
+        }
+        RequestContinuation.respond(rc, status, detail);
     }
 
     /** The announced length, or -1 when it is not a non-negative number. */

@@ -8,6 +8,7 @@ import io.tuneops.gateway.security.SessionAuthenticator.ActiveSession;
 import io.tuneops.gateway.session.SessionCookie;
 import io.tuneops.gateway.session.SessionTokens;
 import io.tuneops.support.config.InternalConfig;
+import io.tuneops.support.http.BackingStoreFailures;
 import io.tuneops.support.http.CorrelationIdHandler;
 import io.tuneops.support.http.GatewayIdentityHandler;
 import io.tuneops.support.http.RequestStage;
@@ -56,18 +57,20 @@ public class GatewayGuard {
     private final SessionAuthenticator sessions;
     private final OwnOrigin ownOrigin;
     private final AuthFailureAudit failures;
+    private final AuthFailureThrottle throttle;
     private final byte[] monitoringToken;
     private final String internalSecret;
 
     public GatewayGuard(ClientIpResolver clientIps, AccessPolicy policy, ApiKeyAuthenticator authenticator,
-                        SessionAuthenticator sessions, OwnOrigin ownOrigin, AuthFailureAudit failures, AuthConfig auth,
-                        InternalConfig internal) {
+                        SessionAuthenticator sessions, OwnOrigin ownOrigin, AuthFailureAudit failures,
+                        AuthFailureThrottle throttle, AuthConfig auth, InternalConfig internal) {
         this.clientIps = clientIps;
         this.policy = policy;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.ownOrigin = ownOrigin;
         this.failures = failures;
+        this.throttle = throttle;
         this.monitoringToken = auth.monitoringToken().filter(t -> !t.isBlank())
                 .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.internalSecret = internal.secret().filter(s -> !s.isBlank()).orElseThrow(() ->
@@ -123,7 +126,7 @@ public class GatewayGuard {
             String session = request.getHeader(HttpHeaders.COOKIE) == null ? null
                     : SessionCookie.token(request.headers().getAll(HttpHeaders.COOKIE));
             if (session != null) {
-                afterLookup(rc, sessions.resolve(session), "session check", found -> decideSession(rc, client, access, found));
+                afterLookup(rc, sessions.resolve(session), "The session check", found -> decideSession(rc, client, access, found));
             } else if (access.identityOptional()) {
                 forward(rc, null);
             } else {
@@ -137,10 +140,13 @@ public class GatewayGuard {
             decide(rc, client, verdict.now(), required);
             return;
         }
-        afterLookup(rc, verdict.later(), "API key check", identity -> decide(rc, client, identity, required));
+        afterLookup(rc, verdict.later(), "The API key check", identity -> decide(rc, client, identity, required));
     }
 
-    /** Goes on with {@code then} on the request's own context once {@code lookup} answers; the body waits. */
+    /**
+     * Goes on with {@code then} on the request's own context once {@code lookup} answers; the body
+     * waits. A failed lookup is a 503 whose detail says what failed and names the store in words.
+     */
     private static <T> void afterLookup(RoutingContext rc, Uni<T> lookup, String what, Consumer<T> then) {
         HttpServerRequest request = rc.request();
         Context context = Vertx.currentContext();
@@ -151,8 +157,11 @@ public class GatewayGuard {
                     then.accept(result);
                 }, failure -> {
                     request.resume();
-                    LOG.errorf(failure, "%s failed", what);
-                    RequestContinuation.respond(rc, 503, "Authentication is unavailable, try again shortly");
+                    String store = BackingStoreFailures.describe(failure);
+                    LOG.errorf(failure, "%s failed: %s", what, store);
+                    rc.response().putHeader("Retry-After", Integer.toString(BackingStoreFailures.retryAfterSeconds(failure)));
+                    RequestContinuation.respond(rc, 503, what + " is unavailable: "
+                            + Character.toLowerCase(store.charAt(0)) + store.substring(1) + "; retry shortly");
                 });
     }
 
@@ -202,7 +211,7 @@ public class GatewayGuard {
 
     private void decide(RoutingContext rc, IPAddress client, Optional<Identity> identity, Scope required) {
         if (identity.isEmpty()) {
-            reject(rc, client, 401, "Invalid, expired or revoked API key", "invalid");
+            refuseKey(rc, client);
         } else if (!identity.get().has(required)) {
             reject(rc, client, 403, "This API key lacks the '" + required.id() + "' scope", "scope");
         } else {
@@ -226,6 +235,28 @@ public class GatewayGuard {
         }
         headers.set(GatewayIdentityHandler.SECRET_HEADER, internalSecret);
         rc.next();
+    }
+
+    /**
+     * A presented key was refused: counted against the client's address, and past its limit of
+     * failures answered 429 (see AuthFailureThrottle). Only this failure path waits on Redis.
+     */
+    private void refuseKey(RoutingContext rc, IPAddress client) {
+        String ip = client.toCanonicalString();
+        HttpServerRequest request = rc.request();
+        Context context = Vertx.currentContext();
+        request.pause();
+        throttle.failed(ip).emitOn(task -> RequestContinuation.onContext(context, task)).subscribe().with(verdict -> {
+            request.resume();
+            if (verdict.throttled()) {
+                rc.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+                RequestContinuation.respond(rc, 429, "Too many failed authentications from " + ip
+                        + "; retry in " + verdict.retryAfterSeconds() + " s");
+                failures.throttled(rc, ip, throttle.limit(), throttle.period(), verdict.retryAfterSeconds());
+            } else {
+                reject(rc, client, 401, "Invalid, expired or revoked API key", "invalid");
+            }
+        });
     }
 
     private void reject(RoutingContext rc, IPAddress client, int status, String detail, String reason) {

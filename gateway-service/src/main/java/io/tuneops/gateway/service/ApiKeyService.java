@@ -8,8 +8,10 @@ import io.tuneops.gateway.repository.SessionRepository;
 import io.tuneops.gateway.security.ApiKeyAuthenticator;
 import io.tuneops.gateway.security.Identity;
 import io.tuneops.gateway.security.KeyHasher;
+import io.tuneops.gateway.security.LiveKeyPrefixes;
 import io.tuneops.support.audit.AuditDetails;
 import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.support.store.StoreDeadlines;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -21,8 +23,10 @@ import java.util.UUID;
 
 /**
  * Creating and revoking API keys. Each change and its audit event stand or fall together: the
- * event is appended inside the database transaction, so a change whose event cannot be recorded
- * is rolled back (and the caller gets a 503).
+ * event is appended as the transaction's last step before its COMMIT (see StoreDeadlines), so a
+ * change whose event cannot be recorded is rolled back (and the caller gets a 503), and a change
+ * that is not committed in time leaves no event. A failure says which step failed
+ * ({@link KeyChangeFailure}): the database, or the audit trail.
  */
 @ApplicationScoped
 public class ApiKeyService {
@@ -34,14 +38,18 @@ public class ApiKeyService {
     private final ApiKeyAuthenticator authenticator;
     private final GatewayAuditTrail audit;
     private final SessionRepository sessions;
+    private final StoreDeadlines deadlines;
+    private final LiveKeyPrefixes prefixes;
 
     public ApiKeyService(ApiKeyRepository repository, KeyHasher hasher, ApiKeyAuthenticator authenticator, GatewayAuditTrail audit,
-                         SessionRepository sessions) {
+                         SessionRepository sessions, StoreDeadlines deadlines, LiveKeyPrefixes prefixes) {
         this.repository = repository;
         this.hasher = hasher;
         this.authenticator = authenticator;
         this.audit = audit;
         this.sessions = sessions;
+        this.deadlines = deadlines;
+        this.prefixes = prefixes;
     }
 
     public record Created(ApiKeyRecord record, String key) {
@@ -62,8 +70,16 @@ public class ApiKeyService {
                 name, generated.prefix(), generated.hash(), scopes, now, by.actor(), expiresAt, null);
         AuditEvent event = AuditEvent.of("api_key.created", by.actor(), clientIp, "api_key", record.id(), "create",
                 new KeyCreated(name, scopes, expiresAt == null ? null : expiresAt.toString()));
-        return repository.pool().withTransaction(tx -> repository.insert(tx, record).call(() -> audit.append(event)))
+        // the prefix is listed before the COMMIT: whoever holds the key finds it listed (LiveKeyPrefixes)
+        return deadlines.transaction(repository.pool(), tx -> repository.insert(tx, record).call(() -> prefixes.add(record.prefix())),
+                        (inserted, left) -> audited(audit.append(event, left)))
+                .onFailure().transform(KeyChangeFailure::of)
                 .replaceWith(new Created(record, generated.key()));
+    }
+
+    /** The audit step of a change: its failure is the audit trail's, whatever store it came from. */
+    private static Uni<Void> audited(Uni<Void> append) {
+        return append.onFailure().transform(e -> new KeyChangeFailure(KeyChangeFailure.Step.AUDIT_TRAIL, e));
     }
 
     public Uni<List<ApiKeyRecord>> list() {
@@ -77,11 +93,13 @@ public class ApiKeyService {
      * @return false when there is no such key (or it was revoked already)
      */
     public Uni<Boolean> revoke(String id, Identity by, String clientIp) {
-        return repository.pool().withTransaction(tx -> repository.revoke(tx, id, OffsetDateTime.now(ZoneOffset.UTC))
-                        .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem()
-                                : audit.append(AuditEvent.of("api_key.revoked", by.actor(), clientIp, "api_key", id,
-                                "revoke", new KeyRevoked(revoked.get().name())))))
+        return deadlines.transaction(repository.pool(), tx -> repository.revoke(tx, id, OffsetDateTime.now(ZoneOffset.UTC)),
+                        (revoked, left) -> revoked.isEmpty() ? Uni.createFrom().voidItem()
+                                : audited(audit.append(AuditEvent.of("api_key.revoked", by.actor(), clientIp, "api_key", id,
+                                "revoke", new KeyRevoked(revoked.get().name())), left)))
+                .onFailure().transform(KeyChangeFailure::of)
                 .invoke(revoked -> revoked.ifPresent(k -> authenticator.forget(k.prefix())))
+                .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem() : prefixes.remove(revoked.get().prefix()))
                 .call(revoked -> revoked.isEmpty() ? Uni.createFrom().voidItem() : sessions.endAllOf(id)
                         .onFailure().invoke(e -> LOG.warnf("sessions of revoked key %s not ended in Redis: %s", id, e.toString()))
                         .onFailure().recoverWithNull()

@@ -12,6 +12,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.tuneops.gateway.net.IpRanges;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.store.StoreDeadlines;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -41,9 +42,12 @@ public class WebhookAllowlists {
     private Cancellable subscription;
     private Cancellable ticker;
 
-    public WebhookAllowlists(ReactiveRedisDataSource redis, ObjectMapper json) {
+    private final StoreDeadlines deadlines;
+
+    public WebhookAllowlists(ReactiveRedisDataSource redis, ObjectMapper json, StoreDeadlines deadlines) {
         this.redis = redis;
         this.json = json;
+        this.deadlines = deadlines;
     }
 
     void start(@Observes StartupEvent event) {
@@ -68,7 +72,7 @@ public class WebhookAllowlists {
     }
 
     public Uni<Void> reload() {
-        return redis.hash(String.class).hgetall(SharedNames.WEBHOOK_ALLOWLISTS).invoke(this::replace).replaceWithVoid()
+        return deadlines.redis(redis.hash(String.class).hgetall(SharedNames.WEBHOOK_ALLOWLISTS)).invoke(this::replace).replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("webhook allowlists not reloaded: %s", e.toString()));
     }
 
