@@ -55,7 +55,8 @@ class PostgresOutageTest {
         CuttablePostgres.relay.cut();
         try {
             Caller.viewer().get("/api/cloud/jobs").then().statusCode(503).header("Retry-After", "5")
-                    .body("detail", equalTo("A backing service (PostgreSQL, Redis or a provider) is unavailable; retry shortly"));
+                    // the answer names the store that failed, in words
+                    .body("detail", equalTo("The database (PostgreSQL) cannot be reached; retry shortly"));
             Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(503).header("Retry-After", "5");
         } finally {
             CuttablePostgres.relay.restore();

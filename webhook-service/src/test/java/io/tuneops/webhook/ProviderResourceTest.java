@@ -19,6 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -94,6 +95,30 @@ class ProviderResourceTest {
         asAdmin().get("/api/cloud/providers/replicate").then().body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8")));
         asAdmin().body("[1,2]").put("/api/cloud/providers/replicate").then().statusCode(400);
         asAdmin().body("{oops").put("/api/cloud/providers/replicate").then().statusCode(400);
+    }
+
+    @Test
+    void addressesAreAcceptedOnlyInUnambiguousFormsAndStoredNormalised() {
+        asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"2001:DB8:0:0::/32\", \"2001:0db8:0000::0001\", \"0.0.0.0/0\", \"::ffff:a00:1\", \"::/0\"]}")
+                .put("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8", "2001:db8::/32", "2001:db8::1", "0.0.0.0/0", "::ffff:10.0.0.1", "::/0")));
+        assertEquals("[\"10.0.0.0/8\",\"2001:db8::/32\",\"2001:db8::1\",\"0.0.0.0/0\",\"::ffff:10.0.0.1\",\"::/0\"]",
+                redis.hash(String.class).hget("tuneops:webhook:allowlists", "replicate"));
+        // read as 127.0.0.1 by inet_aton, as 177.0.0.1 or refused by other parsers: refused here, each by name
+        String refused = asAdmin().body("{\"webhook_allowed_ips\": [\"0177.0.0.1\", \"0x7f.1\", \"127.1\", \"10.0.0.0/08\", \"010.0.0.1\","
+                        + " \"10.0.0.1/8\", \"fe80::1%eth0\", \"1.2.3.*\", \"2130706433\", \"10.0.0.0/8\"]}")
+                .put("/api/cloud/providers/replicate").then().statusCode(400)
+                .extract().path("errors.find { it.field == 'webhook_allowed_ips' }.message");
+        for (String named : List.of("[0] '0177.0.0.1'", "[1] '0x7f.1'", "[2] '127.1'", "[3] '10.0.0.0/08'", "[4] '010.0.0.1'",
+                "[5] '10.0.0.1/8' (host bits set: the block is 10.0.0.0/8)", "[6] 'fe80::1%eth0'", "[7] '1.2.3.*'",
+                "[8] '2130706433'")) {
+            assertTrue(refused.contains(named), named + " not in: " + refused);
+        }
+        assertFalse(refused.contains("[9]"), "a canonical entry is not named: " + refused);
+        asAdmin().get("/api/cloud/providers/replicate").then()
+                .body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8", "2001:db8::/32", "2001:db8::1", "0.0.0.0/0",
+                        "::ffff:10.0.0.1", "::/0")));
+        asAdmin().body("{\"webhook_allowed_ips\": []}").put("/api/cloud/providers/replicate").then().statusCode(200);
     }
 
     @Test

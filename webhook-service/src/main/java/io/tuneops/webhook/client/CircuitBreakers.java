@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.config.OutboundConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,9 +42,12 @@ public class CircuitBreakers {
     private final OutboundConfig config;
     private final String replica = UUID.randomUUID().toString().substring(0, 8);
 
-    public CircuitBreakers(ReactiveRedisDataSource redis, OutboundConfig config) {
+    private final StoreDeadlines deadlines;
+
+    public CircuitBreakers(ReactiveRedisDataSource redis, OutboundConfig config, StoreDeadlines deadlines) {
         this.redis = redis;
         this.config = config;
+        this.deadlines = deadlines;
     }
 
     Guards guards(String provider) {
@@ -79,18 +83,18 @@ public class CircuitBreakers {
 
     private void record(String provider, CircuitBreakerState state) {
         LOG.infof("circuit breaker of provider %s is %s", provider, wire(state));
-        redis.hash(String.class).hset(KEY_PREFIX + provider, "state:" + replica, wire(state))
+        deadlines.redis(redis.hash(String.class).hset(KEY_PREFIX + provider, "state:" + replica, wire(state)))
                 .subscribe().with(v -> { }, e -> LOG.warnf("breaker state of %s not published: %s", provider, e.toString()));
     }
 
     private void countFailure(String provider) {
-        redis.hash(String.class).hincrby(KEY_PREFIX + provider, "failures_total", 1)
+        deadlines.redis(redis.hash(String.class).hincrby(KEY_PREFIX + provider, "failures_total", 1))
                 .subscribe().with(v -> { }, e -> LOG.warnf("breaker failure of %s not counted: %s", provider, e.toString()));
     }
 
     /** Open if any replica's breaker is open, else half_open if any is half open, else closed. */
     public Uni<ClusterState> clusterState(String provider) {
-        return redis.hash(String.class).hgetall(KEY_PREFIX + provider).map(fields -> {
+        return deadlines.redis(redis.hash(String.class).hgetall(KEY_PREFIX + provider)).map(fields -> {
             String state = "closed";
             for (Map.Entry<String, String> f : fields.entrySet()) {
                 if (f.getKey().startsWith("state:")) {

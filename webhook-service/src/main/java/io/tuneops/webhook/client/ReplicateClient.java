@@ -3,6 +3,7 @@ package io.tuneops.webhook.client;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.http.FailureWords;
 import io.tuneops.webhook.service.Provider;
 import io.tuneops.webhook.service.ProviderSettings;
 import io.vertx.core.json.JsonObject;
@@ -156,8 +157,7 @@ public class ReplicateClient {
             return new ProviderCallException(status, "Replicate answered HTTP " + status
                     + (detail.isBlank() ? "" : ": " + abbreviate(detail)), e);
         }
-        return new ProviderCallException(0, "Replicate unreachable: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + abbreviate(e.getMessage())), e);
+        return new ProviderCallException(0, "Replicate unreachable: " + FailureWords.of(e), e);
     }
 
     private static String abbreviate(String s) {

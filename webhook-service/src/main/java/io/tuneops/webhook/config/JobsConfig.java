@@ -1,9 +1,9 @@
 package io.tuneops.webhook.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.tuneops.support.config.HttpBaseUrl;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -36,11 +36,21 @@ public interface JobsConfig {
     @WithDefault("7D")
     Duration uploadMaxLifetime();
 
-    /** Largest webhook body accepted (the gateway enforces the same by default). */
-    @WithDefault("1048576")
-    @Min(1024)
-    @Max(16777216)
-    int maxWebhookBody();
+    /**
+     * Largest webhook delivery accepted (TUNEOPS_WEBHOOK_MAX_BODY; the gateway's
+     * TUNEOPS_EDGE_MAX_WEBHOOK_BODY has the same default). A long training's deliveries carry its
+     * whole log; they are read as they stream, so this bounds the time spent, not the memory.
+     * Above quarkus.http.limits.max-body-size (1G) that limit answers first.
+     */
+    @WithDefault("64M")
+    MemorySize maxWebhookBody();
+
+    /**
+     * Largest part of a delivery held in memory: every field besides the head of its logs (id,
+     * status, output, error, metrics, input and the log's tail). TUNEOPS_WEBHOOK_MAX_FIELDS.
+     */
+    @WithDefault("1M")
+    MemorySize maxWebhookFields();
 
     /** Logs kept on a job: the tail of what the provider reports. */
     @WithDefault("65536")

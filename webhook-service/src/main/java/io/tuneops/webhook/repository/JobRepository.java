@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.service.JobCursor;
 import io.tuneops.webhook.service.JobStatus;
 import io.tuneops.webhook.service.Provider;
@@ -8,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** webhook.job and webhook.webhook_delivery; enums are stored as their wire names. */
 @ApplicationScoped
@@ -27,13 +31,25 @@ public class JobRepository {
     private static final String SELECT = "SELECT " + JobRow.COLUMNS + " FROM webhook.job ";
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public JobRepository(Pool pool) {
+    public JobRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Pool pool() {
         return pool;
+    }
+
+    /** One transaction, bounded by the database deadline and never committed after it (see StoreDeadlines). */
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work) {
+        return deadlines.transaction(pool, work);
+    }
+
+    /** {@link #transaction(Function)} whose last step before the COMMIT (an audit event) must succeed in the time left. */
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+        return deadlines.transaction(pool, work, beforeCommit);
     }
 
     /** Inserts a new job; empty when the caller already has a job under this idempotency key. */
@@ -49,12 +65,12 @@ public class JobRepository {
     }
 
     public Uni<Optional<JobRow>> findByIdempotencyKey(String submittedBy, String key) {
-        return pool.preparedQuery(SELECT + "WHERE submitted_by = $1 AND idempotency_key = $2")
-                .execute(Tuple.of(submittedBy, key)).map(JobRepository::first);
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE submitted_by = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(submittedBy, key))).map(JobRepository::first);
     }
 
     public Uni<Optional<JobRow>> find(String jobId) {
-        return pool.preparedQuery(SELECT + "WHERE job_id = $1").execute(Tuple.of(jobId)).map(JobRepository::first);
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE job_id = $1").execute(Tuple.of(jobId))).map(JobRepository::first);
     }
 
     public Uni<Optional<JobRow>> lock(SqlClient tx, String jobId) {
@@ -117,16 +133,16 @@ public class JobRepository {
         params.add(after.isPresent() ? 0 : offset);
         String sql = SELECT + page + " ORDER BY created_at DESC, job_id DESC LIMIT $" + (params.size() - 1)
                 + " OFFSET $" + params.size();
-        Uni<List<JobRow>> rows = pool.preparedQuery(sql).execute(Tuple.from(params)).map(JobRepository::all);
-        Uni<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook.job " + filter)
-                .execute(Tuple.from(countParams)).map(r -> r.iterator().next().getLong(0));
+        Uni<List<JobRow>> rows = deadlines.database(pool.preparedQuery(sql).execute(Tuple.from(params))).map(JobRepository::all);
+        Uni<Long> total = deadlines.database(pool.preparedQuery("SELECT count(*) FROM webhook.job " + filter)
+                .execute(Tuple.from(countParams))).map(r -> r.iterator().next().getLong(0));
         return Uni.combine().all().unis(rows, total).with(Page::new);
     }
 
     /** What a provider's jobs created since {@code since} have cost so far (cost limits). */
     public Uni<BigDecimal> spentSince(Provider provider, OffsetDateTime since) {
-        return pool.preparedQuery("SELECT coalesce(sum(cost_usd), 0) FROM webhook.job WHERE provider = $1 AND created_at >= $2")
-                .execute(Tuple.of(provider.wire(), since)).map(r -> r.iterator().next().getBigDecimal(0));
+        return deadlines.database(pool.preparedQuery("SELECT coalesce(sum(cost_usd), 0) FROM webhook.job WHERE provider = $1 AND created_at >= $2")
+                .execute(Tuple.of(provider.wire(), since))).map(r -> r.iterator().next().getBigDecimal(0));
     }
 
     public record StatusTotals(long jobs, BigDecimal costUsd, double durationSum, long durationJobs) {
@@ -134,13 +150,13 @@ public class JobRepository {
 
     /** Maintained totals per status wire name (see V3__jobs.sql): no scan of the job table. */
     public Uni<Map<String, StatusTotals>> totals() {
-        return pool.query("""
+        return deadlines.database(pool.query("""
                         SELECT status, sum(jobs) AS jobs, sum(cost_usd) AS cost_usd, sum(duration_sum) AS duration_sum,
                                sum(duration_jobs) AS duration_jobs
                         FROM (SELECT status, jobs, cost_usd, duration_sum, duration_jobs FROM webhook.job_totals
                               UNION ALL
                               SELECT status, jobs, cost_usd, duration_sum, duration_jobs FROM webhook.job_totals_delta) t
-                        GROUP BY status""").execute().map(rows -> {
+                        GROUP BY status""").execute()).map(rows -> {
             Map<String, StatusTotals> totals = new LinkedHashMap<>();
             rows.forEach(r -> totals.put(r.getString("status"), new StatusTotals(r.getLong("jobs"),
                     r.getBigDecimal("cost_usd"), r.getDouble("duration_sum"), r.getLong("duration_jobs"))));
@@ -150,7 +166,7 @@ public class JobRepository {
 
     /** Folds the deltas into the totals; concurrent compactions on other replicas skip locked rows. */
     public Uni<Integer> compactTotals() {
-        return pool.query("""
+        return deadlines.database(pool.query("""
                         WITH moved AS (
                             DELETE FROM webhook.job_totals_delta WHERE id IN (
                                 SELECT id FROM webhook.job_totals_delta ORDER BY id LIMIT 50000 FOR UPDATE SKIP LOCKED)
@@ -166,21 +182,21 @@ public class JobRepository {
                                 cost_usd = job_totals.cost_usd + EXCLUDED.cost_usd,
                                 duration_sum = job_totals.duration_sum + EXCLUDED.duration_sum,
                                 duration_jobs = job_totals.duration_jobs + EXCLUDED.duration_jobs)
-                        SELECT coalesce(sum(n), 0)::int FROM folded""").execute()
+                        SELECT coalesce(sum(n), 0)::int FROM folded""").execute())
                 .map(r -> r.iterator().next().getInteger(0));
     }
 
     /** Unfinished jobs of a provider not heard of for {@code quiet}: candidates for asking the provider. */
     public Uni<List<JobRow>> quietUnfinished(Provider provider, Duration quiet, int limit) {
-        return pool.preparedQuery(SELECT + "WHERE status IN ('pending', 'queued', 'running') AND provider = $1 "
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE status IN ('pending', 'queued', 'running') AND provider = $1 "
                         + "AND provider_job_id IS NOT NULL AND updated_at < now() - make_interval(secs => $2) "
                         + "ORDER BY updated_at LIMIT $3")
-                .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit)).map(JobRepository::all);
+                .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit))).map(JobRepository::all);
     }
 
     public Uni<Integer> forgetDeliveriesBefore(Duration age) {
-        return pool.preparedQuery("DELETE FROM webhook.webhook_delivery WHERE received_at < now() - make_interval(secs => $1)")
-                .execute(Tuple.of((double) age.toSeconds())).map(rows -> rows.rowCount());
+        return deadlines.database(pool.preparedQuery("DELETE FROM webhook.webhook_delivery WHERE received_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) age.toSeconds()))).map(rows -> rows.rowCount());
     }
 
     private static Optional<JobRow> first(RowSet<Row> rows) {

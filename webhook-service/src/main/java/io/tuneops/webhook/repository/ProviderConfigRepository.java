@@ -1,44 +1,61 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.service.Provider;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** webhook.provider_config and webhook.provider_secret; rows of providers this build does not know are skipped. */
 @ApplicationScoped
 public class ProviderConfigRepository {
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public ProviderConfigRepository(Pool pool) {
+    public ProviderConfigRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Pool pool() {
         return pool;
     }
 
+    /** One transaction, bounded by the database deadline and never committed after it (see StoreDeadlines). */
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work) {
+        return deadlines.transaction(pool, work);
+    }
+
+    /** {@link #transaction(Function)} whose last step before the COMMIT (an audit event) must succeed in the time left. */
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+        return deadlines.transaction(pool, work, beforeCommit);
+    }
+
     public Uni<Optional<JsonObject>> find(Provider provider) {
-        return pool.preparedQuery("SELECT config FROM webhook.provider_config WHERE provider = $1")
-                .execute(Tuple.of(provider.wire()))
+        return deadlines.database(pool.preparedQuery("SELECT config FROM webhook.provider_config WHERE provider = $1")
+                .execute(Tuple.of(provider.wire())))
                 .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
                         : Optional.of(rows.iterator().next().getJsonObject("config")));
     }
 
     public Uni<Map<Provider, JsonObject>> all() {
-        return pool.query("SELECT provider, config FROM webhook.provider_config").execute().map(rows -> {
+        return deadlines.database(pool.query("SELECT provider, config FROM webhook.provider_config").execute()).map(rows -> {
             Map<Provider, JsonObject> all = new EnumMap<>(Provider.class);
             rows.forEach(r -> Provider.fromWire(r.getString("provider")).ifPresent(p -> all.put(p, r.getJsonObject("config"))));
             return all;
@@ -63,7 +80,7 @@ public class ProviderConfigRepository {
 
     /** Names of the write-only secrets set for a provider (values stay encrypted in the table). */
     public Uni<Map<Provider, Set<String>>> secretNames() {
-        return pool.query("SELECT provider, name FROM webhook.provider_secret").execute().map(rows -> {
+        return deadlines.database(pool.query("SELECT provider, name FROM webhook.provider_secret").execute()).map(rows -> {
             Map<Provider, Set<String>> names = new EnumMap<>(Provider.class);
             rows.forEach(r -> Provider.fromWire(r.getString("provider"))
                     .ifPresent(p -> names.computeIfAbsent(p, k -> new TreeSet<>()).add(r.getString("name"))));
@@ -72,8 +89,8 @@ public class ProviderConfigRepository {
     }
 
     public Uni<Map<String, byte[]>> secrets(Provider provider) {
-        return pool.preparedQuery("SELECT name, ciphertext FROM webhook.provider_secret WHERE provider = $1")
-                .execute(Tuple.of(provider.wire())).map(rows -> {
+        return deadlines.database(pool.preparedQuery("SELECT name, ciphertext FROM webhook.provider_secret WHERE provider = $1")
+                .execute(Tuple.of(provider.wire()))).map(rows -> {
                     Map<String, byte[]> secrets = new HashMap<>();
                     rows.forEach(r -> secrets.put(r.getString("name"), r.getBuffer("ciphertext").getBytes()));
                     return secrets;

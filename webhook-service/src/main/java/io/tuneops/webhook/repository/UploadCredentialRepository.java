@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,9 +22,11 @@ public class UploadCredentialRepository {
     }
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public UploadCredentialRepository(Pool pool) {
+    public UploadCredentialRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Uni<Void> insert(SqlClient tx, StoredCredential c) {
@@ -43,9 +46,9 @@ public class UploadCredentialRepository {
 
     /** Credentials still valid, for republishing after Redis lost them. */
     public Uni<List<StoredCredential>> live() {
-        return pool.query("SELECT access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at "
+        return deadlines.database(pool.query("SELECT access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at "
                         + "FROM webhook.upload_credential WHERE expires_at > now()")
-                .execute().map(UploadCredentialRepository::rows);
+                .execute()).map(UploadCredentialRepository::rows);
     }
 
     private static List<StoredCredential> rows(RowSet<Row> rows) {

@@ -121,8 +121,7 @@ public class ProviderResource {
                         .map(names -> Response.ok(view(known.get(), merged, names.get(known.get()))).build()))
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("configuration of %s not changed: %s", provider, e.toString());
-                    return JsonErrorMappers.json(503,
-                            "Configuration not changed: it could not be recorded (" + e.getClass().getSimpleName() + ")");
+                    return JsonErrorMappers.unavailable("Configuration not changed: ", e);
                 });
     }
 

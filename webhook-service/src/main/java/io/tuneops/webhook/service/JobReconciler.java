@@ -74,7 +74,7 @@ public class JobReconciler {
     }
 
     private Uni<Boolean> apply(JobRow quiet, Snapshot snapshot, ProviderSettings settings) {
-        return jobs.pool().withTransaction(tx -> jobs.lock(tx, quiet.jobId()).chain(locked -> {
+        return jobs.transaction(tx -> jobs.lock(tx, quiet.jobId()).chain(locked -> {
             Optional<JobRow> next = locked.flatMap(job -> JobTransitions.apply(job, snapshot, settings, config.logsTail()));
             if (next.isEmpty()) {
                 return Uni.createFrom().item(false);

@@ -48,6 +48,10 @@ public class JobService {
     private final AuditAppender audit;
     private final JobsConfig config;
 
+    /** A job stored in its submit transaction, with the credential to publish before the COMMIT. */
+    private record Inserted(JobRow job, UploadCredentials.Issuing credential) {
+    }
+
     public JobService(JobRepository jobs, UploadCredentials credentials, UploadProgressReader uploads, JobWriter writer,
                       ProviderConfigService providers, ReplicateClient replicate, AuditAppender audit, JobsConfig config) {
         this.jobs = jobs;
@@ -82,12 +86,14 @@ public class JobService {
                     .costLimitWarning(check.message()).build();
             AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit",
                     new WebhookAuditDetails.JobSubmitted(request.provider(), request.name(), request.hardware()));
-            return jobs.pool().withTransaction(tx -> jobs.insertIfNew(tx, draft).chain(inserted -> inserted.isEmpty()
-                            ? Uni.createFrom().<Optional<SubmitOutcome.Created>>item(Optional.empty())
-                            : audit.append(submitted)
-                            // the Redis write of the credentials comes last, just before the commit
-                            .chain(() -> credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl())))
-                            .map(c -> Optional.of(new SubmitOutcome.Created(inserted.get(), c)))))
+            // the audit event and the Redis write of the credentials come last, just before the commit
+            return jobs.transaction(tx -> jobs.insertIfNew(tx, draft).chain(inserted -> inserted.isEmpty()
+                            ? Uni.createFrom().<Optional<Inserted>>item(Optional.empty())
+                            : credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl()))
+                            .map(c -> Optional.of(new Inserted(inserted.get(), c)))),
+                            (inserted, left) -> inserted.isEmpty() ? Uni.createFrom().voidItem()
+                                    : audit.append(submitted, left).chain(() -> credentials.publish(inserted.get().credential(), left)))
+                    .map(inserted -> inserted.map(i -> new SubmitOutcome.Created(i.job(), i.credential().issued())))
                     .chain(created -> created.isPresent() ? start(created.get(), settings, request)
                             : jobs.findByIdempotencyKey(actor, request.idempotencyKey())
                             .map(existing -> (SubmitOutcome) new SubmitOutcome.Replayed(existing.orElseThrow())));
@@ -110,7 +116,7 @@ public class JobService {
                     }
                     // the provider accepted it: from here on a failure must not mark the job failed (the
                     // training runs); it surfaces as a 503 and the provider's webhooks bring the job along
-                    return jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+                    return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
                         JobRow withId = locked.orElseThrow().toBuilder().providerJobId(training.id()).build();
                         JobRow next = JobTransitions.apply(withId, snapshot(training), settings, config.logsTail()).orElse(withId);
                         return writer.save(tx, next);
@@ -120,7 +126,7 @@ public class JobService {
 
     /** Marks a job whose submission failed, unless something (an operator's cancel) finished it meanwhile. */
     private Uni<JobRow> failIfPending(String jobId, String reason) {
-        return jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+        return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
             JobRow job = locked.orElseThrow();
             if (job.status() != JobStatus.PENDING) {
                 return Uni.createFrom().item(job);
@@ -144,7 +150,7 @@ public class JobService {
                     : Uni.createFrom().item("canceled");
             AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
                     new WebhookAuditDetails.JobCancelled(job.provider(), job.status()));
-            return atProvider.chain(providerStatus -> jobs.pool().withTransaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+            return atProvider.chain(providerStatus -> jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
                         if (locked.isEmpty()) {
                             return Uni.createFrom().item((CancelOutcome) new CancelOutcome.NotFound(jobId));
                         }
@@ -153,9 +159,9 @@ public class JobService {
                             return Uni.createFrom().item((CancelOutcome) new CancelOutcome.NotCancellable(current));
                         }
                         return writer.save(tx, JobTransitions.cancelled(current, providerStatus))
-                                .call(c -> audit.append(event))
                                 .map(c -> (CancelOutcome) new CancelOutcome.Cancelled(c));
-                    })))
+                    }), (outcome, left) -> outcome instanceof CancelOutcome.Cancelled ? audit.append(event, left)
+                            : Uni.createFrom().voidItem()))
                     .onFailure(ProviderCallException.class)
                     .recoverWithItem(e -> new CancelOutcome.CancelFailed(job, e.getMessage()));
         });
@@ -197,8 +203,8 @@ public class JobService {
                 return Uni.createFrom().item(new DeleteOutcome.NotFinished(found.get()));
             }
             AuditEvent event = AuditEvent.of("job.deleted", actor, clientIp, "job", jobId, "delete", Map.of());
-            return jobs.pool().withTransaction(tx -> jobs.deleteTerminal(tx, jobId)
-                            .call(deleted -> deleted ? audit.append(event) : Uni.createFrom().voidItem()))
+            return jobs.transaction(tx -> jobs.deleteTerminal(tx, jobId),
+                            (deleted, left) -> deleted ? audit.append(event, left) : Uni.createFrom().voidItem())
                     .map(deleted -> deleted ? new DeleteOutcome.Deleted(jobId) : new DeleteOutcome.NotFound(jobId));
         });
     }

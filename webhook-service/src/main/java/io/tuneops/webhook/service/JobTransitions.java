@@ -11,6 +11,9 @@ import java.util.Optional;
 /** Applies a provider snapshot to a job under the state machine of {@link JobStatus}. */
 public final class JobTransitions {
 
+    /** The largest cost the job's cost_usd column (numeric(14, 6)) holds. */
+    static final BigDecimal MAX_COST_USD = new BigDecimal("99999999.999999");
+
     private JobTransitions() {
     }
 
@@ -50,13 +53,23 @@ public final class JobTransitions {
         return job.toBuilder().status(JobStatus.FAILED).providerStatus(null).error(error).updatedAt(now).completedAt(now).build();
     }
 
-    /** Run time times the configured price of the job's hardware; empty when either is unknown. */
+    /**
+     * Run time times the configured price of the job's hardware; empty when either is unknown.
+     *
+     * @throws Snapshot.Invalid when the cost does not fit the job's cost column (numeric(14, 6))
+     */
     static Optional<BigDecimal> cost(Double predictTime, String hardware, ProviderSettings settings) {
         if (predictTime == null) {
             return Optional.empty();
         }
-        return settings.pricePerSecond(hardware)
+        Optional<BigDecimal> cost = settings.pricePerSecond(hardware)
                 .map(price -> BigDecimal.valueOf(price).multiply(BigDecimal.valueOf(predictTime)).setScale(6, RoundingMode.HALF_UP));
+        if (cost.isPresent() && cost.get().compareTo(MAX_COST_USD) > 0) {
+            // refused, not stored: the database would refuse it on every retry of the delivery
+            throw new Snapshot.Invalid("'metrics.predict_time' of " + predictTime + " s on " + hardware
+                    + " costs more than the $" + MAX_COST_USD.toPlainString() + " a job can record");
+        }
+        return cost;
     }
 
     /**

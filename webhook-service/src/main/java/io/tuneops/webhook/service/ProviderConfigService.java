@@ -8,6 +8,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.tuneops.support.SharedNames;
 import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.config.OutboundConfig;
 import io.tuneops.webhook.config.WebhookSecretsConfig;
 import io.tuneops.webhook.crypto.SecretBox;
@@ -51,8 +52,12 @@ public class ProviderConfigService {
     private final Map<Provider, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
     private Cancellable announcements;
 
+    private final StoreDeadlines deadlines;
+
     public ProviderConfigService(ProviderConfigRepository repository, AuditAppender audit, ReactiveRedisDataSource redis,
-                                 SecretBox secrets, OutboundConfig outbound, WebhookSecretsConfig webhookSecrets) {
+                                 SecretBox secrets, OutboundConfig outbound, WebhookSecretsConfig webhookSecrets,
+                                 StoreDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.repository = repository;
         this.audit = audit;
         this.redis = redis;
@@ -138,7 +143,7 @@ public class ProviderConfigService {
         repository.all()
                 .onItem().transformToUni(all -> {
                     List<Uni<Void>> writes = new ArrayList<>();
-                    all.forEach((provider, config) -> writes.add(publish(provider, config)));
+                    all.forEach((provider, config) -> writes.add(publish(provider, config, deadlines.redisTimeout())));
                     return writes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(writes).andFailFast().replaceWithVoid();
                 })
                 .subscribe().with(v -> LOG.debug("webhook allowlists republished"),
@@ -168,24 +173,25 @@ public class ProviderConfigService {
         }
         AuditEvent event = AuditEvent.of("provider.configured", actor, clientIp, "provider", provider.wire(), "update",
                 details);
-        return repository.pool().withTransaction(tx -> {
+        // the audit event and the allowlist's Redis copy are written last, just before the COMMIT, each
+        // within the time left (see StoreDeadlines): a change not committed leaves neither
+        return repository.transaction(tx -> {
                     Uni<Void> secretWrites = Uni.createFrom().voidItem();
                     for (Map.Entry<String, byte[]> secret : sealed.entrySet()) {
                         secretWrites = secretWrites.call(() -> repository.putSecret(tx, provider, secret.getKey(), secret.getValue()));
                     }
-                    return secretWrites.chain(() -> repository.merge(tx, provider, plain, actor))
-                            .call(merged -> audit.append(event))
-                            .call(merged -> publish(provider, merged));
-                })
+                    return secretWrites.chain(() -> repository.merge(tx, provider, plain, actor));
+                }, (merged, left) -> audit.append(event, left).chain(() -> publish(provider, merged, left)))
                 .invoke(() -> settingsCache.remove(provider))
-                .call(merged -> redis.pubsub(String.class).publish(SharedNames.WEBHOOK_ALLOWLISTS_CHANGED, provider.wire())
+                .call(merged -> deadlines.redis(redis.pubsub(String.class).publish(SharedNames.WEBHOOK_ALLOWLISTS_CHANGED, provider.wire()))
                         .onFailure().invoke(e -> LOG.warnf("allowlist change of %s not announced (gateways reload within 5 s): %s",
                                 provider, e.toString()))
                         .onFailure().recoverWithNull());
     }
 
-    private Uni<Void> publish(Provider provider, JsonObject config) {
+    private Uni<Void> publish(Provider provider, JsonObject config, Duration within) {
         JsonArray allowlist = config.getJsonArray("webhook_allowed_ips", new JsonArray());
-        return redis.hash(String.class).hset(SharedNames.WEBHOOK_ALLOWLISTS, provider.wire(), allowlist.encode()).replaceWithVoid();
+        return deadlines.redis(redis.hash(String.class).hset(SharedNames.WEBHOOK_ALLOWLISTS, provider.wire(), allowlist.encode()),
+                within).replaceWithVoid();
     }
 }

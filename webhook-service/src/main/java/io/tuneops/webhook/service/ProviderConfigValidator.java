@@ -1,7 +1,10 @@
 package io.tuneops.webhook.service;
 
+import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv6.IPv6Address;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -87,26 +90,69 @@ public final class ProviderConfigValidator {
         for (int i = 0; i < entries.size(); i++) {
             Object entry = entries.getValue(i);
             String text = entry instanceof String s ? s.trim() : null;
-            if (text == null || !validBlock(text)) {
-                bad.add("[" + i + "] '" + entry + "'");
-            } else {
-                clean.add(text);
+            try {
+                clean.add(canonicalBlock(text));
+            } catch (IllegalArgumentException e) {
+                bad.add("[" + i + "] '" + entry + "'" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
         }
         if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("not IP addresses or CIDR blocks (e.g. 10.0.0.0/8, 1.2.3.4/32, 2001:db8::/32): "
-                    + String.join(", ", bad));
+            throw new IllegalArgumentException("not IP addresses or CIDR blocks in canonical form (e.g. 10.0.0.0/8, "
+                    + "1.2.3.4/32, 2001:db8::/32): " + String.join(", ", bad));
         }
         return clean;
     }
 
-    private static boolean validBlock(String text) {
-        if (text.isEmpty() || text.length() > 64) {
-            return false;
+    /**
+     * Only unambiguous forms: dotted-quad IPv4 without leading zeros (no inet_aton octal, hex or
+     * shortened forms, which other parsers read as other addresses: 0177.0.0.1 and 127.1 are
+     * 127.0.0.1 to inet_aton), prefix lengths without leading zeros, IPv6 in any RFC 4291 form; no
+     * zones, wildcards or ranges.
+     */
+    private static final IPAddressStringParameters CANONICAL = new IPAddressStringParameters.Builder()
+            .allowEmpty(false).allowAll(false).allowSingleSegment(false).allowPrefixOnly(false).allowMask(false)
+            .allow_inet_aton(false).setRangeOptions(IPAddressStringParameters.RangeParameters.NO_RANGE)
+            .getIPv4AddressParametersBuilder().allowLeadingZeros(false).allowPrefixLengthLeadingZeros(false)
+            .allowPrefixesBeyondAddressSize(false).allowWildcardedSeparator(false).allowBinary(false).getParentBuilder()
+            .getIPv6AddressParametersBuilder().allowPrefixLengthLeadingZeros(false).allowPrefixesBeyondAddressSize(false)
+            .allowWildcardedSeparator(false).allowZone(false).allowBinary(false).getParentBuilder()
+            .toParams();
+
+    /**
+     * The same for a "/0" block: the library takes the prefix length 0 itself for a leading zero
+     * when leading zeros are refused.
+     */
+    private static final IPAddressStringParameters CANONICAL_ZERO_PREFIX = CANONICAL.toBuilder()
+            .getIPv4AddressParametersBuilder().allowPrefixLengthLeadingZeros(true).getParentBuilder()
+            .getIPv6AddressParametersBuilder().allowPrefixLengthLeadingZeros(true).getParentBuilder()
+            .toParams();
+
+    /**
+     * The entry as it is stored and shown: IPv4 as written, IPv6 in RFC 5952 form (2001:DB8:0::/32
+     * becomes 2001:db8::/32, ::ffff:a00:1 becomes ::ffff:10.0.0.1).
+     *
+     * @throws IllegalArgumentException saying what is wrong with the entry (null message: not text)
+     */
+    static String canonicalBlock(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException((String) null);
         }
-        // a single address, or a CIDR block; not wildcards or ranges
-        IPAddress address = new IPAddressString(text).getAddress();
-        return address != null && (address.isPrefixed() || !address.isMultiple());
+        if (text.isEmpty() || text.length() > 64) {
+            throw new IllegalArgumentException("empty or longer than 64 characters");
+        }
+        IPAddress address;
+        try {
+            address = new IPAddressString(text, text.endsWith("/0") ? CANONICAL_ZERO_PREFIX : CANONICAL).toAddress();
+        } catch (AddressStringException e) {
+            throw new IllegalArgumentException(new IPAddressString(text).isIPAddress()
+                    ? "ambiguous form: write IPv4 as four decimal numbers without leading zeros, prefix lengths without leading zeros"
+                    : "not an IP address or CIDR block");
+        }
+        if (address.isPrefixed() && !address.isPrefixBlock()) {
+            throw new IllegalArgumentException("host bits set: the block is " + address.toPrefixBlock().toCanonicalString());
+        }
+        // RFC 5952 section 5: an IPv4-mapped address keeps its IPv4 part dotted
+        return address instanceof IPv6Address v6 && v6.isIPv4Mapped() ? v6.toMixedString() : address.toCanonicalString();
     }
 
     private static Object bool(String field, Object value) {
@@ -199,7 +245,7 @@ public final class ProviderConfigValidator {
         List<String> problems = new ArrayList<>();
         Object amount = limit.getValue("amount");
         if (!(amount instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() > 1e9) {
-            problems.add("amount must be a number of US dollars greater than 0");
+            problems.add("amount must be a number of US dollars greater than 0 and at most 1000000000");
         }
         String period = limit.getValue("period", "monthly") instanceof String p ? p : "";
         if (!List.of("daily", "weekly", "monthly").contains(period)) {

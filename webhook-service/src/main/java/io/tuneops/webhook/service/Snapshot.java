@@ -12,6 +12,16 @@ import java.time.format.DateTimeParseException;
 public record Snapshot(String id, String status, String logs, Object output, String error, Double predictTime,
                        OffsetDateTime startedAt, OffsetDateTime completedAt) {
 
+    /** A year and a day: no training runs longer, and a larger figure is a provider's bug, not a run time. */
+    public static final double MAX_PREDICT_TIME_SECONDS = 366 * 86_400;
+
+    /** A snapshot that cannot be applied as it stands; the message names the field. */
+    public static final class Invalid extends IllegalArgumentException {
+        public Invalid(String message) {
+            super(message);
+        }
+    }
+
     /** @throws IllegalArgumentException naming what is wrong with the body */
     public static Snapshot parse(JsonObject body) {
         Object id = body.getValue("id");
@@ -30,8 +40,10 @@ public record Snapshot(String id, String status, String logs, Object output, Str
         Double predictTime = null;
         Object metrics = body.getValue("metrics");
         if (metrics instanceof JsonObject m && m.getValue("predict_time") != null) {
-            if (!(m.getValue("predict_time") instanceof Number n) || n.doubleValue() < 0 || Double.isNaN(n.doubleValue())) {
-                throw new IllegalArgumentException("'metrics.predict_time' must be a number of seconds");
+            if (!(m.getValue("predict_time") instanceof Number n) || !(n.doubleValue() >= 0)
+                    || n.doubleValue() > MAX_PREDICT_TIME_SECONDS) {
+                throw new IllegalArgumentException("'metrics.predict_time' must be a number of seconds from 0 to "
+                        + (long) MAX_PREDICT_TIME_SECONDS);
             }
             predictTime = n.doubleValue();
         } else if (metrics != null && !(metrics instanceof JsonObject)) {

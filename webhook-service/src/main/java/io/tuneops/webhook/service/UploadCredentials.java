@@ -5,6 +5,7 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.crypto.SecretBox;
 import io.tuneops.webhook.repository.UploadCredentialRepository;
@@ -17,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
@@ -59,13 +61,23 @@ public class UploadCredentials {
     private final SecretBox box;
     private final ReactiveRedisDataSource redis;
     private final JobsConfig config;
+    private final StoreDeadlines deadlines;
 
     public UploadCredentials(UploadCredentialRepository repository, SecretBox box, ReactiveRedisDataSource redis,
-                             JobsConfig config) {
+                             JobsConfig config, StoreDeadlines deadlines) {
         this.repository = repository;
         this.box = box;
         this.redis = redis;
         this.config = config;
+        this.deadlines = deadlines;
+    }
+
+    /** A credential stored in the job's transaction, to be published to Redis just before its COMMIT. */
+    public record Issuing(StoredCredential stored, Issued issued) {
+        @Override
+        public String toString() {
+            return "Issuing[" + issued.access_key_id() + "]";
+        }
     }
 
     /** Redis may have been emptied since they were issued: publish every live credential again. */
@@ -77,7 +89,8 @@ public class UploadCredentials {
                         e -> LOG.warnf("upload credentials not republished: %s", e.toString()));
     }
 
-    public Uni<Issued> issue(SqlClient tx, String jobId, String endpointUrl) {
+    /** Stores a new credential in the transaction {@code tx}; {@link #publish(Issuing, Duration)} makes it usable. */
+    public Uni<Issuing> issue(SqlClient tx, String jobId, String endpointUrl) {
         String accessKeyId = "TUNE" + random(KEY_ID_ALPHABET, 16);
         String secret = random(SECRET_ALPHABET, 40);
         String prefix = jobId + "/";
@@ -85,8 +98,13 @@ public class UploadCredentials {
         StoredCredential stored = new StoredCredential(accessKeyId, jobId,
                 box.seal(secret, context(accessKeyId, jobId)), config.uploadBucket(), prefix, expires);
         return repository.insert(tx, stored)
-                .call(() -> publish(stored))
-                .replaceWith(new Issued(accessKeyId, secret, endpointUrl, config.uploadBucket(), prefix, expires.toString()));
+                .replaceWith(new Issuing(stored, new Issued(accessKeyId, secret, endpointUrl, config.uploadBucket(), prefix,
+                        expires.toString())));
+    }
+
+    /** Publishes an issued credential for storage-service, within {@code within} (the transaction's time left). */
+    public Uni<Void> publish(Issuing issuing, Duration within) {
+        return deadlines.redis(publish(issuing.stored()), within);
     }
 
     /** A terminal job's credentials keep working for the grace period, for its final uploads. */
@@ -100,13 +118,13 @@ public class UploadCredentials {
     private Uni<Void> publish(StoredCredential c) {
         long ttlSeconds = c.expiresAt().toEpochSecond() - OffsetDateTime.now(ZoneOffset.UTC).toEpochSecond();
         if (ttlSeconds <= 0) {
-            return redis.key(String.class).del(SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId()).replaceWithVoid();
+            return deadlines.redis(redis.key(String.class).del(SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId())).replaceWithVoid();
         }
         String value = Json.encode(new Published(c.accessKeyId(),
                 box.open(c.secretCiphertext(), context(c.accessKeyId(), c.jobId())), c.jobId(), c.bucket(), c.prefix(),
                 c.expiresAt().toString()));
-        return redis.value(String.class).set(SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId(), value,
-                new SetArgs().ex(ttlSeconds));
+        return deadlines.redis(redis.value(String.class).set(SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId(), value,
+                new SetArgs().ex(ttlSeconds)));
     }
 
     private static String context(String accessKeyId, String jobId) {

@@ -3,6 +3,7 @@ package io.tuneops.webhook.service;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.store.StoreDeadlines;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -15,14 +16,16 @@ public class UploadProgressReader {
     private static final Logger LOG = Logger.getLogger(UploadProgressReader.class);
 
     private final ReactiveRedisDataSource redis;
+    private final StoreDeadlines deadlines;
 
-    public UploadProgressReader(ReactiveRedisDataSource redis) {
+    public UploadProgressReader(ReactiveRedisDataSource redis, StoreDeadlines deadlines) {
         this.redis = redis;
+        this.deadlines = deadlines;
     }
 
     /** Empty when Redis cannot be read: a job is still worth showing without its upload figures. */
     public Uni<Optional<UploadProgress>> read(String jobId) {
-        return redis.hash(String.class).hgetall(SharedNames.UPLOAD_PROGRESS_PREFIX + jobId)
+        return deadlines.redis(redis.hash(String.class).hgetall(SharedNames.UPLOAD_PROGRESS_PREFIX + jobId))
                 .map(hash -> Optional.of(UploadProgress.of(hash)))
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf("upload progress of %s not read: %s", jobId, e.toString());

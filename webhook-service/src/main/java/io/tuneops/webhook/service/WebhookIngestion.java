@@ -1,8 +1,5 @@
 package io.tuneops.webhook.service;
 
-import com.standardwebhooks.Webhook;
-import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
-import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
@@ -10,18 +7,15 @@ import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.repository.JobRepository;
 import io.tuneops.webhook.repository.JobRow;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,22 +35,27 @@ public class WebhookIngestion {
      * What to answer a delivery: {@code detail} says why it was refused; {@code jobId} and
      * {@code jobStatus} are the job an applied or stale delivery concerned.
      */
-    public record Outcome(DeliveryOutcome result, String detail, String jobId, JobStatus jobStatus) {
+    public record Outcome(DeliveryOutcome result, int httpStatus, String detail, String jobId, JobStatus jobStatus) {
 
         static Outcome refused(DeliveryOutcome result, String detail) {
-            return new Outcome(result, detail, null, null);
+            return new Outcome(result, status(result), detail, null, null);
+        }
+
+        /** A body over a size limit: malformed as far as the metrics go, but answered 413. */
+        static Outcome tooLarge(String detail) {
+            return new Outcome(DeliveryOutcome.INVALID, 413, detail, null, null);
         }
 
         static Outcome acknowledged(DeliveryOutcome result) {
-            return new Outcome(result, null, null, null);
+            return new Outcome(result, status(result), null, null, null);
         }
 
         static Outcome concerning(DeliveryOutcome result, JobRow job) {
-            return new Outcome(result, null, job.jobId(), job.status());
+            return new Outcome(result, status(result), null, job.jobId(), job.status());
         }
 
         /** Any 2xx stops the provider's retries: 202 marks a delivery kept but applied to nothing. */
-        public int httpStatus() {
+        private static int status(DeliveryOutcome result) {
             return switch (result) {
                 case APPLIED, STALE, DUPLICATE -> 200;
                 case IGNORED -> 202;
@@ -66,6 +65,24 @@ public class WebhookIngestion {
                 case ERROR -> 503;
             };
         }
+    }
+
+    /** What a delivery's headers and its provider's settings decide before its body is read. */
+    public sealed interface Intake {
+    }
+
+    /** Refused on its headers alone: nothing of the body is read. */
+    public record Refused(Outcome outcome) implements Intake {
+    }
+
+    /**
+     * To be read. {@code signature} is null when the provider does not require signatures;
+     * {@code secretFromProvider} when the secret is the one fetched from Replicate, which may have
+     * been rotated since; {@code deliveryId} is null without a usable webhook-id (the body's digest
+     * stands in).
+     */
+    public record Accepting(ProviderSettings settings, WebhookSignature signature, boolean secretFromProvider,
+                            String deliveryId, String clientIp, String path) implements Intake {
     }
 
     private final ProviderConfigService providers;
@@ -85,61 +102,80 @@ public class WebhookIngestion {
         this.config = config;
     }
 
-    public Uni<Outcome> ingest(Provider provider, Map<String, List<String>> headers, byte[] raw, String clientIp, String path) {
-        // the library verifies a String; strict UTF-8 decoding makes that String re-encode to exactly these bytes
-        String body;
-        try {
-            body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body is not UTF-8 JSON"));
-        }
-        if (body.contains("\\u0000")) {
-            // PostgreSQL text and jsonb cannot hold NUL: storing it would fail, and the provider would retry forever
-            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body contains NUL characters"));
-        }
-        return providers.settings(provider)
-                .chain(settings -> verify(settings, headers, body).chain(problem -> {
-                    if (problem.isPresent()) {
-                        return reject(provider, clientIp, path, problem.get());
-                    }
-                    return apply(settings, deliveryId(headers, raw), body);
-                }));
+    /**
+     * Looks at the headers with the provider's settings: a delivery that cannot be authentic is
+     * refused (and audited) before a byte of its body is read; otherwise the HMAC starts.
+     */
+    public Uni<Intake> open(Provider provider, Map<String, List<String>> headers, String clientIp, String path) {
+        String id = first(headers, "webhook-id");
+        String deliveryId = id != null && !id.isBlank() && id.length() <= 200 ? id : null;
+        return providers.settings(provider).chain(settings -> {
+            if (!settings.requireSignature()) {
+                return Uni.createFrom().item(new Accepting(settings, null, false, deliveryId, clientIp, path));
+            }
+            String timestamp = first(headers, "webhook-timestamp");
+            String signatures = first(headers, "webhook-signature");
+            if (id == null || timestamp == null || signatures == null) {
+                return refuse(provider, clientIp, path, "missing webhook-id, webhook-timestamp or webhook-signature header");
+            }
+            boolean fromProvider = settings.webhookSecret().isEmpty() && settings.provider() == Provider.REPLICATE;
+            // Replicate signs with the account's default secret, fetched with the API token
+            Uni<Optional<String>> secret = fromProvider ? replicate.webhookSecret(settings).map(Optional::of)
+                    : Uni.createFrom().item(settings.webhookSecret());
+            return secret.chain(s -> {
+                if (s.isEmpty()) {
+                    return refuse(provider, clientIp, path, "no webhook_secret configured for provider " + provider.wire());
+                }
+                try {
+                    WebhookSignature signature = WebhookSignature.begin(s.get(), id, timestamp, signatures, Instant.now());
+                    return Uni.createFrom().item(new Accepting(settings, signature, fromProvider, deliveryId, clientIp, path));
+                } catch (WebhookSignature.Rejected e) {
+                    return refuse(provider, clientIp, path, "signature rejected: " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    return refuse(provider, clientIp, path, "signing secret unusable");
+                }
+            });
+        });
     }
 
-    /** Empty when the delivery is authentic (or the provider explicitly turned signatures off). */
-    private Uni<Optional<String>> verify(ProviderSettings settings, Map<String, List<String>> headers, String body) {
-        if (!settings.requireSignature()) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        if (first(headers, "webhook-id") == null || first(headers, "webhook-timestamp") == null
-                || first(headers, "webhook-signature") == null) {
-            return Uni.createFrom().item(Optional.of("missing webhook-id, webhook-timestamp or webhook-signature header"));
-        }
-        if (settings.webhookSecret().isPresent()) {
-            return Uni.createFrom().item(check(settings.webhookSecret().get(), headers, body));
-        }
-        if (settings.provider() == Provider.REPLICATE) {
-            // Replicate signs with the account's default secret; a signature (not a timestamp) that
-            // fails may mean it was rotated, and the secret is fetched again (rate-limited)
-            return replicate.webhookSecret(settings).map(secret -> check(secret, headers, body))
-                    .chain(problem -> problem.isEmpty() || !problem.get().contains("No matching signature")
-                            || !replicate.forgetWebhookSecret(settings) ? Uni.createFrom().item(problem)
-                            : replicate.webhookSecret(settings).map(secret -> check(secret, headers, body)));
-        }
-        return Uni.createFrom().item(Optional.of("no webhook_secret configured for provider " + settings.provider().wire()));
+    private Uni<Intake> refuse(Provider provider, String clientIp, String path, String reason) {
+        return reject(provider, clientIp, path, reason).map(Refused::new);
     }
 
-    /** Standard Webhooks verification: several space-separated v1 signatures, 5 minutes of tolerance either way. */
-    static Optional<String> check(String secret, Map<String, List<String>> headers, String body) {
-        try {
-            new Webhook(secret).verify(body, headers);
-            return Optional.empty();
-        } catch (WebhookVerificationException e) {
-            return Optional.of("signature rejected: " + e.getMessage());
-        } catch (RuntimeException | EmptyWebhookSecretException e) {
-            return Optional.of("signing secret unusable");
+    /**
+     * Blocking, so on a worker thread: reads the body to its end with bounded memory, then checks
+     * the signature and applies the snapshot (a 2xx only after the commit).
+     */
+    public Uni<Outcome> receive(Intake opened, InputStream body) {
+        if (opened instanceof Refused refused) {
+            return Uni.createFrom().item(refused.outcome());
         }
+        Accepting intake = (Accepting) opened;
+        DeliveryReader.Result result;
+        try {
+            result = new DeliveryReader(config.maxWebhookBody().asLongValue(), (int) Math.min(Integer.MAX_VALUE - 8, config.maxWebhookFields().asLongValue()),
+                    config.logsTail()).read(body, intake.signature(), intake.deliveryId() == null);
+        } catch (IOException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Provider provider = intake.settings().provider();
+        if (result instanceof DeliveryReader.TooLarge tooLarge) {
+            return Uni.createFrom().item(Outcome.tooLarge(tooLarge.detail()));
+        }
+        DeliveryReader.Read read = (DeliveryReader.Read) result;
+        if (read.size() == 0) {
+            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body is empty"));
+        }
+        if (intake.signature() != null && !read.signatureMatches()) {
+            if (intake.secretFromProvider()) {
+                // the account's secret may have been rotated: fetched again (rate-limited) for the
+                // provider's retry of this delivery, which the body, not kept, cannot be checked against
+                replicate.forgetWebhookSecret(intake.settings());
+            }
+            return reject(provider, intake.clientIp(), intake.path(), "signature rejected: No matching signature found");
+        }
+        String deliveryId = intake.deliveryId() != null ? intake.deliveryId() : "sha256:" + read.sha256();
+        return apply(intake.settings(), deliveryId, read.json());
     }
 
     private Uni<Outcome> reject(Provider provider, String clientIp, String path, String reason) {
@@ -151,24 +187,25 @@ public class WebhookIngestion {
                 .replaceWith(Outcome.refused(DeliveryOutcome.REJECTED_SIGNATURE, "Invalid webhook signature"));
     }
 
-    private Uni<Outcome> apply(ProviderSettings settings, String deliveryId, String body) {
+    private Uni<Outcome> apply(ProviderSettings settings, String deliveryId, byte[] json) {
+        if (new String(json, StandardCharsets.ISO_8859_1).contains("\\u0000")) {
+            // PostgreSQL text and jsonb cannot hold NUL: storing it would fail, and the provider would retry forever
+            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body contains NUL characters"));
+        }
         Snapshot snapshot;
         try {
-            snapshot = Snapshot.parse(new JsonObject(body));
+            snapshot = Snapshot.parse(StrictJson.object(Buffer.buffer(json)));
         } catch (DecodeException | ClassCastException e) {
             return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body is not a JSON object"));
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Invalid job snapshot: " + e.getMessage()));
         }
         Provider provider = settings.provider();
-        return jobs.pool().withTransaction(tx -> jobs.lockByProviderJob(tx, provider, snapshot.id()).chain(found -> {
+        // the event of an ignored delivery is appended last, just before the COMMIT (see StoreDeadlines)
+        return jobs.transaction(tx -> jobs.lockByProviderJob(tx, provider, snapshot.id()).chain(found -> {
             if (found.isEmpty()) {
-                return jobs.recordDelivery(tx, provider, deliveryId, null, "unknown_job").chain(recorded -> recorded
-                        ? audit.append(AuditEvent.of("webhook.ignored", "webhook:" + provider.wire(), null, "webhook",
-                                provider.wire(), "ignore",
-                                new WebhookAuditDetails.WebhookIgnored("unknown job", snapshot.id(), deliveryId)))
-                        .replaceWith(Outcome.acknowledged(DeliveryOutcome.IGNORED))
-                        : Uni.createFrom().item(Outcome.acknowledged(DeliveryOutcome.DUPLICATE)));
+                return jobs.recordDelivery(tx, provider, deliveryId, null, "unknown_job").map(recorded -> recorded
+                        ? Outcome.acknowledged(DeliveryOutcome.IGNORED) : Outcome.acknowledged(DeliveryOutcome.DUPLICATE));
             }
             JobRow job = found.get();
             Optional<JobRow> next = JobTransitions.apply(job, snapshot, settings, config.logsTail());
@@ -183,20 +220,12 @@ public class WebhookIngestion {
                         return writer.save(tx, next.get())
                                 .map(updated -> Outcome.concerning(DeliveryOutcome.APPLIED, updated));
                     });
-        }));
-    }
-
-    /** The webhook-id; without one (signatures off and a sender that sets none) the body's digest stands in. */
-    static String deliveryId(Map<String, List<String>> headers, byte[] raw) {
-        String id = first(headers, "webhook-id");
-        if (id != null && !id.isBlank() && id.length() <= 200) {
-            return id;
-        }
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        }), (outcome, left) -> outcome.result() != DeliveryOutcome.IGNORED ? Uni.createFrom().voidItem()
+                : audit.append(AuditEvent.of("webhook.ignored", "webhook:" + provider.wire(), null, "webhook",
+                        provider.wire(), "ignore", new WebhookAuditDetails.WebhookIgnored("unknown job", snapshot.id(), deliveryId)),
+                        left)).onFailure(Snapshot.Invalid.class).recoverWithItem(e ->
+                // rolled back, the delivery not recorded: a permanent refusal, so the provider stops retrying
+                Outcome.refused(DeliveryOutcome.INVALID, "Invalid job snapshot: " + e.getMessage()));
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

@@ -181,12 +181,35 @@ class ReplicateClientTest {
     void aCorporateCaBundleIsTrustedAndNothingElseIs() {
         stubCreate("tr_tls_1");
         configureReplicate(new JsonObject().put("api_base_url", "https://localhost:" + replicate.httpsPort()));
-        submit().statusCode(502).body("detail", containsString("Replicate unreachable"));
+        submit().statusCode(502).body("detail", containsString("Replicate unreachable: TLS handshake failed"))
+                .body("detail", Matchers.not(containsString("Exception")));
         configureReplicate(new JsonObject().put("ssl_ca_bundle", certificates.caPem().toString()));
         submit().statusCode(201);
         stubCreate("tr_tls_2");
         configureReplicate(new JsonObject().put("ssl_ca_bundle", (Object) null).put("ssl_verify", false));
         submit().statusCode(201);
+    }
+
+    @Test
+    void aRefusedConnectionIsSaidInWordsNotAsAnExceptionClass() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        // a token of its own: no signing secret cached for it
+        configureReplicate(new JsonObject().put("api_base_url", "http://localhost:" + closed)
+                .put("api_token", TOKEN + "_" + System.nanoTime()));
+        submit().statusCode(502)
+                .body("detail", Matchers.equalTo("submission to replicate failed: Replicate unreachable: connection refused"))
+                .body("status", Matchers.equalTo("failed"));
+        String body = "{\"id\": \"tr_nobody\", \"status\": \"processing\"}";
+        long ts = Instant.now().getEpochSecond();
+        RestAssured.given().contentType("application/json").header("webhook-id", "msg_no_secret")
+                .header("webhook-timestamp", Long.toString(ts))
+                .header("webhook-signature", new Webhook(SIGNING_SECRET).sign("msg_no_secret", ts, body))
+                .body(body).post("/api/webhooks/replicate").then().statusCode(503).header("Retry-After", "5")
+                .body("detail", Matchers.equalTo("Webhook not recorded: the signing secret could not be fetched "
+                        + "(Replicate unreachable: connection refused); retry shortly"));
     }
 
     @Test
