@@ -3,6 +3,9 @@
 # artifacts, unless TUNEOPS_DB_URL and TUNEOPS_REDIS_URL point at external servers), then the six
 # services. Waits until the gateway and console-service report ready, prints where things are, and
 # stops everything cleanly on Ctrl-C. Data persists between runs under $TUNEOPS_LOCAL_DIR (~/.tuneops/local).
+# Job outputs (the S3 objects and their temporary files) are kept under $TUNEOPS_LOCAL_DIR/outputs when
+# TUNEOPS_LOCAL_DIR is set, and in the guide's ~/.simpletuner/outputs when it is not
+# (TUNEOPS_STORAGE_OUTPUT_PATH, when set, wins over both).
 #
 #   ./deploy/local/run.sh            build what is missing, then run
 #   ./deploy/local/run.sh --rebuild  rebuild first (./mvnw package -DskipTests)
@@ -116,6 +119,11 @@ export TUNEOPS_UPSTREAM_METRICS=http://127.0.0.1:${ports[metrics-service]}
 export TUNEOPS_UPSTREAM_AUDIT=http://127.0.0.1:${ports[audit-service]}
 export TUNEOPS_UPSTREAM_CONSOLE=http://127.0.0.1:${ports[console-service]}
 export TUNEOPS_SHUTDOWN_DELAY=${TUNEOPS_SHUTDOWN_DELAY:-1s}
+# two local runs with their own data directories must not see each other's objects
+if [ -z "${TUNEOPS_STORAGE_OUTPUT_PATH:-}" ] && [ -n "${TUNEOPS_LOCAL_DIR:-}" ]; then
+  export TUNEOPS_STORAGE_OUTPUT_PATH="$dir/outputs"
+fi
+outputs=${TUNEOPS_STORAGE_OUTPUT_PATH:-$HOME/.simpletuner/outputs}
 
 for s in "${services[@]}"; do
   # shellcheck disable=SC2086
@@ -164,6 +172,7 @@ tuneops is ready in $((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 )) s
             (curl -H "Authorization: Bearer \$(cat $secrets/admin-token)" $gateway/api/auth/api-keys)
   logs:     $logs/<service>.log
   data:     $dir
+  outputs:  $outputs   (job outputs uploaded over S3; see docs/storage.md, "On-disk layout")
 Press Ctrl-C to stop.
 MSG
 

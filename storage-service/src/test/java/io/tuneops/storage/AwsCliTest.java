@@ -56,7 +56,7 @@ class AwsCliTest {
         assertTrue(listing.contains(c.prefix() + "checkpoint/big.bin"), listing);
         assertTrue(listing.contains(c.prefix() + "run/samples/a b+c.txt"), listing);
         assertTrue(listing.contains(c.prefix() + "run/train.log"), listing);
-        assertTrue(Files.readString(Path.of("target/test-outputs").resolve(c.prefix() + "run/samples/a b+c.txt")).equals("sample"));
+        assertTrue(Files.readString(S3TestSupport.onDisk(c.prefix() + "run/samples/a b+c.txt")).equals("sample"));
 
         Path down = WORK.resolve("down-" + c.jobId() + ".bin");
         run(c, "aws", "s3", "cp", url + "checkpoint/big.bin", down.toString());

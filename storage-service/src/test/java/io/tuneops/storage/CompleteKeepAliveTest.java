@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -95,7 +94,7 @@ class CompleteKeepAliveTest {
                             .key(key).uploadId(id).checksumType(ChecksumType.FULL_OBJECT).checksumCRC32(wanted)
                             .multipartUpload(m -> m.parts(parts))));
                     assertEquals("BadDigest", e.awsErrorDetails().errorCode());
-                    assertFalse(Files.exists(Path.of("target/test-outputs").resolve(key)));
+                    assertFalse(Files.exists(S3TestSupport.onDisk(key)));
                 } else {
                     var done = s3.completeMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(key).uploadId(id)
                             .checksumType(ChecksumType.FULL_OBJECT).checksumCRC32(wanted).multipartUpload(m -> m.parts(parts)));

@@ -87,7 +87,7 @@ class DiskFullTest {
                     () -> s3.headObject(b -> b.bucket(S3TestSupport.BUCKET).key(key))).statusCode());
             assertEquals(0, s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix())).contents().size());
         }
-        assertFalse(Files.exists(S3SecurityTest.OUTPUT.resolve(key)));
+        assertFalse(Files.exists(S3TestSupport.onDisk(key)));
         S3SecurityTest.assertNoTemporaryFilesLeft();
     }
 

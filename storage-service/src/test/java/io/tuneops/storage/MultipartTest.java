@@ -65,7 +65,7 @@ class MultipartTest {
         } finally {
             Files.delete(file);
         }
-        assertEquals(sha256(body), sha256(Files.readAllBytes(OUTPUT.resolve(key))));
+        assertEquals(sha256(body), sha256(Files.readAllBytes(S3TestSupport.onDisk(key))));
         try (S3Client s3 = S3TestSupport.client(c)) {
             assertArrayEquals(body, s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)).asByteArray());
             byte[] second = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).partNumber(2)).asByteArray();
@@ -108,7 +108,7 @@ class MultipartTest {
             assertEquals("InvalidPartOrder", order.awsErrorDetails().errorCode());
             S3Exception small = assertThrows(S3Exception.class, () -> complete(s3, key, id, List.of(part(1, e1), part(3, e3), part(2, e2))));
             assertEquals("InvalidPartOrder", small.awsErrorDetails().errorCode());
-            assertFalse(Files.exists(OUTPUT.resolve(key)), "nothing visible before completion");
+            assertFalse(Files.exists(S3TestSupport.onDisk(key)), "nothing visible before completion");
 
             String etag = complete(s3, key, id, List.of(part(1, e1), part(2, e2), part(3, e3)));
             assertEquals("\"" + md5OfMd5s(e1, e2, e3) + "-3\"", etag);

@@ -30,7 +30,7 @@ class OpenApiDescriptionTest {
     /** Every S3 operation S3Routes dispatches, each named in the summary of the operation that stands for it. */
     private static final List<String> S3_OPERATIONS = List.of("ListBuckets", "ListObjectsV2", "ListObjects", "ListObjectVersions",
             "ListMultipartUploads", "GetBucketLocation", "GetBucketVersioning", "HeadBucket", "DeleteObjects", "GetObject",
-            "ListParts", "HeadObject", "PutObject", "CopyObject", "UploadPart", "UploadPartCopy", "DeleteObject",
+            "ListParts", "GetObjectAttributes", "HeadObject", "PutObject", "CopyObject", "UploadPart", "UploadPartCopy", "DeleteObject",
             "AbortMultipartUpload", "CreateMultipartUpload", "CompleteMultipartUpload");
     /** The S3 operation names at the end of a summary: "Download an object (GetObject, ListParts)". */
     private static final Pattern NAMES = Pattern.compile("\\(([A-Za-z0-9, ]+)\\)$");

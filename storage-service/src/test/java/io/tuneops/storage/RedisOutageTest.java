@@ -111,7 +111,7 @@ class RedisOutageTest {
             S3Exception get = assertThrows(S3Exception.class,
                     () -> s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(stored)));
             assertEquals(503, get.statusCode());
-            assertFalse(Files.exists(S3SecurityTest.OUTPUT.resolve(refused)));
+            assertFalse(Files.exists(S3TestSupport.onDisk(refused)));
             S3SecurityTest.assertNoTemporaryFilesLeft();
 
             // an operator's download needs no credential lookup

@@ -56,7 +56,7 @@ class S3SecurityTest {
             assertEquals("SignatureDoesNotMatch", e.awsErrorDetails().errorCode());
             assertTrue(e.requestId().matches("[0-9A-F]{16}"), e.requestId());
         }
-        assertFalse(Files.exists(OUTPUT.resolve(c.prefix() + "forged.bin")));
+        assertFalse(Files.exists(S3TestSupport.onDisk(c.prefix() + "forged.bin")));
     }
 
     @Test
@@ -79,8 +79,8 @@ class S3SecurityTest {
                 assertEquals("AccessDenied", e.awsErrorDetails().errorCode());
             }
         }
-        assertFalse(Files.exists(OUTPUT.resolve(theirs.prefix() + "x")));
-        assertTrue(Files.exists(OUTPUT.resolve(theirs.prefix() + "secret.txt")));
+        assertFalse(Files.exists(S3TestSupport.onDisk(theirs.prefix() + "x")));
+        assertTrue(Files.exists(S3TestSupport.onDisk(theirs.prefix() + "secret.txt")));
     }
 
     @Test
@@ -103,8 +103,8 @@ class S3SecurityTest {
             assertEquals(403, e.statusCode());
             assertEquals("AccessDenied", e.awsErrorDetails().errorCode());
         }
-        assertFalse(Files.exists(OUTPUT.resolve(revoked.prefix() + "late.bin")));
-        assertFalse(Files.exists(OUTPUT.resolve(expired.prefix() + "late.bin")));
+        assertFalse(Files.exists(S3TestSupport.onDisk(revoked.prefix() + "late.bin")));
+        assertFalse(Files.exists(S3TestSupport.onDisk(expired.prefix() + "late.bin")));
     }
 
     @Test
@@ -116,13 +116,13 @@ class S3SecurityTest {
         HttpResponse<byte[]> r = RawS3.send(signed.request(), "the other body!".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, r.statusCode(), RawS3.body(r));
         assertTrue(RawS3.body(r).contains("<Code>XAmzContentSHA256Mismatch</Code>"), RawS3.body(r));
-        assertFalse(Files.exists(OUTPUT.resolve(c.prefix() + "tampered.bin")));
+        assertFalse(Files.exists(S3TestSupport.onDisk(c.prefix() + "tampered.bin")));
         assertEquals(404, RawS3.send(RawS3.sign(c, "HEAD", path, Map.of(), null, Mode.SHA256)).statusCode());
         assertNoTemporaryFilesLeft();
 
         HttpResponse<byte[]> good = RawS3.send(signed);
         assertEquals(200, good.statusCode(), RawS3.body(good));
-        assertEquals("the signed body", Files.readString(OUTPUT.resolve(c.prefix() + "tampered.bin")));
+        assertEquals("the signed body", Files.readString(S3TestSupport.onDisk(c.prefix() + "tampered.bin")));
     }
 
     @Test
@@ -169,7 +169,7 @@ class S3SecurityTest {
             out.flush();
             assertEquals("HTTP/1.1 200 OK", in.readLine());
         }
-        assertTrue(Files.exists(OUTPUT.resolve(c.prefix() + "continue.bin")));
+        assertTrue(Files.exists(S3TestSupport.onDisk(c.prefix() + "continue.bin")));
     }
 
     @Test

@@ -12,7 +12,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import io.tuneops.storage.service.ObjectKeys;
+
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -49,6 +52,11 @@ final class S3TestSupport {
         String json = new JsonObject().put("access_key_id", id).put("secret_access_key", secret).put("job_id", jobId)
                 .put("bucket", BUCKET).put("prefix", jobId + "/").put("expires_at", expires.toString()).encode();
         redis.value(String.class).setex(SharedNames.UPLOAD_CREDENTIALS_PREFIX + id, ttlSeconds, json);
+    }
+
+    /** The file holding {@code key}'s bytes in the tests' output directory (docs/storage.md, "On-disk layout"). */
+    static Path onDisk(String key) {
+        return ObjectKeys.resolve(Path.of("target/test-outputs").toAbsolutePath().normalize(), key);
     }
 
     static URI endpoint() {

@@ -70,8 +70,8 @@ class SdkObjectsTest {
             assertEquals(body.length, head.contentLength());
             assertEquals(put.eTag(), head.eTag());
 
-            // a human finds the bytes at {output}/{job_id}/...
-            Path onDisk = Path.of("target/test-outputs").resolve(key);
+            // a human finds the bytes at {output}/{job_id}/.../{last segment}.object
+            Path onDisk = Path.of("target/test-outputs").resolve(key + ".object");
             assertArrayEquals(body, Files.readAllBytes(onDisk));
 
             byte[] range = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).range("bytes=1000-1999")).asByteArray();
@@ -220,22 +220,28 @@ class SdkObjectsTest {
     }
 
     @Test
-    void aKeyThatIsAnotherKeysFolderIsAConflictNotACrash() {
+    void aKeyThatIsAnotherKeysFolderCoexistsWithItAndOnlyAForeignFileIsAConflict() throws Exception {
         Credential c = S3TestSupport.issue(redis);
         try (S3Client s3 = S3TestSupport.client(c)) {
+            // keys are not paths (the issue changed this from 409 to S3's behaviour)
             s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "a/b"), RequestBody.fromString("file"));
-            S3Exception below = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET)
-                    .key(c.prefix() + "a/b/c"), RequestBody.fromString("below a file")));
-            assertEquals(409, below.statusCode());
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "a/b/c"), RequestBody.fromString("below a file"));
             s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y/z"), RequestBody.fromString("deep"));
-            S3Exception over = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET)
-                    .key(c.prefix() + "x/y"), RequestBody.fromString("over a folder")));
-            assertEquals(409, over.statusCode());
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y"), RequestBody.fromString("over a folder"));
             // folder objects (keys ending in /) live beside the keys below them
             s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y/"), RequestBody.empty());
-            assertEquals(List.of(c.prefix() + "a/b", c.prefix() + "x/y/", c.prefix() + "x/y/z"),
+            assertEquals(List.of(c.prefix() + "a/b", c.prefix() + "a/b/c", c.prefix() + "x/y", c.prefix() + "x/y/", c.prefix() + "x/y/z"),
                     s3.listObjectsV2(b -> b.bucket(S3TestSupport.BUCKET).prefix(c.prefix())).contents().stream().map(S3Object::key).toList());
             assertEquals("deep", s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y/z")).asUtf8String());
+            assertEquals("over a folder", s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "x/y")).asUtf8String());
+            assertEquals("file", s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "a/b")).asUtf8String());
+
+            // a file someone put on the volume by hand where a key needs a folder: a conflict, not a crash
+            Files.writeString(Path.of("target/test-outputs").resolve(c.prefix() + "by-hand"), "not an object");
+            S3Exception blocked = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET)
+                    .key(c.prefix() + "by-hand/x"), RequestBody.fromString("below a foreign file")));
+            assertEquals(409, blocked.statusCode());
+            assertEquals("InvalidObjectState", blocked.awsErrorDetails().errorCode());
         }
     }
 
@@ -257,7 +263,7 @@ class SdkObjectsTest {
             var got = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key));
             assertEquals("\"" + md5(got.asByteArray()) + "\"", got.response().eTag());
             assertEquals(got.asByteArray().length, got.response().contentLength());
-            assertArrayEquals(got.asByteArray(), Files.readAllBytes(Path.of("target/test-outputs").resolve(key)));
+            assertArrayEquals(got.asByteArray(), Files.readAllBytes(S3TestSupport.onDisk(key)));
         }
     }
 

@@ -66,7 +66,7 @@ class StreamingPayloadTest {
                     .overrideConfiguration(o -> o.addExecutionInterceptor(spy)).build()) {
                 String key = c.prefix() + "modes/" + calculation;
                 s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromBytes(body));
-                assertArrayEquals(body, Files.readAllBytes(OUTPUT.resolve(key)));
+                assertArrayEquals(body, Files.readAllBytes(S3TestSupport.onDisk(key)));
             }
         }
         assertEquals(List.of("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"), modes);
@@ -81,7 +81,7 @@ class StreamingPayloadTest {
             RawS3.Signed signed = RawS3.sign(c, "PUT", "/" + S3TestSupport.BUCKET + "/" + key, Map.of(), body, mode);
             HttpResponse<byte[]> r = RawS3.send(signed);
             assertEquals(200, r.statusCode(), mode + ": " + RawS3.body(r));
-            assertArrayEquals(body, Files.readAllBytes(OUTPUT.resolve(key)), mode.name());
+            assertArrayEquals(body, Files.readAllBytes(S3TestSupport.onDisk(key)), mode.name());
             if (mode == Mode.STREAMING_UNSIGNED_TRAILER || mode == Mode.STREAMING_SIGNED_TRAILER) {
                 assertTrue(r.headers().firstValue("x-amz-checksum-crc32").isPresent(), mode.name());
             }
@@ -125,7 +125,7 @@ class StreamingPayloadTest {
         }
 
         for (String key : List.of("tampered", "wrong-crc", "truncated")) {
-            assertFalse(Files.exists(OUTPUT.resolve(c.prefix() + key)), key);
+            assertFalse(Files.exists(S3TestSupport.onDisk(c.prefix() + key)), key);
             assertEquals(404, RawS3.send(RawS3.sign(c, "HEAD", path + key, Map.of(), null, Mode.SHA256)).statusCode());
         }
     }

@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code ./deploy/local/run.sh}: one command starts everything, refuses a second start, stops cleanly, keeps data. */
+/**
+ * {@code ./deploy/local/run.sh}: one command starts everything, refuses a second start, stops cleanly, keeps data,
+ * and keeps the job outputs under its own data directory.
+ */
 class LocalRunIT {
 
     /** run.sh gives each service the port base + its place in its list. */
@@ -47,6 +50,11 @@ class LocalRunIT {
             first.awaitOutput("Press Ctrl-C to stop.", Duration.ofMinutes(3));
             assertTrue(first.output().contains("http://localhost:" + portBase), first.output());
             assertEquals(200, ServiceProcess.status("http://127.0.0.1:" + portBase + "/api/cloud/health/ready"));
+            // objects and their temporary files live with this run's data, not in a directory every run shares
+            Path outputs = DIR.resolve("outputs");
+            assertTrue(first.output().contains("outputs:  " + outputs), first.output());
+            assertTrue(Files.isDirectory(outputs.resolve(".tuneops-tmp")), "storage-service does not keep its files in " + outputs);
+            assertTrue(Files.exists(outputs.resolve(".tuneops-layout")), "storage-service does not keep its files in " + outputs);
             List<ProcessHandle> children = first.process.descendants().toList();
             assertTrue(children.size() > Suite.STARTED.size(),
                     "expected servers and " + Suite.STARTED.size() + " services, found " + children.size());

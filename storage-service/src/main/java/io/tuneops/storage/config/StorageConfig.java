@@ -15,8 +15,9 @@ import java.time.Duration;
 public interface StorageConfig {
 
     /**
-     * The guide's {@code s3_output_path}: objects live at {output-path}/{key}, and keys start with
-     * {job_id}/, so a job's outputs are in {output-path}/{job_id}/. A leading ~ is the user's home.
+     * The guide's {@code s3_output_path}: objects live under it (see docs/storage.md, "On-disk
+     * layout"), and keys start with {job_id}/, so a job's outputs are in {output-path}/{job_id}/. A
+     * leading ~ is the user's home.
      */
     @WithDefault("~/.simpletuner/outputs")
     @NotBlank
@@ -56,9 +57,16 @@ public interface StorageConfig {
     @WithDefault("7D")
     Duration multipartTtl();
 
-    /** How often abandoned multipart uploads are looked for. */
+    /** How often abandoned multipart uploads, and temporary files and parts left behind, are looked for. */
     @WithDefault("1H")
     Duration reapInterval();
+
+    /**
+     * A replica sharing the output volume that has not marked itself alive there for this long is
+     * gone, and its temporary files are removed; each replica marks itself every quarter of this.
+     */
+    @WithDefault("2M")
+    Duration replicaTimeout();
 
     /** Largest difference between a signed request's X-Amz-Date and the server clock (S3: 15 minutes). */
     @WithDefault("15M")

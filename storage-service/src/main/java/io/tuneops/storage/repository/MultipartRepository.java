@@ -1,6 +1,7 @@
 package io.tuneops.storage.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,38 +31,40 @@ public class MultipartRepository {
     private static final String PART_COLUMNS = "upload_id, part_number, size, etag, checksum_value, last_modified";
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public MultipartRepository(Pool pool) {
+    public MultipartRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Uni<Void> create(Upload u) {
-        return pool.preparedQuery("INSERT INTO storage.multipart_uploads (" + UPLOAD_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())")
+        return deadlines.database(pool.preparedQuery("INSERT INTO storage.multipart_uploads (" + UPLOAD_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())")
                 .execute(Tuple.from(new Object[]{u.uploadId(), u.bucket(), u.key(), u.jobId(), u.contentType(), u.checksumAlgorithm(),
-                        u.checksumType(), u.headers() == null ? new JsonObject() : u.headers()}))
+                        u.checksumType(), u.headers() == null ? new JsonObject() : u.headers()})))
                 .replaceWithVoid();
     }
 
     public Uni<Optional<Upload>> find(String uploadId) {
-        return pool.preparedQuery("SELECT " + UPLOAD_COLUMNS + " FROM storage.multipart_uploads WHERE upload_id = $1")
-                .execute(Tuple.of(uploadId))
+        return deadlines.database(pool.preparedQuery("SELECT " + UPLOAD_COLUMNS + " FROM storage.multipart_uploads WHERE upload_id = $1")
+                .execute(Tuple.of(uploadId)))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(upload(rows.iterator().next())));
     }
 
     /** Records a part; false when the upload is gone (aborted or completed meanwhile). */
     public Uni<Boolean> putPart(Part p) {
-        return pool.preparedQuery("INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ") "
+        return deadlines.database(pool.preparedQuery("INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ") "
                         + "SELECT $1, $2, $3, $4, $5, now() WHERE EXISTS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1) "
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
                         + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified")
-                .execute(Tuple.of(p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue()))
+                .execute(Tuple.of(p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue())))
                 .map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<List<Part>> parts(String uploadId, int afterPart, int limit) {
-        return pool.preparedQuery("SELECT " + PART_COLUMNS + " FROM storage.multipart_parts WHERE upload_id = $1 AND part_number > $2 "
+        return deadlines.database(pool.preparedQuery("SELECT " + PART_COLUMNS + " FROM storage.multipart_parts WHERE upload_id = $1 AND part_number > $2 "
                         + "ORDER BY part_number LIMIT $3")
-                .execute(Tuple.of(uploadId, afterPart, limit))
+                .execute(Tuple.of(uploadId, afterPart, limit)))
                 .map(rows -> {
                     List<Part> out = new ArrayList<>();
                     rows.forEach(r -> out.add(part(r)));
@@ -77,17 +80,17 @@ public class MultipartRepository {
 
     /** Removes the upload and its parts; false when there was none. */
     public Uni<Boolean> abort(String uploadId) {
-        return pool.preparedQuery("DELETE FROM storage.multipart_uploads WHERE upload_id = $1")
-                .execute(Tuple.of(uploadId)).map(rows -> rows.rowCount() > 0);
+        return deadlines.database(pool.preparedQuery("DELETE FROM storage.multipart_uploads WHERE upload_id = $1")
+                .execute(Tuple.of(uploadId))).map(rows -> rows.rowCount() > 0);
     }
 
     /** Uploads whose key starts with {@code prefix}, after the (key, upload id) marker, in that order. */
     public Uni<List<Upload>> list(String bucket, String prefix, String keyMarker, String uploadIdMarker, int limit) {
         String km = keyMarker == null ? "" : keyMarker;
         String um = uploadIdMarker == null ? "" : uploadIdMarker;
-        return pool.preparedQuery("SELECT " + UPLOAD_COLUMNS + " FROM storage.multipart_uploads WHERE bucket = $1 "
+        return deadlines.database(pool.preparedQuery("SELECT " + UPLOAD_COLUMNS + " FROM storage.multipart_uploads WHERE bucket = $1 "
                         + "AND starts_with(key, $2) AND (key > $3 OR (key = $3 AND upload_id > $4)) ORDER BY key, upload_id LIMIT $5")
-                .execute(Tuple.of(bucket, prefix, km, um, limit))
+                .execute(Tuple.of(bucket, prefix, km, um, limit)))
                 .map(rows -> {
                     List<Upload> out = new ArrayList<>();
                     rows.forEach(r -> out.add(upload(r)));
@@ -97,9 +100,9 @@ public class MultipartRepository {
 
     /** Removes uploads initiated before {@code before}; their ids, so their part files can go too. */
     public Uni<List<String>> reap(OffsetDateTime before, int limit) {
-        return pool.preparedQuery("DELETE FROM storage.multipart_uploads WHERE upload_id IN "
+        return deadlines.database(pool.preparedQuery("DELETE FROM storage.multipart_uploads WHERE upload_id IN "
                         + "(SELECT upload_id FROM storage.multipart_uploads WHERE initiated < $1 ORDER BY initiated LIMIT $2) RETURNING upload_id")
-                .execute(Tuple.of(before, limit))
+                .execute(Tuple.of(before, limit)))
                 .map(rows -> {
                     List<String> out = new ArrayList<>();
                     rows.forEach(r -> out.add(r.getString("upload_id")));

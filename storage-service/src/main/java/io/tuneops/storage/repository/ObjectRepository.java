@@ -1,6 +1,7 @@
 package io.tuneops.storage.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,9 +10,11 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** storage.objects: which objects exist and their metadata. */
@@ -19,16 +22,18 @@ import java.util.function.Function;
 public class ObjectRepository {
 
     static final String COLUMNS = "bucket, key, size, etag, content_type, checksum_algorithm, checksum_value, checksum_type, "
-            + "headers, parts_count, part_sizes, last_modified";
+            + "headers, parts_count, part_sizes, last_modified, upload_id, part_checksums";
 
     private final Pool pool;
+    private final StoreDeadlines deadlines;
 
-    public ObjectRepository(Pool pool) {
+    public ObjectRepository(Pool pool, StoreDeadlines deadlines) {
         this.pool = pool;
+        this.deadlines = deadlines;
     }
 
     public Uni<Optional<ObjectRow>> find(String bucket, String key) {
-        return find(pool, bucket, key);
+        return deadlines.database(find(pool, bucket, key));
     }
 
     public Uni<Optional<ObjectRow>> find(SqlClient client, String bucket, String key) {
@@ -38,13 +43,15 @@ public class ObjectRepository {
     }
 
     public Uni<Void> upsert(SqlClient client, ObjectRow o) {
-        return client.preparedQuery("INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) "
+        return client.preparedQuery("INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13) "
                         + "ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
                         + "content_type = excluded.content_type, checksum_algorithm = excluded.checksum_algorithm, "
                         + "checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type, "
-                        + "headers = excluded.headers, parts_count = excluded.parts_count, part_sizes = excluded.part_sizes, last_modified = excluded.last_modified")
+                        + "headers = excluded.headers, parts_count = excluded.parts_count, part_sizes = excluded.part_sizes, last_modified = excluded.last_modified, "
+                        + "upload_id = excluded.upload_id, part_checksums = excluded.part_checksums")
                 .execute(Tuple.from(new Object[]{o.bucket(), o.key(), o.size(), o.etag(), o.contentType(), o.checksumAlgorithm(),
-                        o.checksumValue(), o.checksumType(), o.headers() == null ? new JsonObject() : o.headers(), o.partsCount(), o.partSizes()}))
+                        o.checksumValue(), o.checksumType(), o.headers() == null ? new JsonObject() : o.headers(), o.partsCount(), o.partSizes(),
+                        o.uploadId(), o.partChecksums()}))
                 .replaceWithVoid();
     }
 
@@ -55,9 +62,20 @@ public class ObjectRepository {
      * writer's bytes under another's metadata.
      */
     public <T> Uni<T> underKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        return underKeyLock(bucket, key, work, (result, left) -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * {@link #underKeyLock(String, String, Function)} with a last step that is taken only once the
+     * rows are written and the transaction is still within its deadline, just before the COMMIT:
+     * moving or deleting a file, which cannot be undone, so a transaction that misses its
+     * deadline (PostgreSQL stopped answering) rolls back with the files untouched.
+     */
+    public <T> Uni<T> underKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work,
+                                   BiFunction<T, Duration, Uni<?>> beforeCommit) {
+        return deadlines.transaction(pool, tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .execute(Tuple.of(bucket + "/" + key))
-                .flatMap(locked -> work.apply(tx)));
+                .flatMap(locked -> work.apply(tx)), beforeCommit);
     }
 
     /**
@@ -65,7 +83,7 @@ public class ObjectRepository {
      * while a writer moves a file and writes its row, so the row they read matches the file they open.
      */
     public <T> Uni<T> underSharedKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+        return deadlines.transaction(pool, tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
                 .execute(Tuple.of(bucket + "/" + key))
                 .flatMap(locked -> work.apply(tx)));
     }
@@ -83,11 +101,11 @@ public class ObjectRepository {
      */
     public Uni<List<ObjectRow>> list(String bucket, String prefix, String from, boolean inclusive, int limit) {
         String upper = upperBound(prefix);
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM storage.objects WHERE bucket = $1 AND key >= $2 AND starts_with(key, $2)"
+        return deadlines.database(pool.preparedQuery("SELECT " + COLUMNS + " FROM storage.objects WHERE bucket = $1 AND key >= $2 AND starts_with(key, $2)"
                         + " AND key " + (inclusive ? ">=" : ">") + " $3"
                         + (upper == null ? "" : " AND key < $5") + " ORDER BY key LIMIT $4")
                 .execute(upper == null ? Tuple.of(bucket, prefix, from == null ? "" : from, limit)
-                        : Tuple.of(bucket, prefix, from == null ? "" : from, limit, upper))
+                        : Tuple.of(bucket, prefix, from == null ? "" : from, limit, upper)))
                 .map(ObjectRepository::rows);
     }
 
@@ -121,6 +139,7 @@ public class ObjectRepository {
         return new ObjectRow(r.getString("bucket"), r.getString("key"), r.getLong("size"), r.getString("etag"),
                 r.getString("content_type"), r.getString("checksum_algorithm"), r.getString("checksum_value"),
                 r.getString("checksum_type"), headers instanceof JsonObject j ? j : new JsonObject(),
-                r.getInteger("parts_count"), r.getArrayOfLongs("part_sizes"), r.getOffsetDateTime("last_modified"));
+                r.getInteger("parts_count"), r.getArrayOfLongs("part_sizes"), r.getOffsetDateTime("last_modified"),
+                r.getString("upload_id"), r.getArrayOfStrings("part_checksums"));
     }
 }

@@ -12,6 +12,7 @@ import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
+import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
@@ -28,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CompleteMultipartUpload: the requested part list is checked against the stored parts, the parts
@@ -61,28 +63,70 @@ class MultipartCompletion {
         this.meters = meters;
     }
 
-    /** CompleteMultipartUpload. */
+    /**
+     * CompleteMultipartUpload. An upload that is gone answers from the object it produced when
+     * the key still holds that object (a client retrying after a lost answer gets the same 200);
+     * otherwise NoSuchUpload.
+     */
     Uni<Void> complete(S3Call call) {
         ObjectOperations.writable(config, call);
         String uploadId = MultipartOperations.uploadId(call);
         Path target = store.objectPath(call.key);
-        return MultipartOperations.findUpload(uploads, call, uploadId)
-                .flatMap(upload -> bodies.toMemory(call, MAX_COMPLETE_BODY, false).flatMap(body -> {
-            List<Map<String, String>> items = S3Xml.items(body, "CompleteMultipartUpload", "Part");
-            List<Map<String, String>> requested = items.subList(1, items.size());
-            if (requested.isEmpty()) {
-                throw S3Exception.malformedXml();
+        Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
+        return uploads.find(uploadId).flatMap(found -> {
+            if (found.isEmpty()) {
+                return bodies.toMemory(call, MAX_COMPLETE_BODY, false)
+                        .invoke(this::requestedParts)
+                        .flatMap(body -> replayDocument(call, uploadId))
+                        .invoke(document -> ObjectOperations.xml(call, 200, document))
+                        .replaceWithVoid();
             }
-            if (requested.size() > config.maxParts()) {
-                throw S3Exception.invalidArgument("Part number must be an integer between 1 and " + config.maxParts() + ", inclusive");
-            }
-            return uploads.parts(uploadId, 0, config.maxParts() + 1).flatMap(stored -> {
-                Map<Integer, Part> byNumber = new LinkedHashMap<>();
-                stored.forEach(p -> byNumber.put(p.partNumber(), p));
-                List<Part> chosen = choose(requested, byNumber, upload);
-                return assemble(call, upload, chosen, target);
+            Upload upload = found.filter(u -> u.bucket().equals(call.bucket) && u.key().equals(call.key))
+                    .orElseThrow(S3Exception::noSuchUpload);
+            return bodies.toMemory(call, MAX_COMPLETE_BODY, false).flatMap(body -> {
+                List<Map<String, String>> requested = requestedParts(body);
+                return uploads.parts(uploadId, 0, config.maxParts() + 1).flatMap(stored -> {
+                    Map<Integer, Part> byNumber = new LinkedHashMap<>();
+                    stored.forEach(p -> byNumber.put(p.partNumber(), p));
+                    List<Part> chosen = choose(requested, byNumber, upload);
+                    WholeChecksum whole = WholeChecksum.of(call.headers(), upload, chosen);
+                    return ObjectOperations.precheck(objects, call, conditions)
+                            .flatMap(v -> assemble(call, upload, chosen, target, conditions, whole));
+                });
             });
-        }));
+        });
+    }
+
+    /** The Part elements of a CompleteMultipartUpload body. */
+    private List<Map<String, String>> requestedParts(byte[] body) {
+        List<Map<String, String>> items = S3Xml.items(body, "CompleteMultipartUpload", "Part");
+        List<Map<String, String>> requested = items.subList(1, items.size());
+        if (requested.isEmpty()) {
+            throw S3Exception.malformedXml();
+        }
+        if (requested.size() > config.maxParts()) {
+            throw S3Exception.invalidArgument("Part number must be an integer between 1 and " + config.maxParts() + ", inclusive");
+        }
+        return requested;
+    }
+
+    /** The result document of a completion that already happened: the object at the key, if that upload made it. */
+    private Uni<String> replayDocument(S3Call call, String uploadId) {
+        return objects.find(call.bucket, call.key).map(found -> {
+            ObjectRow o = found.filter(row -> uploadId.equals(row.uploadId())).orElseThrow(S3Exception::noSuchUpload);
+            return resultDocument(call, o.bucket(), o.key(), o.etag(), Checksums.Algorithm.parse(o.checksumAlgorithm()).orElse(null),
+                    o.checksumValue(), o.checksumType());
+        });
+    }
+
+    private static String resultDocument(S3Call call, String bucket, String key, String etag, Checksums.Algorithm algorithm,
+                                         String checksum, String checksumType) {
+        S3Xml xml = S3Xml.root("CompleteMultipartUploadResult").el("Location", locationOf(call))
+                .el("Bucket", bucket).el("Key", key).el("ETag", S3Xml.quoted(etag));
+        if (algorithm != null && checksum != null) {
+            xml.el(algorithm.xmlName(), checksum).el("ChecksumType", checksumType);
+        }
+        return xml.end("CompleteMultipartUploadResult");
     }
 
     /** Checks the requested parts against the stored ones: order, existence, ETags, sizes, checksums. */
@@ -128,57 +172,56 @@ class MultipartCompletion {
         return chosen;
     }
 
-    private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Path target) {
-        Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
-                : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
-        boolean fullObject = algorithm != null && "FULL_OBJECT".equals(upload.checksumType());
-        Checksums.Hasher whole = fullObject ? algorithm.newHasher() : null;
+    private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Path target, Optional<WriteConditions> conditions,
+                               WholeChecksum whole) {
+        Checksums.Hasher hasher = whole.hashesData() ? whole.algorithm().newHasher() : null;
         List<Path> files = parts.stream().map(p -> store.partPath(upload.uploadId(), p.partNumber())).toList();
         String etag = multipartEtag(parts);
         long size = parts.stream().mapToLong(Part::size).sum();
         Long[] sizes = parts.stream().map(Part::size).toArray(Long[]::new);
-        String declaredWhole = fullObject ? call.headers().get(algorithm.header()) : null;
+        String[] partChecksums = upload.checksumAlgorithm() != null && parts.stream().allMatch(p -> p.checksumValue() != null)
+                ? parts.stream().map(Part::checksumValue).toArray(String[]::new) : null;
         KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
-        return UniHelper.toUni(store.concatenate(files, whole))
+        return UniHelper.toUni(store.concatenate(files, hasher))
                 .flatMap(temp -> {
-                    String checksum = null;
-                    if (fullObject) {
-                        checksum = whole.base64();
-                        if (declaredWhole != null && !declaredWhole.trim().equals(checksum)) {
+                    String checksum = whole.composite();
+                    if (hasher != null) {
+                        checksum = hasher.base64();
+                        if (whole.declared() != null && !whole.declared().equals(checksum)) {
                             return UniHelper.toUni(store.deleteFile(temp)).replaceWith(Uni.createFrom().<String>failure(
-                                    S3Exception.badDigest("The " + algorithm.name() + " you specified did not match the calculated checksum.")));
+                                    WholeChecksum.mismatch(whole.algorithm())));
                         }
-                    } else if (algorithm != null && parts.stream().allMatch(p -> p.checksumValue() != null)) {
-                        checksum = Checksums.composite(algorithm, parts.stream().map(Part::checksumValue).toList(), parts.size());
                     }
                     String value = checksum;
+                    Checksums.Algorithm algorithm = value == null ? null : whole.algorithm();
                     ObjectRow row = new ObjectRow(upload.bucket(), upload.key(), size, etag, upload.contentType(),
-                            value == null ? null : algorithm.name(), value, value == null ? null : upload.checksumType(),
-                            upload.headers(), parts.size(), sizes, null);
-                    // the upload ends, the file moves into place and the row is written as one step
+                            algorithm == null ? null : algorithm.name(), value, algorithm == null ? null : whole.type(),
+                            upload.headers(), parts.size(), sizes, null, upload.uploadId(), partChecksums);
+                    // the upload ends, the conditions are checked, the file moves into place and the
+                    // row is written as one step under the key's lock
                     return objects.underKeyLock(upload.bucket(), upload.key(), tx -> uploads.finish(tx, upload.uploadId())
                                     .flatMap(present -> {
                                         if (!present) {
                                             throw S3Exception.noSuchUpload();
                                         }
-                                        return UniHelper.toUni(store.publish(temp, target)).flatMap(v -> objects.upsert(tx, row));
-                                    }))
+                                        return ObjectOperations.checkConditions(objects, tx, upload.bucket(), upload.key(), conditions)
+                                                .flatMap(v -> objects.upsert(tx, row));
+                                    }), (v, left) -> UniHelper.toUni(store.publish(temp, target)))
                             .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
-                            .replaceWith(value);
+                            .replaceWith(resultDocument(call, upload.bucket(), upload.key(), etag, algorithm, value, whole.type()));
                 })
                 .call(() -> UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId()))))
                 .call(() -> events.completed(call.credential(), call.clientIp(), upload.bucket(), upload.key(), size, etag,
                         CompletionAction.COMPLETE_MULTIPART_UPLOAD))
-                .invoke(value -> {
-                    S3Xml xml = S3Xml.root("CompleteMultipartUploadResult").el("Location", locationOf(call))
-                            .el("Bucket", upload.bucket()).el("Key", upload.key()).el("ETag", S3Xml.quoted(etag));
-                    if (value != null) {
-                        xml.el(algorithm.xmlName(), value).el("ChecksumType", upload.checksumType());
-                    }
-                    keepAlive.succeed(xml.end("CompleteMultipartUploadResult"));
-                })
+                // a concurrent completion of the same upload got there first: answer as it did
+                .onFailure(MultipartCompletion::isNoSuchUpload).recoverWithUni(e -> replayDocument(call, upload.uploadId()))
+                .invoke(keepAlive::succeed)
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(keepAlive::fail);
+    }
+
+    private static boolean isNoSuchUpload(Throwable e) {
+        return e instanceof S3Exception s3 && s3.code().equals("NoSuchUpload");
     }
 
     private static S3Exception invalidPart() {

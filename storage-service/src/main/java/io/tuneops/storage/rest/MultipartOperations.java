@@ -11,6 +11,7 @@ import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.ByteRange;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.CopySource;
+import io.tuneops.storage.s3.Preconditions;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
@@ -133,6 +134,7 @@ class MultipartOperations {
         Path sourcePath = store.objectPath(source.key());
         return findUpload(uploads, call, uploadId).flatMap(upload -> objects.find(source.bucket(), source.key()).flatMap(found -> {
             ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
+            Preconditions.ofCopySource(call.headers()).requireForCopy(src.etag(), src.lastModified());
             String header = call.headers().get("x-amz-copy-source-range");
             ByteRange range = header == null ? ByteRange.all(src.size()) : ByteRange.ofCopySourceRange(header, src.size());
             if (range.length() > config.maxObjectSize()) {

@@ -8,10 +8,13 @@ import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.ByteRange;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.CopySource;
+import io.tuneops.storage.s3.HeaderValues;
+import io.tuneops.storage.s3.ObjectAttribute;
 import io.tuneops.storage.s3.Preconditions;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
+import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
@@ -20,6 +23,7 @@ import io.tuneops.storage.service.UploadEvents;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.file.Path;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** PutObject, GetObject (ranges, conditions), HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 @ApplicationScoped
@@ -60,13 +65,15 @@ class ObjectOperations {
         Uploads.checkAnnouncedSize(call, config.maxObjectSize());
         String contentType = Uploads.contentType(call.headers());
         JsonObject headers = Uploads.storedHeaders(call.headers());
-        return uploads.toTempFile(call, config.maxObjectSize(), null)
+        Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
+        return precheck(objects, call, conditions)
+                .flatMap(v -> uploads.toTempFile(call, config.maxObjectSize(), null))
                 .flatMap(received -> {
                     var r = received.result();
                     ObjectRow row = new ObjectRow(call.bucket, call.key, r.size(), r.md5Hex(), contentType,
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
-                    return publish(received.temp(), target, row)
+                    return publish(received.temp(), target, row, conditions)
                             .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(),
                                     CompletionAction.PUT))
                             .invoke(() -> {
@@ -108,6 +115,65 @@ class ObjectOperations {
     }
 
     private record Opened(ObjectRow row, AsyncFile file) {
+    }
+
+    /**
+     * GetObjectAttributes ({@code GET ?attributes}): what {@code x-amz-object-attributes} asks
+     * for, in S3's document. A multipart object's parts are paged with {@code x-amz-max-parts}
+     * and {@code x-amz-part-number-marker}; as S3 does for a general purpose bucket, the Part
+     * elements are listed only when the parts carry checksums (PartsCount always).
+     */
+    Uni<Void> attributes(S3Call call) {
+        ObjectKeys.validate(call.key);
+        call.requireRead(call.bucket, call.key);
+        requireBucket(config, call);
+        Set<ObjectAttribute> wanted = ObjectAttribute.parse(call.headers().getAll("x-amz-object-attributes"));
+        int maxParts = call.intHeader("x-amz-max-parts", 1000, 0, 1000);
+        int marker = call.intHeader("x-amz-part-number-marker", 0, 0, Integer.MAX_VALUE);
+        return objects.find(call.bucket, call.key).invoke(found -> {
+            ObjectRow o = found.orElseThrow(() -> S3Exception.noSuchKey(call.key));
+            Checksums.Algorithm algorithm = Checksums.Algorithm.parse(o.checksumAlgorithm()).orElse(null);
+            S3Xml xml = S3Xml.root("GetObjectAttributesResponse");
+            if (wanted.contains(ObjectAttribute.ETAG)) {
+                xml.el("ETag", o.etag());
+            }
+            if (wanted.contains(ObjectAttribute.CHECKSUM) && algorithm != null && o.checksumValue() != null) {
+                // the document carries the checksum of checksums without its "-N": PartsCount says N
+                String value = o.checksumValue();
+                int dash = value.lastIndexOf('-');
+                xml.open("Checksum").el(algorithm.xmlName(), dash > 0 ? value.substring(0, dash) : value)
+                        .el("ChecksumType", o.checksumType() == null ? "FULL_OBJECT" : o.checksumType()).close("Checksum");
+            }
+            if (wanted.contains(ObjectAttribute.OBJECT_PARTS) && o.partsCount() != null) {
+                objectParts(xml, o, algorithm, marker, maxParts);
+            }
+            if (wanted.contains(ObjectAttribute.STORAGE_CLASS)) {
+                xml.el("StorageClass", "STANDARD");
+            }
+            if (wanted.contains(ObjectAttribute.OBJECT_SIZE)) {
+                xml.el("ObjectSize", o.size());
+            }
+            call.response().putHeader("Last-Modified", httpDate(o.lastModified()));
+            xml(call, 200, xml.end("GetObjectAttributesResponse"));
+        }).replaceWithVoid();
+    }
+
+    private static void objectParts(S3Xml xml, ObjectRow o, Checksums.Algorithm algorithm, int marker, int maxParts) {
+        int count = o.partsCount();
+        String[] checksums = o.partChecksums();
+        boolean listed = algorithm != null && checksums != null && checksums.length == count;
+        int first = Math.min(marker, count);
+        int last = (int) Math.min((long) first + maxParts, count);
+        xml.open("ObjectParts").el("PartNumberMarker", marker).el("NextPartNumberMarker", last > first ? last : marker)
+                .el("MaxParts", maxParts).el("IsTruncated", last < count);
+        if (listed) {
+            Long[] sizes = o.partSizes();
+            for (int i = first; i < last; i++) {
+                xml.open("Part").el("PartNumber", i + 1).el("Size", sizes == null ? null : sizes[i])
+                        .el(algorithm.xmlName(), checksums[i]).close("Part");
+            }
+        }
+        xml.el("PartsCount", count).close("ObjectParts");
     }
 
     private static Uni<Void> close(AsyncFile file) {
@@ -166,14 +232,49 @@ class ObjectOperations {
     }
 
     private Uni<Void> deleteOne(String bucket, String key, Path path) {
-        return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key)
-                .flatMap(deleted -> deleted.isEmpty() ? Uni.createFrom().voidItem() : UniHelper.toUni(store.deleteFile(path))));
+        return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key),
+                (deleted, left) -> deleted.isEmpty() ? Uni.createFrom().voidItem() : UniHelper.toUni(store.deleteFile(path)))
+                .replaceWithVoid();
     }
 
-    /** Moves the sealed temporary file into place and writes the row, under the key's lock. */
-    private Uni<Void> publish(Path temp, Path target, ObjectRow row) {
-        return objects.underKeyLock(row.bucket(), row.key(),
-                tx -> UniHelper.toUni(store.publish(temp, target)).flatMap(v -> objects.upsert(tx, row)));
+    /**
+     * Moves the sealed temporary file into place and writes the row, under the key's lock, once
+     * the write's conditions hold for the object it replaces (checked under that lock, so two
+     * racing {@code If-None-Match: *} writes cannot both win); the temporary file goes otherwise.
+     */
+    private Uni<Void> publish(Path temp, Path target, ObjectRow row, Optional<WriteConditions> conditions) {
+        // the file moves into place last, once the row is written within the deadline (see underKeyLock)
+        return objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
+                        .flatMap(v -> objects.upsert(tx, row)),
+                        (v, left) -> UniHelper.toUni(store.publish(temp, target)))
+                .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)));
+    }
+
+    /** A write's conditions against the object now under the key (in {@code client}'s transaction); nothing to do without any. */
+    static Uni<Void> checkConditions(ObjectRepository objects, SqlClient client, String bucket, String key,
+                                     Optional<WriteConditions> conditions) {
+        if (conditions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return objects.find(client, bucket, key)
+                .invoke(found -> conditions.get().check(key, found.map(ObjectRow::etag).orElse(null)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> checkConditions(SqlClient client, String bucket, String key, Optional<WriteConditions> conditions) {
+        return checkConditions(objects, client, bucket, key, conditions);
+    }
+
+    /**
+     * The write's conditions checked once before the body is read, so a write bound to fail is
+     * refused before its bytes travel (before 100 Continue); the check that counts is the one
+     * under the key's lock at commit.
+     */
+    static Uni<Void> precheck(ObjectRepository objects, S3Call call, Optional<WriteConditions> conditions) {
+        return conditions.isEmpty() ? Uni.createFrom().voidItem()
+                : objects.find(call.bucket, call.key)
+                        .invoke(found -> conditions.get().check(call.key, found.map(ObjectRow::etag).orElse(null)))
+                        .replaceWithVoid();
     }
 
     Uni<Void> deleteObjects(S3Call call) {
@@ -243,8 +344,11 @@ class ObjectOperations {
         Path target = store.objectPath(call.key);
         Path sourcePath = store.objectPath(source.key());
         boolean replace = "REPLACE".equalsIgnoreCase(call.headers().get("x-amz-metadata-directive"));
-        return objects.find(source.bucket(), source.key()).flatMap(found -> {
+        Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
+        Preconditions onSource = Preconditions.ofCopySource(call.headers());
+        return precheck(objects, call, conditions).flatMap(checked -> objects.find(source.bucket(), source.key())).flatMap(found -> {
             ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
+            onSource.requireForCopy(src.etag(), src.lastModified());
             if (src.size() > config.maxObjectSize()) {
                 throw S3Exception.invalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: "
                         + config.maxObjectSize());
@@ -263,7 +367,7 @@ class ObjectOperations {
                                 replace ? Uploads.contentType(call.headers()) : src.contentType(),
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
-                        return publish(copied.temp(), target, row)
+                        return publish(copied.temp(), target, row, conditions)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
                                         etag, CompletionAction.COPY))
                                 .invoke(() -> {
@@ -301,7 +405,8 @@ class ObjectOperations {
                 .putHeader("Accept-Ranges", "bytes")
                 .putHeader("Content-Type", o.contentType());
         for (Map.Entry<String, Object> h : o.headers()) {
-            response.putHeader(h.getKey(), String.valueOf(h.getValue()));
+            String value = String.valueOf(h.getValue());
+            response.putHeader(h.getKey(), h.getKey().startsWith("x-amz-meta-") ? HeaderValues.metadataToWire(value) : value);
         }
     }
 

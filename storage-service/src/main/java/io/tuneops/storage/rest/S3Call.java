@@ -71,7 +71,15 @@ final class S3Call {
     }
 
     int intParam(String name, int defaultValue, int min, int max) {
-        String v = param(name);
+        return boundedInt(name, param(name), defaultValue, min, max);
+    }
+
+    /** An integer request header (GetObjectAttributes' x-amz-max-parts, ...), read as {@link #intParam} reads a parameter. */
+    int intHeader(String name, int defaultValue, int min, int max) {
+        return boundedInt(name, headers().get(name), defaultValue, min, max);
+    }
+
+    private static int boundedInt(String name, String v, int defaultValue, int min, int max) {
         if (v == null || v.isEmpty()) {
             return defaultValue;
         }

@@ -44,7 +44,7 @@ public class S3Routes {
     private static final Set<String> UNSUPPORTED = Set.of("acl", "policy", "policyStatus", "cors", "lifecycle", "tagging",
             "website", "logging", "notification", "replication", "encryption", "requestPayment", "accelerate", "analytics",
             "inventory", "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "object-lock",
-            "retention", "legal-hold", "torrent", "restore", "select", "attributes", "session", "renameObject");
+            "retention", "legal-hold", "torrent", "restore", "select", "session", "renameObject");
     private static final Set<String> READ_SCOPES = Set.of("viewer", "operator", "admin");
 
     private final StorageConfig config;
@@ -191,7 +191,12 @@ public class S3Routes {
                 }
                 yield call.headers().contains("x-amz-copy-source") ? objects.copy(call) : objects.put(call);
             }
-            case "GET" -> call.has("uploadId") ? multipart.listParts(call) : objects.get(call, false);
+            case "GET" -> {
+                if (call.has("uploadId")) {
+                    yield multipart.listParts(call);
+                }
+                yield call.has("attributes") ? objects.attributes(call) : objects.get(call, false);
+            }
             case "HEAD" -> objects.get(call, true);
             case "DELETE" -> call.has("uploadId") ? multipart.abort(call) : objects.delete(call);
             case "POST" -> {
@@ -264,7 +269,7 @@ public class S3Routes {
      */
     static S3Exception unexpected(Throwable e) {
         if (BackingStoreFailures.isUnavailable(e)) {
-            return new S3Exception(503, "ServiceUnavailable", "Please retry: a backing service is unavailable right now.");
+            return new S3Exception(503, "ServiceUnavailable", "Please retry: " + BackingStoreFailures.describe(e) + ".");
         }
         return new S3Exception(500, "InternalError", "We encountered an internal error. Please try again.");
     }

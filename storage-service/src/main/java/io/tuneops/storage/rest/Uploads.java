@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.HeaderValues;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -107,21 +107,30 @@ class Uploads {
                 });
     }
 
-    /** The headers an object keeps and returns: user metadata and the standard representation headers. */
+    /**
+     * The headers an object keeps and returns: user metadata and the standard representation
+     * headers, byte for byte as sent (a header sent twice keeps both values, comma-separated, as
+     * S3 combines them). User metadata is kept as the text its UTF-8 bytes spell (see
+     * {@link HeaderValues#metadataFromWire}); aws-chunked is dropped from Content-Encoding.
+     */
     static JsonObject storedHeaders(MultiMap headers) {
         JsonObject out = new JsonObject();
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith("x-amz-meta-") || name.equals("cache-control") || name.equals("content-disposition")
-                    || name.equals("content-language") || name.equals("expires")) {
-                out.put(name, h.getValue());
+            String value;
+            if (name.startsWith("x-amz-meta-")) {
+                value = HeaderValues.metadataFromWire(h.getValue());
+            } else if (name.equals("cache-control") || name.equals("content-disposition") || name.equals("content-language")
+                    || name.equals("expires")) {
+                value = h.getValue();
             } else if (name.equals("content-encoding")) {
-                // aws-chunked describes the transfer, not the object
-                String kept = String.join(",", Arrays.stream(h.getValue().split(","))
-                        .map(String::trim).filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("aws-chunked")).toList());
-                if (!kept.isEmpty()) {
-                    out.put(name, kept);
-                }
+                value = HeaderValues.withoutAwsChunked(h.getValue());
+            } else {
+                continue;
+            }
+            if (value != null) {
+                String before = out.getString(name);
+                out.put(name, before == null ? value : before + "," + value);
             }
         }
         return out;

@@ -24,6 +24,24 @@ public record Preconditions(String ifMatch, String ifNoneMatch, String ifModifie
                 headers.get("If-Unmodified-Since"));
     }
 
+    /** The x-amz-copy-source-if-* headers of CopyObject and UploadPartCopy, about the source object. */
+    public static Preconditions ofCopySource(MultiMap headers) {
+        return new Preconditions(headers.get("x-amz-copy-source-if-match"), headers.get("x-amz-copy-source-if-none-match"),
+                headers.get("x-amz-copy-source-if-modified-since"), headers.get("x-amz-copy-source-if-unmodified-since"));
+    }
+
+    /**
+     * A copy's conditions on its source: the same evaluation as a GET's, except that what would be
+     * 304 Not Modified is 412 PreconditionFailed (a copy has no cached copy to keep). So, as S3
+     * documents: if-match holding makes if-unmodified-since irrelevant, and if-none-match
+     * failing is 412 whatever if-modified-since says.
+     */
+    public void requireForCopy(String etag, OffsetDateTime lastModified) {
+        if (evaluate(etag, lastModified) == Outcome.NOT_MODIFIED) {
+            throw preconditionFailed();
+        }
+    }
+
     /** Evaluates against the object's ETag (unquoted) and last modification; throws 412 PreconditionFailed. */
     public Outcome evaluate(String etag, OffsetDateTime lastModified) {
         OffsetDateTime modified = lastModified.truncatedTo(ChronoUnit.SECONDS);
@@ -47,7 +65,7 @@ public record Preconditions(String ifMatch, String ifNoneMatch, String ifModifie
     }
 
     /** A comma-separated list of ETags, quoted or not, or {@code *}. */
-    private static boolean etagMatches(String header, String etag) {
+    static boolean etagMatches(String header, String etag) {
         for (String candidate : header.split(",")) {
             String c = candidate.trim();
             if (c.equals("*") || c.replace("\"", "").equals(etag)) {
@@ -68,7 +86,7 @@ public record Preconditions(String ifMatch, String ifNoneMatch, String ifModifie
         }
     }
 
-    private static S3Exception preconditionFailed() {
+    static S3Exception preconditionFailed() {
         return new S3Exception(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
     }
 }

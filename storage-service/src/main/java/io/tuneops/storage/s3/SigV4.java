@@ -95,7 +95,12 @@ public final class SigV4 {
     }
 
     public static String stringToSign(String amzDate, String scope, String canonicalRequest) {
-        return ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
+        return stringToSign(amzDate, scope, canonicalRequest.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The string to sign over the canonical request's bytes (see {@link HeaderValues}: header values are raw bytes). */
+    public static String stringToSign(String amzDate, String scope, byte[] canonicalRequest) {
+        return ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + sha256Hex(canonicalRequest);
     }
 
     public static String chunkStringToSign(String amzDate, String scope, String previousSignature, String chunkSha256Hex) {

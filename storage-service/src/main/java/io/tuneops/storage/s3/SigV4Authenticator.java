@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -216,9 +217,13 @@ public class SigV4Authenticator {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(S3Exception.invalidArgument("the request URI is not correctly encoded"));
         }
+        List<byte[]> signable = new ArrayList<>(canonical.size() * 2);
+        for (String candidate : canonical) {
+            signable.addAll(canonicalBytes(candidate));
+        }
         return credential(s, now).map(c -> {
             byte[] key = SigV4.signingKey(c.secretAccessKey(), s.date(), s.region(), s.service());
-            for (String candidate : canonical) {
+            for (byte[] candidate : signable) {
                 if (SigV4.matches(SigV4.sign(key, SigV4.stringToSign(s.amzDate(), s.scope(), candidate)), s.signature())) {
                     return new SignedRequest.Verified(c, s, key);
                 }
@@ -270,6 +275,22 @@ public class SigV4Authenticator {
                     }
                     return c;
                 });
+    }
+
+    /**
+     * The bytes a client may have signed for a canonical request. Everything in it is ASCII but
+     * header values, whose chars are the bytes received (see {@link HeaderValues}): S3 signs those
+     * raw bytes (a client that sends UTF-8 metadata signs its UTF-8), which is the first form.
+     * A client that sends a character as one ISO-8859-1 byte yet signs its UTF-8 (the AWS SDK for
+     * Java over Apache HttpClient does) is accepted too: the second form. Either way the signature
+     * covers every byte received, so accepting both weakens nothing.
+     */
+    static List<byte[]> canonicalBytes(String canonical) {
+        byte[] utf8 = canonical.getBytes(StandardCharsets.UTF_8);
+        if (HeaderValues.isAscii(canonical)) {
+            return List.of(utf8);
+        }
+        return List.of(canonical.getBytes(StandardCharsets.ISO_8859_1), utf8);
     }
 
     /** The canonical request for a canonical URI (see {@link SigV4#canonicalUri}). */

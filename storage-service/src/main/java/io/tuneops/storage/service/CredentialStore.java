@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -23,16 +24,18 @@ public class CredentialStore {
     private static final Logger LOG = Logger.getLogger(CredentialStore.class);
 
     private final ReactiveValueCommands<String, String> values;
+    private final StoreDeadlines deadlines;
 
-    public CredentialStore(ReactiveRedisDataSource redis) {
+    public CredentialStore(ReactiveRedisDataSource redis, StoreDeadlines deadlines) {
         this.values = redis.value(String.class);
+        this.deadlines = deadlines;
     }
 
     public Uni<Optional<UploadCredential>> find(String accessKeyId) {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return values.get(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId).map(CredentialStore::parse);
+        return deadlines.redis(values.get(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId)).map(CredentialStore::parse);
     }
 
     static Optional<UploadCredential> parse(String json) {
@@ -55,7 +58,8 @@ public class CredentialStore {
             }
             return Optional.of(c);
         } catch (RuntimeException e) {
-            LOG.warnf("unreadable upload credential in Redis (%s); treated as absent", e.getClass().getSimpleName());
+            // not the parser's message: it may quote the secret
+            LOG.warn("unreadable upload credential in Redis; treated as absent");
             return Optional.empty();
         }
     }

@@ -11,40 +11,60 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * Removes multipart uploads nobody completed or aborted within tuneops.storage.multipart-ttl,
- * with their part files. Safe with several replicas: each upload row is deleted by exactly one.
+ * with their part files, and what interrupted uploads left behind: temporary files nobody writes
+ * any more ({@link TempFiles}) and part files of uploads no longer in progress in PostgreSQL (a
+ * process killed between ending an upload and deleting its parts). At start and every
+ * tuneops.storage.reap-interval. Safe with several replicas: each upload row is deleted by exactly
+ * one, and a part directory goes only once its upload's row is gone.
  */
 @ApplicationScoped
 public class MultipartReaper {
 
     private static final Logger LOG = Logger.getLogger(MultipartReaper.class);
     private static final int BATCH = 100;
+    private static final Duration START_SWEEP_LIMIT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final StorageConfig config;
     private final MultipartRepository uploads;
     private final ObjectStore store;
+    private final TempFiles temps;
+    private final StorageMeters meters;
     private long timer = -1;
 
-    public MultipartReaper(Vertx vertx, StorageConfig config, MultipartRepository uploads, ObjectStore store) {
+    public MultipartReaper(Vertx vertx, StorageConfig config, MultipartRepository uploads, ObjectStore store, TempFiles temps,
+                           StorageMeters meters) {
         this.vertx = vertx;
         this.config = config;
         this.uploads = uploads;
         this.store = store;
+        this.temps = temps;
+        this.meters = meters;
     }
 
+    /** After ObjectStore's start (default priority): leftovers of a killed process go before the first request. */
     void start(@Observes StartupEvent event) {
+        try {
+            removeLeftovers().await().atMost(START_SWEEP_LIMIT);
+        } catch (RuntimeException e) {
+            LOG.warnf("leftovers not removed at start (next pass in %s): %s", config.reapInterval(), e.toString());
+        }
         timer = vertx.setPeriodic(config.reapInterval().toMillis(), id -> reap()
-                .subscribe().with(n -> {
+                .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("removed %d abandoned multipart uploads", n);
                     }
-                }, e -> LOG.warnf("abandoned multipart uploads not removed: %s", e.toString())));
+                })
+                .onFailure().invoke(e -> LOG.warnf("abandoned multipart uploads not removed: %s", e.toString()))
+                .onItemOrFailure().transformToUni((n, e) -> removeLeftovers())
+                .subscribe().with(v -> { }, e -> LOG.warnf("leftovers not removed: %s", e.toString())));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -59,6 +79,37 @@ public class MultipartReaper {
         return uploads.reap(before, BATCH).flatMap(ids -> removeFiles(ids).flatMap(v -> ids.size() < BATCH
                 ? Uni.createFrom().item(ids.size())
                 : reap().map(more -> more + ids.size())));
+    }
+
+    /**
+     * One pass over what interrupted uploads left: temporary files (see {@link TempFiles}), then the
+     * part directories of uploads PostgreSQL no longer has, each counted in
+     * tuneops_storage_leftovers_removed_total.
+     */
+    public Uni<Void> removeLeftovers() {
+        Uni<Void> tempFiles = UniHelper.toUni(vertx.executeBlocking(temps::sweep, false)).invoke(n -> {
+            meters.leftoversRemoved(StorageMeters.Leftover.TEMP, n);
+            if (n > 0) {
+                LOG.infof("removed %d leftover temporary files", n);
+            }
+        }).replaceWithVoid();
+        return tempFiles.chain(() -> UniHelper.toUni(vertx.executeBlocking(store::uploadsWithParts, false)))
+                .chain(ids -> {
+                    Uni<Integer> chain = Uni.createFrom().item(0);
+                    for (String id : ids) {
+                        chain = chain.chain(sum -> uploads.find(id).chain(upload -> upload.isPresent()
+                                ? Uni.createFrom().item(sum)
+                                : UniHelper.toUni(vertx.executeBlocking(() -> store.removeUploadDirectory(id), false)).map(n -> sum + n)));
+                    }
+                    return chain;
+                })
+                .invoke(n -> {
+                    meters.leftoversRemoved(StorageMeters.Leftover.PART, n);
+                    if (n > 0) {
+                        LOG.infof("removed %d leftover part files", n);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Void> removeFiles(List<String> ids) {

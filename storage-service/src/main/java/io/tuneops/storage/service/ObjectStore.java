@@ -1,5 +1,6 @@
 package io.tuneops.storage.service;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tuneops.storage.config.StorageConfig;
 import io.tuneops.storage.s3.Checksums;
@@ -9,8 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.OpenOptions;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -20,29 +23,29 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The object files. {output}/{key} holds an object's bytes (a key ending in '/' keeps them in a
- * reserved file inside that folder); uploads are written to {output}/.tuneops-tmp/ first, flushed
- * to disk and renamed into place atomically, so a reader never sees a partial object and a failed
- * upload never replaces a good one. Multipart parts live in {output}/.tuneops-multipart/{upload id}/.
- * All file I/O goes through Vert.x's asynchronous file system or runs on worker threads.
+ * The object files. An object's bytes are in the file {@link ObjectKeys#resolve} names
+ * ({output}/job-42/model.safetensors.object for the key job-42/model.safetensors), so keys are not
+ * paths and "a/b" and "a/b/c" coexist; uploads are written to {output}/.tuneops-tmp/ first
+ * ({@link TempFiles}), flushed to disk and renamed into place atomically, so a reader never sees a
+ * partial object and a failed upload never replaces a good one. Multipart parts live in
+ * {output}/.tuneops-multipart/{upload id}/. All file I/O in requests goes through Vert.x's
+ * asynchronous file system or runs on worker threads.
  */
 @ApplicationScoped
 public class ObjectStore {
 
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
-    private static final Duration STALE_TEMP = Duration.ofDays(1);
     private static final int COPY_BUFFER = 1 << 20;
     private static final int WRITE_QUEUE_BYTES = 2 << 20;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
@@ -52,40 +55,40 @@ public class ObjectStore {
     private final Path tmp;
     private final Path multipart;
     private final long minFreeSpace;
+    private final TempFiles temps;
+    private final LayoutMigration migration;
 
-    public ObjectStore(Vertx vertx, StorageConfig config) {
+    public ObjectStore(Vertx vertx, StorageConfig config, TempFiles temps, LayoutMigration migration) {
         this.vertx = vertx;
         this.minFreeSpace = config.minFreeSpace();
         this.root = config.outputDirectory();
-        this.tmp = root.resolve(ObjectKeys.RESERVED + "-tmp");
+        this.temps = temps;
+        this.migration = migration;
+        this.tmp = temps.directory();
         this.multipart = root.resolve(ObjectKeys.RESERVED + "-multipart");
     }
 
-    void start(@Observes StartupEvent event) {
+    /**
+     * Before the HTTP server opens (and before the reaper's first pass, hence the priority): the
+     * directories, this replica's mark, and the layout migration.
+     */
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         try {
-            Files.createDirectories(tmp);
+            temps.start();
             Files.createDirectories(multipart);
             if (!Files.isWritable(tmp)) {
                 throw new IOException("not writable");
             }
+            migration.run();
         } catch (IOException e) {
             throw new IllegalStateException("tuneops.storage.output-path (TUNEOPS_STORAGE_OUTPUT_PATH) " + root
-                    + " cannot be used: " + e.getMessage());
+                    + " cannot be used: " + e, e);
         }
-        // another replica may share the volume: only temporary files nobody can still be writing go
-        Instant cutoff = Instant.now().minus(STALE_TEMP);
-        try (Stream<Path> files = Files.list(tmp)) {
-            files.filter(p -> {
-                try {
-                    return Files.getLastModifiedTime(p).toInstant().isBefore(cutoff);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf("stale temporary files under %s not cleaned: %s", tmp, e.toString());
-        }
-        LOG.infof("objects stored under %s", root);
+        LOG.infof("objects stored under %s (replica %s)", root, temps.replicaId());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        temps.stop();
     }
 
     public Path objectPath(String key) {
@@ -100,8 +103,34 @@ public class ObjectStore {
         return multipart.resolve(uploadId);
     }
 
+    /** A new temporary file's path, this replica's and in flight (never a leftover) until moved or deleted here. */
     public Path newTempPath() {
-        return tmp.resolve(UUID.randomUUID().toString());
+        return temps.newPath();
+    }
+
+    /** The multipart uploads that have part files (their directories' names). Blocking. */
+    public List<String> uploadsWithParts() throws IOException {
+        try (Stream<Path> dirs = Files.list(multipart)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /** Removes an upload's directory; how many part files it held. Blocking. */
+    public int removeUploadDirectory(String uploadId) throws IOException {
+        Path dir = uploadDirectory(uploadId);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int parts = 0;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    parts++;
+                }
+                Files.deleteIfExists(p);
+            }
+        }
+        return parts;
     }
 
     /**
@@ -147,7 +176,8 @@ public class ObjectStore {
     /** Closes (if open) and deletes a temporary file, ignoring errors: the upload failed anyway. */
     public Future<Void> discard(AsyncFile file, Path path) {
         Future<Void> closed = file == null ? Future.succeededFuture() : file.close().otherwise((Void) null);
-        return closed.compose(v -> vertx.fileSystem().delete(path.toString())).otherwise((Void) null);
+        return closed.compose(v -> vertx.fileSystem().delete(path.toString())).otherwise((Void) null)
+                .onComplete(v -> temps.release(path));
     }
 
     /** Moves a sealed temporary file into place atomically, creating the folders it needs. */
@@ -156,11 +186,12 @@ public class ObjectStore {
                 .compose(v -> vertx.fileSystem().move(temp.toString(), target.toString(),
                         new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
                 .recover(e -> vertx.fileSystem().delete(temp.toString()).otherwise((Void) null)
-                        .compose(v -> Future.failedFuture(translate(e))));
+                        .compose(v -> Future.failedFuture(translate(e))))
+                .onComplete(v -> temps.release(temp));
     }
 
     public Future<Void> deleteFile(Path path) {
-        return vertx.fileSystem().delete(path.toString()).otherwise((Void) null);
+        return vertx.fileSystem().delete(path.toString()).otherwise((Void) null).onComplete(v -> temps.release(path));
     }
 
     public Future<Void> deleteRecursive(Path path) {
@@ -198,6 +229,7 @@ public class ObjectStore {
                 return out;
             } catch (IOException e) {
                 Files.deleteIfExists(out);
+                temps.release(out);
                 throw translate(e);
             }
         }, false);
@@ -216,9 +248,11 @@ public class ObjectStore {
                 return new CopyResult(out, length, md5.digest(), checksum == null ? null : checksum.base64());
             } catch (NoSuchFileException e) {
                 Files.deleteIfExists(out);
+                temps.release(out);
                 throw new S3Exception(404, "NoSuchKey", "The specified key does not exist.");
             } catch (IOException e) {
                 Files.deleteIfExists(out);
+                temps.release(out);
                 throw translate(e);
             }
         }, false);
@@ -253,7 +287,11 @@ public class ObjectStore {
         }
     }
 
-    /** Maps file system failures onto S3 errors: disk full is 507, a key used as a folder is 409. */
+    /**
+     * Maps file system failures onto S3 errors: disk full is 507, a path the filesystem finds too
+     * long is KeyTooLongError; 409 is left for a file that is not an object (put on the volume by
+     * hand) standing where the key needs a folder, as no two keys can be in each other's way.
+     */
     public static RuntimeException translate(Throwable e) {
         Throwable c = e;
         while (c != null) {
@@ -264,11 +302,14 @@ public class ObjectStore {
             if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
                 return S3Exception.insufficientStorage();
             }
+            if (message.contains("File name too long")) {
+                return new S3Exception(400, "KeyTooLongError", "Your key is too long for the storage volume");
+            }
             if (c instanceof DirectoryNotEmptyException || c instanceof FileAlreadyExistsException
                     || c instanceof NotDirectoryException || message.contains("Not a directory")
                     || message.contains("Is a directory") || message.contains("Directory not empty")) {
                 return new S3Exception(409, "InvalidObjectState",
-                        "The key conflicts with an existing key: one names a folder the other needs as a file.");
+                        "A file that is not an object is in the way of this key on the storage volume.");
             }
             c = c.getCause();
         }

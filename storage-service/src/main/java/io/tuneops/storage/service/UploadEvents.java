@@ -42,7 +42,8 @@ public class UploadEvents {
         // a copy adds no uploaded bytes to the job's progress
         Uni<Void> counted = action == CompletionAction.COPY ? Uni.createFrom().voidItem()
                 : progress.objectCompleted(credential.jobId(), size);
-        return counted.flatMap(v -> audit(event));
+        // both best effort and independent: together they wait for Redis one deadline at most
+        return Uni.combine().all().unis(counted, audit(event)).discardItems();
     }
 
     private Uni<Void> audit(AuditEvent event) {

@@ -3,6 +3,7 @@ package io.tuneops.storage.service;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,11 @@ public class UploadProgress {
     private static final Logger LOG = Logger.getLogger(UploadProgress.class);
 
     private final ReactiveRedisDataSource redis;
+    private final StoreDeadlines deadlines;
 
-    public UploadProgress(ReactiveRedisDataSource redis) {
+    public UploadProgress(ReactiveRedisDataSource redis, StoreDeadlines deadlines) {
         this.redis = redis;
+        this.deadlines = deadlines;
     }
 
     /** Counts one completed object; a Redis failure is logged, never fails the upload that already succeeded. */
@@ -37,7 +40,7 @@ public class UploadProgress {
                 Request.cmd(Command.HINCRBY).arg(key).arg("objects").arg(1),
                 Request.cmd(Command.HINCRBY).arg(key).arg("bytes").arg(bytes),
                 Request.cmd(Command.HSET).arg(key).arg("last_upload_at").arg(now));
-        return redis.getRedis().batch(batch)
+        return deadlines.redis(redis.getRedis().batch(batch))
                 .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("upload progress of job %s not published: %s", jobId, e.toString()))
                 .onFailure().recoverWithNull();

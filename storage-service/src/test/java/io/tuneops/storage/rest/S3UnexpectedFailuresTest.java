@@ -35,6 +35,14 @@ class S3UnexpectedFailuresTest {
         assertEquals(500, S3Routes.unexpected(ErrorType.create("WRONGTYPE Operation against a key")).status());
     }
 
+    @Test
+    void aStoreThatDoesNotAnswerIsNamedInTheMessage() {
+        S3Exception e = S3Routes.unexpected(io.tuneops.support.store.StoreUnavailableException.notAnswering(
+                io.tuneops.support.store.Store.REDIS, java.time.Duration.ofSeconds(2)));
+        assertServiceUnavailable(e);
+        assertEquals("Please retry: Redis is not answering (no answer within 2000 ms).", e.getMessage());
+    }
+
     private static void assertServiceUnavailable(S3Exception e) {
         assertEquals(503, e.status());
         assertEquals("ServiceUnavailable", e.code());
