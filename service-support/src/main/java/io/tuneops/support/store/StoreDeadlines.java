@@ -142,7 +142,19 @@ public class StoreDeadlines {
 
     private static <T> Uni<T> bounded(Uni<T> call, Store store, Duration deadline) {
         return call.ifNoItem().after(deadline).failWith(() -> StoreUnavailableException.notAnswering(store, deadline))
-                .onFailure(e -> !(e instanceof StoreUnavailableException) && BackingStoreFailures.isUnavailable(e))
+                // a failure that already names its store (a Redis call inside a transaction, or a
+                // caller's own wrapper of one) keeps it: it is not this store's
+                .onFailure(e -> !namesStore(e) && BackingStoreFailures.isUnavailable(e))
                 .transform(e -> StoreUnavailableException.unreachable(store, e));
+    }
+
+    private static boolean namesStore(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof StoreUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -81,6 +81,16 @@ class StoreDeadlinesTest {
     }
 
     @Test
+    void aRedisFailureInsideADatabaseCallKeepsNamingRedis() {
+        // e.g. the audit append before a COMMIT, wrapped by the caller to say which step failed
+        RuntimeException step = new IllegalStateException("audit step",
+                StoreUnavailableException.unreachable(Store.REDIS, new ConnectException("Connection refused")));
+        RuntimeException e = assertThrows(IllegalStateException.class,
+                () -> DEADLINES.database(Uni.createFrom().failure(step)).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(step, e);
+    }
+
+    @Test
     void aTransactionCommitsWhenTheDatabaseAnswers() {
         Pool pool = pool(relay.port());
         try {
