@@ -54,9 +54,12 @@ public class HealthChecks {
         this.deadlines = deadlines;
     }
 
-    /** Seconds since this process started (the JVM's start, not the first scrape). */
+    /**
+     * Seconds since this process started (the JVM's start, not the first scrape), from the JVM's
+     * monotonic clock: a wall-clock step (NTP) must not move uptime.
+     */
     public static double uptimeSeconds() {
-        return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+        return ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
     }
 
     public Uni<Report> check() {
