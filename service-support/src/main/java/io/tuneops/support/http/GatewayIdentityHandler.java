@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,11 @@ public class GatewayIdentityHandler {
     public static final String ACTOR_HEADER = "X-Tuneops-Actor";
     public static final String SCOPES_HEADER = "X-Tuneops-Scopes";
     public static final String CLIENT_IP_HEADER = "X-Tuneops-Client-IP";
+    /** The user a key or session belongs to: their id, username, organisation id and team ids (comma separated). */
+    public static final String USER_HEADER = "X-Tuneops-User";
+    public static final String USERNAME_HEADER = "X-Tuneops-Username";
+    public static final String ORG_HEADER = "X-Tuneops-Org";
+    public static final String TEAMS_HEADER = "X-Tuneops-Teams";
     /**
      * The CSRF token of the console session the request came with: console-service compares its
      * forms' tokens with it. Set by the gateway on console pages only; a client's own is dropped
@@ -54,7 +60,8 @@ public class GatewayIdentityHandler {
         if (vouched) {
             headers.remove(SECRET_HEADER);
             rc.put(IDENTITY, new GatewayIdentity(headers.get(ACTOR_HEADER), headers.get(SCOPES_HEADER),
-                    headers.get(CLIENT_IP_HEADER)));
+                    headers.get(CLIENT_IP_HEADER), headers.get(USER_HEADER), headers.get(USERNAME_HEADER),
+                    headers.get(ORG_HEADER), teams(headers.get(TEAMS_HEADER))));
             if (headers.get(CLIENT_IP_HEADER) != null) {
                 rc.put(CorrelationIdHandler.CLIENT_IP, headers.get(CLIENT_IP_HEADER));
             }
@@ -75,7 +82,23 @@ public class GatewayIdentityHandler {
         names.forEach(headers::remove);
     }
 
-    /** What the gateway said about a request: actor and scopes are null for anonymous callers. */
-    public record GatewayIdentity(String actor, String scopes, String clientIp) {
+    private static List<String> teams(String header) {
+        if (header == null || header.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(header.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /**
+     * What the gateway said about a request: actor and scopes are null for anonymous callers; user,
+     * username and org are null when the credential belongs to no user (the configured bootstrap key),
+     * teams empty when the user is in none.
+     */
+    public record GatewayIdentity(String actor, String scopes, String clientIp, String user, String username,
+                                  String org, List<String> teams) {
+
+        public GatewayIdentity(String actor, String scopes, String clientIp) {
+            this(actor, scopes, clientIp, null, null, null, List.of());
+        }
     }
 }
