@@ -20,7 +20,9 @@ abstract class MetricsTestSupport {
             {"jobs_total": 12, "jobs_by_status": {"pending":0,"queued":1,"running":2,"completed":7,"failed":1,"cancelled":1},
              "jobs_active": 3, "cost_usd_total": 4.25, "job_duration_seconds_avg": 812.5,
              "circuit_breakers": {"replicate": {"state": "closed", "failures": 0}},
-             "providers": {"replicate": {"cost_limit_percent_used": 12.5, "credit_balance": null}}}""";
+             "providers": {"replicate": {"cost_limit_percent_used": 12.5, "credit_balance": null}},
+             "approvals": {"requests_pending": 3,
+                           "requests_by_status": {"pending":3,"approved":25,"rejected":2,"cancelled":1,"expired":4}}}""";
     static final String AUDIT_FIGURES = """
             {"entries_total": 1500, "entries_24h": 120,
              "entries_by_type": {"config.changed": 3, "webhook_rejected": 1497}, "chain_head_seq": 1600}""";

@@ -177,12 +177,29 @@ class PrometheusExportTest extends MetricsTestSupport {
     }
 
     @Test
-    void approvalsAreAnHonestZero() {
+    void approvalsAreWebhookServicesFigures() {
         configure(true, "approvals");
         Map<String, Family> f = PrometheusTextParser.parse(scrape());
-        assertEquals(0.0, f.get("simpletuner_approval_requests_pending").only().value());
-        assertTrue(f.get("simpletuner_approval_requests_pending").help().contains("no approval workflow configured"));
-        assertEquals(0.0, f.get("simpletuner_approval_requests_by_status").value("status", "approved"));
+        assertEquals(3.0, f.get("simpletuner_approval_requests_pending").only().value());
+        assertTrue(f.get("simpletuner_approval_requests_pending").help().contains("webhook-service"));
+        Family byStatus = f.get("simpletuner_approval_requests_by_status");
+        assertEquals(25.0, byStatus.value("status", "approved"));
+        assertEquals(4.0, byStatus.value("status", "expired"));
+        assertEquals(5, byStatus.samples().size());
+        assertEquals(0.0, f.get(MetricCatalog.SCRAPE_ERROR).value("category", "approvals"));
+    }
+
+    @Test
+    void figuresWithoutTheirApprovalsPartAreAnApprovalsScrapeError() {
+        FakeServicesResource.FIGURES.put(FakeServicesResource.JOBS, MetricsTestSupport.JOB_FIGURES
+                .replaceAll(",\\s*\"approvals\"[^}]*}}", ""));
+        configure(true, "jobs", "approvals");
+        String body = scrape();
+        Map<String, Family> f = PrometheusTextParser.parse(body);
+        assertEquals(1.0, f.get(MetricCatalog.SCRAPE_ERROR).value("category", "approvals"), body);
+        assertEquals(0.0, f.get(MetricCatalog.SCRAPE_ERROR).value("category", "jobs"));
+        assertFalse(f.containsKey("simpletuner_approval_requests_pending"), "no made-up zero");
+        assertTrue(body.contains("# approvals: figures unavailable during this scrape (no figures)"), body);
     }
 
     @Test
@@ -215,12 +232,12 @@ class PrometheusExportTest extends MetricsTestSupport {
         String body = scrape();
         Map<String, Family> f = PrometheusTextParser.parse(body);
         Family errors = f.get(MetricCatalog.SCRAPE_ERROR);
-        for (String failed : List.of("jobs", "circuit_breakers", "provider")) {
+        for (String failed : List.of("jobs", "circuit_breakers", "provider", "approvals")) {
             assertEquals(1.0, errors.value("category", failed), failed);
             assertTrue(body.contains("# " + failed + ": figures unavailable during this scrape (webhook-service answered HTTP 500)"),
                     body);
         }
-        for (String fine : List.of("http", "rate_limits", "approvals", "audit", "health")) {
+        for (String fine : List.of("http", "rate_limits", "audit", "health")) {
             assertEquals(0.0, errors.value("category", fine), fine);
         }
         assertFalse(f.containsKey("simpletuner_jobs_total"));

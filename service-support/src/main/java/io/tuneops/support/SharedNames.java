@@ -48,7 +48,7 @@ public final class SharedNames {
 
     // ---- Internal routes (never routed by the gateway) ----
 
-    /** Job and cost figures. Owner: webhook-service. Reader: metrics-service. */
+    /** Job, cost and approval figures. Owner: webhook-service. Reader: metrics-service. */
     public static final String INTERNAL_JOBS_FIGURES = "/internal/jobs/figures";
     /** Provider circuit and health. Owner: webhook-service. Reader: metrics-service. */
     public static final String INTERNAL_PROVIDER_HEALTH = "/internal/providers/health";

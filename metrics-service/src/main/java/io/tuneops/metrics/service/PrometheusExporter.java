@@ -5,6 +5,7 @@ import io.tuneops.metrics.client.OwnerFiguresClient;
 import io.tuneops.metrics.client.TrafficCountersClient;
 import io.tuneops.metrics.client.TrafficCountersClient.HttpFigures;
 import io.tuneops.metrics.client.TrafficCountersClient.RateLimitFigures;
+import io.tuneops.support.figures.ApprovalFigures;
 import io.tuneops.support.figures.AuditFigures;
 import io.tuneops.support.figures.BreakerFigures;
 import io.tuneops.support.figures.JobFigures;
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * Renders the enabled categories as Prometheus text. Every figure is cluster-wide and read from
- * its owner at scrape time, all owners in parallel: jobs, circuit breakers and providers from
- * webhook-service, audit counts from audit-service, HTTP and rate-limit counters from the
+ * its owner at scrape time, all owners in parallel: jobs, circuit breakers, providers and
+ * approval requests from webhook-service, audit counts from audit-service, HTTP and rate-limit counters from the
  * gateway's Redis counters, health from this service's own checks. A category whose owner cannot
  * be read is replaced by a comment and {@code simpletuner_scrape_error{category="..."} 1}; the
  * rest of the scrape still answers.
@@ -31,7 +32,6 @@ public class PrometheusExporter {
 
     private static final Logger LOG = Logger.getLogger(PrometheusExporter.class);
     private static final Map<String, Integer> BREAKER_STATES = Map.of("closed", 0, "open", 1, "half_open", 2);
-    private static final List<String> APPROVAL_STATUSES = List.of("pending", "approved", "rejected");
 
     private final ExportConfigService config;
     private final OwnerFiguresClient owners;
@@ -109,7 +109,7 @@ public class PrometheusExporter {
     /** The export of {@code categories} (known ids, catalogue order). */
     public Uni<String> render(List<String> categories) {
         boolean webhook = categories.contains("jobs") || categories.contains("circuit_breakers")
-                || categories.contains("provider");
+                || categories.contains("provider") || categories.contains("approvals");
         Uni<Outcome<JobFigures>> jobs = attempt(webhook, owners::jobs);
         Uni<Outcome<AuditFigures>> audit = attempt(categories.contains("audit"), owners::audit);
         Uni<Outcome<HttpFigures>> http = attempt(categories.contains("http"), traffic::http);
@@ -123,10 +123,7 @@ public class PrometheusExporter {
                     case "jobs" -> write(out, category, j, f -> jobs(out, f));
                     case "http" -> write(out, category, h, f -> http(out, f));
                     case "rate_limits" -> write(out, category, l, f -> rateLimits(out, f));
-                    case "approvals" -> {
-                        approvals(out);
-                        yield null;
-                    }
+                    case "approvals" -> write(out, category, approvalsOf(j), f -> approvals(out, f));
                     case "audit" -> write(out, category, a, f -> audit(out, f));
                     case "health" -> write(out, category, c, f -> health(out, f));
                     case "circuit_breakers" -> write(out, category, j, f -> breakers(out, f));
@@ -213,13 +210,20 @@ public class PrometheusExporter {
         out.sample("simpletuner_rate_limit_tracked_clients", f.trackedClients());
     }
 
-    static void approvals(PrometheusText out) {
+    /** The approvals part of webhook-service's figures; missing (an owner that does not send it) is "no figures". */
+    private static Outcome<ApprovalFigures> approvalsOf(Outcome<JobFigures> jobs) {
+        return new Outcome<>(jobs.value() == null ? null : jobs.value().approvals(), jobs.error());
+    }
+
+    static void approvals(PrometheusText out, ApprovalFigures f) {
         out.family("simpletuner_approval_requests_pending", "gauge",
-                "Approval requests waiting for a decision; tuneops has no approval workflow configured, so always 0");
-        out.sample("simpletuner_approval_requests_pending", 0);
+                "Approval requests waiting for a decision, all replicas (webhook-service)");
+        sample(out, "simpletuner_approval_requests_pending", f.requests_pending());
         out.family("simpletuner_approval_requests_by_status", "gauge",
-                "Approval requests per status; tuneops has no approval workflow configured, so always 0");
-        APPROVAL_STATUSES.forEach(s -> out.sample("simpletuner_approval_requests_by_status", "status", s, 0));
+                "Approval requests per status: pending, approved, rejected, cancelled, expired (webhook-service)");
+        if (f.requests_by_status() != null) {
+            out.samples("simpletuner_approval_requests_by_status", "status", f.requests_by_status());
+        }
     }
 
     static void audit(PrometheusText out, AuditFigures f) {

@@ -3,7 +3,7 @@ package io.tuneops.metrics.service;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.metrics.config.HealthConfig;
-import io.tuneops.metrics.config.UpstreamConfig;
+import io.tuneops.support.config.UpstreamConfig;
 import io.tuneops.support.http.FailureWords;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;

@@ -2,6 +2,7 @@ package io.tuneops.metrics.service;
 
 import io.tuneops.metrics.client.TrafficCountersClient.HttpFigures;
 import io.tuneops.metrics.client.TrafficCountersClient.RateLimitFigures;
+import io.tuneops.support.figures.ApprovalFigures;
 import io.tuneops.support.figures.AuditFigures;
 import io.tuneops.support.figures.BreakerFigures;
 import io.tuneops.support.figures.JobFigures;
@@ -26,7 +27,7 @@ class PrometheusFamiliesTest {
     @Test
     void jobsWriteEveryFamilyAndLeaveUnknownValuesOut() {
         PrometheusText out = new PrometheusText();
-        PrometheusExporter.jobs(out, new JobFigures(12L, Map.of("running", 2L), 2L, null, null, null, null));
+        PrometheusExporter.jobs(out, new JobFigures(12L, Map.of("running", 2L), 2L, null, null, null, null, null));
         assertEquals(List.of("simpletuner_jobs_total 12", "simpletuner_jobs_by_status{status=\"running\"} 2",
                 "simpletuner_jobs_active 2"), samples(out));
         assertTrue(out.toString().contains("# TYPE simpletuner_cost_usd_total counter"), "the family stays without a sample");
@@ -40,7 +41,7 @@ class PrometheusFamiliesTest {
         breakers.put("odd", new BreakerFigures("sideways", 1L));
         breakers.put("none", null);
         PrometheusText out = new PrometheusText();
-        PrometheusExporter.breakers(out, new JobFigures(null, null, null, null, null, breakers, null));
+        PrometheusExporter.breakers(out, new JobFigures(null, null, null, null, null, breakers, null, null));
         assertEquals(List.of(
                 "simpletuner_circuit_breaker_state{provider=\"replicate\"} 1",
                 "simpletuner_circuit_breaker_state{provider=\"generic\"} 2",
@@ -49,12 +50,27 @@ class PrometheusFamiliesTest {
     }
 
     @Test
+    void approvalsWriteTheCountsTheyAreGiven() {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        byStatus.put("pending", 3L);
+        byStatus.put("approved", 25L);
+        PrometheusText out = new PrometheusText();
+        PrometheusExporter.approvals(out, new ApprovalFigures(3L, byStatus));
+        assertEquals(List.of("simpletuner_approval_requests_pending 3",
+                "simpletuner_approval_requests_by_status{status=\"pending\"} 3",
+                "simpletuner_approval_requests_by_status{status=\"approved\"} 25"), samples(out));
+        PrometheusText unknown = new PrometheusText();
+        PrometheusExporter.approvals(unknown, new ApprovalFigures(null, null));
+        assertEquals(List.of(), samples(unknown), "unknown counts are left out, not written as 0");
+    }
+
+    @Test
     void providersWriteOnlyTheFiguresTheyReport() {
         Map<String, ProviderFigures> providers = new LinkedHashMap<>();
         providers.put("replicate", new ProviderFigures(45.5, null));
         providers.put("other", new ProviderFigures(null, 150.0));
         PrometheusText out = new PrometheusText();
-        PrometheusExporter.providers(out, new JobFigures(null, null, null, null, null, null, providers));
+        PrometheusExporter.providers(out, new JobFigures(null, null, null, null, null, null, providers, null));
         assertEquals(List.of("simpletuner_cost_limit_percent_used{provider=\"replicate\"} 45.5",
                 "simpletuner_credit_balance_usd{provider=\"other\"} 150"), samples(out));
     }

@@ -41,7 +41,8 @@ public class EnvironmentConfigSource extends MapBackedConfigSource {
     static final List<String> FILE_SECRETS = List.of("TUNEOPS_ADMIN_TOKEN", "TUNEOPS_API_KEY_SECRET",
             "TUNEOPS_INTERNAL_SECRET", "TUNEOPS_MONITORING_TOKEN", "TUNEOPS_DB_PASSWORD", "TUNEOPS_REDIS_URL",
             "TUNEOPS_AUDIT_CHECKPOINT_KEY", "TUNEOPS_ENCRYPTION_KEY", "REPLICATE_API_TOKEN",
-            "TUNEOPS_WEBHOOK_SECRET_REPLICATE", "TUNEOPS_WEBHOOK_SECRET_GENERIC");
+            "TUNEOPS_WEBHOOK_SECRET_REPLICATE", "TUNEOPS_WEBHOOK_SECRET_GENERIC", "TUNEOPS_OIDC_CLIENT_SECRET",
+            "TUNEOPS_OIDC_STATE_SECRET");
 
     static Map<String, String> translate(Function<String, String> rawEnv) {
         Map<String, String> out = new HashMap<>();

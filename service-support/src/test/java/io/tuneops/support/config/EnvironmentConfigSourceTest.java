@@ -91,6 +91,16 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
+    void openIdConnectSecretsCanComeFromFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path client = java.nio.file.Files.writeString(dir.resolve("oidc-client-secret"), "client-secret\n");
+        java.nio.file.Path state = java.nio.file.Files.writeString(dir.resolve("oidc-state-secret"), "s".repeat(32));
+        Map<String, String> out = translate(Map.of("TUNEOPS_OIDC_CLIENT_SECRET_FILE", client.toString(),
+                "TUNEOPS_OIDC_STATE_SECRET_FILE", state.toString()));
+        assertEquals("client-secret", out.get("TUNEOPS_OIDC_CLIENT_SECRET"));
+        assertEquals("s".repeat(32), out.get("TUNEOPS_OIDC_STATE_SECRET"));
+    }
+
+    @Test
     void anUnreadableSecretFileIsNamedInTheError() {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> translate(Map.of("TUNEOPS_INTERNAL_SECRET_FILE", "/no/such/file")));
