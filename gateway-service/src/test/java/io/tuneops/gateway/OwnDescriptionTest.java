@@ -44,4 +44,28 @@ class OwnDescriptionTest {
         assertEquals("#/components/schemas/ValidationError",
                 openapi.getString("paths.'/api/auth/api-keys'.post.responses.'400'.content.'application/json'.schema.$ref"));
     }
+
+    @Test
+    void everyPeopleAndSignInRouteIsAnOperationUnderItsTag() {
+        JsonPath openapi = description();
+        List<String> people = List.of("'/api/users'.get", "'/api/users'.post", "'/api/users/me'.get", "'/api/users/{id}'.get",
+                "'/api/users/{id}'.patch", "'/api/users/{id}'.delete", "'/api/users/{id}/api-keys'.get",
+                "'/api/users/{id}/api-keys'.post", "'/api/users/{id}/api-keys/{key}'.delete", "'/api/orgs'.get", "'/api/orgs'.post",
+                "'/api/orgs/{org}'.get", "'/api/orgs/{org}'.patch", "'/api/orgs/{org}'.delete", "'/api/orgs/{org}/members'.get",
+                "'/api/orgs/{org}/teams'.get", "'/api/orgs/{org}/teams'.post", "'/api/orgs/{org}/teams/{team}'.get",
+                "'/api/orgs/{org}/teams/{team}'.patch", "'/api/orgs/{org}/teams/{team}'.delete",
+                "'/api/orgs/{org}/teams/{team}/members'.get", "'/api/orgs/{org}/teams/{team}/members'.post",
+                "'/api/orgs/{org}/teams/{team}/members/{user}'.delete");
+        for (String operation : people) {
+            assertEquals(List.of("People"), openapi.getList("paths." + operation + ".tags"), operation);
+            assertFalse(openapi.getString("paths." + operation + ".summary").isEmpty(), operation);
+        }
+        for (String operation : List.of("'/api/auth/login'.post", "'/api/auth/logout'.post", "'/api/auth/me'.get",
+                "'/api/auth/status'.get")) {
+            assertEquals(List.of("Sign-in"), openapi.getList("paths." + operation + ".tags"), operation);
+        }
+        assertEquals("#/components/schemas/ValidationError",
+                openapi.getString("paths.'/api/users'.post.responses.'400'.content.'application/json'.schema.$ref"));
+        assertNull(openapi.get("paths.'/api/orgs/{org}/quotas'"), "the organisations' quotas are webhook-service's");
+    }
 }

@@ -27,6 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AccessRulesIT {
 
     private static final List<String> SCOPES = List.of("viewer", "operator", "admin");
+    /**
+     * Operations with no body that only do now what a schedule does anyway, so the probe cannot
+     * be made a request that changes nothing, and need not be: running them early loses nothing.
+     */
+    private static final Set<String> SCHEDULED_NOW = Set.of("POST /api/approvals/expire");
 
     private final Suite suite = Suite.Extension.suite();
     private final AccessProbe probe = AccessProbe.Extension.probe();
@@ -82,7 +87,7 @@ class AccessRulesIT {
                     disagreements.add(op + " as " + scope + ": the gateway " + (gatewayAdmits ? "admits" : "refuses") + ", "
                             + route.service() + " " + (ownerAdmits ? "admits" : "refuses") + " (" + direct.status() + " " + direct.body() + ")");
                 }
-                if (ownerAdmits && !op.reads() && direct.status() < 400) {
+                if (ownerAdmits && !op.reads() && direct.status() < 400 && !SCHEDULED_NOW.contains(op.toString())) {
                     disagreements.add(op + " as " + scope + ": the probe request was accepted (" + direct.status()
                             + "); make it one that changes nothing");
                 }

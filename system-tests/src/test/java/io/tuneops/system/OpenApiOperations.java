@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +25,28 @@ final class OpenApiOperations {
     static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
 
-    /** One line of the gateway's routing table. */
+    /**
+     * One line of the gateway's routing table. A {name} segment of the prefix stands for any one
+     * segment ({@code /api/orgs/{org_id}/quotas}, an owner's routes under another's prefix).
+     */
     record Route(String prefix, String service) {
         boolean covers(String path) {
-            return path.equals(prefix) || path.startsWith(prefix + "/");
+            String[] want = prefix.substring(1).split("/", -1);
+            String[] have = path.substring(1).split("/", -1);
+            if (have.length < want.length) {
+                return false;
+            }
+            for (int i = 0; i < want.length; i++) {
+                if (want[i].startsWith("{") ? have[i].isEmpty() : !want[i].equals(have[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The prefix with every parameter a segment that exists nowhere. */
+        String concretePrefix() {
+            return PARAMETER.matcher(prefix).replaceAll(m -> "no-such-" + m.group(1).replace('_', '-'));
         }
     }
 
@@ -99,9 +118,13 @@ final class OpenApiOperations {
         return routes;
     }
 
-    /** The route that covers {@code path}, or null when the gateway routes it nowhere. */
+    /**
+     * The route that covers {@code path}, or null when the gateway routes it nowhere: the most
+     * specific one, as the gateway routes (an owner's /api/orgs/{org_id}/quotas before its own /api/orgs).
+     */
     static Route routeOf(List<Route> routes, String path) {
-        return routes.stream().filter(r -> r.covers(path)).findFirst().orElse(null);
+        return routes.stream().filter(r -> r.covers(path))
+                .max(Comparator.comparingInt(r -> r.prefix().split("/").length)).orElse(null);
     }
 
     /** Whether this is the answer of a server that has no route for the request at all. */

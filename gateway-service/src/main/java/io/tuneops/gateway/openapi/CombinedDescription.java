@@ -2,8 +2,8 @@ package io.tuneops.gateway.openapi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.gateway.config.UpstreamConfig;
 import io.tuneops.gateway.proxy.Owner;
+import io.tuneops.support.config.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 public class CombinedDescription {
 
     /** The gateway's own public prefixes, beside the ones it forwards ({@link Owner}). */
-    static final List<String> GATEWAY_PREFIXES = List.of("/api/auth", "/api/openapi");
+    static final List<String> GATEWAY_PREFIXES = List.of("/api/auth", "/api/openapi", "/api/users", "/api/orgs");
     private static final Logger LOG = Logger.getLogger(CombinedDescription.class);
 
     /** A service whose description is asked for. */

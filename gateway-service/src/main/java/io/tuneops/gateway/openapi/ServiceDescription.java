@@ -1,6 +1,7 @@
 package io.tuneops.gateway.openapi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tuneops.gateway.routing.RoutePatterns;
 
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ record ServiceDescription(String service, List<String> prefixes, ObjectNode docu
 
     boolean routes(String path) {
         for (String prefix : prefixes) {
-            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+            if (RoutePatterns.covers(prefix, path)) {
                 return true;
             }
         }

@@ -1,6 +1,6 @@
 package io.tuneops.gateway.proxy;
 
-import io.tuneops.gateway.config.UpstreamConfig;
+import io.tuneops.support.config.UpstreamConfig;
 
 import java.util.List;
 import java.util.function.Function;
@@ -8,10 +8,16 @@ import java.util.function.Function;
 /**
  * The routing table of the contract: which service owns which public prefix. {@code /internal/**}
  * and every prefix not listed here are never forwarded. {@code /} alone is a path, not a prefix.
+ * A prefix may name a segment as a parameter ({@code /api/orgs/{org_id}/quotas}: any one segment
+ * there), for an owner's routes under another's prefix; the proxy's routes are consulted before
+ * the gateway's own, so the organisations' quotas reach webhook-service, not the gateway's
+ * {@code /api/orgs}.
  */
 public enum Owner {
     WEBHOOK("webhook-service", UpstreamConfig::webhook,
-            List.of("/api/webhooks", "/api/cloud/providers", "/api/cloud/jobs")),
+            List.of("/api/webhooks", "/api/cloud/providers", "/api/cloud/jobs", "/api/cloud/hardware-options",
+                    "/api/cloud/cost-estimate", "/api/quotas", "/api/approvals", "/api/orgs/{org_id}/quotas",
+                    "/api/orgs/{org_id}/teams/{team_id}/quotas")),
     STORAGE("storage-service", UpstreamConfig::storage, List.of("/api/cloud/storage")),
     METRICS("metrics-service", UpstreamConfig::metrics, List.of("/api/cloud/metrics", "/api/cloud/health")),
     AUDIT("audit-service", UpstreamConfig::audit, List.of("/api/audit")),
@@ -21,7 +27,8 @@ public enum Owner {
      * gateway's own 404 and scanners' guesses never reach the console.
      */
     CONSOLE("console-service", UpstreamConfig::console, List.of("/", "/sign-in", "/jobs", "/submit", "/providers",
-            "/metrics", "/health", "/audit", "/keys", "/assets", "/favicon.ico"), false);
+            "/metrics", "/health", "/audit", "/keys", "/users", "/teams", "/quotas", "/approvals", "/assets",
+            "/favicon.ico"), false);
 
     private final String serviceName;
     private final Function<UpstreamConfig, String> address;

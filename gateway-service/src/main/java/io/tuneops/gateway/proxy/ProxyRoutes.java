@@ -1,8 +1,9 @@
 package io.tuneops.gateway.proxy;
 
 import io.tuneops.gateway.config.ProxyConfig;
-import io.tuneops.gateway.config.UpstreamConfig;
+import io.tuneops.gateway.routing.RoutePatterns;
 import io.tuneops.gateway.security.EdgeHandler;
+import io.tuneops.support.config.UpstreamConfig;
 import io.tuneops.support.http.RequestStage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -31,7 +32,7 @@ import java.net.URI;
  * Mounts the streaming reverse proxy (Vert.x http-proxy) on every documented prefix. Bodies are
  * piped with back-pressure in both directions, never buffered, so gateway memory stays flat
  * whatever the size of an upload or download. The console's pages are forwarded the same way.
- * The gateway's own routes ({@code /api/auth/**})
+ * The gateway's own routes ({@code /api/auth/**}, {@code /api/users/**}, {@code /api/orgs/**})
  * and everything else fall through to Quarkus REST, which answers unknown paths with 404.
  */
 @ApplicationScoped
@@ -91,6 +92,10 @@ public class ProxyRoutes {
                 httpProxy.handle(new ResetClosesConnection(rc.request()));
             };
             for (String prefix : owner.prefixes()) {
+                if (RoutePatterns.templated(prefix)) {
+                    router.routeWithRegex(RoutePatterns.regexOf(prefix)).order(RequestStage.ROUTES.order()).handler(handler);
+                    continue;
+                }
                 // "/prefix/*" matches the prefix itself, "/prefix/" and everything below it; "/" is only itself
                 router.route(ROOT.equals(prefix) ? ROOT : prefix + "/*").order(RequestStage.ROUTES.order()).handler(handler);
             }

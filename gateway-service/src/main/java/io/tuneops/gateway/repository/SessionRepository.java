@@ -32,6 +32,7 @@ public class SessionRepository {
     private static final String KEY_CHECK = "key_check";
     private static final String CSRF = "csrf";
     private static final String EXPIRES_AT = "expires_at";
+    private static final String USER_ID = "user_id";
 
     // The key's set lives as long as its longest session could.
     private static final String CREATE = """
@@ -46,7 +47,7 @@ public class SessionRepository {
 
     // The session's fields, its idle expiry pushed back (never past its lifetime); {} when it has ended.
     private static final String TOUCH = """
-            local s = redis.call('HMGET', KEYS[1], 'key_id', 'key_prefix', 'key_check', 'csrf', 'expires_at')
+            local s = redis.call('HMGET', KEYS[1], 'key_id', 'key_prefix', 'key_check', 'csrf', 'expires_at', 'user_id')
             if not s[1] or not s[5] then
               return {}
             end
@@ -95,7 +96,8 @@ public class SessionRepository {
                         List.of(Long.toString(Math.min(idleTimeout.toMillis(), lifetime.toMillis())),
                                 Long.toString(lifetime.toMillis()), session.id(),
                                 KEY_ID, session.keyId(), KEY_PREFIX, session.keyPrefix(), KEY_CHECK, session.keyCheck(),
-                                CSRF, session.csrfToken(), EXPIRES_AT, Long.toString(session.expiresAt().toEpochMilli()))))
+                                CSRF, session.csrfToken(), EXPIRES_AT, Long.toString(session.expiresAt().toEpochMilli()),
+                                USER_ID, session.userId() == null ? "" : session.userId())))
                 .replaceWithVoid();
     }
 
@@ -105,7 +107,7 @@ public class SessionRepository {
                         Long.toString(now.toEpochMilli()))))
                 .map(fields -> fields.size() < 5 ? Optional.<SessionRecord>empty() : Optional.of(new SessionRecord(id,
                         text(fields, 0), text(fields, 1), text(fields, 2), text(fields, 3),
-                        Instant.ofEpochMilli(Long.parseLong(text(fields, 4))))));
+                        Instant.ofEpochMilli(Long.parseLong(text(fields, 4))), fields.size() > 5 ? text(fields, 5) : "")));
     }
 
     public Uni<Void> end(String id, String keyId) {

@@ -8,6 +8,7 @@ import io.tuneops.gateway.security.Identity;
 import io.tuneops.gateway.security.Scope;
 import io.tuneops.gateway.service.ApiKeyService;
 import io.tuneops.gateway.service.KeyChangeFailure;
+import io.tuneops.gateway.service.UserService;
 import io.tuneops.support.http.BackingStoreFailures;
 import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
@@ -64,18 +65,22 @@ public class ApiKeyResource {
     }
 
     public record KeyView(String id, String name, String prefix, List<String> scopes, String created_at,
-                          String created_by, String expires_at, String revoked_at, String status) {
+                          String created_by, String expires_at, String revoked_at, String status, String user_id) {
         static KeyView of(ApiKeyRecord k) {
             OffsetDateTime now = OffsetDateTime.now();
             String status = k.revokedAt() != null ? "revoked" : (k.usableAt(now) ? "active" : "expired");
             return new KeyView(k.id(), k.name(), "tok_" + k.prefix(), k.scopes(), iso(k.createdAt()), k.createdBy(),
-                    iso(k.expiresAt()), iso(k.revokedAt()), status);
+                    iso(k.expiresAt()), iso(k.revokedAt()), status, k.userId());
         }
     }
 
     /** The only time the key itself is shown. */
     public record CreatedView(String id, String name, List<String> scopes, String created_at, String expires_at,
-                              String key) {
+                              String key, String user_id) {
+        static CreatedView of(ApiKeyService.Created created) {
+            ApiKeyRecord k = created.record();
+            return new CreatedView(k.id(), k.name(), k.scopes(), iso(k.createdAt()), iso(k.expiresAt()), created.key(), k.userId());
+        }
     }
 
     public record KeyList(List<KeyView> api_keys) {
@@ -105,45 +110,56 @@ public class ApiKeyResource {
             + " be recorded; the detail says which, Retry-After when to retry",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> create(CreateRequest body, @Context RoutingContext rc) {
-        List<FieldError> errors = new ArrayList<>();
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON body with name and scopes is required"));
         }
-        if (body.name() == null || !NAME.matcher(body.name()).matches()) {
-            errors.add(new FieldError("name", "1 to 100 letters, digits, spaces or ._:@/-"));
-        }
-        LinkedHashSet<String> scopes = new LinkedHashSet<>();
-        if (body.scopes() == null || body.scopes().isEmpty()) {
-            errors.add(new FieldError("scopes", "at least one of admin, operator, viewer"));
-        } else {
-            for (String s : body.scopes()) {
-                if (s == null || Scope.parse(s).isEmpty()) {
-                    errors.add(new FieldError("scopes", "unknown scope '" + s + "': use admin, operator or viewer"));
-                } else {
-                    scopes.add(s);
-                }
-            }
-        }
-        OffsetDateTime expiresAt = null;
-        if (body.expires_at() != null) {
-            try {
-                expiresAt = OffsetDateTime.parse(body.expires_at());
-                if (!expiresAt.isAfter(OffsetDateTime.now())) {
-                    errors.add(new FieldError("expires_at", "must be in the future"));
-                }
-            } catch (DateTimeParseException e) {
-                errors.add(new FieldError("expires_at", "must be an ISO 8601 time with offset, e.g. 2027-01-31T00:00:00Z"));
-            }
-        }
+        List<FieldError> errors = new ArrayList<>();
+        NewKey key = NewKey.of(body, errors);
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(Response.status(400)
                     .entity(new ValidationError("Invalid API key request", errors)).build());
         }
-        return keys.create(body.name(), List.copyOf(scopes), expiresAt, identity(rc), clientIp(rc))
-                .map(created -> Response.status(201).entity(new CreatedView(created.record().id(), created.record().name(),
-                        created.record().scopes(), iso(created.record().createdAt()), iso(created.record().expiresAt()),
-                        created.key())).build())
+        Identity by = identity(rc);
+        // a person's key is their own; the bootstrap admin key belongs to nobody, so its keys go to the bootstrap user
+        String owner = by.person() != null ? by.person().id() : UserService.BOOTSTRAP_USER;
+        return keys.create(key.name(), key.scopes(), key.expiresAt(), owner, by, clientIp(rc))
+                .map(created -> Response.status(201).entity(CreatedView.of(created)).build())
                 .onFailure().recoverWithItem(e -> notChanged("API key not created", e));
+    }
+
+    /** A key request that passed validation. */
+    record NewKey(String name, List<String> scopes, OffsetDateTime expiresAt) {
+
+        /** The request's key; each field's problem is added to {@code errors} (then the key is not usable). */
+        static NewKey of(CreateRequest body, List<FieldError> errors) {
+            if (body.name() == null || !NAME.matcher(body.name()).matches()) {
+                errors.add(new FieldError("name", "1 to 100 letters, digits, spaces or ._:@/-"));
+            }
+            LinkedHashSet<String> scopes = new LinkedHashSet<>();
+            if (body.scopes() == null || body.scopes().isEmpty()) {
+                errors.add(new FieldError("scopes", "at least one of admin, operator, viewer"));
+            } else {
+                for (String s : body.scopes()) {
+                    if (s == null || Scope.parse(s).isEmpty()) {
+                        errors.add(new FieldError("scopes", "unknown scope '" + s + "': use admin, operator or viewer"));
+                    } else {
+                        scopes.add(s);
+                    }
+                }
+            }
+            OffsetDateTime expiresAt = null;
+            if (body.expires_at() != null) {
+                try {
+                    expiresAt = OffsetDateTime.parse(body.expires_at());
+                    if (!expiresAt.isAfter(OffsetDateTime.now())) {
+                        errors.add(new FieldError("expires_at", "must be in the future"));
+                    }
+                } catch (DateTimeParseException e) {
+                    errors.add(new FieldError("expires_at", "must be an ISO 8601 time with offset, e.g. 2027-01-31T00:00:00Z"));
+                }
+            }
+            return new NewKey(body.name(), List.copyOf(scopes), expiresAt);
+        }
     }
 
     @GET
@@ -170,7 +186,7 @@ public class ApiKeyResource {
         if (id.length() > 64) {
             return Uni.createFrom().item(JsonErrorMappers.json(404, "No active API key " + id.substring(0, 64) + "..."));
         }
-        return keys.revoke(id, identity(rc), clientIp(rc)).map(revoked -> revoked
+        return keys.revoke(id, null, identity(rc), clientIp(rc)).map(revoked -> revoked
                         ? Response.noContent().build()
                         : JsonErrorMappers.json(404, "No active API key " + id))
                 .onFailure().recoverWithItem(e -> notChanged("API key not revoked", e));
@@ -191,25 +207,25 @@ public class ApiKeyResource {
      * 503 with Retry-After, naming what failed: the store that did not serve the change, or the
      * audit trail (with the store behind it), in words, never an exception class.
      */
-    private static Response notChanged(String what, Throwable failure) {
+    static Response notChanged(String what, Throwable failure) {
         KeyChangeFailure.Step step = failure instanceof KeyChangeFailure known ? known.step() : KeyChangeFailure.Step.DATABASE;
         String detail = what + ": " + (step == KeyChangeFailure.Step.AUDIT_TRAIL
-                ? step.words() + " (" + BackingStoreFailures.describe(failure) + ")"
+                ? "the change could not be recorded in the audit trail (" + BackingStoreFailures.describe(failure) + ")"
                 : BackingStoreFailures.phrase(failure));
         return Response.fromResponse(JsonErrorMappers.json(503, detail + "; retry shortly"))
                 .header("Retry-After", Integer.toString(BackingStoreFailures.retryAfterSeconds(failure))).build();
     }
 
-    private static Identity identity(RoutingContext rc) {
+    static Identity identity(RoutingContext rc) {
         return rc.get(GatewayGuard.IDENTITY);
     }
 
-    private static String clientIp(RoutingContext rc) {
+    static String clientIp(RoutingContext rc) {
         IPAddress ip = rc.get(GatewayGuard.CLIENT_IP);
         return ip == null ? null : ip.toCanonicalString();
     }
 
-    private static String iso(OffsetDateTime t) {
+    static String iso(OffsetDateTime t) {
         return t == null ? null : t.toInstant().toString();
     }
 }

@@ -38,6 +38,25 @@ public class AccessPolicy {
             // console sessions: signing in takes a key in the body; the others answer on the session
             // cookie themselves (401 without one; signing out without one just clears the cookie)
             rule(ANY, "/api/auth/session(/end)?", Access.PUBLIC),
+            // OpenID Connect sign-in: the provider's code flow authenticates (rest/OidcResource)
+            rule(READ, "/api/auth/oidc/(login|callback|error)", Access.PUBLIC),
+            // the original's sign-in: login takes a password, logout answers on the session cookie
+            // itself (with its CSRF token), status says who the caller is, if anyone
+            rule(Set.of(HttpMethod.POST), "/api/auth/(login|logout)", Access.PUBLIC),
+            rule(READ, "/api/auth/status", Access.KEY_OPTIONAL),
+            rule(READ, "/api/auth/me", Access.VIEWER),
+            // people: a user reads themself, changes their own display name and password and
+            // manages their own keys; the route checks "admin or self", anything else is admin
+            rule(READ, "/api/users/me", Access.VIEWER),
+            rule(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PATCH), "/api/users/[^/]+", Access.VIEWER),
+            rule(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.POST, HttpMethod.DELETE),
+                    "/api/users/[^/]+/api-keys(/[^/]+)?", Access.VIEWER),
+            rule(ANY, "/api/users(/.*)?", Access.ADMIN),
+            // organisations' and teams' quotas (webhook-service), before the organisations' own rules
+            rule(READ, "/api/orgs/[^/]+(/teams/[^/]+)?/quotas(/.*)?", Access.VIEWER),
+            rule(ANY, "/api/orgs/[^/]+(/teams/[^/]+)?/quotas(/.*)?", Access.ADMIN),
+            rule(READ, "/api/orgs(/.*)?", Access.VIEWER),
+            rule(ANY, "/api/orgs(/.*)?", Access.ADMIN),
             // the combined API description holds no secrets
             rule(READ, "/api/openapi", Access.PUBLIC),
             rule(READ, "/q/health(/(live|ready|started))?", Access.PUBLIC),
@@ -59,6 +78,22 @@ public class AccessPolicy {
             // jobs: operators submit and cancel, viewers read
             rule(READ, "/api/cloud/jobs(/.*)?", Access.VIEWER),
             rule(ANY, "/api/cloud/jobs(/.*)?", Access.OPERATOR),
+            // prices and estimates before a submit
+            rule(READ, "/api/cloud/hardware-options", Access.VIEWER),
+            rule(Set.of(HttpMethod.POST), "/api/cloud/cost-estimate", Access.VIEWER),
+            // quotas: everyone reads their own status (/me) and the quotas, and checks a cost against
+            // their budgets; another user's status and every change are admins'
+            rule(READ, "/api/quotas/user/[^/]+", Access.ADMIN),
+            rule(READ, "/api/quotas(/.*)?", Access.VIEWER),
+            rule(Set.of(HttpMethod.POST), "/api/quotas/cost-estimate", Access.VIEWER),
+            rule(ANY, "/api/quotas(/.*)?", Access.ADMIN),
+            // approvals: everyone sees their own requests; operators read the rules and decide
+            // (the owner checks the approver role each request's rule names); admins change rules
+            rule(READ, "/api/approvals/me", Access.VIEWER),
+            rule(READ, "/api/approvals/rules(/.*)?", Access.OPERATOR),
+            rule(ANY, "/api/approvals/rules(/.*)?", Access.ADMIN),
+            rule(ANY, "/api/approvals/expire", Access.ADMIN),
+            rule(ANY, "/api/approvals(/.*)?", Access.OPERATOR),
             // the audit trail
             rule(ANY, "/api/audit(/.*)?", Access.ADMIN));
 

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.repository.ApiKeyRecord;
 import io.tuneops.gateway.repository.ApiKeyRepository;
+import io.tuneops.gateway.repository.OwnedKey;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -18,13 +19,16 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Turns a presented key into an {@link Identity}. Keys are looked up by prefix and cached per
  * replica for at most the key cache TTL (1 s by default), refreshed in the background before
  * that, so a revocation or expiry is seen by every replica within it without a database query on
  * every request. A prefix that no key has is known from a set in Redis ({@link LiveKeyPrefixes}),
- * so guessed keys cost no database query either.
+ * so guessed keys cost no database query either. A key is read with its owner (role, active,
+ * organisation, teams) in the same query and cached with it: a key's scopes are capped by its
+ * owner's role, and a deactivated owner's keys stop within the same time as a revoked key.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticator {
@@ -33,7 +37,7 @@ public class ApiKeyAuthenticator {
 
     private final KeyHasher hasher;
     private final byte[] adminHash;
-    private final AsyncLoadingCache<String, Optional<ApiKeyRecord>> byPrefix;
+    private final AsyncLoadingCache<String, Optional<OwnedKey>> byPrefix;
 
     public ApiKeyAuthenticator(KeyHasher hasher, ApiKeyRepository repository, LiveKeyPrefixes prefixes, AuthConfig config) {
         this.hasher = hasher;
@@ -45,7 +49,7 @@ public class ApiKeyAuthenticator {
                 // a prefix no key has (a guess) is refused without asking the database
                 .buildAsync((prefix, executor) -> prefixes.mayExist(prefix)
                         .chain(mayExist -> mayExist ? repository.findByPrefix(prefix)
-                                : Uni.createFrom().item(Optional.<ApiKeyRecord>empty()))
+                                : Uni.createFrom().item(Optional.<OwnedKey>empty()))
                         .subscribeAsCompletionStage());
     }
 
@@ -68,7 +72,7 @@ public class ApiKeyAuthenticator {
         if (prefix == null) {
             return new Verdict(Optional.empty(), null);
         }
-        CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(prefix);
+        CompletableFuture<Optional<OwnedKey>> cached = byPrefix.getIfPresent(prefix);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
             return new Verdict(verify(cached.join(), hash), null);
         }
@@ -101,18 +105,16 @@ public class ApiKeyAuthenticator {
                     check(adminHash).getBytes(StandardCharsets.US_ASCII), binding.check().getBytes(StandardCharsets.US_ASCII));
             return new Verdict(stillTheKey ? Optional.of(ADMIN) : Optional.empty(), null);
         }
-        CompletableFuture<Optional<ApiKeyRecord>> cached = byPrefix.getIfPresent(binding.prefix());
+        CompletableFuture<Optional<OwnedKey>> cached = byPrefix.getIfPresent(binding.prefix());
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
             return new Verdict(bound(cached.join(), binding), null);
         }
         return new Verdict(null, Uni.createFrom().completionStage(byPrefix.get(binding.prefix())).map(found -> bound(found, binding)));
     }
 
-    private static Optional<Identity> bound(Optional<ApiKeyRecord> found, KeyBinding binding) {
-        return found.filter(key -> KeyHasher.same(check(key.secretHash()).getBytes(StandardCharsets.US_ASCII),
-                        binding.check().getBytes(StandardCharsets.US_ASCII)))
-                .filter(key -> key.usableAt(OffsetDateTime.now(ZoneOffset.UTC)))
-                .map(ApiKeyAuthenticator::identity);
+    private static Optional<Identity> bound(Optional<OwnedKey> found, KeyBinding binding) {
+        return usable(found, key -> KeyHasher.same(check(key.secretHash()).getBytes(StandardCharsets.US_ASCII),
+                binding.check().getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String check(byte[] keyHash) {
@@ -123,9 +125,14 @@ public class ApiKeyAuthenticator {
         }
     }
 
-    private static Optional<Identity> verify(Optional<ApiKeyRecord> found, byte[] hash) {
-        return found.filter(key -> KeyHasher.same(hash, key.secretHash()))
-                .filter(key -> key.usableAt(OffsetDateTime.now(ZoneOffset.UTC)))
+    private static Optional<Identity> verify(Optional<OwnedKey> found, byte[] hash) {
+        return usable(found, key -> KeyHasher.same(hash, key.secretHash()));
+    }
+
+    /** The identity of the key if it is the one presented, neither revoked nor expired, and its owner active. */
+    private static Optional<Identity> usable(Optional<OwnedKey> found, Predicate<ApiKeyRecord> presented) {
+        return found.filter(owned -> presented.test(owned.key()))
+                .filter(owned -> owned.key().usableAt(OffsetDateTime.now(ZoneOffset.UTC)) && owned.owner().active())
                 .map(ApiKeyAuthenticator::identity);
     }
 
@@ -134,9 +141,15 @@ public class ApiKeyAuthenticator {
         byPrefix.synchronous().invalidate(prefix);
     }
 
-    private static Identity identity(ApiKeyRecord key) {
+    /** Forget what this replica knows of these keys at once (the replica that changed their owner). */
+    public void forget(Iterable<String> prefixes) {
+        byPrefix.synchronous().invalidateAll(prefixes);
+    }
+
+    private static Identity identity(OwnedKey owned) {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        key.scopes().forEach(s -> Scope.parse(s).ifPresent(scopes::add));
-        return new Identity(key.id(), key.name(), scopes);
+        Scope role = owned.owner().role();
+        owned.key().scopes().forEach(s -> Scope.parse(s).ifPresent(scope -> scopes.add(scope.atMost(role))));
+        return new Identity(owned.key().id(), owned.key().name(), scopes, owned.owner());
     }
 }

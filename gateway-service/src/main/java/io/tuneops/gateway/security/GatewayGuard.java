@@ -4,6 +4,7 @@ import inet.ipaddr.IPAddress;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.net.ClientIpResolver;
+import io.tuneops.gateway.repository.Person;
 import io.tuneops.gateway.security.SessionAuthenticator.ActiveSession;
 import io.tuneops.gateway.session.SessionCookie;
 import io.tuneops.gateway.session.SessionTokens;
@@ -45,6 +46,8 @@ public class GatewayGuard {
     public static final String IDENTITY = "tuneops.identity";
     /** RoutingContext key, set (true) when the request's Origin is another site's. */
     public static final String CROSS_ORIGIN = "tuneops.cross-origin";
+    /** RoutingContext key, set (true) when the request was authenticated by a session cookie rather than a key. */
+    public static final String BY_SESSION = "tuneops.by-session";
     /** The header a session-authenticated API request repeats its session's CSRF token in. */
     public static final String CSRF_TOKEN_HEADER = "X-CSRF-Token";
     private static final Logger LOG = Logger.getLogger(GatewayGuard.class);
@@ -196,6 +199,7 @@ public class GatewayGuard {
         } else {
             withoutSessionCookie(request);
         }
+        rc.put(BY_SESSION, true);
         forward(rc, active.identity());
     }
 
@@ -232,6 +236,17 @@ public class GatewayGuard {
             rc.put(IDENTITY, identity);
             headers.set(GatewayIdentityHandler.ACTOR_HEADER, identity.actor());
             headers.set(GatewayIdentityHandler.SCOPES_HEADER, identity.scopeList());
+            Person person = identity.person();
+            if (person != null) {
+                headers.set(GatewayIdentityHandler.USER_HEADER, person.id());
+                headers.set(GatewayIdentityHandler.USERNAME_HEADER, person.username());
+                if (person.orgId() != null) {
+                    headers.set(GatewayIdentityHandler.ORG_HEADER, person.orgId());
+                }
+                if (!person.teamIds().isEmpty()) {
+                    headers.set(GatewayIdentityHandler.TEAMS_HEADER, String.join(",", person.teamIds()));
+                }
+            }
         }
         headers.set(GatewayIdentityHandler.SECRET_HEADER, internalSecret);
         rc.next();

@@ -11,6 +11,11 @@ public enum Scope {
         return ordinal() >= required.ordinal();
     }
 
+    /** This scope, no higher than {@code cap} (a key's scope capped by its owner's role). */
+    public Scope atMost(Scope cap) {
+        return ordinal() <= cap.ordinal() ? this : cap;
+    }
+
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

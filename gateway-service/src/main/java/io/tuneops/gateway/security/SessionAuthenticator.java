@@ -17,7 +17,8 @@ import java.util.Optional;
  * Turns a session cookie into the identity of the API key the session was opened with. Each use
  * restarts the session's idle timeout and asks whether that key still holds (revoked, expired and
  * replaced keys end their sessions here too, besides the revocation ending them in Redis), and
- * the identity carries the key's current scopes.
+ * the identity carries the key's current scopes. A person's own session likewise asks whether the
+ * person is still active, and carries their current role and teams.
  */
 @ApplicationScoped
 public class SessionAuthenticator {
@@ -30,11 +31,13 @@ public class SessionAuthenticator {
 
     private final SessionRepository sessions;
     private final ApiKeyAuthenticator keys;
+    private final PersonCache people;
     private final Duration idleTimeout;
 
-    public SessionAuthenticator(SessionRepository sessions, ApiKeyAuthenticator keys, ConsoleConfig config) {
+    public SessionAuthenticator(SessionRepository sessions, ApiKeyAuthenticator keys, PersonCache people, ConsoleConfig config) {
         this.sessions = sessions;
         this.keys = keys;
+        this.people = people;
         this.idleTimeout = config.session().idleTimeout();
     }
 
@@ -48,14 +51,14 @@ public class SessionAuthenticator {
     }
 
     private Uni<Optional<ActiveSession>> withKey(SessionRecord session) {
-        KeyBinding binding = new KeyBinding(session.keyPrefix().isEmpty() ? null : session.keyPrefix(), session.keyCheck());
-        ApiKeyAuthenticator.Verdict verdict = keys.current(binding);
+        ApiKeyAuthenticator.Verdict verdict = session.personal() ? people.current(session.userId())
+                : keys.current(new KeyBinding(session.keyPrefix().isEmpty() ? null : session.keyPrefix(), session.keyCheck()));
         Uni<Optional<Identity>> identity = verdict.now() != null ? Uni.createFrom().item(verdict.now()) : verdict.later();
         return identity.flatMap(found -> {
             if (found.isPresent()) {
                 return Uni.createFrom().item(Optional.of(new ActiveSession(session, found.get())));
             }
-            // the key no longer holds: the session goes with it
+            // the key (or the person) no longer holds: the session goes with it
             return sessions.end(session.id(), session.keyId())
                     .onFailure().invoke(e -> LOG.warnf("session of a key that no longer holds not removed: %s", e.toString()))
                     .onFailure().recoverWithNull()

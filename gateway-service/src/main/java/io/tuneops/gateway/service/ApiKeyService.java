@@ -56,20 +56,22 @@ public class ApiKeyService {
     }
 
     /** The details of an {@code api_key.created} audit event: never the key itself. */
-    record KeyCreated(String name, List<String> scopes, String expires_at) implements AuditDetails {
+    record KeyCreated(String name, List<String> scopes, String expires_at, String user_id) implements AuditDetails {
     }
 
     /** The details of an {@code api_key.revoked} audit event. */
     record KeyRevoked(String name) implements AuditDetails {
     }
 
-    public Uni<Created> create(String name, List<String> scopes, OffsetDateTime expiresAt, Identity by, String clientIp) {
+    /** A key of the user {@code userId}, whose role caps its scopes when it is used. */
+    public Uni<Created> create(String name, List<String> scopes, OffsetDateTime expiresAt, String userId, Identity by,
+                               String clientIp) {
         KeyHasher.NewKey generated = hasher.generate();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         ApiKeyRecord record = new ApiKeyRecord("key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
-                name, generated.prefix(), generated.hash(), scopes, now, by.actor(), expiresAt, null);
+                name, generated.prefix(), generated.hash(), scopes, now, by.actor(), expiresAt, null, userId);
         AuditEvent event = AuditEvent.of("api_key.created", by.actor(), clientIp, "api_key", record.id(), "create",
-                new KeyCreated(name, scopes, expiresAt == null ? null : expiresAt.toString()));
+                new KeyCreated(name, scopes, expiresAt == null ? null : expiresAt.toString(), userId));
         // the prefix is listed before the COMMIT: whoever holds the key finds it listed (LiveKeyPrefixes)
         return deadlines.transaction(repository.pool(), tx -> repository.insert(tx, record).call(() -> prefixes.add(record.prefix())),
                         (inserted, left) -> audited(audit.append(event, left)))
@@ -86,14 +88,20 @@ public class ApiKeyService {
         return repository.list();
     }
 
+    /** The user's keys, newest first. */
+    public Uni<List<ApiKeyRecord>> listOf(String userId) {
+        return repository.listOf(userId);
+    }
+
     /**
      * Revokes the key and ends its console sessions. Should Redis fail to end them here, each one
      * still ends at its next request, which finds the key revoked.
      *
-     * @return false when there is no such key (or it was revoked already)
+     * @param userId the key's owner, or null for any
+     * @return false when there is no such key (of that owner), or it was revoked already
      */
-    public Uni<Boolean> revoke(String id, Identity by, String clientIp) {
-        return deadlines.transaction(repository.pool(), tx -> repository.revoke(tx, id, OffsetDateTime.now(ZoneOffset.UTC)),
+    public Uni<Boolean> revoke(String id, String userId, Identity by, String clientIp) {
+        return deadlines.transaction(repository.pool(), tx -> repository.revoke(tx, id, userId, OffsetDateTime.now(ZoneOffset.UTC)),
                         (revoked, left) -> revoked.isEmpty() ? Uni.createFrom().voidItem()
                                 : audited(audit.append(AuditEvent.of("api_key.revoked", by.actor(), clientIp, "api_key", id,
                                 "revoke", new KeyRevoked(revoked.get().name())), left)))

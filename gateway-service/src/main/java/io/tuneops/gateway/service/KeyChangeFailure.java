@@ -6,27 +6,19 @@ package io.tuneops.gateway.service;
  */
 public final class KeyChangeFailure extends RuntimeException {
 
-    /** The step of a key change that failed, in the words the caller reads. */
+    /** The step of a key change that failed. */
     public enum Step {
-        DATABASE("the store holding the keys did not serve the change"),
-        AUDIT_TRAIL("the change could not be recorded in the audit trail");
-
-        private final String words;
-
-        Step(String words) {
-            this.words = words;
-        }
-
-        public String words() {
-            return words;
-        }
+        /** The store holding the keys: the caller reads the store's own failure (BackingStoreFailures). */
+        DATABASE,
+        /** The audit trail, after the store took the change. */
+        AUDIT_TRAIL
     }
 
     private final Step step;
 
     KeyChangeFailure(Step step, Throwable cause) {
         // no stack trace: the cause has the one that matters
-        super(step.words(), cause, false, false);
+        super("the key change failed at its " + step + " step", cause, false, false);
         this.step = step;
     }
 

@@ -2,6 +2,7 @@ package io.tuneops.gateway.service;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.config.ConsoleConfig;
+import io.tuneops.gateway.repository.Person;
 import io.tuneops.gateway.repository.SessionRecord;
 import io.tuneops.gateway.repository.SessionRepository;
 import io.tuneops.gateway.security.ApiKeyAuthenticator;
@@ -18,8 +19,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * The console's sign-in: an active API key is exchanged for a session (a random token for the
- * cookie, stored only as its hash, and a CSRF token), and sign-out ends it.
+ * The console's sign-in: an active API key, or a person who proved who they are (password, single
+ * sign-on), is exchanged for a session (a random token for the cookie, stored only as its hash,
+ * and a CSRF token), and sign-out ends it.
  */
 @ApplicationScoped
 public class SessionService {
@@ -62,8 +64,19 @@ public class SessionService {
         String token = SessionTokens.newToken();
         SessionRecord session = new SessionRecord(SessionTokens.id(token), identity.actor(),
                 binding.prefix() == null ? "" : binding.prefix(), binding.check(), SessionTokens.newToken(),
-                Instant.now().plus(lifetime).truncatedTo(ChronoUnit.MILLIS));
+                Instant.now().plus(lifetime).truncatedTo(ChronoUnit.MILLIS), "");
         return repository.create(session, idleTimeout, lifetime).replaceWith(new SignedIn(token, session, identity));
+    }
+
+    /**
+     * A session of the person's own, for a person whose credentials were checked (a password, an
+     * identity provider's answer): it acts with their role and ends when they are deactivated.
+     */
+    public Uni<SignedIn> openFor(Person person) {
+        String token = SessionTokens.newToken();
+        SessionRecord session = new SessionRecord(SessionTokens.id(token), person.id(), "", "", SessionTokens.newToken(),
+                Instant.now().plus(lifetime).truncatedTo(ChronoUnit.MILLIS), person.id());
+        return repository.create(session, idleTimeout, lifetime).replaceWith(new SignedIn(token, session, Identity.of(person)));
     }
 
     /** The session a cookie stands for, if it is still on. */

@@ -29,4 +29,19 @@ class EndpointTemplatesTest {
         assertEquals("GET_other", EndpointTemplates.of("GET", "/jobs/j-42/other"));
         assertEquals("GET_other", EndpointTemplates.of("GET", "/no/such/page"));
     }
+
+    @Test
+    void peopleQuotaAndApprovalRoutesAreNamedWithoutIds() {
+        assertEquals("PATCH_/api/users/{id}", EndpointTemplates.of("PATCH", "/api/users/usr_1"));
+        assertEquals("GET_/api/users/me", EndpointTemplates.of("GET", "/api/users/me"));
+        assertEquals("DELETE_/api/users/{id}/api-keys/{key}", EndpointTemplates.of("DELETE", "/api/users/usr_1/api-keys/key_1"));
+        assertEquals("GET_/api/orgs/{org}/teams", EndpointTemplates.of("GET", "/api/orgs/org_1/teams"));
+        assertEquals("GET_/api/orgs/{org}/teams/{team}/members", EndpointTemplates.of("GET", "/api/orgs/org_1/teams/t/members"));
+        assertEquals("POST_/api/orgs/{org}/quotas", EndpointTemplates.of("POST", "/api/orgs/org_1/quotas"));
+        assertEquals("POST_/api/auth/login", EndpointTemplates.of("POST", "/api/auth/login"));
+        assertEquals("GET_/api/quotas/types", EndpointTemplates.of("GET", "/api/quotas/types"));
+        assertEquals("GET_/api/quotas/{id}", EndpointTemplates.of("GET", "/api/quotas/quota_1"));
+        assertEquals("POST_/api/approvals/requests/{id}/{action}", EndpointTemplates.of("POST", "/api/approvals/requests/apr_1/approve"));
+        assertEquals("GET_/users", EndpointTemplates.of("GET", "/users"));
+    }
 }

@@ -34,4 +34,49 @@ class AccessPolicyTest {
         assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/auth/session/other"));
         assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/auth/api-keys"));
     }
+
+    @Test
+    void peopleRoutesAreForAdminsExceptWhatAUserDoesToThemself() {
+        assertEquals(Access.PUBLIC, policy.accessFor(HttpMethod.POST, "/api/auth/login"));
+        assertEquals(Access.PUBLIC, policy.accessFor(HttpMethod.POST, "/api/auth/logout"));
+        assertEquals(Access.KEY_OPTIONAL, policy.accessFor(HttpMethod.GET, "/api/auth/status"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/auth/me"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/auth/login"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/users"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/users"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/users/me"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/users/usr_1"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.PATCH, "/api/users/usr_1"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.DELETE, "/api/users/usr_1"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.POST, "/api/users/usr_1/api-keys"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.DELETE, "/api/users/usr_1/api-keys/key_1"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.PATCH, "/api/users/usr_1/api-keys/key_1"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/orgs/org_1/teams/team_1/members"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/orgs/org_1/teams/team_1/members"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.PATCH, "/api/orgs/org_1"));
+    }
+
+    @Test
+    void quotasApprovalsAndCostsFollowTheContract() {
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/orgs/org_1/quotas"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/orgs/org_1/quotas"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/orgs/org_1/teams/team_1/quotas"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/orgs/org_1/teams/team_1/quotas"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/quotas/types"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/quotas/user/usr_1"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.POST, "/api/quotas/cost-estimate"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/quotas"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.DELETE, "/api/quotas/quota_1"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/approvals/me"));
+        assertEquals(Access.OPERATOR, policy.accessFor(HttpMethod.GET, "/api/approvals/rules"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/approvals/rules"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/approvals/expire"));
+        assertEquals(Access.OPERATOR, policy.accessFor(HttpMethod.POST, "/api/approvals/requests/apr_1/approve"));
+        assertEquals(Access.OPERATOR, policy.accessFor(HttpMethod.GET, "/api/approvals/requests"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/cloud/hardware-options"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.POST, "/api/cloud/cost-estimate"));
+        for (String page : new String[]{"/users", "/users/usr_1", "/teams", "/quotas", "/approvals"}) {
+            assertEquals(Access.CONSOLE, policy.accessFor(HttpMethod.GET, page), page);
+        }
+    }
 }
