@@ -21,6 +21,16 @@ final class Caller {
                 .header("X-Tuneops-Client-IP", "198.51.100.7");
     }
 
+    /** A person's request: their key's effective role, and the user, organisation and teams the gateway vouched for. */
+    static RequestSpecification person(String userId, String scopes, String orgId, String... teams) {
+        RequestSpecification spec = as("user:" + userId, scopes).header("X-Tuneops-User", userId)
+                .header("X-Tuneops-Username", "name-" + userId);
+        if (orgId != null) {
+            spec = spec.header("X-Tuneops-Org", orgId);
+        }
+        return teams.length == 0 ? spec : spec.header("X-Tuneops-Teams", String.join(",", teams));
+    }
+
     static RequestSpecification as(String actor) {
         return as(actor, "operator");
     }

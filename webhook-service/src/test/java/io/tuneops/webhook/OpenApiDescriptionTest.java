@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = EmbeddedServersTestResource.class, scope = TestResourceScope.GLOBAL)
 class OpenApiDescriptionTest {
 
-    static final Set<String> METHODS = Set.of("get", "put", "post", "delete");
+    static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete");
 
     JsonObject description;
 
@@ -46,15 +46,40 @@ class OpenApiDescriptionTest {
 
     @Test
     void everyPublicRouteIsDescribedAndNoInternalOne() {
-        Map<String, Set<String>> expected = Map.of(
-                "/api/cloud/jobs", Set.of("get", "post"),
-                "/api/cloud/jobs/submit", Set.of("post"),
-                "/api/cloud/jobs/{job_id}", Set.of("get", "delete"),
-                "/api/cloud/jobs/{job_id}/cancel", Set.of("post"),
-                "/api/cloud/providers", Set.of("get"),
-                "/api/cloud/providers/{provider}", Set.of("get", "put"),
-                "/api/cloud/providers/{provider}/config", Set.of("get", "put"),
-                "/api/webhooks/{provider}", Set.of("post"));
+        Map<String, Set<String>> expected = Map.ofEntries(
+                Map.entry("/api/cloud/jobs", Set.of("get", "post")),
+                Map.entry("/api/cloud/jobs/submit", Set.of("post")),
+                Map.entry("/api/cloud/jobs/{job_id}", Set.of("get", "delete")),
+                Map.entry("/api/cloud/jobs/{job_id}/cancel", Set.of("post")),
+                Map.entry("/api/cloud/providers", Set.of("get")),
+                Map.entry("/api/cloud/providers/{provider}", Set.of("get", "put")),
+                Map.entry("/api/cloud/providers/{provider}/config", Set.of("get", "put")),
+                Map.entry("/api/webhooks/{provider}", Set.of("post")),
+                Map.entry("/api/cloud/hardware-options", Set.of("get")),
+                Map.entry("/api/cloud/cost-estimate", Set.of("post")),
+                Map.entry("/api/quotas", Set.of("get", "post")),
+                Map.entry("/api/quotas/types", Set.of("get")),
+                Map.entry("/api/quotas/me", Set.of("get")),
+                Map.entry("/api/quotas/status", Set.of("get")),
+                Map.entry("/api/quotas/user/{user_id}", Set.of("get")),
+                Map.entry("/api/quotas/cost-estimate", Set.of("post")),
+                Map.entry("/api/quotas/{quota_id}", Set.of("get", "delete")),
+                Map.entry("/api/orgs/{org_id}/quotas", Set.of("get", "post")),
+                Map.entry("/api/orgs/{org_id}/teams/{team_id}/quotas", Set.of("get", "post")),
+                Map.entry("/api/approvals/rules", Set.of("get", "post")),
+                Map.entry("/api/approvals/rules/{rule_id}", Set.of("get", "patch", "delete")),
+                Map.entry("/api/approvals/conditions", Set.of("get")),
+                Map.entry("/api/approvals/requests", Set.of("get")),
+                Map.entry("/api/approvals/requests/pending/count", Set.of("get")),
+                Map.entry("/api/approvals/requests/{request_id}", Set.of("get")),
+                Map.entry("/api/approvals/requests/job/{job_id}", Set.of("get")),
+                Map.entry("/api/approvals/requests/{request_id}/approve", Set.of("post")),
+                Map.entry("/api/approvals/requests/{request_id}/reject", Set.of("post")),
+                Map.entry("/api/approvals/requests/{request_id}/cancel", Set.of("post")),
+                Map.entry("/api/approvals/requests/bulk-approve", Set.of("post")),
+                Map.entry("/api/approvals/requests/bulk-reject", Set.of("post")),
+                Map.entry("/api/approvals/me", Set.of("get")),
+                Map.entry("/api/approvals/expire", Set.of("post")));
         JsonObject paths = description.getJsonObject("paths");
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(paths.fieldNames()));
         expected.forEach((path, methods) -> {
@@ -73,7 +98,10 @@ class OpenApiDescriptionTest {
         assertEquals("header", schemes.getJsonObject("X-API-Key").getString("in"));
         for (String[] route : new String[][]{{"/api/cloud/jobs", "get", "viewer"}, {"/api/cloud/jobs/submit", "post", "operator"},
                 {"/api/cloud/jobs/{job_id}", "delete", "operator"}, {"/api/cloud/providers/{provider}", "get", "viewer"},
-                {"/api/cloud/providers/{provider}", "put", "admin"}}) {
+                {"/api/cloud/providers/{provider}", "put", "admin"}, {"/api/quotas", "post", "admin"},
+                {"/api/quotas/types", "get", "viewer"}, {"/api/quotas/cost-estimate", "post", "viewer"},
+                {"/api/orgs/{org_id}/teams/{team_id}/quotas", "post", "admin"}, {"/api/cloud/cost-estimate", "post", "viewer"},
+                {"/api/cloud/hardware-options", "get", "viewer"}}) {
             JsonObject operation = operation(route[0], route[1]);
             List<Object> security = operation.getJsonArray("security").getList();
             assertEquals(2, security.size(), "bearer or X-API-Key on " + route[1] + " " + route[0]);

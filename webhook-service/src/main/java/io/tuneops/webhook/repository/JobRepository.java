@@ -55,12 +55,14 @@ public class JobRepository {
     /** Inserts a new job; empty when the caller already has a job under this idempotency key. */
     public Uni<Optional<JobRow>> insertIfNew(SqlClient tx, JobRow job) {
         return tx.preparedQuery("INSERT INTO webhook.job (job_id, provider, provider_job_id, status, submitted_by, "
-                        + "idempotency_key, name, hardware, request, cost_limit_warning) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                        + "idempotency_key, name, hardware, request, cost_limit_warning, user_id, username, team_id, org_id, "
+                        + "estimated_cost_usd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
                         + "ON CONFLICT (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
                         + "RETURNING " + JobRow.COLUMNS)
                 .execute(Tuple.from(new Object[]{job.jobId(), job.provider().wire(), job.providerJobId(), job.status().wire(),
                         job.submittedBy(), job.idempotencyKey(), job.name(), job.hardware(), job.request(),
-                        job.costLimitWarning()}))
+                        job.costLimitWarning(), job.userId(), job.username(), job.teamId(), job.orgId(),
+                        job.estimatedCostUsd()}))
                 .map(JobRepository::first);
     }
 
@@ -91,6 +93,34 @@ public class JobRepository {
                         job.logs(), job.output(), job.error(), job.predictTime(), job.costUsd(), job.startedAt(),
                         job.completedAt()}))
                 .map(rows -> first(rows).orElseThrow());
+    }
+
+    /**
+     * Moves a held job on to pending, exactly once: only the transaction that finds it still
+     * {@code pending_approval} changes it. A generic job is reported under its own id from now on
+     * (while held no report can reach it). Empty when it was no longer held.
+     */
+    public Uni<Optional<JobRow>> releaseHeld(SqlClient tx, String jobId) {
+        return tx.preparedQuery("UPDATE webhook.job SET status = 'pending', updated_at = now(), provider_job_id = "
+                        + "CASE WHEN provider = 'generic' THEN job_id ELSE provider_job_id END "
+                        + "WHERE job_id = $1 AND status = 'pending_approval' RETURNING " + JobRow.COLUMNS)
+                .execute(Tuple.of(jobId)).map(JobRepository::first);
+    }
+
+    /** Ends a held job as cancelled with {@code reason}; empty when it was no longer held. */
+    public Uni<Optional<JobRow>> abandonHeld(SqlClient tx, String jobId, String reason) {
+        return tx.preparedQuery("UPDATE webhook.job SET status = 'cancelled', error = $2, updated_at = now(), completed_at = now() "
+                        + "WHERE job_id = $1 AND status = 'pending_approval' RETURNING " + JobRow.COLUMNS)
+                .execute(Tuple.of(jobId, reason)).map(JobRepository::first);
+    }
+
+    /** The average run time of the hardware's latest 100 completed jobs at a provider; empty when it has none. */
+    public Uni<Optional<Double>> averageRunSeconds(Provider provider, String hardware) {
+        return deadlines.database(pool.preparedQuery("SELECT avg(predict_time) FROM (SELECT predict_time FROM webhook.job "
+                        + "WHERE provider = $1 AND hardware = $2 AND status = 'completed' AND predict_time IS NOT NULL "
+                        + "ORDER BY completed_at DESC LIMIT 100) recent")
+                .execute(Tuple.of(provider.wire(), hardware)))
+                .map(rows -> Optional.ofNullable(rows.iterator().next().getDouble(0)));
     }
 
     /** Records a webhook delivery; false when (provider, webhook-id) was already recorded. */

@@ -14,16 +14,20 @@ import java.time.OffsetDateTime;
  *
  * @param request what is kept of the submission: {@code {"input", "version", "destination"}}
  * @param output  the provider's output as stored (jsonb): a JsonObject, a JsonArray, a string or a number
+ * @param userId  who submitted it, with their username, team and organisation as the gateway vouched
+ *                for them; null for a credential that belongs to no user
+ * @param estimatedCostUsd the cost projected at submit (price × expected run time), null when unknown
  */
 public record JobRow(String jobId, Provider provider, String providerJobId, JobStatus status, String providerStatus,
                      String submittedBy, String idempotencyKey, String name, String hardware, JsonObject request,
                      String logs, Object output, String error, Double predictTime, BigDecimal costUsd,
                      String costLimitWarning, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                     OffsetDateTime startedAt, OffsetDateTime completedAt) {
+                     OffsetDateTime startedAt, OffsetDateTime completedAt, String userId, String username,
+                     String teamId, String orgId, BigDecimal estimatedCostUsd) {
 
     static final String COLUMNS = "job_id, provider, provider_job_id, status, provider_status, submitted_by, idempotency_key, "
             + "name, hardware, request, logs, output, error, predict_time, cost_usd, cost_limit_warning, created_at, "
-            + "updated_at, started_at, completed_at";
+            + "updated_at, started_at, completed_at, user_id, username, team_id, org_id, estimated_cost_usd";
 
     static JobRow of(Row r) {
         return builder().jobId(r.getString("job_id")).provider(Provider.of(r.getString("provider")))
@@ -34,7 +38,9 @@ public record JobRow(String jobId, Provider provider, String providerJobId, JobS
                 .error(r.getString("error")).predictTime(r.getDouble("predict_time")).costUsd(r.getBigDecimal("cost_usd"))
                 .costLimitWarning(r.getString("cost_limit_warning")).createdAt(r.getOffsetDateTime("created_at"))
                 .updatedAt(r.getOffsetDateTime("updated_at")).startedAt(r.getOffsetDateTime("started_at"))
-                .completedAt(r.getOffsetDateTime("completed_at")).build();
+                .completedAt(r.getOffsetDateTime("completed_at")).userId(r.getString("user_id"))
+                .username(r.getString("username")).teamId(r.getString("team_id")).orgId(r.getString("org_id"))
+                .estimatedCostUsd(r.getBigDecimal("estimated_cost_usd")).build();
     }
 
     public static Builder builder() {
@@ -46,7 +52,8 @@ public record JobRow(String jobId, Provider provider, String providerJobId, JobS
                 .providerStatus(providerStatus).submittedBy(submittedBy).idempotencyKey(idempotencyKey).name(name)
                 .hardware(hardware).request(request).logs(logs).output(output).error(error).predictTime(predictTime)
                 .costUsd(costUsd).costLimitWarning(costLimitWarning).createdAt(createdAt).updatedAt(updatedAt)
-                .startedAt(startedAt).completedAt(completedAt);
+                .startedAt(startedAt).completedAt(completedAt).userId(userId).username(username).teamId(teamId).orgId(orgId)
+                .estimatedCostUsd(estimatedCostUsd);
     }
 
     /** Every column unset (null) until given. */
@@ -71,6 +78,11 @@ public record JobRow(String jobId, Provider provider, String providerJobId, JobS
         private OffsetDateTime updatedAt;
         private OffsetDateTime startedAt;
         private OffsetDateTime completedAt;
+        private String userId;
+        private String username;
+        private String teamId;
+        private String orgId;
+        private BigDecimal estimatedCostUsd;
 
         private Builder() {
         }
@@ -175,10 +187,35 @@ public record JobRow(String jobId, Provider provider, String providerJobId, JobS
             return this;
         }
 
+        public Builder userId(String value) {
+            userId = value;
+            return this;
+        }
+
+        public Builder username(String value) {
+            username = value;
+            return this;
+        }
+
+        public Builder teamId(String value) {
+            teamId = value;
+            return this;
+        }
+
+        public Builder orgId(String value) {
+            orgId = value;
+            return this;
+        }
+
+        public Builder estimatedCostUsd(BigDecimal value) {
+            estimatedCostUsd = value;
+            return this;
+        }
+
         public JobRow build() {
             return new JobRow(jobId, provider, providerJobId, status, providerStatus, submittedBy, idempotencyKey, name,
                     hardware, request, logs, output, error, predictTime, costUsd, costLimitWarning, createdAt, updatedAt,
-                    startedAt, completedAt);
+                    startedAt, completedAt, userId, username, teamId, orgId, estimatedCostUsd);
         }
     }
 }

@@ -44,11 +44,22 @@ public class UploadCredentialRepository {
                 .execute(Tuple.of(jobId, until)).map(UploadCredentialRepository::rows);
     }
 
-    /** Credentials still valid, for republishing after Redis lost them. */
+    /**
+     * Credentials still valid, for republishing after Redis lost them; those of a job waiting for
+     * approval are not usable yet.
+     */
     public Uni<List<StoredCredential>> live() {
-        return deadlines.database(pool.query("SELECT access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at "
-                        + "FROM webhook.upload_credential WHERE expires_at > now()")
+        return deadlines.database(pool.query("SELECT c.access_key_id, c.job_id, c.secret_ciphertext, c.bucket, c.prefix, "
+                        + "c.expires_at FROM webhook.upload_credential c JOIN webhook.job j ON j.job_id = c.job_id "
+                        + "WHERE c.expires_at > now() AND j.status <> 'pending_approval'")
                 .execute()).map(UploadCredentialRepository::rows);
+    }
+
+    /** A job's credentials still valid, in its transaction {@code tx}. */
+    public Uni<List<StoredCredential>> liveOf(SqlClient tx, String jobId) {
+        return tx.preparedQuery("SELECT access_key_id, job_id, secret_ciphertext, bucket, prefix, expires_at "
+                        + "FROM webhook.upload_credential WHERE job_id = $1 AND expires_at > now()")
+                .execute(Tuple.of(jobId)).map(UploadCredentialRepository::rows);
     }
 
     private static List<StoredCredential> rows(RowSet<Row> rows) {

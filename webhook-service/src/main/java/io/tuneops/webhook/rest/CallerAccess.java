@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.util.List;
+import java.util.Set;
 
 import static io.tuneops.support.http.VouchedAccess.Access.ADMIN;
 import static io.tuneops.support.http.VouchedAccess.Access.OPEN;
@@ -32,7 +33,24 @@ public class CallerAccess {
             Rule.of(READ, "/api/cloud/providers(/.*)?", VIEWER),
             Rule.of(ANY, "/api/cloud/providers(/.*)?", ADMIN),
             Rule.of(READ, "/api/cloud/jobs(/.*)?", VIEWER),
-            Rule.of(ANY, "/api/cloud/jobs(/.*)?", OPERATOR));
+            Rule.of(ANY, "/api/cloud/jobs(/.*)?", OPERATOR),
+            Rule.of(READ, "/api/cloud/hardware-options", VIEWER),
+            Rule.of(ANY, "/api/cloud/cost-estimate", VIEWER),
+            // a read-only check of the caller's budgets, as the original let any user make
+            Rule.of(Set.of(HttpMethod.POST), "/api/quotas/cost-estimate", VIEWER),
+            Rule.of(READ, "/api/quotas/user/[^/]+", ADMIN),
+            Rule.of(READ, "/api/quotas(/.*)?", VIEWER),
+            Rule.of(ANY, "/api/quotas(/.*)?", ADMIN),
+            Rule.of(READ, "/api/orgs/[^/]+/quotas(/.*)?", VIEWER),
+            Rule.of(READ, "/api/orgs/[^/]+/teams/[^/]+/quotas(/.*)?", VIEWER),
+            Rule.of(ANY, "/api/orgs/[^/]+/quotas(/.*)?", ADMIN),
+            Rule.of(ANY, "/api/orgs/[^/]+/teams/[^/]+/quotas(/.*)?", ADMIN),
+            // approvals: deciding a request needs the role the request names, which ApprovalDecisions checks
+            Rule.of(READ, "/api/approvals/me", VIEWER),
+            Rule.of(READ, "/api/approvals/rules(/.*)?", OPERATOR),
+            Rule.of(ANY, "/api/approvals/rules(/.*)?", ADMIN),
+            Rule.of(ANY, "/api/approvals/expire", ADMIN),
+            Rule.of(ANY, "/api/approvals(/.*)?", OPERATOR));
 
     void register(@Observes Router router) {
         VouchedAccess.install(router, RULES, OPEN);

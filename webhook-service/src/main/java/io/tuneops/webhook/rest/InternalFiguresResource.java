@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The figures metrics-service exports for the jobs, circuit_breakers and provider categories.
+ * The figures metrics-service exports for the jobs, circuit_breakers, provider and approvals categories.
  * Internal: never routed by the gateway, and only answered to callers holding the internal secret.
  */
 @Path(SharedNames.INTERNAL_JOBS_FIGURES)

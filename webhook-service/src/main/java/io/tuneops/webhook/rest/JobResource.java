@@ -56,10 +56,18 @@ public class JobResource {
         this.jobs = jobs;
     }
 
-    /** The answer to a new job: its upload credentials appear here, once. */
+    /**
+     * The answer to a new job: its upload credentials appear here, once. A job held for approval
+     * (status pending_approval) names its approval request and why it waits; its credentials work
+     * from its release on.
+     */
     public record SubmittedJob(String job_id, JobStatus status, Provider provider, String provider_job_id,
                                UploadCredentials.Issued upload_credentials,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String cost_limit_warning, JobView job) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String cost_limit_warning,
+                               @Schema(description = "Quotas exceeded with the warn action, and quotas nearly reached")
+                               List<String> quota_warnings,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String approval_request_id,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String approval_reason, JobView job) {
     }
 
     /** The answer to a retried submit (same idempotency key): the earlier job, without credentials. */
@@ -84,15 +92,22 @@ public class JobResource {
     @POST
     @Path("/submit")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a job", description = "Stores the job, issues its upload credentials and hands it to "
-            + "its provider (Replicate: a training with tuneops' webhook).")
+    @Operation(summary = "Submit a job", description = "Checks the quotas of the caller, their team and organisation "
+            + "and the approval rules, stores the job, issues its upload credentials and hands it to its provider "
+            + "(Replicate: a training with tuneops' webhook); a job that needs approval waits as pending_approval.")
     @RequestBody(content = @Content(schema = @Schema(implementation = JobSubmission.class)))
     @APIResponse(responseCode = "201", description = "Job created; the upload credentials are shown this once",
+            content = @Content(schema = @Schema(implementation = SubmittedJob.class)))
+    @APIResponse(responseCode = "202", description = "Held for approval: stored as pending_approval with an approval "
+            + "request, not sent to the provider; its upload credentials (shown this once) work from its release",
             content = @Content(schema = @Schema(implementation = SubmittedJob.class)))
     @APIResponse(responseCode = "200", description = "A retry with an idempotency_key already used: the earlier job",
             content = @Content(schema = @Schema(implementation = ReplayedJob.class)))
     @APIResponse(responseCode = "400", description = "Invalid job: every wrong field is named",
             content = @Content(schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "403", description = "A blocking quota or cost limit refused it (nothing stored; the "
+            + "detail names the quota and its scope), or team_id is not one of the caller's teams",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "502", description = "The provider did not take the job; it is recorded as failed",
             content = @Content(schema = @Schema(implementation = JobError.class)))
     public Uni<Response> submit(JsonObject body,
@@ -109,8 +124,14 @@ public class JobResource {
             LOG.infof("job submission refused: %s", parsed.errors().stream().map(FieldError::field).toList());
             return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid job", parsed.errors())).build());
         }
-        Caller caller = Caller.of(rc);
-        return jobs.submit(parsed.request(), caller.actor(), caller.clientIp()).map(outcome -> outcome.accept(SUBMITTED))
+        VouchedCaller caller = VouchedCaller.of(rc);
+        String team = parsed.request().teamId();
+        if (team != null && !caller.memberOf(team)) {
+            return Uni.createFrom().item(JsonErrorMappers.json(403, "team_id '" + shown(team)
+                    + "' is not one of your teams; leave it out to charge your first team"));
+        }
+        return jobs.submit(parsed.request(), caller.submitter(team != null ? team : caller.defaultTeam()), caller.clientIp())
+                .map(outcome -> outcome.accept(SUBMITTED))
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("job submission not completed: %s", e.toString());
                     return JsonErrorMappers.json(503, "The job could not be recorded; retry with the same idempotency_key");
@@ -121,8 +142,15 @@ public class JobResource {
         @Override
         public Response created(SubmitOutcome.Created c) {
             return Response.status(201).entity(new SubmittedJob(c.job().jobId(), c.job().status(), c.job().provider(),
-                    c.job().providerJobId(), c.credentials(), c.job().costLimitWarning(),
+                    c.job().providerJobId(), c.credentials(), c.job().costLimitWarning(), c.quotaWarnings(), null, null,
                     JobView.of(c.job(), UploadProgress.NONE))).build();
+        }
+
+        @Override
+        public Response held(SubmitOutcome.Held h) {
+            return Response.status(202).entity(new SubmittedJob(h.job().jobId(), h.job().status(), h.job().provider(),
+                    h.job().providerJobId(), h.credentials(), h.job().costLimitWarning(), h.quotaWarnings(),
+                    h.approvalRequestId(), h.reason(), JobView.of(h.job(), UploadProgress.NONE))).build();
         }
 
         @Override
@@ -149,7 +177,7 @@ public class JobResource {
             content = @Content(schema = @Schema(implementation = JobList.class)))
     @APIResponse(responseCode = "400", description = "A filter or paging parameter is invalid",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-    public Uni<Response> list(@Parameter(description = "pending, queued, running, completed, failed or cancelled")
+    public Uni<Response> list(@Parameter(description = "pending_approval, pending, queued, running, completed, failed or cancelled")
                               @QueryParam("status") String status,
                               @Parameter(description = "replicate or generic") @QueryParam("provider") String provider,
                               @Parameter(description = "1 to 500, default 50") @QueryParam("limit") String limitParam,
@@ -158,7 +186,7 @@ public class JobResource {
                               @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursorParam) {
         Optional<JobStatus> statusFilter = Optional.ofNullable(status).flatMap(JobStatus::fromWire);
         if (status != null && statusFilter.isEmpty()) {
-            return bad("status must be one of pending, queued, running, completed, failed, cancelled");
+            return bad("status must be one of pending_approval, pending, queued, running, completed, failed, cancelled");
         }
         Optional<Provider> providerFilter = Optional.ofNullable(provider).flatMap(Provider::fromWire);
         if (provider != null && providerFilter.isEmpty()) {
@@ -197,7 +225,8 @@ public class JobResource {
 
     @POST
     @Path("/{job_id}/cancel")
-    @Operation(summary = "Cancel a job", description = "Cancels it at its provider too.")
+    @Operation(summary = "Cancel a job", description = "Cancels it at its provider too; a job waiting for approval "
+            + "never reached one, and its approval request is cancelled with it.")
     @APIResponse(responseCode = "200", description = "The cancelled job",
             content = @Content(schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "404", description = "No such job",
@@ -267,15 +296,19 @@ public class JobResource {
     };
 
     private static Response notFound(String jobId) {
-        String shown = jobId.length() > 64 ? jobId.substring(0, 64) + "..." : jobId;
-        return JsonErrorMappers.json(404, "Job '" + shown + "' not found");
+        return JsonErrorMappers.json(404, "Job '" + shown(jobId) + "' not found");
+    }
+
+    private static String shown(String id) {
+        return id.length() > 64 ? id.substring(0, 64) + "..." : id;
     }
 
     private static Uni<Response> bad(String detail) {
         return Uni.createFrom().item(JsonErrorMappers.json(400, detail));
     }
 
-    private static Integer number(String value, int fallback, int min, int max) {
+    /** A query parameter as a whole number within bounds: {@code fallback} when absent, null when wrong (any route's paging). */
+    static Integer number(String value, int fallback, int min, int max) {
         if (value == null) {
             return fallback;
         }

@@ -17,5 +17,8 @@ public record JobSubmission(
         @Schema(description = "Replicate: the model to push the result to, owner/model") String destination,
         @Schema(description = "The training input, passed to the provider as it is") JsonObject input,
         @Schema(description = "The hardware the job runs on; priced by the provider's hardware_prices") String hardware,
-        @Schema(description = "A retry with the same key (per API key) gets the same job back") String idempotency_key) {
+        @Schema(description = "A retry with the same key (per API key) gets the same job back") String idempotency_key,
+        @Schema(description = "The team the job is charged to, one of the caller's; default their first") String team_id,
+        @Schema(description = "The longest the job runs, in seconds (1 to 2592000): prices it for budgets and approvals; "
+                + "without it the average of the hardware's latest completed jobs") Integer max_run_seconds) {
 }

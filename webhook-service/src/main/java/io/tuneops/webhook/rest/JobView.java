@@ -27,7 +27,12 @@ public record JobView(String job_id, Provider provider, String provider_job_id, 
                       String logs,
                       @Schema(description = "The provider's output as it reported it: a URL, a list of URLs or an object")
                       Object output,
-                      String output_url, String error, UploadProgress upload_progress) {
+                      String output_url, String error, UploadProgress upload_progress,
+                      @Schema(description = "Who submitted it; null for a key that belongs to no user") String user_id,
+                      String username,
+                      @Schema(description = "The team the job is charged to") String team_id, String org_id,
+                      @Schema(description = "The cost projected at submit (price × expected run time); null when unknown")
+                      Double estimated_cost_usd) {
 
     static JobView of(JobRow job, UploadProgress progress) {
         JsonObject request = job.request() == null ? new JsonObject() : job.request();
@@ -36,7 +41,8 @@ public record JobView(String job_id, Provider provider, String provider_job_id, 
                 job.submittedBy(), job.idempotencyKey(), time(job.createdAt()), time(job.updatedAt()),
                 time(job.startedAt()), time(job.completedAt()), job.predictTime(),
                 job.costUsd() == null ? 0 : job.costUsd().doubleValue(), job.costLimitWarning(), job.logs(),
-                job.output(), outputUrl(job.output()), job.error(), progress);
+                job.output(), outputUrl(job.output()), job.error(), progress, job.userId(), job.username(), job.teamId(),
+                job.orgId(), job.estimatedCostUsd() == null ? null : job.estimatedCostUsd().doubleValue());
     }
 
     private static String time(OffsetDateTime t) {

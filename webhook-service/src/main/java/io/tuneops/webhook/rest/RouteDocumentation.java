@@ -28,7 +28,8 @@ public class RouteDocumentation implements OASFilter {
     private static final List<Alias> ALIASES = List.of(
             new Alias("/api/cloud/jobs", PathItem.HttpMethod.POST, "/api/cloud/jobs/submit"),
             new Alias("/api/cloud/providers/{provider}/config", PathItem.HttpMethod.GET, "/api/cloud/providers/{provider}"),
-            new Alias("/api/cloud/providers/{provider}/config", PathItem.HttpMethod.PUT, "/api/cloud/providers/{provider}"));
+            new Alias("/api/cloud/providers/{provider}/config", PathItem.HttpMethod.PUT, "/api/cloud/providers/{provider}"),
+            new Alias("/api/quotas/status", PathItem.HttpMethod.GET, "/api/quotas/me"));
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

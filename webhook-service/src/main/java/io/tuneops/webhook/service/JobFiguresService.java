@@ -1,12 +1,15 @@
 package io.tuneops.webhook.service;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.figures.ApprovalFigures;
 import io.tuneops.support.figures.BreakerFigures;
 import io.tuneops.support.figures.JobFigures;
 import io.tuneops.support.figures.ProviderFigures;
 import io.tuneops.webhook.client.CircuitBreakers;
 import io.tuneops.webhook.repository.JobRepository;
 import io.tuneops.webhook.repository.JobRepository.StatusTotals;
+import io.tuneops.webhook.service.approval.ApprovalRequests;
+import io.tuneops.webhook.service.approval.ApprovalStatus;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The figures metrics-service exports for the jobs, circuit_breakers and provider categories, as
- * service-support's JobFigures. Cheap at any size: job counts come from maintained totals, not
- * from the job table.
+ * The figures metrics-service exports for the jobs, circuit_breakers, provider and approvals
+ * categories, as service-support's JobFigures. Cheap at any size: job counts come from maintained
+ * totals, not from the job table; approval requests are counted (people decide them, so they stay
+ * few).
  */
 @ApplicationScoped
 public class JobFiguresService {
@@ -28,13 +32,15 @@ public class JobFiguresService {
     private final JobService jobService;
     private final CircuitBreakers breakers;
     private final ProviderConfigService providers;
+    private final ApprovalRequests approvals;
 
     public JobFiguresService(JobRepository jobs, JobService jobService, CircuitBreakers breakers,
-                             ProviderConfigService providers) {
+                             ProviderConfigService providers, ApprovalRequests approvals) {
         this.jobs = jobs;
         this.jobService = jobService;
         this.breakers = breakers;
         this.providers = providers;
+        this.approvals = approvals;
     }
 
     /** One provider's share of the figures. */
@@ -59,11 +65,20 @@ public class JobFiguresService {
             perProvider.add(Uni.combine().all().unis(breaker, percentUsed)
                     .with((b, used) -> new ProviderShare(provider, b, new ProviderFigures(used, null))));
         }
-        return Uni.combine().all().unis(jobs.totals(), Uni.join().all(perProvider).andFailFast())
-                .with((totals, shares) -> combine(totals, shares));
+        return Uni.combine().all().unis(jobs.totals(), Uni.join().all(perProvider).andFailFast(), approvalFigures())
+                .with(JobFiguresService::combine);
     }
 
-    private static JobFigures combine(Map<String, StatusTotals> totals, List<ProviderShare> shares) {
+    private Uni<ApprovalFigures> approvalFigures() {
+        return approvals.countsByStatus().map(counts -> {
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            counts.forEach((status, n) -> byStatus.put(status.wire(), n));
+            return new ApprovalFigures(counts.get(ApprovalStatus.PENDING), byStatus);
+        });
+    }
+
+    private static JobFigures combine(Map<String, StatusTotals> totals, List<ProviderShare> shares,
+                                      ApprovalFigures approvalFigures) {
         Map<String, Long> byStatus = new LinkedHashMap<>();
         long total = 0;
         long active = 0;
@@ -91,6 +106,6 @@ public class JobFiguresService {
             providerFigures.put(share.provider(), share.figures());
         }
         return new JobFigures(total, byStatus, active, cost.doubleValue(),
-                durationJobs == 0 ? null : durationSum / durationJobs, circuit, providerFigures);
+                durationJobs == 0 ? null : durationSum / durationJobs, circuit, providerFigures, approvalFigures);
     }
 }

@@ -10,10 +10,17 @@ import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.repository.JobRepository;
 import io.tuneops.webhook.repository.JobRow;
+import io.tuneops.webhook.service.approval.ApprovalGate;
+import io.tuneops.webhook.service.approval.ApprovalNeed;
+import io.tuneops.webhook.service.approval.Submission;
+import io.tuneops.webhook.service.approval.Submitter;
+import io.tuneops.webhook.service.quota.QuotaDecision;
+import io.tuneops.webhook.service.quota.QuotaService;
+import io.tuneops.webhook.service.quota.QuotaSubject;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -28,8 +35,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class JobService {
 
-    private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Submit transactions tried for one submit when concurrent submits keep changing the quotas' first look. */
+    private static final int MAX_ATTEMPTS = 3;
 
     /** A job with what storage-service has received for it; {@code uploads} is empty when Redis could not be read. */
     public record JobDetail(JobRow job, Optional<UploadProgress> uploads) {
@@ -47,13 +55,14 @@ public class JobService {
     private final ReplicateClient replicate;
     private final AuditAppender audit;
     private final JobsConfig config;
-
-    /** A job stored in its submit transaction, with the credential to publish before the COMMIT. */
-    private record Inserted(JobRow job, UploadCredentials.Issuing credential) {
-    }
+    private final CostEstimates estimates;
+    private final QuotaService quotas;
+    private final ApprovalGate approvals;
+    private final JobStarter starter;
 
     public JobService(JobRepository jobs, UploadCredentials credentials, UploadProgressReader uploads, JobWriter writer,
-                      ProviderConfigService providers, ReplicateClient replicate, AuditAppender audit, JobsConfig config) {
+                      ProviderConfigService providers, ReplicateClient replicate, AuditAppender audit, JobsConfig config,
+                      CostEstimates estimates, QuotaService quotas, ApprovalGate approvals, JobStarter starter) {
         this.jobs = jobs;
         this.credentials = credentials;
         this.uploads = uploads;
@@ -62,77 +71,166 @@ public class JobService {
         this.replicate = replicate;
         this.audit = audit;
         this.config = config;
+        this.estimates = estimates;
+        this.quotas = quotas;
+        this.approvals = approvals;
+        this.starter = starter;
     }
 
-    public Uni<SubmitOutcome> submit(SubmitRequest request, String actor, String clientIp) {
+    public Uni<SubmitOutcome> submit(SubmitRequest request, Submitter submitter, String clientIp) {
+        String actor = submitter.actor();
         // a retry of an earlier submit gets that job back, whatever limits say now
         Uni<Optional<JobRow>> earlier = request.idempotencyKey() == null ? Uni.createFrom().item(Optional.empty())
                 : jobs.findByIdempotencyKey(actor, request.idempotencyKey());
         return earlier.chain(found -> found.isPresent() ? Uni.createFrom().item(new SubmitOutcome.Replayed(found.get()))
-                : create(request, actor, clientIp));
+                : create(request, submitter, clientIp));
     }
 
-    private Uni<SubmitOutcome> create(SubmitRequest request, String actor, String clientIp) {
+    /**
+     * What the submit transaction stored, under the quota decision that stands; {@code job} is null
+     * when nothing was (blocked, or a concurrent submit under the same idempotency key won).
+     */
+    private record Stored(JobRow job, UploadCredentials.Issuing credential, String approvalRequestId,
+                          QuotaDecision quotas, Optional<ApprovalNeed> need) {
+        boolean held() {
+            return job != null && job.status() == JobStatus.PENDING_APPROVAL;
+        }
+    }
+
+    /**
+     * Rolls a submit transaction back when the count under the quotas' locks disagrees with the
+     * first look: blocked, which is final, or an approval asked for differently, which is
+     * retried with the first look taken under the locks too.
+     */
+    private static final class QuotaRecheck extends RuntimeException {
+        final QuotaDecision decision;
+
+        QuotaRecheck(QuotaDecision decision) {
+            super("the quotas decided differently under their locks", null, false, false);
+            this.decision = decision;
+        }
+    }
+
+    private Uni<SubmitOutcome> create(SubmitRequest request, Submitter submitter, String clientIp) {
         return providers.settings(request.provider()).chain(settings -> costCheck(settings).chain(check -> {
             if (check.blocked()) {
                 return Uni.createFrom().item(new SubmitOutcome.Blocked(check.message()));
             }
-            String jobId = "job_" + HexFormat.of().formatHex(randomBytes(10));
-            // the generic provider's jobs are reported under tuneops' own id
-            JobRow draft = JobRow.builder().jobId(jobId).provider(request.provider())
-                    .providerJobId(request.provider() == Provider.GENERIC ? jobId : null).status(JobStatus.PENDING)
-                    .submittedBy(actor).idempotencyKey(request.idempotencyKey()).name(request.name())
-                    .hardware(request.hardware()).request(request.stored()).costUsd(BigDecimal.ZERO)
-                    .costLimitWarning(check.message()).build();
-            AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit",
-                    new WebhookAuditDetails.JobSubmitted(request.provider(), request.name(), request.hardware()));
-            // the audit event and the Redis write of the credentials come last, just before the commit
-            return jobs.transaction(tx -> jobs.insertIfNew(tx, draft).chain(inserted -> inserted.isEmpty()
-                            ? Uni.createFrom().<Optional<Inserted>>item(Optional.empty())
-                            : credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl()))
-                            .map(c -> Optional.of(new Inserted(inserted.get(), c)))),
-                            (inserted, left) -> inserted.isEmpty() ? Uni.createFrom().voidItem()
-                                    : audit.append(submitted, left).chain(() -> credentials.publish(inserted.get().credential(), left)))
-                    .map(inserted -> inserted.map(i -> new SubmitOutcome.Created(i.job(), i.credential().issued())))
-                    .chain(created -> created.isPresent() ? start(created.get(), settings, request)
-                            : jobs.findByIdempotencyKey(actor, request.idempotencyKey())
-                            .map(existing -> (SubmitOutcome) new SubmitOutcome.Replayed(existing.orElseThrow())));
+            // priced before the transaction: nothing of it needs the quotas' locks
+            return estimates.estimate(settings, request.hardware(), request.maxRunSeconds()).chain(estimate ->
+                    attempt(request, submitter, clientIp, settings, check, estimate.hasEstimate() ? estimate.costUsd() : null,
+                            1));
         }));
     }
 
-    /** Hands a stored job to its provider; the generic provider's jobs are started by whoever runs them. */
-    private Uni<SubmitOutcome> start(SubmitOutcome.Created created, ProviderSettings settings, SubmitRequest request) {
-        if (request.provider() != Provider.REPLICATE) {
-            return Uni.createFrom().item(created);
-        }
-        String webhook = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/" + request.provider().wire();
-        String jobId = created.job().jobId();
-        return replicate.createTraining(settings, request.version(), request.destination(), request.input(), webhook)
-                .onItemOrFailure().transformToUni((training, failure) -> {
-                    if (failure != null) {
-                        String reason = "submission to " + request.provider() + " failed: " + failure.getMessage();
-                        LOG.warnf("job %s: %s", jobId, reason);
-                        return failIfPending(jobId, reason).map(job -> (SubmitOutcome) new SubmitOutcome.ProviderFailed(job, reason));
+    /**
+     * One submit transaction: a first look at the quotas, the approval rules unless a quota already
+     * asks for an approval, the job and its credentials (and its approval request when held), and
+     * last the quotas' decision under their locks, so that concurrent submits of a scope queue only
+     * for that count and the COMMIT. A first look that a concurrent submit made wrong is retried;
+     * the last attempt takes it under the locks, before any row is written. (That order could meet
+     * a concurrent submit under the same idempotency key in a lock cycle, which PostgreSQL breaks by
+     * failing one of them: hence only as the last resort.)
+     */
+    private Uni<SubmitOutcome> attempt(SubmitRequest request, Submitter submitter, String clientIp, ProviderSettings settings,
+                                       CostLimits.Check check, BigDecimal estimatedCost, int attempt) {
+        boolean locked = attempt >= MAX_ATTEMPTS;
+        String actor = submitter.actor();
+        String jobId = "job_" + HexFormat.of().formatHex(randomBytes(10));
+        Submission submission = new Submission(jobId, submitter, request.provider(), request.hardware(), request.name(),
+                request.input(), estimatedCost);
+        QuotaSubject subject = new QuotaSubject(submitter.userId(), submitter.orgId(), submitter.teamId());
+        AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit",
+                new WebhookAuditDetails.JobSubmitted(request.provider(), request.name(), request.hardware()));
+        return jobs.transaction(tx -> quotas.applicable(tx, subject).chain(applicable ->
+                                quotas.preview(tx, subject, applicable, estimatedCost, locked).chain(preview -> {
+                                    if (preview.blocked()) {
+                                        return Uni.createFrom().item(new Stored(null, null, null, preview, Optional.empty()));
+                                    }
+                                    return need(tx, preview, submission)
+                                            .chain(need -> store(tx, request, submission, check, need, settings))
+                                            .chain(stored -> stored.job() == null ? Uni.createFrom().item(stored)
+                                                    : quotas.confirm(tx, subject, applicable, estimatedCost, jobId)
+                                                    .map(confirmed -> settle(stored, preview, confirmed)));
+                                })),
+                        // the audit event and the Redis write of the credentials come last, just before the commit
+                        (stored, left) -> stored.job() == null ? Uni.createFrom().voidItem()
+                                : stored.held() ? audit.append(submitted, left)
+                                : Uni.join().all(audit.append(submitted, left), credentials.publish(stored.credential(), left))
+                                .andFailFast())
+                .chain(stored -> outcome(stored, request, settings, actor))
+                .onFailure(QuotaRecheck.class).recoverWithUni(e -> {
+                    QuotaDecision decision = ((QuotaRecheck) e).decision;
+                    if (decision.blocked()) {
+                        return Uni.createFrom().item(blocked(decision));
                     }
-                    // the provider accepted it: from here on a failure must not mark the job failed (the
-                    // training runs); it surfaces as a 503 and the provider's webhooks bring the job along
-                    return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
-                        JobRow withId = locked.orElseThrow().toBuilder().providerJobId(training.id()).build();
-                        JobRow next = JobTransitions.apply(withId, snapshot(training), settings, config.logsTail()).orElse(withId);
-                        return writer.save(tx, next);
-                    })).map(job -> (SubmitOutcome) new SubmitOutcome.Created(job, created.credentials()));
+                    return locked ? Uni.createFrom().failure(new IllegalStateException("the quotas changed their decision under their locks"))
+                            : attempt(request, submitter, clientIp, settings, check, estimatedCost, attempt + 1);
                 });
     }
 
-    /** Marks a job whose submission failed, unless something (an operator's cancel) finished it meanwhile. */
-    private Uni<JobRow> failIfPending(String jobId, String reason) {
-        return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
-            JobRow job = locked.orElseThrow();
-            if (job.status() != JobStatus.PENDING) {
-                return Uni.createFrom().item(job);
+    /** An approval a quota asks for (by an admin: quotas are theirs), else what the approval rules ask. */
+    private Uni<Optional<ApprovalNeed>> need(SqlConnection tx, QuotaDecision preview, Submission submission) {
+        if (preview.needsApproval()) {
+            String reason = "Quota requires approval: " + preview.decisive().orElseThrow().message();
+            return Uni.createFrom().item(Optional.of(new ApprovalNeed(null, reason, Submitter.Role.ADMIN)));
+        }
+        return approvals.evaluate(tx, submission);
+    }
+
+    private Uni<Stored> store(SqlConnection tx, SubmitRequest request, Submission submission, CostLimits.Check check,
+                              Optional<ApprovalNeed> need, ProviderSettings settings) {
+        boolean held = need.isPresent();
+        Submitter submitter = submission.submitter();
+        String jobId = submission.jobId();
+        // the generic provider's jobs are reported under tuneops' own id, once they may run
+        JobRow draft = JobRow.builder().jobId(jobId).provider(request.provider())
+                .providerJobId(request.provider() == Provider.GENERIC && !held ? jobId : null)
+                .status(held ? JobStatus.PENDING_APPROVAL : JobStatus.PENDING)
+                .submittedBy(submitter.actor()).idempotencyKey(request.idempotencyKey()).name(request.name())
+                .hardware(request.hardware()).request(request.stored()).costUsd(BigDecimal.ZERO)
+                .costLimitWarning(check.message()).userId(submitter.userId()).username(submitter.username())
+                .teamId(submitter.teamId()).orgId(submitter.orgId()).estimatedCostUsd(submission.estimatedCostUsd()).build();
+        return jobs.insertIfNew(tx, draft).chain(inserted -> {
+            if (inserted.isEmpty()) {
+                return Uni.createFrom().item(new Stored(null, null, null, QuotaDecision.NONE, need));
             }
-            return writer.save(tx, JobTransitions.failed(job, reason));
-        }));
+            return credentials.issue(tx, jobId, settings.storageEndpoint(config.publicUrl())).chain(credential -> !held
+                    ? Uni.createFrom().item(new Stored(inserted.get(), credential, null, QuotaDecision.NONE, need))
+                    : approvals.open(tx, submission, need.get())
+                    .map(requestId -> new Stored(inserted.get(), credential, requestId, QuotaDecision.NONE, need)));
+        });
+    }
+
+    /** The stored job under the decision taken with the locks, unless that decision differs from the first look. */
+    private static Stored settle(Stored stored, QuotaDecision preview, QuotaDecision confirmed) {
+        if (confirmed.blocked() || confirmed.needsApproval() != preview.needsApproval()) {
+            throw new QuotaRecheck(confirmed);
+        }
+        return new Stored(stored.job(), stored.credential(), stored.approvalRequestId(), confirmed, stored.need());
+    }
+
+    private static SubmitOutcome blocked(QuotaDecision decision) {
+        return new SubmitOutcome.Blocked("Quota exceeded, job not submitted: " + decision.decisive().orElseThrow().message());
+    }
+
+    private Uni<SubmitOutcome> outcome(Stored stored, SubmitRequest request, ProviderSettings settings, String actor) {
+        if (stored.job() == null && stored.quotas().blocked()) {
+            return Uni.createFrom().item(blocked(stored.quotas()));
+        }
+        if (stored.job() == null) {
+            // a concurrent submit under the same idempotency key won
+            return jobs.findByIdempotencyKey(actor, request.idempotencyKey())
+                    .map(existing -> new SubmitOutcome.Replayed(existing.orElseThrow()));
+        }
+        List<String> warnings = stored.quotas().warnings();
+        if (stored.held()) {
+            return Uni.createFrom().item(new SubmitOutcome.Held(stored.job(), stored.credential().issued(),
+                    stored.approvalRequestId(), stored.need().orElseThrow().reason(), warnings));
+        }
+        return starter.start(stored.job(), settings).map(started -> started.failure() != null
+                ? new SubmitOutcome.ProviderFailed(started.job(), started.failure())
+                : new SubmitOutcome.Created(started.job(), stored.credential().issued(), warnings));
     }
 
     public Uni<CancelOutcome> cancel(String jobId, String actor, String clientIp) {
@@ -143,6 +241,9 @@ public class JobService {
             JobRow job = found.get();
             if (job.status().terminal()) {
                 return Uni.createFrom().item(new CancelOutcome.NotCancellable(job));
+            }
+            if (job.status() == JobStatus.PENDING_APPROVAL) {
+                return cancelHeld(job, actor, clientIp);
             }
             Uni<String> atProvider = job.provider() == Provider.REPLICATE && job.providerJobId() != null
                     ? providers.settings(job.provider()).chain(s -> replicate.cancelTraining(s, job.providerJobId()))
@@ -165,6 +266,24 @@ public class JobService {
                     .onFailure(ProviderCallException.class)
                     .recoverWithItem(e -> new CancelOutcome.CancelFailed(job, e.getMessage()));
         });
+    }
+
+    /**
+     * A job held for approval never reached its provider: it ends here, with its pending request and
+     * its (never published) credentials, in one transaction. Released meanwhile, it is cancelled as
+     * any other job, at its provider too.
+     */
+    private Uni<CancelOutcome> cancelHeld(JobRow job, String actor, String clientIp) {
+        String jobId = job.jobId();
+        AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
+                new WebhookAuditDetails.JobCancelled(job.provider(), JobStatus.PENDING_APPROVAL));
+        return jobs.transaction(tx -> jobs.abandonHeld(tx, jobId, "Cancelled by " + actor + " while waiting for approval")
+                        .chain(ended -> ended.isEmpty() ? Uni.createFrom().item(Optional.<JobRow>empty())
+                                : credentials.revokeNow(tx, jobId).chain(() -> approvals.cancelForJob(tx, jobId, actor))
+                                .replaceWith(ended)),
+                (ended, left) -> ended.isPresent() ? audit.append(event, left) : Uni.createFrom().voidItem())
+                .chain(ended -> ended.isPresent() ? Uni.createFrom().item(new CancelOutcome.Cancelled(ended.get()))
+                        : cancel(jobId, actor, clientIp));
     }
 
     public Uni<Optional<JobRow>> find(String jobId) {

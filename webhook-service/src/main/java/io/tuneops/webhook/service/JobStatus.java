@@ -10,9 +10,14 @@ import java.util.Optional;
  * The job state machine. A job only moves forward: pending → queued → running → one terminal
  * state; any non-terminal state may also jump straight to a terminal one. A report that would move
  * a job backwards (a late "processing" after "succeeded") or out of a terminal state is ignored.
+ * A job that an approval rule or quota holds back starts as pending_approval: it has not reached its
+ * provider, so no provider report moves it; an approval releases it to pending, a rejection, expiry
+ * or cancel ends it as cancelled.
  */
 public enum JobStatus {
-    PENDING(0), QUEUED(1), RUNNING(2), COMPLETED(3), FAILED(3), CANCELLED(3);
+    PENDING_APPROVAL(0), PENDING(1), QUEUED(2), RUNNING(3), COMPLETED(4), FAILED(4), CANCELLED(4);
+
+    private static final int TERMINAL = 4;
 
     private final int rank;
 
@@ -32,11 +37,14 @@ public enum JobStatus {
     }
 
     public boolean terminal() {
-        return rank == 3;
+        return rank == TERMINAL;
     }
 
     /** Whether a job in this state may take {@code next}; staying in a non-terminal state is allowed. */
     public boolean mayBecome(JobStatus next) {
+        if (this == PENDING_APPROVAL) {
+            return next == PENDING_APPROVAL || next == PENDING || next == CANCELLED;
+        }
         return !terminal() && next.rank >= rank;
     }
 

@@ -12,16 +12,22 @@ import java.util.TreeSet;
  * replicate); Replicate needs {@code version} (owner/model:version_id) and {@code destination}.
  *
  * @param input the training input exactly as the user wrote it, passed through to the provider
+ * @param teamId the team the job is charged to (one of the submitter's), null for their first team
+ * @param maxRunSeconds the longest the job may run, which prices it; null when the submitter does not say
  */
 public record SubmitRequest(Provider provider, String name, String version, String destination,
-                            JsonObject input, String hardware, String idempotencyKey) {
+                            JsonObject input, String hardware, String idempotencyKey, String teamId,
+                            Integer maxRunSeconds) {
+
+    /** The longest run a submit may announce: 30 days. */
+    public static final int MAX_RUN_SECONDS = 30 * 86_400;
 
     /** The request when {@code errors} is empty; otherwise the errors say what to fix. */
     public record Parsed(SubmitRequest request, List<FieldError> errors) {
     }
 
     private static final Set<String> FIELDS = Set.of("provider", "name", "config_name", "version", "destination",
-            "input", "hardware", "idempotency_key");
+            "input", "hardware", "idempotency_key", "team_id", "max_run_seconds");
 
     public static Parsed parse(JsonObject body, String providerParam) {
         List<FieldError> errors = new ArrayList<>();
@@ -43,6 +49,8 @@ public record SubmitRequest(Provider provider, String name, String version, Stri
         String destination = text(body, "destination", 300, errors);
         String hardware = text(body, "hardware", 128, errors);
         String key = text(body, "idempotency_key", 200, errors);
+        String teamId = text(body, "team_id", 128, errors);
+        Integer maxRunSeconds = runSeconds(body.getValue("max_run_seconds"), "max_run_seconds", errors);
         Object input = body.getValue("input");
         if (input != null && !(input instanceof JsonObject)) {
             errors.add(new FieldError("input", "must be an object"));
@@ -60,7 +68,21 @@ public record SubmitRequest(Provider provider, String name, String version, Stri
             }
         }
         JsonObject inputObject = input instanceof JsonObject o ? o : new JsonObject();
-        return new Parsed(new SubmitRequest(provider, name, version, destination, inputObject, hardware, key), errors);
+        return new Parsed(new SubmitRequest(provider, name, version, destination, inputObject, hardware, key, teamId,
+                maxRunSeconds), errors);
+    }
+
+    /** A whole number of seconds from 1 to {@link #MAX_RUN_SECONDS}; null when absent or wrong (then an error says so). */
+    public static Integer runSeconds(Object value, String field, List<FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number n && !(value instanceof Double d && (d.isNaN() || d.isInfinite()))
+                && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1 && n.doubleValue() <= MAX_RUN_SECONDS) {
+            return n.intValue();
+        }
+        errors.add(new FieldError(field, "must be a whole number of seconds from 1 to " + MAX_RUN_SECONDS));
+        return null;
     }
 
     private static String text(JsonObject body, String field, int max, List<FieldError> errors) {

@@ -107,6 +107,25 @@ public class UploadCredentials {
         return deadlines.redis(publish(issuing.stored()), within);
     }
 
+    /**
+     * Publishes the credentials of a job that was held for approval and has just been released, in
+     * the releasing transaction (before its COMMIT, as {@link #publish(Issuing, Duration)}).
+     */
+    public Uni<Void> publishReleased(SqlClient tx, String jobId) {
+        return repository.liveOf(tx, jobId).onItem().transformToUni(live -> live.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(live.stream().map(this::publish).toList()).andFailFast().replaceWithVoid());
+    }
+
+    /**
+     * Ends a never-released job's credentials at once: they were never published, so they get no
+     * grace period (a key Redis may still hold is removed).
+     */
+    public Uni<Void> revokeNow(SqlClient tx, String jobId) {
+        return repository.expireBy(tx, jobId, OffsetDateTime.now(ZoneOffset.UTC).withNano(0))
+                .onItem().transformToUni(changed -> changed.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(changed.stream().map(this::publish).toList()).andFailFast().replaceWithVoid());
+    }
+
     /** A terminal job's credentials keep working for the grace period, for its final uploads. */
     public Uni<Void> revokeAfterGrace(SqlClient tx, String jobId) {
         OffsetDateTime until = OffsetDateTime.now(ZoneOffset.UTC).plus(config.uploadGracePeriod()).withNano(0);

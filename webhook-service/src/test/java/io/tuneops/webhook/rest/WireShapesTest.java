@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -44,7 +46,8 @@ class WireShapesTest {
                         + "\"updated_at\":\"2026-11-22T09:00Z\",\"started_at\":null,\"completed_at\":null,"
                         + "\"duration_seconds\":null,\"cost_usd\":0.0,\"cost_limit_warning\":null,\"logs\":null,"
                         + "\"output\":null,\"output_url\":null,\"error\":null,"
-                        + "\"upload_progress\":{\"objects\":0,\"bytes\":0,\"last_upload_at\":null}}",
+                        + "\"upload_progress\":{\"objects\":0,\"bytes\":0,\"last_upload_at\":null},"
+                        + "\"user_id\":null,\"username\":null,\"team_id\":null,\"org_id\":null,\"estimated_cost_usd\":null}",
                 json(JobView.of(pending(), UploadProgress.NONE)));
     }
 
@@ -62,15 +65,21 @@ class WireShapesTest {
         UploadCredentials.Issued credentials = new UploadCredentials.Issued("TUNEKEY", "secret", "http://h/api/cloud/storage",
                 "outputs", "job_1/", "2026-11-29T09:00Z");
         String answer = json(new JobResource.SubmittedJob("job_1", JobStatus.PENDING, Provider.GENERIC, null, credentials,
-                null, null));
+                null, List.of(), null, null, null));
         assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending\",\"provider\":\"generic\",\"provider_job_id\":null,"
                 + "\"upload_credentials\":{\"access_key_id\":\"TUNEKEY\",\"secret_access_key\":\"secret\","
                 + "\"endpoint_url\":\"http://h/api/cloud/storage\",\"bucket\":\"outputs\",\"prefix\":\"job_1/\","
-                + "\"expires_at\":\"2026-11-29T09:00Z\"},\"job\":null}", answer);
+                + "\"expires_at\":\"2026-11-29T09:00Z\"},\"quota_warnings\":[],\"job\":null}", answer);
         assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending\",\"provider\":\"generic\",\"provider_job_id\":null,"
-                        + "\"upload_credentials\":null,\"cost_limit_warning\":\"Cost limit nearly reached\",\"job\":null}",
+                        + "\"upload_credentials\":null,\"cost_limit_warning\":\"Cost limit nearly reached\","
+                        + "\"quota_warnings\":[\"concurrent_jobs quota nearly reached\"],\"job\":null}",
                 json(new JobResource.SubmittedJob("job_1", JobStatus.PENDING, Provider.GENERIC, null, null,
-                        "Cost limit nearly reached", null)));
+                        "Cost limit nearly reached", List.of("concurrent_jobs quota nearly reached"), null, null, null)));
+        assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending_approval\",\"provider\":\"generic\",\"provider_job_id\":null,"
+                        + "\"upload_credentials\":null,\"quota_warnings\":[],\"approval_request_id\":\"apr_1\","
+                        + "\"approval_reason\":\"Quota requires approval\",\"job\":null}",
+                json(new JobResource.SubmittedJob("job_1", JobStatus.PENDING_APPROVAL, Provider.GENERIC, null, null,
+                        null, List.of(), "apr_1", "Quota requires approval", null)));
     }
 
     @Test

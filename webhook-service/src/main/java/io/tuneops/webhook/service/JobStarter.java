@@ -1,0 +1,74 @@
+package io.tuneops.webhook.service;
+
+import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.client.ReplicateClient;
+import io.tuneops.webhook.config.JobsConfig;
+import io.tuneops.webhook.repository.JobRepository;
+import io.tuneops.webhook.repository.JobRow;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Hands a stored pending job to its provider: at submit, or once an approver released it. A
+ * failed call ends the job as failed, which also releases its quota reservation.
+ */
+@ApplicationScoped
+public class JobStarter {
+
+    private static final Logger LOG = Logger.getLogger(JobStarter.class);
+
+    /** The job after the attempt; {@code failure} says why the provider did not take it, null when it did. */
+    public record Started(JobRow job, String failure) {
+    }
+
+    private final JobRepository jobs;
+    private final JobWriter writer;
+    private final ReplicateClient replicate;
+    private final JobsConfig config;
+
+    public JobStarter(JobRepository jobs, JobWriter writer, ReplicateClient replicate, JobsConfig config) {
+        this.jobs = jobs;
+        this.writer = writer;
+        this.replicate = replicate;
+        this.config = config;
+    }
+
+    /** The generic provider's jobs are started by whoever runs them: nothing to call. */
+    public Uni<Started> start(JobRow job, ProviderSettings settings) {
+        if (job.provider() != Provider.REPLICATE) {
+            return Uni.createFrom().item(new Started(job, null));
+        }
+        String webhook = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/" + job.provider().wire();
+        String jobId = job.jobId();
+        JsonObject request = job.request() == null ? new JsonObject() : job.request();
+        return replicate.createTraining(settings, request.getString("version"), request.getString("destination"),
+                        request.getJsonObject("input", new JsonObject()), webhook)
+                .onItemOrFailure().transformToUni((training, failure) -> {
+                    if (failure != null) {
+                        String reason = "submission to " + job.provider() + " failed: " + failure.getMessage();
+                        LOG.warnf("job %s: %s", jobId, reason);
+                        return failIfPending(jobId, reason).map(failed -> new Started(failed, reason));
+                    }
+                    // the provider accepted it: from here on a failure must not mark the job failed (the
+                    // training runs); it surfaces as a 503 and the provider's webhooks bring the job along
+                    return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+                        JobRow withId = locked.orElseThrow().toBuilder().providerJobId(training.id()).build();
+                        JobRow next = JobTransitions.apply(withId, JobService.snapshot(training), settings, config.logsTail())
+                                .orElse(withId);
+                        return writer.save(tx, next);
+                    })).map(saved -> new Started(saved, null));
+                });
+    }
+
+    /** Marks a job whose submission failed, unless something (an operator's cancel) finished it meanwhile. */
+    private Uni<JobRow> failIfPending(String jobId, String reason) {
+        return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+            JobRow job = locked.orElseThrow();
+            if (job.status() != JobStatus.PENDING) {
+                return Uni.createFrom().item(job);
+            }
+            return writer.save(tx, JobTransitions.failed(job, reason));
+        }));
+    }
+}
