@@ -24,7 +24,10 @@ class CsrfTest {
 
     /** Every POST route of the console, with a body that would change something. */
     static final List<String> POSTS = List.of("/submit", "/jobs/job_run1/cancel", "/jobs/job_done1/delete",
-            "/providers/generic", "/metrics", "/metrics/templates/standard", "/keys", "/keys/key_admin/revoke");
+            "/providers/generic", "/metrics", "/metrics/templates/standard", "/keys", "/keys/key_admin/revoke", "/quotas",
+            "/quotas/quota_1/delete", "/approvals/apr_1/decide", "/approvals/bulk", "/users", "/users/usr_bob",
+            "/users/usr_bob/deactivate", "/teams", "/teams/org_acme/teams", "/teams/org_acme/team_ml/members",
+            "/teams/org_acme/team_ml/members/usr_ada/remove");
 
     private final FakeOwners owners = FakeOwners.get();
 

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every owner route the console calls, on one Vert.x server, answering in the owners' real JSON
  * (and storage's S3 XML): webhook-service's jobs and providers, storage-service's listing,
- * metrics-service's configuration and health, audit-service's trail, and the gateway's API keys.
+ * metrics-service's configuration and health, audit-service's trail, and the gateway's API keys;
+ * {@link FakeGates} adds people, quotas, approvals and prices.
  * It keeps a little state (jobs, provider configurations, keys), records every request, and can
  * be told to answer one route with a scripted status and body, or not at all (an owner that hangs).
  */
@@ -47,6 +48,8 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
     private final Map<String, Scripted> scripted = new ConcurrentHashMap<>();
     volatile JsonObject metricsConfig;
     volatile List<String> storedObjects = List.of();
+    /** People, quotas, approvals and prices. */
+    final FakeGates gates = new FakeGates();
 
     /** The fake of this test JVM (the test resource is global: one for every test class). */
     public static FakeOwners get() {
@@ -99,6 +102,7 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
                 .put("prometheus_categories", new JsonArray().add("jobs")).put("endpoint_url", "/api/cloud/metrics/prometheus")
                 .putNull("updated_at");
         storedObjects = List.of("job_done1/checkpoint-500/model.safetensors", "job_done1/samples/a b.png");
+        gates.reset();
     }
 
     /** Answer {@code method path} with this status and JSON body until reset. */
@@ -113,6 +117,20 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
 
     public List<Recorded> requests(String method, String path) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
+    /** The last request to {@code method path}; fails the test when there was none. */
+    public Recorded last(String method, String path) {
+        List<Recorded> sent = requests(method, path);
+        if (sent.isEmpty()) {
+            throw new AssertionError("nothing sent to " + method + " " + path);
+        }
+        return sent.get(sent.size() - 1);
+    }
+
+    /** The JSON body of the last request to {@code method path}. */
+    public JsonObject lastBody(String method, String path) {
+        return new JsonObject(last(method, path).body());
     }
 
     public void putJob(JsonObject job) {
@@ -161,16 +179,17 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void json(RoutingContext rc, int status, Object body) {
+    static void json(RoutingContext rc, int status, Object body) {
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(body instanceof JsonObject o ? o.encode() : body.toString());
     }
 
-    private static void detail(RoutingContext rc, int status, String detail) {
+    static void detail(RoutingContext rc, int status, String detail) {
         json(rc, status, new JsonObject().put("detail", detail));
     }
 
     private void routes(Router router) {
+        gates.register(router);
         // ---- webhook-service: jobs ----
         router.get("/api/cloud/jobs").handler(rc -> {
             String status = rc.request().getParam("status");

@@ -41,7 +41,16 @@ class PageAccessTest {
             Map.entry("/audit", Scope.ADMIN),
             Map.entry("/audit/verify", Scope.ADMIN),
             Map.entry("/keys", Scope.ADMIN),
-            Map.entry("/keys/key_admin/revoke", Scope.ADMIN));
+            Map.entry("/keys/key_admin/revoke", Scope.ADMIN),
+            Map.entry("/quotas", Scope.VIEWER),
+            Map.entry("/quotas/quota_1/delete", Scope.ADMIN),
+            Map.entry("/approvals", Scope.OPERATOR),
+            Map.entry("/approvals?status=all", Scope.OPERATOR),
+            Map.entry("/submit/estimate?hardware=gpu-h100", Scope.OPERATOR),
+            Map.entry("/users", Scope.ADMIN),
+            Map.entry("/users/usr_bob", Scope.ADMIN),
+            Map.entry("/users/usr_bob/deactivate", Scope.ADMIN),
+            Map.entry("/teams", Scope.ADMIN));
 
     @BeforeEach
     void reset() {
@@ -69,10 +78,11 @@ class PageAccessTest {
 
     @Test
     void theNavigationOffersOnlyThePagesOfTheScope() {
-        assertEquals(List.of("nav-jobs", "nav-providers", "nav-metrics", "nav-health"), nav(Scope.VIEWER));
-        assertEquals(List.of("nav-jobs", "nav-submit", "nav-providers", "nav-metrics", "nav-health"), nav(Scope.OPERATOR));
-        assertEquals(List.of("nav-jobs", "nav-submit", "nav-providers", "nav-metrics", "nav-health", "nav-audit", "nav-keys"),
-                nav(Scope.ADMIN));
+        assertEquals(List.of("nav-jobs", "nav-quotas", "nav-providers", "nav-metrics", "nav-health"), nav(Scope.VIEWER));
+        assertEquals(List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics",
+                "nav-health"), nav(Scope.OPERATOR));
+        assertEquals(List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics",
+                "nav-health", "nav-audit", "nav-users", "nav-teams", "nav-keys"), nav(Scope.ADMIN));
     }
 
     private static List<String> nav(Scope scope) {
@@ -145,6 +155,17 @@ class PageAccessTest {
         assertEquals("API key", html.select("label[for=sign-in-key]").text());
         assertEquals("/jobs/job_run1", html.select("input[name=next]").attr("value"));
         assertTrue(html.getElementById("sign-in-error").text().contains("not accepted"));
+
+        Element password = html.getElementById("password-sign-in-form");
+        assertEquals("post", password.attr("method"));
+        assertEquals("/api/auth/session", password.attr("action"), "the password goes to the gateway, never through here");
+        assertEquals("username", html.getElementById("sign-in-username").attr("name"));
+        assertEquals("Username", html.select("label[for=sign-in-username]").text());
+        assertEquals("password", html.getElementById("sign-in-password").attr("type"));
+        assertEquals("password", html.getElementById("sign-in-password").attr("name"));
+        assertEquals("Password", html.select("label[for=sign-in-password]").text());
+        assertEquals(List.of("/jobs/job_run1", "/jobs/job_run1"), html.select("input[name=next]").eachAttr("value"),
+                "both forms come back to the page asked for");
         assertNull(html.getElementById("sign-out-form"));
 
         Document offsite = Browser.html(Browser.anonymous().get("/sign-in?next=//evil.example/x").asString());

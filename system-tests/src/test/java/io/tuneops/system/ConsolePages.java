@@ -83,6 +83,22 @@ final class ConsolePages {
         assertKeyHidden(key);
     }
 
+    /** Signs in on the sign-in page with a username and password and waits for the page the gateway sends the browser on to. */
+    void signIn(String username, String password) {
+        if (!path().equals("/sign-in")) {
+            open("/sign-in");
+        }
+        field("Username").sendKeys(username);
+        field("Password").sendKeys(password);
+        click("password-sign-in-submit");
+        await(WAIT, d -> has("signed-in-actor") || has("sign-in-error") || !driver().getCurrentUrl().startsWith(url("/sign-in")));
+        assertTrue(has("signed-in-actor"), "not signed in: " + driver().getCurrentUrl() + " shows "
+                + driver().findElement(By.tagName("body")).getText());
+        browser.assertNoErrors();
+        assertFalse(driver().getPageSource().contains(password), "the password is in the page");
+        assertFalse(driver().getCurrentUrl().contains(password), "the password is in the URL");
+    }
+
     void signOut() {
         click("sign-out");
         browser.await(WAIT, d -> path().equals("/sign-in"));

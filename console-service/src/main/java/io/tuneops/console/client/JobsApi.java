@@ -37,11 +37,21 @@ public class JobsApi {
         }
     }
 
-    /** The answer to a submit: a new job (201, with credentials) or the earlier one (200, idempotent_replay). */
+    /**
+     * The answer to a submit: a new job (201, with credentials) or the earlier one (200,
+     * idempotent_replay); a job held for approval has the status {@value #PENDING_APPROVAL} and the
+     * id of its approval request.
+     */
     public record Submitted(String job_id, String status, String provider, String provider_job_id,
-                            UploadCredentials upload_credentials, String cost_limit_warning, Boolean idempotent_replay,
-                            Job job) {
+                            UploadCredentials upload_credentials, String cost_limit_warning, List<String> quota_warnings,
+                            String approval_request_id, Boolean idempotent_replay, Job job) {
+
+        public boolean heldForApproval() {
+            return PENDING_APPROVAL.equals(status);
+        }
     }
+
+    public static final String PENDING_APPROVAL = "pending_approval";
 
     private final OwnerClient owners;
 

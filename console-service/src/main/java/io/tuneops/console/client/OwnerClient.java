@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.console.config.ConsoleConfig;
-import io.tuneops.console.config.UpstreamConfig;
 import io.tuneops.console.web.Csrf;
+import io.tuneops.console.web.Visitor;
 import io.tuneops.support.config.InternalConfig;
+import io.tuneops.support.config.UpstreamConfig;
 import io.tuneops.support.http.CorrelationIdHandler;
 import io.tuneops.support.http.FailureWords;
 import io.tuneops.support.http.GatewayIdentityHandler;
@@ -110,6 +111,7 @@ public class OwnerClient {
             if (caller.visitor().clientIp() != null) {
                 request.putHeader(GatewayIdentityHandler.CLIENT_IP_HEADER, caller.visitor().clientIp());
             }
+            person(request, caller.visitor());
         }
         Uni<HttpResponse<Buffer>> sent;
         if (body == null) {
@@ -132,6 +134,22 @@ public class OwnerClient {
                     return new OwnerUnavailable(owner, reason);
                 })
                 .map(response -> new Reply(owner, response.statusCode(), response.bodyAsString()));
+    }
+
+    /** The user behind the visitor, as the gateway vouched for them: who submits, who decides. */
+    private static void person(HttpRequest<Buffer> request, Visitor visitor) {
+        if (visitor.user() != null) {
+            request.putHeader(GatewayIdentityHandler.USER_HEADER, visitor.user());
+        }
+        if (visitor.username() != null) {
+            request.putHeader(GatewayIdentityHandler.USERNAME_HEADER, visitor.username());
+        }
+        if (visitor.org() != null) {
+            request.putHeader(GatewayIdentityHandler.ORG_HEADER, visitor.org());
+        }
+        if (!visitor.teams().isEmpty()) {
+            request.putHeader(GatewayIdentityHandler.TEAMS_HEADER, String.join(",", visitor.teams()));
+        }
     }
 
     /** An owner's answer, read as JSON by {@link #answer}. */

@@ -16,6 +16,7 @@ import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
 import io.tuneops.console.web.Section;
+import io.tuneops.console.web.Shown;
 import io.tuneops.console.web.Visitor;
 import io.tuneops.support.http.VouchedAccess.Access;
 import io.vertx.ext.web.RoutingContext;
@@ -112,18 +113,16 @@ public class ApiKeysPage {
                                 @RestHeader(Csrf.HEADER) String csrfHeader, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.ADMIN);
         Csrf.require(visitor, csrf, csrfHeader);
-        return Answer.recovering(api.revoke(Caller.of(rc, visitor), id)).chain(answer -> answer.fold(
-                revoked -> Uni.createFrom().item(Pages.seeOther(rc, "/keys" + Query.of().add("revoked", id))),
-                problem -> render(visitor, rc, blank(), FormErrors.NONE, null, null, "Not revoked: " + problem.detail())
-                        .map(page -> Response.ok(page).build())));
+        return Pages.changed(rc, api.revoke(Caller.of(rc, visitor), id), "/keys" + Query.of().add("revoked", id),
+                refusal -> render(visitor, rc, blank(), FormErrors.NONE, null, null, "Not revoked: " + refusal));
     }
 
     private Uni<TemplateInstance> render(Visitor visitor, RoutingContext rc, NewKey form, FormErrors errors, Created created,
                                          String notice, String actionError) {
-        return Answer.recovering(api.list(Caller.of(rc, visitor))).map(answer -> new keys(
+        return Shown.of(api.list(Caller.of(rc, visitor))).map(list -> new keys(
                 pages.layout(visitor, Section.KEYS, "API keys"),
-                answer.fold(list -> list.api_keys().stream().map(ApiKeysPage::row).toList(), p -> List.of()),
-                answer.fold(list -> null, p -> p.detail()), form, errors, created, notice, actionError));
+                list.map(l -> l.api_keys().stream().map(ApiKeysPage::row).toList(), List.of()), list.error(), form, errors,
+                created, notice, actionError));
     }
 
     private static NewKey blank() {

@@ -2,13 +2,14 @@ package io.tuneops.console.rest;
 
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.tuneops.console.client.Answer;
 import io.tuneops.console.client.Caller;
 import io.tuneops.console.client.MetricsApi;
+import io.tuneops.console.client.MetricsApi.Health;
 import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Pages;
 import io.tuneops.console.web.Section;
+import io.tuneops.console.web.Shown;
 import io.tuneops.console.web.Visitor;
 import io.tuneops.support.http.VouchedAccess.Access;
 import io.vertx.ext.web.RoutingContext;
@@ -52,13 +53,19 @@ public class HealthPage {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
         boolean providers = "true".equals(includeProviders);
         Layout layout = pages.layout(visitor, Section.HEALTH, "Health");
-        return Answer.recovering(api.health(Caller.of(rc, visitor), providers)).map(answer -> answer.fold(
-                h -> new health(layout, new Summary(h.status(), Formats.text(h.version()),
-                        Formats.duration(h.uptime_seconds()), Formats.time(h.timestamp())),
-                        h.components() == null ? List.of() : h.components().stream().map(c -> new ComponentRow(c.name(),
-                                c.status() == null ? "unknown" : c.status().toLowerCase(Locale.ROOT),
-                                c.latency_ms() == null ? Formats.NONE : String.format(Locale.ROOT, "%.1f ms", c.latency_ms()),
-                                c.message())).toList(), providers, null),
-                problem -> new health(layout, null, List.of(), providers, problem.detail())));
+        return Shown.of(api.health(Caller.of(rc, visitor), providers)).map(h -> new health(layout,
+                h.map(HealthPage::summary, null), h.map(HealthPage::rows, List.of()), providers, h.error()));
+    }
+
+    private static Summary summary(Health h) {
+        return new Summary(h.status(), Formats.text(h.version()), Formats.duration(h.uptime_seconds()),
+                Formats.time(h.timestamp()));
+    }
+
+    private static List<ComponentRow> rows(Health h) {
+        return h.components() == null ? List.of() : h.components().stream().map(c -> new ComponentRow(c.name(),
+                c.status() == null ? "unknown" : c.status().toLowerCase(Locale.ROOT),
+                c.latency_ms() == null ? Formats.NONE : String.format(Locale.ROOT, "%.1f ms", c.latency_ms()),
+                c.message())).toList();
     }
 }

@@ -5,16 +5,19 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.console.client.Answer;
 import io.tuneops.console.client.Caller;
 import io.tuneops.console.client.MetricsApi;
+import io.tuneops.console.client.MetricsApi.Categories;
 import io.tuneops.console.client.MetricsApi.Category;
 import io.tuneops.console.client.MetricsApi.ExportConfig;
 import io.tuneops.console.client.MetricsApi.Preview;
 import io.tuneops.console.client.MetricsApi.Template;
+import io.tuneops.console.client.MetricsApi.Templates;
 import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Pages;
 import io.tuneops.console.web.Section;
+import io.tuneops.console.web.Shown;
 import io.tuneops.console.web.Visitor;
 import io.tuneops.support.http.VouchedAccess.Access;
 import io.vertx.ext.web.RoutingContext;
@@ -125,22 +128,10 @@ public class MetricsPage {
 
     private Uni<State> state(Visitor visitor, RoutingContext rc) {
         Caller caller = Caller.of(rc, visitor);
-        return Uni.combine().all().unis(Answer.recovering(api.config(caller)), Answer.recovering(api.categories(caller)),
-                Answer.recovering(api.templates(caller))).asTuple().map(t -> {
-                    String error = firstError(t.getItem1(), t.getItem2(), t.getItem3());
-                    return new State(t.getItem1().valueOrNull(),
-                            t.getItem2().valueOrNull() == null ? List.of() : t.getItem2().valueOrNull().categories(),
-                            t.getItem3().valueOrNull() == null ? List.of() : t.getItem3().valueOrNull().templates(), error);
-                });
-    }
-
-    private static String firstError(Answer<?>... answers) {
-        for (Answer<?> a : answers) {
-            if (a.problemOrNull() != null) {
-                return a.problemOrNull().detail();
-            }
-        }
-        return null;
+        return Uni.combine().all().unis(Shown.of(api.config(caller)), Shown.of(api.categories(caller)),
+                Shown.of(api.templates(caller))).asTuple().map(t -> new State(t.getItem1().value(),
+                        t.getItem2().map(Categories::categories, List.of()), t.getItem3().map(Templates::templates, List.of()),
+                        Shown.firstError(t.getItem1(), t.getItem2(), t.getItem3())));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.console.client.Caller;
 import io.tuneops.console.client.OwnerUnavailable;
 import io.tuneops.console.client.ProvidersApi;
+import io.tuneops.console.client.ProvidersApi.ProviderList;
 import io.tuneops.console.client.ProvidersApi.ProviderView;
 import io.tuneops.console.client.ProvidersApi.Summary;
 import io.tuneops.console.service.ProviderForm;
@@ -14,6 +15,7 @@ import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Pages;
 import io.tuneops.console.web.Refused;
 import io.tuneops.console.web.Section;
+import io.tuneops.console.web.Shown;
 import io.tuneops.console.web.Visitor;
 import io.tuneops.support.http.VouchedAccess.Access;
 import io.vertx.ext.web.RoutingContext;
@@ -66,10 +68,8 @@ public class ProvidersPages {
     public Uni<TemplateInstance> list(@Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
         Layout layout = pages.layout(visitor, Section.PROVIDERS, "Providers");
-        return api.list(Caller.of(rc, visitor))
-                .map(answer -> (TemplateInstance) answer.fold(list -> new providers(layout, list.providers(), null),
-                        problem -> new providers(layout, List.of(), problem.detail())))
-                .onFailure(OwnerUnavailable.class).recoverWithItem(e -> new providers(layout, List.of(), e.getMessage()));
+        return Shown.of(api.list(Caller.of(rc, visitor)))
+                .map(list -> new providers(layout, list.map(ProviderList::providers, List.of()), list.error()));
     }
 
     @GET

@@ -17,9 +17,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /**
- * The sign-in form. It posts the API key straight to the gateway ({@code POST /api/auth/session}),
- * which exchanges it for a session cookie; the key never passes through this service, and never
- * appears in a URL (the form posts) or in the page afterwards.
+ * The sign-in forms: a username and password, or an API key. Both post straight to the gateway
+ * ({@code POST /api/auth/session}), which checks them and answers with a session cookie; neither
+ * passes through this service, and neither appears in a URL (the forms post) or in the page
+ * afterwards.
  */
 @Path("/sign-in")
 @Produces(MediaType.TEXT_HTML)
@@ -51,7 +52,9 @@ public class SignInPage {
             return null;
         }
         return switch (error) {
-            case "invalid" -> "That API key was not accepted: it is unknown, expired or revoked. Check it and try again.";
+            case "invalid" -> "Those credentials were not accepted: a wrong username or password, an inactive user, or an "
+                    + "API key that is unknown, expired or revoked. Check them and try again.";
+            case "locked" -> "Too many failed sign-ins: this user is locked out for a while. Try again later, or ask an admin.";
             case "expired" -> "Your session has ended. Sign in again.";
             default -> "Signing in did not work. Try again.";
         };

@@ -12,7 +12,7 @@ public final class JobViews {
 
     /** The statuses a job never leaves (docs/jobs.md). */
     public static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
-    public static final List<String> STATUSES = List.of("pending", "queued", "running", "completed", "failed", "cancelled");
+    public static final List<String> STATUSES = List.of("pending_approval", "pending", "queued", "running", "completed", "failed", "cancelled");
     public static final List<String> PROVIDERS = List.of("replicate", "generic");
 
     /** One row of the jobs list; {@code id} doubles as the row's element id ({@code job-<job_id>}). */

@@ -1,6 +1,7 @@
 package io.tuneops.console.service;
 
 import io.tuneops.console.client.ProvidersApi.CostLimit;
+import io.tuneops.console.client.ProvidersApi.ProviderChange;
 import io.tuneops.console.client.ProvidersApi.ProviderView;
 import io.tuneops.console.web.Option;
 
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -32,9 +34,7 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
     static final List<String> ACTIONS = List.of("warn", "block");
 
     /** The change for the API and what is wrong, per form field; nothing is sent while errors is not empty. */
-    // a map, not a record: this is a partial update, where a field left out stays as stored and a
-    // field sent as null is reset or removed, which one record shape cannot tell apart
-    public record Built(Map<String, Object> change, Map<String, String> errors) {
+    public record Built(ProviderChange change, Map<String, String> errors) {
     }
 
     /** The form showing a stored configuration; secrets are never shown, only whether they are set. */
@@ -53,42 +53,29 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
     }
 
     public Built build(ProviderView current) {
-        Map<String, Object> change = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        change.put("webhook_allowed_ips", lines(webhookAllowedIps));
-        change.put("webhook_require_signature", webhookRequireSignature);
-
         Boolean verify = parseTri("ssl_verify", sslVerify, errors);
         if (Boolean.FALSE.equals(verify) && !Boolean.FALSE.equals(current.ssl_verify()) && !sslVerifyAck) {
             errors.put("ssl_verify", ACK_REQUIRED);
         }
-        // the API takes no null for these three: "Default" leaves the stored value as it is
-        putIfChosen(change, "ssl_verify", verify);
-        change.put("ssl_ca_bundle", blankToNull(sslCaBundle));
         String proxy = blankToNull(proxyUrl);
-        if (!(proxy != null && proxy.equals(current.proxy_url()))) {
-            // as shown, a proxy URL with a password is masked: sending it back would store the mask
-            change.put("proxy_url", proxy);
-        }
-        putIfChosen(change, "http_timeout", parseNumber("http_timeout", httpTimeout, "must be a number of seconds", errors));
-        change.put("api_base_url", blankToNull(apiBaseUrl));
-        putIfChosen(change, "s3_endpoint_enabled", parseTri("s3_endpoint_enabled", s3EndpointEnabled, errors));
-        change.put("s3_public_url", blankToNull(s3PublicUrl));
-        change.put("s3_output_path", blankToNull(s3OutputPath));
-        secret("api_token", apiToken, apiTokenClear, change, errors);
-        secret("webhook_secret", webhookSecret, webhookSecretClear, change, errors);
-
+        // as shown, a proxy URL with a password is masked: sending it back would store the mask
+        boolean proxyAsShown = proxy != null && proxy.equals(current.proxy_url());
+        Double timeout = parseNumber("http_timeout", httpTimeout, "must be a number of seconds", errors);
+        Boolean s3Enabled = parseTri("s3_endpoint_enabled", s3EndpointEnabled, errors);
+        Optional<String> token = secret("api_token", apiToken, apiTokenClear, errors);
+        Optional<String> signingSecret = secret("webhook_secret", webhookSecret, webhookSecretClear, errors);
         Double amount = parseNumber("cost_limit", costLimitAmount, "the amount must be a number of US dollars", errors);
-        if (amount == null) {
-            change.put("cost_limit", null);
-        } else {
-            Map<String, Object> limit = new LinkedHashMap<>();
-            limit.put("amount", amount);
-            limit.put("period", costLimitPeriod);
-            limit.put("action", costLimitAction);
-            change.put("cost_limit", limit);
-        }
-        change.put("hardware_prices", prices(hardwarePrices, errors));
+        Map<String, Double> prices = prices(hardwarePrices, errors);
+        ProviderChange change = new ProviderChange(Optional.of(lines(webhookAllowedIps)), Optional.of(webhookRequireSignature),
+                // the API takes no null for these three: "Default" leaves the stored value as it is
+                ifChosen(verify), Optional.ofNullable(blankToNull(sslCaBundle)),
+                proxyAsShown ? ProviderChange.unchanged() : Optional.ofNullable(proxy), ifChosen(timeout),
+                Optional.ofNullable(blankToNull(apiBaseUrl)), ifChosen(s3Enabled),
+                Optional.ofNullable(blankToNull(s3PublicUrl)), Optional.ofNullable(blankToNull(s3OutputPath)),
+                token, signingSecret,
+                Optional.ofNullable(amount).map(a -> new CostLimit(a, costLimitPeriod, costLimitAction)),
+                Optional.of(prices));
         return new Built(change, errors);
     }
 
@@ -149,22 +136,21 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
         return prices;
     }
 
-    private static void secret(String field, String typed, boolean clear, Map<String, Object> change,
-                               Map<String, String> errors) {
+    /** A write-only secret changes only when something is typed (set) or its removal is ticked (empty: removed). */
+    private static Optional<String> secret(String field, String typed, boolean clear, Map<String, String> errors) {
         boolean entered = typed != null && !typed.isBlank();
         if (entered && clear) {
             errors.put(field, "enter a new value or tick its removal, not both");
-        } else if (clear) {
-            change.put(field, null);
-        } else if (entered) {
-            change.put(field, typed.trim());
+            return ProviderChange.unchanged();
         }
+        if (clear) {
+            return Optional.empty();
+        }
+        return entered ? Optional.of(typed.trim()) : ProviderChange.unchanged();
     }
 
-    private static void putIfChosen(Map<String, Object> change, String field, Object value) {
-        if (value != null) {
-            change.put(field, value);
-        }
+    private static <T> Optional<T> ifChosen(T value) {
+        return value == null ? ProviderChange.unchanged() : Optional.of(value);
     }
 
     private static Boolean parseTri(String field, String value, Map<String, String> errors) {

@@ -1,9 +1,15 @@
 package io.tuneops.console.web;
 
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.console.client.Answer;
 import io.tuneops.support.http.VouchedAccess.Access;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+
+import java.util.function.Function;
+
 /** What every page handler does the same way: who is asking, the layout, and where to go after a change. */
 @ApplicationScoped
 public class Pages {
@@ -44,6 +50,18 @@ public class Pages {
             return Response.ok().header("HX-Redirect", location).build();
         }
         return redirect(location);
+    }
+
+    /**
+     * After a change an owner may refuse: {@link #seeOther} the page showing its result, or the page
+     * rendered again by {@code refused} with the owner's words (an owner that did not answer is one
+     * that refused).
+     */
+    public static <T> Uni<Response> changed(RoutingContext rc, Uni<Answer<T>> change, String done,
+                                            Function<String, Uni<TemplateInstance>> refused) {
+        return Answer.recovering(change).chain(answer -> answer.fold(
+                value -> Uni.createFrom().item(seeOther(rc, done)),
+                problem -> refused.apply(problem.detail()).map(page -> Response.ok(page).build())));
     }
 
     /**

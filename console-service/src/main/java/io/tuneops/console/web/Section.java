@@ -8,10 +8,14 @@ import java.util.Locale;
 public enum Section {
     JOBS("Jobs", "/jobs", Access.VIEWER),
     SUBMIT("Submit", "/submit", Access.OPERATOR),
+    APPROVALS("Approvals", "/approvals", Access.OPERATOR),
+    QUOTAS("Quotas", "/quotas", Access.VIEWER),
     PROVIDERS("Providers", "/providers", Access.VIEWER),
     METRICS("Metrics", "/metrics", Access.VIEWER),
     HEALTH("Health", "/health", Access.VIEWER),
     AUDIT("Audit", "/audit", Access.ADMIN),
+    USERS("Users", "/users", Access.ADMIN),
+    TEAMS("Teams", "/teams", Access.ADMIN),
     KEYS("API keys", "/keys", Access.ADMIN),
     /** Pages outside the navigation (sign-in, errors). */
     NONE("", "/", Access.OPEN);

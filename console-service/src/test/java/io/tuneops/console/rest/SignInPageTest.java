@@ -22,6 +22,7 @@ class SignInPageTest {
     void theGatewaysCodesAreSaidInWords() {
         assertTrue(SignInPage.message("invalid").contains("not accepted"));
         assertTrue(SignInPage.message("expired").contains("ended"));
+        assertTrue(SignInPage.message("locked").contains("locked out"));
         assertTrue(SignInPage.message("<script>").startsWith("Signing in did not work"));
         assertNull(SignInPage.message(null));
     }

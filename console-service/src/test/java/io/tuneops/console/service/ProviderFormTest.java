@@ -1,6 +1,7 @@
 package io.tuneops.console.service;
 
 import io.tuneops.console.client.ProvidersApi.CostLimit;
+import io.tuneops.console.client.ProvidersApi.ProviderChange;
 import io.tuneops.console.client.ProvidersApi.ProviderView;
 import org.junit.jupiter.api.Test;
 
@@ -8,9 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,19 +57,19 @@ class ProviderFormTest {
                 form("", "false", false, "", "", "", "").build(view(true, null)).errors().get("ssl_verify"));
         ProviderForm.Built acknowledged = form("", "false", true, "", "", "", "").build(view(true, null));
         assertTrue(acknowledged.errors().isEmpty());
-        assertEquals(false, acknowledged.change().get("ssl_verify"));
+        assertEquals(Optional.of(false), acknowledged.change().ssl_verify());
         assertTrue(form("", "false", false, "", "", "", "").build(view(false, null)).errors().isEmpty());
         assertTrue(form("", "true", false, "", "", "", "").build(view(false, null)).errors().isEmpty());
     }
 
     @Test
     void aMaskedProxyLeftAsShownIsNotSent() {
-        assertFalse(form("", "", false, "http://u:***@proxy:8080", "", "", "").build(view(null, "http://u:***@proxy:8080"))
-                .change().containsKey("proxy_url"));
-        assertEquals("http://other:3128", form("", "", false, "http://other:3128", "", "", "")
-                .build(view(null, "http://u:***@proxy:8080")).change().get("proxy_url"));
-        Map<String, Object> cleared = form("", "", false, "", "", "", "").build(view(null, "http://u:***@proxy:8080")).change();
-        assertTrue(cleared.containsKey("proxy_url") && cleared.get("proxy_url") == null);
+        assertNull(form("", "", false, "http://u:***@proxy:8080", "", "", "").build(view(null, "http://u:***@proxy:8080"))
+                .change().proxy_url(), "not sent");
+        assertEquals(Optional.of("http://other:3128"), form("", "", false, "http://other:3128", "", "", "")
+                .build(view(null, "http://u:***@proxy:8080")).change().proxy_url());
+        ProviderChange cleared = form("", "", false, "", "", "", "").build(view(null, "http://u:***@proxy:8080")).change();
+        assertEquals(Optional.empty(), cleared.proxy_url(), "sent as null");
     }
 
     @Test
@@ -87,18 +88,17 @@ class ProviderFormTest {
     @Test
     void anEmptyCostLimitRemovesItAndSecretsChangeOnlyWhenAsked() {
         ProviderForm.Built built = form("", "", false, "", "", "", "").build(view(null, null));
-        assertTrue(built.change().containsKey("cost_limit"));
-        assertNull(built.change().get("cost_limit"));
-        assertFalse(built.change().containsKey("api_token"));
-        assertFalse(built.change().containsKey("webhook_secret"));
+        assertEquals(Optional.empty(), built.change().cost_limit(), "sent as null");
+        assertNull(built.change().api_token(), "not sent");
+        assertNull(built.change().webhook_secret(), "not sent");
         ProviderForm both = new ProviderForm("", true, "", false, "", "", "", "", "", "", "", "tok", true, "", false, "", "monthly",
                 "warn", "");
         assertEquals("enter a new value or tick its removal, not both", both.build(view(null, null)).errors().get("api_token"));
         ProviderForm clear = new ProviderForm("", true, "", false, "", "", "", "", "", "", "", "", true, " whsec_x ", false, "",
                 "monthly", "warn", "");
-        Map<String, Object> change = clear.build(view(null, null)).change();
-        assertTrue(change.containsKey("api_token") && change.get("api_token") == null);
-        assertEquals("whsec_x", change.get("webhook_secret"));
+        ProviderChange change = clear.build(view(null, null)).change();
+        assertEquals(Optional.empty(), change.api_token(), "sent as null");
+        assertEquals(Optional.of("whsec_x"), change.webhook_secret());
     }
 
     @Test

@@ -23,7 +23,7 @@ class SubmitFormTest {
 
     @Test
     void blankFieldsAreLeftOutAndTheInputIsAnObject() {
-        SubmitForm.Built built = new SubmitForm("replicate", " lora ", "", "o/m:abc", "me/out", "{\"steps\": 10}", "k1")
+        SubmitForm.Built built = new SubmitForm("replicate", " lora ", "", "o/m:abc", "me/out", "{\"steps\": 10}", "k1", "")
                 .build(json);
         assertTrue(built.errors().isEmpty());
         assertEquals(Map.of("provider", "replicate", "name", "lora", "version", "o/m:abc", "destination", "me/out",
@@ -32,16 +32,16 @@ class SubmitFormTest {
 
     @Test
     void anInputThatIsNotAJsonObjectIsNamed() {
-        assertEquals(SubmitForm.INPUT_ERROR, new SubmitForm("generic", "", "", "", "", "[1]", "k").build(json).errors().get("input"));
-        assertTrue(new SubmitForm("generic", "", "", "", "", "{steps", "k").build(json).errors().get("input")
+        assertEquals(SubmitForm.INPUT_ERROR, new SubmitForm("generic", "", "", "", "", "[1]", "k", "").build(json).errors().get("input"));
+        assertTrue(new SubmitForm("generic", "", "", "", "", "{steps", "k", "").build(json).errors().get("input")
                 .startsWith(SubmitForm.INPUT_ERROR + " ("));
-        assertFalse(sent(new SubmitForm("generic", "", "", "", "", "  ", "k").build(json)).containsKey("input"));
+        assertFalse(sent(new SubmitForm("generic", "", "", "", "", "  ", "k", "").build(json)).containsKey("input"));
     }
 
     @Test
     void everyBlankFormHasItsOwnIdempotencyKeyAndAMissingOneIsMade() {
         assertNotEquals(SubmitForm.blank().idempotencyKey(), SubmitForm.blank().idempotencyKey());
-        assertEquals(36, new SubmitForm(null, null, null, null, null, null, " ").idempotencyKey().length());
-        assertEquals("replicate", new SubmitForm(null, null, null, null, null, null, null).provider());
+        assertEquals(36, new SubmitForm(null, null, null, null, null, null, " ", null).idempotencyKey().length());
+        assertEquals("replicate", new SubmitForm(null, null, null, null, null, null, null, null).provider());
     }
 }
