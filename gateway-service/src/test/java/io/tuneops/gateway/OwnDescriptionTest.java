@@ -68,4 +68,15 @@ class OwnDescriptionTest {
                 openapi.getString("paths.'/api/users'.post.responses.'400'.content.'application/json'.schema.$ref"));
         assertNull(openapi.get("paths.'/api/orgs/{org}/quotas'"), "the organisations' quotas are webhook-service's");
     }
+
+    @Test
+    void theOpenIdConnectRoutesNeedNoKey() {
+        JsonPath openapi = description();
+        for (String path : List.of("login", "callback", "error")) {
+            String at = "paths.'/api/auth/oidc/" + path + "'.get";
+            assertEquals(List.of("Sessions"), openapi.getList(at + ".tags"), path);
+            // no requirement: the provider authenticates the browser, as the gateway's access policy says
+            assertEquals(List.of(), openapi.getList(at + ".security"), path + ": " + openapi.getMap(at));
+        }
+    }
 }

@@ -61,7 +61,8 @@ final class FakeReplicate implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         calls.add(new Call(method, path, body));
         if (method.equals("POST") && path.matches("/v1/models/[^/]+/[^/]+/versions/[^/]+/trainings")) {
-            respond(exchange, 201, training("tr_fake_" + calls.size(), "starting"));
+            // unique across every instance of a suite run: webhook-service refuses a provider id twice
+            respond(exchange, 201, training("tr_fake_" + java.util.UUID.randomUUID().toString().replace("-", ""), "starting"));
         } else if (method.equals("GET") && path.startsWith("/v1/trainings/")) {
             respond(exchange, 200, training(path.substring("/v1/trainings/".length()), "processing"));
         } else if (method.equals("GET") && path.equals("/v1/webhooks/default/secret")) {

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -79,6 +80,7 @@ public class OidcResource {
 
     @GET
     @Path("/login")
+    @SecurityRequirements
     @AuthorizationPolicy(name = OidcSignInPolicy.NAME)
     @Produces(MediaType.TEXT_HTML)
     @Operation(operationId = "signInWithOidc", summary = "Sign in with the OpenID Connect provider",
@@ -92,6 +94,7 @@ public class OidcResource {
 
     @GET
     @Path("/callback")
+    @SecurityRequirements
     @AuthorizationPolicy(name = OidcSignInPolicy.NAME)
     @Produces(MediaType.TEXT_HTML)
     @Operation(operationId = "oidcCallback", summary = "The provider's answer to a sign-in",
@@ -109,6 +112,7 @@ public class OidcResource {
 
     @GET
     @Path("/error")
+    @SecurityRequirements
     @Produces(MediaType.TEXT_HTML)
     @Operation(operationId = "oidcError", summary = "The provider refused to sign the browser in",
             description = "Where quarkus-oidc sends the provider's error answer (the user cancelled, for one)" + NOT_CONFIGURED)
