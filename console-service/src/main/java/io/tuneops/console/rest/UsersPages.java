@@ -129,12 +129,11 @@ public class UsersPages {
         // an emptied email is sent as "", which removes it; a field the form did not send stays as it is
         UserChange change = new UserChange(trim(displayName), email == null ? null : email.trim(), trim(role), isActive,
                 password == null || password.isEmpty() ? null : password);
-        return found(visitor, rc, id).chain(u -> Answer.recovering(api.change(Caller.of(rc, visitor), id, change))
-                .map(answer -> answer.fold(
-                        saved -> Pages.seeOther(rc, "/users/" + Query.segment(id) + "?saved=1"),
-                        problem -> Response.ok(new user(layout(visitor, u), row(u),
-                                form(new Typed(u.username(), displayName, email, role, u.org_id(), isActive), List.of(), false),
-                                FormErrors.of(problem, FIELDS, Map.of()), null)).build())));
+        return found(visitor, rc, id).chain(u -> Pages.changedOrForm(rc, api.change(Caller.of(rc, visitor), id, change),
+                "/users/" + Query.segment(id) + "?saved=1",
+                problem -> Uni.createFrom().item(new user(layout(visitor, u), row(u),
+                        form(new Typed(u.username(), displayName, email, role, u.org_id(), isActive), List.of(), false),
+                        FormErrors.of(problem, FIELDS, Map.of()), null))));
     }
 
     @GET

@@ -3,6 +3,7 @@ package io.tuneops.console.web;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.console.client.Answer;
+import io.tuneops.console.client.ApiProblem;
 import io.tuneops.support.http.VouchedAccess.Access;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,9 +60,19 @@ public class Pages {
      */
     public static <T> Uni<Response> changed(RoutingContext rc, Uni<Answer<T>> change, String done,
                                             Function<String, Uni<TemplateInstance>> refused) {
+        return changedOrForm(rc, change, done, problem -> refused.apply(problem.detail()));
+    }
+
+    /**
+     * After a change made with a form: {@link #seeOther} the page showing its result, or the form
+     * rendered again by {@code refused} with the owner's whole refusal, so that its field errors
+     * stand beside their fields.
+     */
+    public static <T> Uni<Response> changedOrForm(RoutingContext rc, Uni<Answer<T>> change, String done,
+                                                  Function<ApiProblem, Uni<TemplateInstance>> refused) {
         return Answer.recovering(change).chain(answer -> answer.fold(
                 value -> Uni.createFrom().item(seeOther(rc, done)),
-                problem -> refused.apply(problem.detail()).map(page -> Response.ok(page).build())));
+                problem -> refused.apply(problem).map(page -> Response.ok(page).build())));
     }
 
     /**

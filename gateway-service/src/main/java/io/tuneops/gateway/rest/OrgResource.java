@@ -111,7 +111,7 @@ public class OrgResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> create(NameRequest body, @Context RoutingContext rc) {
         return named(body, true, "organisation", (name, slug) -> orgs.create(name, slug, ApiKeyResource.identity(rc),
-                ApiKeyResource.clientIp(rc)).map(o -> Response.status(201).entity(OrgView.of(o)).build()));
+                ApiKeyResource.clientIp(rc)), OrgView::of);
     }
 
     @GET
@@ -136,7 +136,7 @@ public class OrgResource {
     public Uni<Response> update(@Parameter(description = ORG) @PathParam("org") String org, NameRequest body,
                                 @Context RoutingContext rc) {
         return withOrg(org, o -> named(body, false, "organisation", (name, slug) -> orgs.update(o, name, slug,
-                ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)).map(changed -> Response.ok(OrgView.of(changed)).build())));
+                ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)), OrgView::of));
     }
 
     @DELETE
@@ -147,9 +147,8 @@ public class OrgResource {
     @APIResponse(responseCode = "409", description = "Users still belong to it",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> delete(@Parameter(description = ORG) @PathParam("org") String org, @Context RoutingContext rc) {
-        return withOrg(org, o -> orgs.delete(o, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(deleted -> deleted ? Response.noContent().build() : JsonErrorMappers.json(404, "No organisation " + org))
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("Organisation not deleted", e)));
+        return withOrg(org, o -> PeopleAnswers.removed(orgs.delete(o, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)),
+                "No organisation " + org, "Organisation not deleted"));
     }
 
     @GET
@@ -183,7 +182,7 @@ public class OrgResource {
     public Uni<Response> createTeam(@Parameter(description = ORG) @PathParam("org") String org, NameRequest body,
                                     @Context RoutingContext rc) {
         return withOrg(org, o -> named(body, true, "team", (name, slug) -> orgs.createTeam(o, name, slug,
-                ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)).map(t -> Response.status(201).entity(TeamView.of(t)).build())));
+                ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)), TeamView::of));
     }
 
     @GET
@@ -210,7 +209,7 @@ public class OrgResource {
                                     @Parameter(description = TEAM) @PathParam("team") String team, NameRequest body,
                                     @Context RoutingContext rc) {
         return withTeam(org, team, t -> named(body, false, "team", (name, slug) -> orgs.updateTeam(t, name, slug,
-                ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)).map(changed -> Response.ok(TeamView.of(changed)).build())));
+                ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)), TeamView::of));
     }
 
     @DELETE
@@ -219,9 +218,8 @@ public class OrgResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> deleteTeam(@Parameter(description = ORG) @PathParam("org") String org,
                                     @Parameter(description = TEAM) @PathParam("team") String team, @Context RoutingContext rc) {
-        return withTeam(org, team, t -> orgs.deleteTeam(t, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(deleted -> deleted ? Response.noContent().build() : JsonErrorMappers.json(404, "No team " + team))
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("Team not deleted", e)));
+        return withTeam(org, team, t -> PeopleAnswers.removed(orgs.deleteTeam(t, ApiKeyResource.identity(rc),
+                ApiKeyResource.clientIp(rc)), "No team " + team, "Team not deleted"));
     }
 
     @GET
@@ -248,9 +246,8 @@ public class OrgResource {
         if (body == null || body.user_id() == null || body.user_id().isBlank() || body.user_id().length() > 64) {
             return Uni.createFrom().item(PeopleAnswers.invalid("Invalid member", List.of(new FieldError("user_id", "a user's id"))));
         }
-        return withTeam(org, team, t -> orgs.addMember(t, body.user_id(), ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(user -> Response.ok(UserView.of(user)).build())
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("Member not added", e)));
+        return withTeam(org, team, t -> PeopleAnswers.changed(orgs.addMember(t, body.user_id(), ApiKeyResource.identity(rc),
+                ApiKeyResource.clientIp(rc)), 200, UserView::of, "Member not added"));
     }
 
     @DELETE
@@ -261,10 +258,8 @@ public class OrgResource {
                                       @Parameter(description = TEAM) @PathParam("team") String team,
                                       @Parameter(description = "The user's id (usr_...)") @PathParam("user") String user,
                                       @Context RoutingContext rc) {
-        return withTeam(org, team, t -> orgs.removeMember(t, user, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(removed -> removed ? Response.noContent().build()
-                        : JsonErrorMappers.json(404, "User " + user + " is not in team " + team))
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("Member not removed", e)));
+        return withTeam(org, team, t -> PeopleAnswers.removed(orgs.removeMember(t, user, ApiKeyResource.identity(rc),
+                ApiKeyResource.clientIp(rc)), "User " + user + " is not in team " + team, "Member not removed"));
     }
 
     private Uni<Response> withOrg(String org, Function<OrgRecord, Uni<Response>> then) {
@@ -278,15 +273,16 @@ public class OrgResource {
                 : then.apply(found.get())));
     }
 
-    private interface Change {
-        Uni<Response> apply(String name, String slug);
+    private interface Change<T> {
+        Uni<T> apply(String name, String slug);
     }
 
     /**
      * Validates an organisation's or team's name and slug and makes the change; on create the name
      * is required and the slug defaults to one made from it, on update absent fields stay.
      */
-    private static Uni<Response> named(NameRequest body, boolean create, String what, Change change) {
+    private static <T> Uni<Response> named(NameRequest body, boolean create, String what, Change<T> change,
+                                           Function<T, ?> view) {
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON body with a name is required"));
         }
@@ -302,8 +298,8 @@ public class OrgResource {
             return Uni.createFrom().item(PeopleAnswers.invalid("Invalid " + what, errors));
         }
         String slug = body.slug() != null ? body.slug() : (create ? PeopleAnswers.slugOf(body.name(), what) : null);
-        return change.apply(body.name() == null ? null : body.name().strip(), slug)
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed(capitalised(what) + " not " + (create ? "created" : "changed"), e));
+        return PeopleAnswers.changed(change.apply(body.name() == null ? null : body.name().strip(), slug), create ? 201 : 200,
+                view, capitalised(what) + " not " + (create ? "created" : "changed"));
     }
 
     private static String capitalised(String what) {

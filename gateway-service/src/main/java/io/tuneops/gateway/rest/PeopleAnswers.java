@@ -1,5 +1,6 @@
 package io.tuneops.gateway.rest;
 
+import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.rest.ApiKeyResource.FieldError;
 import io.tuneops.gateway.rest.ApiKeyResource.ValidationError;
 import io.tuneops.gateway.service.PeopleFailure;
@@ -7,6 +8,7 @@ import io.tuneops.support.http.JsonErrorMappers;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** What the people routes share: the shapes of their names and the answers to their failures. */
@@ -37,6 +39,18 @@ final class PeopleAnswers {
             return JsonErrorMappers.json(refused.kind().status(), refused.getMessage());
         }
         return ApiKeyResource.notChanged(what, failure);
+    }
+
+    /** A change that answers with what it made: {@code status} with its view, or its failure as {@link #failed}. */
+    static <T> Uni<Response> changed(Uni<T> change, int status, Function<T, ?> view, String notChanged) {
+        return change.map(done -> Response.status(status).entity(view.apply(done)).build())
+                .onFailure().recoverWithItem(e -> failed(notChanged, e));
+    }
+
+    /** A removal: 204, 404 with {@code missing} when there was nothing to remove, or its failure as {@link #failed}. */
+    static Uni<Response> removed(Uni<Boolean> removal, String missing, String notRemoved) {
+        return removal.map(removed -> removed ? Response.noContent().build() : JsonErrorMappers.json(404, missing))
+                .onFailure().recoverWithItem(e -> failed(notRemoved, e));
     }
 
     /** A slug made from a name: lower case, runs of anything else than letters and digits as one hyphen. */

@@ -134,9 +134,8 @@ public class UserResource {
         NewUser user = new NewUser(body.username(), body.display_name() == null ? body.username() : body.display_name(),
                 blankToNull(body.email()), role, body.password(), blankToNull(body.org_id()),
                 body.team_ids() == null ? List.of() : body.team_ids());
-        return users.create(user, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(created -> Response.status(201).entity(UserView.of(created)).build())
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("User not created", e));
+        return PeopleAnswers.changed(users.create(user, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)), 201,
+                UserView::of, "User not created");
     }
 
     @GET
@@ -222,9 +221,8 @@ public class UserResource {
         }
         UserChange change = new UserChange(body.display_name(), body.email(), role, body.password(), body.org_id(),
                 body.team_ids(), body.is_active());
-        return users.update(id, change, body.current_password(), caller, ApiKeyResource.clientIp(rc))
-                .map(changed -> Response.ok(UserView.of(changed)).build())
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("User not changed", e));
+        return PeopleAnswers.changed(users.update(id, change, body.current_password(), caller, ApiKeyResource.clientIp(rc)),
+                200, UserView::of, "User not changed");
     }
 
     @DELETE
@@ -242,9 +240,8 @@ public class UserResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> deactivate(@Parameter(description = "The user's id (usr_...)") @PathParam("id") String id,
                                     @Context RoutingContext rc) {
-        return users.deactivate(id, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(changed -> Response.ok(UserView.of(changed)).build())
-                .onFailure().recoverWithItem(e -> PeopleAnswers.failed("User not deactivated", e));
+        return PeopleAnswers.changed(users.deactivate(id, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)), 200,
+                UserView::of, "User not deactivated");
     }
 
     @GET
@@ -324,10 +321,8 @@ public class UserResource {
         if (refused.isPresent()) {
             return Uni.createFrom().item(refused.get());
         }
-        return keys.revoke(key, id, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
-                .map(revoked -> revoked ? Response.noContent().build() : JsonErrorMappers.json(404, "User " + id
-                        + " has no active API key " + key))
-                .onFailure().recoverWithItem(e -> ApiKeyResource.notChanged("API key not revoked", e));
+        return PeopleAnswers.removed(keys.revoke(key, id, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc)),
+                "User " + id + " has no active API key " + key, "API key not revoked");
     }
 
     private static Optional<Response> adminOrSelf(RoutingContext rc, String id) {

@@ -1,8 +1,10 @@
 package io.tuneops.local.testing;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
@@ -58,6 +60,41 @@ public final class StandInIdentityProvider implements AutoCloseable {
                          Instant expiresAt) {
     }
 
+    /** The provider metadata of OpenID Connect Discovery 1.0, section 3. */
+    private record DiscoveryDocument(
+            String issuer,
+            @JsonProperty("authorization_endpoint") String authorizationEndpoint,
+            @JsonProperty("token_endpoint") String tokenEndpoint,
+            @JsonProperty("userinfo_endpoint") String userinfoEndpoint,
+            @JsonProperty("jwks_uri") String jwksUri,
+            @JsonProperty("response_types_supported") List<String> responseTypesSupported,
+            @JsonProperty("grant_types_supported") List<String> grantTypesSupported,
+            @JsonProperty("subject_types_supported") List<String> subjectTypesSupported,
+            @JsonProperty("id_token_signing_alg_values_supported") List<String> idTokenSigningAlgValuesSupported,
+            @JsonProperty("scopes_supported") List<String> scopesSupported,
+            @JsonProperty("token_endpoint_auth_methods_supported") List<String> tokenEndpointAuthMethodsSupported,
+            @JsonProperty("code_challenge_methods_supported") List<String> codeChallengeMethodsSupported,
+            @JsonProperty("claims_supported") List<String> claimsSupported) {
+    }
+
+    /** The successful token response of RFC 6749 section 5.1, with the ID token OpenID Connect adds. */
+    private record TokenAnswer(
+            @JsonProperty("access_token") String accessToken,
+            @JsonProperty("token_type") String tokenType,
+            @JsonProperty("expires_in") long expiresIn,
+            @JsonProperty("id_token") String idToken,
+            String scope) {
+    }
+
+    /** The error response of RFC 6749 section 5.2. */
+    private record ErrorAnswer(String error, @JsonProperty("error_description") String errorDescription) {
+    }
+
+    /** A JSON Web Key Set (RFC 7517 section 5); each key is jose4j's own parameter map. */
+    private record KeySet(List<Map<String, Object>> keys) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long TOKEN_SECONDS = 300;
     private static final long CODE_SECONDS = 60;
@@ -131,12 +168,16 @@ public final class StandInIdentityProvider implements AutoCloseable {
 
     private record Answer(int status, String contentType, String body, String location) {
 
-        static Answer json(int status, Map<String, ?> body) {
-            return new Answer(status, "application/json", JsonUtil.toJson(body), null);
+        static Answer json(int status, Object body) {
+            try {
+                return new Answer(status, "application/json", JSON.writeValueAsString(body), null);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         static Answer error(int status, String error, String description) {
-            return json(status, Map.of("error", error, "error_description", description));
+            return json(status, new ErrorAnswer(error, description));
         }
 
         static Answer redirect(String location) {
@@ -172,25 +213,25 @@ public final class StandInIdentityProvider implements AutoCloseable {
     }
 
     private Answer discovery(HttpExchange exchange) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("issuer", issuer());
-        metadata.put("authorization_endpoint", issuer() + "/authorize");
-        metadata.put("token_endpoint", issuer() + "/token");
-        metadata.put("userinfo_endpoint", issuer() + "/userinfo");
-        metadata.put("jwks_uri", issuer() + "/jwks");
-        metadata.put("response_types_supported", List.of("code"));
-        metadata.put("grant_types_supported", List.of("authorization_code"));
-        metadata.put("subject_types_supported", List.of("public"));
-        metadata.put("id_token_signing_alg_values_supported", List.of(AlgorithmIdentifiers.RSA_USING_SHA256));
-        metadata.put("scopes_supported", List.of("openid", "email", "profile"));
-        metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        metadata.put("code_challenge_methods_supported", List.of("S256"));
-        metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "nonce", "email", "email_verified", "name"));
-        return Answer.json(200, metadata);
+        String issuer = issuer();
+        return Answer.json(200, new DiscoveryDocument(
+                issuer,
+                issuer + "/authorize",
+                issuer + "/token",
+                issuer + "/userinfo",
+                issuer + "/jwks",
+                List.of("code"),
+                List.of("authorization_code"),
+                List.of("public"),
+                List.of(AlgorithmIdentifiers.RSA_USING_SHA256),
+                List.of("openid", "email", "profile"),
+                List.of("client_secret_basic", "client_secret_post"),
+                List.of("S256"),
+                List.of("sub", "iss", "aud", "exp", "iat", "nonce", "email", "email_verified", "name")));
     }
 
     private Answer jwks(HttpExchange exchange) {
-        return Answer.json(200, Map.of("keys", List.of(key.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY))));
+        return Answer.json(200, new KeySet(List.of(key.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY))));
     }
 
     /** Errors about the client or its redirect URI are shown, not redirected (RFC 6749 section 4.1.2.1). */
@@ -251,13 +292,8 @@ public final class StandInIdentityProvider implements AutoCloseable {
         String accessToken = sign(claims(grant, "access"));
         accessTokens.put(accessToken, grant.user());
         tokensIssued.incrementAndGet();
-        Map<String, Object> tokens = new LinkedHashMap<>();
-        tokens.put("access_token", accessToken);
-        tokens.put("token_type", "Bearer");
-        tokens.put("expires_in", TOKEN_SECONDS);
-        tokens.put("id_token", sign(claims(grant, "id")));
-        tokens.put("scope", "openid email profile");
-        return Answer.json(200, tokens);
+        return Answer.json(200, new TokenAnswer(accessToken, "Bearer", TOKEN_SECONDS, sign(claims(grant, "id")),
+                "openid email profile"));
     }
 
     private Answer userinfo(HttpExchange exchange) {

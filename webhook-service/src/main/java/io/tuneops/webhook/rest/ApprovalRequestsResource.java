@@ -122,12 +122,11 @@ public class ApprovalRequestsResource {
             }
             filter = Optional.of(ApprovalStatus.PENDING);
         }
-        Integer limit = JobResource.number(limitParam, 50, 1, MAX_LIMIT);
-        Integer offset = JobResource.number(offsetParam, 0, 0, 1_000_000);
-        if (limit == null || offset == null) {
-            return bad("limit must be 1 to " + MAX_LIMIT + " and offset 0 to 1000000");
+        Optional<Paging> paging = Paging.of(limitParam, offsetParam, MAX_LIMIT);
+        if (paging.isEmpty()) {
+            return bad(Paging.rule(MAX_LIMIT));
         }
-        return requests.list(filter, Optional.empty(), limit, offset)
+        return requests.list(filter, Optional.empty(), paging.get().limit(), paging.get().offset())
                 .map(page -> Response.ok(new RequestList(page.requests().stream().map(ApprovalRequestView::of).toList(),
                         page.pendingCount())).build());
     }
@@ -240,12 +239,12 @@ public class ApprovalRequestsResource {
         if (status != null && filter.isEmpty()) {
             return bad("status must be one of pending, approved, rejected, cancelled, expired");
         }
-        Integer limit = JobResource.number(limitParam, 50, 1, MAX_LIMIT);
-        if (limit == null) {
+        Optional<Integer> limit = Paging.limit(limitParam, MAX_LIMIT);
+        if (limit.isEmpty()) {
             return bad("limit must be 1 to " + MAX_LIMIT);
         }
         Submitter me = VouchedCaller.of(rc).submitter(null);
-        return requests.list(filter, Optional.of(me), limit, 0).map(page -> {
+        return requests.list(filter, Optional.of(me), limit.get(), 0).map(page -> {
             List<ApprovalRequestView> views = page.requests().stream().map(ApprovalRequestView::of).toList();
             long pending = views.stream().filter(v -> v.status().equals(ApprovalStatus.PENDING.wire())).count();
             return Response.ok(new RequestList(views, pending)).build();

@@ -49,6 +49,7 @@ import java.util.Optional;
 public class JobResource {
 
     private static final Logger LOG = Logger.getLogger(JobResource.class);
+    private static final int MAX_LIMIT = 500;
 
     private final JobService jobs;
 
@@ -192,18 +193,18 @@ public class JobResource {
         if (provider != null && providerFilter.isEmpty()) {
             return bad("provider must be one of " + String.join(", ", Provider.wireNames()));
         }
-        Integer limit = number(limitParam, 50, 1, 500);
-        Integer offset = number(offsetParam, 0, 0, 1_000_000);
-        if (limit == null || offset == null) {
-            return bad("limit must be 1 to 500 and offset 0 to 1000000");
+        Optional<Paging> paging = Paging.of(limitParam, offsetParam, MAX_LIMIT);
+        if (paging.isEmpty()) {
+            return bad(Paging.rule(MAX_LIMIT));
         }
+        int limit = paging.get().limit();
         Optional<JobCursor> cursor;
         try {
             cursor = Optional.ofNullable(cursorParam).map(JobCursor::decode);
         } catch (IllegalArgumentException e) {
             return bad("cursor is not one this service issued");
         }
-        return jobs.list(statusFilter, providerFilter, limit, offset, cursor)
+        return jobs.list(statusFilter, providerFilter, limit, paging.get().offset(), cursor)
                 .map(page -> Response.ok(new JobList(page.jobs().stream()
                         .map(d -> JobView.of(d.job(), d.uploads().orElse(null))).toList(),
                         page.total(), limit, page.offset(), page.nextCursor())).build());
@@ -305,18 +306,5 @@ public class JobResource {
 
     private static Uni<Response> bad(String detail) {
         return Uni.createFrom().item(JsonErrorMappers.json(400, detail));
-    }
-
-    /** A query parameter as a whole number within bounds: {@code fallback} when absent, null when wrong (any route's paging). */
-    static Integer number(String value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            return n < min || n > max ? null : n;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }
