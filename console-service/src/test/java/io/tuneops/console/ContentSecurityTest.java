@@ -54,6 +54,11 @@ class ContentSecurityTest {
         pages.put("POST /keys", Browser.form(Scope.ADMIN).formParam("name", "ci").formParam("scopes", "viewer").post("/keys"));
         pages.put("POST /providers/generic", Browser.form(Scope.ADMIN).formParam("webhook_allowed_ips", "nonsense")
                 .post("/providers/generic"));
+        pages.put("POST /notifications", Browser.form(Scope.ADMIN).formParam("channel_type", "webhook").formParam("name", "ci")
+                .formParam("webhook_url", "https://ci.example.com/hook").post("/notifications"));
+        pages.put("POST /notifications refused", Browser.form(Scope.ADMIN).formParam("channel_type", "webhook")
+                .formParam("webhook_url", "ftp://x").post("/notifications"));
+        pages.put("POST /notifications/channels/nch_down/test", Browser.form(Scope.ADMIN).post("/notifications/channels/nch_down/test"));
         pages.put("POST without CSRF", Browser.as(Scope.ADMIN).contentType("application/x-www-form-urlencoded")
                 .formParam("name", "x").post("/keys"));
         return pages;
@@ -111,6 +116,18 @@ class ContentSecurityTest {
         assertTrue(config.contains("\"allowEval\":false"), config);
         assertTrue(config.contains("\"historyCacheSize\":0"), "no page is copied into browser storage: " + config);
         assertEquals(3, html.select("head script[src], head link[rel=stylesheet]").size());
+    }
+
+    @Test
+    void noChannelSecretIsEchoedBackIntoAPage() {
+        String refused = Browser.form(Scope.ADMIN).formParam("channel_type", "slack").formParam("name", "")
+                .formParam("slack_webhook_url", "https://hooks.slack.com/services/T0/B0/secret-part").post("/notifications").asString();
+        assertTrue(Browser.html(refused).getElementById("channel-name-error") != null, refused);
+        assertFalse(refused.contains("secret-part"), "a refused create does not echo the Slack URL");
+        String saved = Browser.form(Scope.ADMIN).formParam("channel_type", "slack").formParam("name", "team chat")
+                .formParam("slack_webhook_url", "https://hooks.slack.com/services/T0/B0/secret-part").post("/notifications").asString();
+        assertFalse(saved.contains("secret-part"));
+        assertFalse(Browser.as(Scope.VIEWER).get("/notifications/channels/nch_new1").asString().contains("secret-part"));
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Every owner route the console calls, on one Vert.x server, answering in the owners' real JSON
  * (and storage's S3 XML): webhook-service's jobs and providers, storage-service's listing,
  * metrics-service's configuration and health, audit-service's trail, and the gateway's API keys;
- * {@link FakeGates} adds people, quotas, approvals and prices.
+ * {@link FakeGates} adds people, quotas, approvals and prices, {@link FakeNotifications} the notifications.
  * It keeps a little state (jobs, provider configurations, keys), records every request, and can
  * be told to answer one route with a scripted status and body, or not at all (an owner that hangs).
  */
@@ -50,6 +50,8 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
     volatile List<String> storedObjects = List.of();
     /** People, quotas, approvals and prices. */
     final FakeGates gates = new FakeGates();
+    /** Notification channels, preferences and the delivery history. */
+    final FakeNotifications notifications = new FakeNotifications();
 
     /** The fake of this test JVM (the test resource is global: one for every test class). */
     public static FakeOwners get() {
@@ -103,6 +105,7 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
                 .putNull("updated_at");
         storedObjects = List.of("job_done1/checkpoint-500/model.safetensors", "job_done1/samples/a b.png");
         gates.reset();
+        notifications.reset();
     }
 
     /** Answer {@code method path} with this status and JSON body until reset. */
@@ -190,6 +193,7 @@ public class FakeOwners implements QuarkusTestResourceLifecycleManager {
 
     private void routes(Router router) {
         gates.register(router);
+        notifications.register(router);
         // ---- webhook-service: jobs ----
         router.get("/api/cloud/jobs").handler(rc -> {
             String status = rc.request().getParam("status");

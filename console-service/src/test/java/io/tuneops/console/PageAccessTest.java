@@ -50,7 +50,16 @@ class PageAccessTest {
             Map.entry("/users", Scope.ADMIN),
             Map.entry("/users/usr_bob", Scope.ADMIN),
             Map.entry("/users/usr_bob/deactivate", Scope.ADMIN),
-            Map.entry("/teams", Scope.ADMIN));
+            Map.entry("/teams", Scope.ADMIN),
+            Map.entry("/notifications", Scope.VIEWER),
+            Map.entry("/notifications?preset=gmail", Scope.VIEWER),
+            Map.entry("/notifications/channels/nch_mail", Scope.VIEWER),
+            Map.entry("/notifications/channels/nch_down", Scope.VIEWER),
+            Map.entry("/notifications/channels/nch_mail/delete", Scope.ADMIN),
+            Map.entry("/notifications/preferences", Scope.VIEWER),
+            Map.entry("/notifications/preferences/npr_bob/delete", Scope.VIEWER),
+            Map.entry("/notifications/history", Scope.ADMIN),
+            Map.entry("/notifications/history?status=failed&offset=50", Scope.ADMIN));
 
     @BeforeEach
     void reset() {
@@ -78,11 +87,12 @@ class PageAccessTest {
 
     @Test
     void theNavigationOffersOnlyThePagesOfTheScope() {
-        assertEquals(List.of("nav-jobs", "nav-quotas", "nav-providers", "nav-metrics", "nav-health"), nav(Scope.VIEWER));
+        assertEquals(List.of("nav-jobs", "nav-quotas", "nav-providers", "nav-metrics", "nav-health", "nav-notifications"),
+                nav(Scope.VIEWER));
         assertEquals(List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics",
-                "nav-health"), nav(Scope.OPERATOR));
+                "nav-health", "nav-notifications"), nav(Scope.OPERATOR));
         assertEquals(List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics",
-                "nav-health", "nav-audit", "nav-users", "nav-teams", "nav-keys"), nav(Scope.ADMIN));
+                "nav-health", "nav-notifications", "nav-audit", "nav-users", "nav-teams", "nav-keys"), nav(Scope.ADMIN));
     }
 
     private static List<String> nav(Scope scope) {

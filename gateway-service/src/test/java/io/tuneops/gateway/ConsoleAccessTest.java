@@ -107,7 +107,8 @@ class ConsoleAccessTest {
     void consolePagesGoToTheConsoleAnonymousOrWithTheSessionVouchedFor() {
         String client = Sessions.newClient();
         for (String page : new String[]{"/", "/sign-in?error=invalid", "/jobs", "/jobs/j-1", "/jobs/rows?status=running",
-                "/submit", "/providers/replicate", "/metrics", "/health", "/audit", "/keys", "/assets/app.0123abcd.css"}) {
+                "/submit", "/providers/replicate", "/metrics", "/health", "/audit", "/keys", "/notifications",
+                "/notifications/channels/nch_1", "/notifications/history?status=failed", "/assets/app.0123abcd.css"}) {
             // a client's own X-Tuneops-* headers are dropped on the way
             Sessions.from(client).header("X-Tuneops-Csrf", "forged").header("X-Tuneops-Actor", "admin").get(page).then()
                     .statusCode(200).body("uri", equalTo(page)).body("actor", equalTo("null")).body("scopes", equalTo("null"))

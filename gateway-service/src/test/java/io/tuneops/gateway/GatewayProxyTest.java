@@ -46,7 +46,8 @@ class GatewayProxyTest {
     void forwardsEachDocumentedPrefixWithItsQueryString() {
         for (String path : new String[]{"/api/webhooks/replicate", "/api/cloud/providers/replicate/config",
                 "/api/cloud/jobs/j-1?state=running&limit=5", "/api/cloud/metrics/config",
-                "/api/cloud/health/ready", "/api/audit?event_type=webhook_rejected&limit=100"}) {
+                "/api/cloud/health/ready", "/api/audit?event_type=webhook_rejected&limit=100",
+                "/api/cloud/notifications/history?status=failed&limit=5", "/api/webhooks/nch_1/history"}) {
             RestAssured.get(path).then().statusCode(200).body("uri", equalTo(path));
         }
         // per-pod HTTP metrics name the route template, never an id (one series per job otherwise)

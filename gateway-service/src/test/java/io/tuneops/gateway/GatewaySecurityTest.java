@@ -184,6 +184,51 @@ class GatewaySecurityTest {
     }
 
     @Test
+    void theEventWebhooksBesideTheReceiversNeedAnAdminKeyAndNoAllowlist() {
+        for (String path : new String[]{"/api/webhooks", "/api/webhooks/nch_1", "/api/webhooks/events"}) {
+            RestAssured.get(path).then().statusCode(401);
+        }
+        RestAssured.given().contentType("application/json").body("{}").patch("/api/webhooks/nch_1").then().statusCode(401);
+        RestAssured.post("/api/webhooks/nch_1/test").then().statusCode(401);
+        TestKeys.Created viewer = TestKeys.create("event webhooks viewer", List.of("viewer"), null);
+        RestAssured.given().header("X-API-Key", viewer.key()).get("/api/webhooks/events").then().statusCode(200);
+        RestAssured.given().header("X-API-Key", viewer.key()).get("/api/webhooks").then().statusCode(403);
+        RestAssured.given().header("X-API-Key", viewer.key()).get("/api/cloud/notifications/channels").then().statusCode(200);
+        RestAssured.given().header("X-API-Key", viewer.key()).post("/api/cloud/notifications/preferences").then().statusCode(200);
+        RestAssured.given().header("X-API-Key", viewer.key()).post("/api/cloud/notifications/channels").then().statusCode(403);
+        RestAssured.given().header("X-API-Key", viewer.key()).get("/api/cloud/notifications/history").then().statusCode(403);
+
+        redis.hash(String.class).hset("tuneops:webhook:allowlists", "listed", "[\"198.51.100.7\"]");
+        allowlists.reload().await().indefinitely();
+        try {
+            String outside = "2001:db9::1";
+            RestAssured.given().header("X-Forwarded-For", outside).post("/api/webhooks/listed").then().statusCode(403);
+            // the same first segment, managed with an admin key from anywhere: no provider's allowlist applies
+            for (String method : new String[]{"GET", "PATCH", "DELETE"}) {
+                RestAssured.given().header("X-Forwarded-For", outside).header("Authorization", "Bearer " + TestKeys.ADMIN)
+                        .request(method, "/api/webhooks/listed").then().statusCode(200).body("method", equalTo(method));
+            }
+            RestAssured.given().header("X-Forwarded-For", outside).header("Authorization", "Bearer " + TestKeys.ADMIN)
+                    .post("/api/webhooks/listed/test").then().statusCode(200).body("uri", equalTo("/api/webhooks/listed/test"));
+        } finally {
+            redis.hash(String.class).hdel("tuneops:webhook:allowlists", "listed");
+            allowlists.reload().await().indefinitely();
+        }
+    }
+
+    @Test
+    void theEventWebhooksTakeTheApisBodyLimitNotTheReceivers() {
+        // a receiver takes 64 MB (securityHeadersAndBodyLimits); managing an event webhook is a small JSON call
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
+                .body(new byte[11 * 1024 * 1024]).patch("/api/webhooks/nch_1").then().statusCode(413)
+                .body("detail", containsString("larger than"));
+        RestAssured.given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
+                .body(new byte[11 * 1024 * 1024]).post("/api/webhooks/replicate/test").then().statusCode(413);
+        RestAssured.given().body(new byte[11 * 1024 * 1024]).post("/api/webhooks/replicate").then().statusCode(200)
+                .body("length", equalTo(11 * 1024 * 1024));
+    }
+
+    @Test
     void failedAuthenticationIsAuditedOncePerWindow() {
         String ip = "198.51.100.77";
         for (int i = 0; i < 3; i++) {

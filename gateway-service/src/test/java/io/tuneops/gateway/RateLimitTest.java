@@ -31,6 +31,9 @@ class RateLimitTest {
     @Inject
     RedisDataSource redis;
 
+    @Inject
+    io.tuneops.gateway.webhook.WebhookAllowlists allowlists;
+
     private static String newClient() {
         return "198.18." + (int) (Math.random() * 250) + "." + (int) (1 + Math.random() * 250);
     }
@@ -147,6 +150,25 @@ class RateLimitTest {
                     .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + credential
                             + "/20261122/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")
                     .get("/api/cloud/storage/b/k" + i).then().statusCode(502).header("X-RateLimit-Limit", "6000");
+        }
+    }
+
+    @Test
+    void onlyDeliveriesToAProvidersReceiverCountPerProvider() {
+        String client = newClient();
+        redis.hash(String.class).hset("tuneops:webhook:allowlists", "ratetest", "[\"" + client + "\"]");
+        allowlists.reload().await().indefinitely();
+        try {
+            RestAssured.given().header("X-Forwarded-For", client).post("/api/webhooks/ratetest").then().statusCode(200)
+                    .header("X-RateLimit-Limit", "6000");
+            // the event webhooks' management from the same address is that client's own, at the guide's limit
+            RestAssured.given().header("X-Forwarded-For", client).header("Authorization", "Bearer " + TestKeys.ADMIN)
+                    .get("/api/webhooks/ratetest").then().statusCode(200).header("X-RateLimit-Limit", "100");
+            RestAssured.given().header("X-Forwarded-For", client).header("Authorization", "Bearer " + TestKeys.ADMIN)
+                    .post("/api/webhooks/ratetest/test").then().statusCode(200).header("X-RateLimit-Limit", "100");
+        } finally {
+            redis.hash(String.class).hdel("tuneops:webhook:allowlists", "ratetest");
+            allowlists.reload().await().indefinitely();
         }
     }
 

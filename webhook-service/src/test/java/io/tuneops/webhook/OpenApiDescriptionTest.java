@@ -79,7 +79,24 @@ class OpenApiDescriptionTest {
                 Map.entry("/api/approvals/requests/bulk-approve", Set.of("post")),
                 Map.entry("/api/approvals/requests/bulk-reject", Set.of("post")),
                 Map.entry("/api/approvals/me", Set.of("get")),
-                Map.entry("/api/approvals/expire", Set.of("post")));
+                Map.entry("/api/approvals/expire", Set.of("post")),
+                Map.entry("/api/cloud/notifications/channels", Set.of("get", "post")),
+                Map.entry("/api/cloud/notifications/channels/{channel_id}", Set.of("get", "patch", "put", "delete")),
+                Map.entry("/api/cloud/notifications/channels/{channel_id}/test", Set.of("post")),
+                Map.entry("/api/cloud/notifications/preferences", Set.of("get", "post")),
+                Map.entry("/api/cloud/notifications/preferences/{preference_id}", Set.of("delete")),
+                Map.entry("/api/cloud/notifications/history", Set.of("get")),
+                Map.entry("/api/cloud/notifications/history/{delivery_id}/retry", Set.of("post")),
+                Map.entry("/api/cloud/notifications/events", Set.of("get")),
+                Map.entry("/api/cloud/notifications/presets", Set.of("get")),
+                Map.entry("/api/cloud/notifications/presets/{preset_id}", Set.of("get")),
+                Map.entry("/api/cloud/notifications/status", Set.of("get")),
+                Map.entry("/api/cloud/notifications/skip", Set.of("post")),
+                Map.entry("/api/webhooks", Set.of("get", "post")),
+                Map.entry("/api/webhooks/events", Set.of("get")),
+                Map.entry("/api/webhooks/{webhook_id}", Set.of("get", "patch", "put", "delete")),
+                Map.entry("/api/webhooks/{webhook_id}/test", Set.of("post")),
+                Map.entry("/api/webhooks/{webhook_id}/history", Set.of("get")));
         JsonObject paths = description.getJsonObject("paths");
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(paths.fieldNames()));
         expected.forEach((path, methods) -> {
@@ -101,7 +118,11 @@ class OpenApiDescriptionTest {
                 {"/api/cloud/providers/{provider}", "put", "admin"}, {"/api/quotas", "post", "admin"},
                 {"/api/quotas/types", "get", "viewer"}, {"/api/quotas/cost-estimate", "post", "viewer"},
                 {"/api/orgs/{org_id}/teams/{team_id}/quotas", "post", "admin"}, {"/api/cloud/cost-estimate", "post", "viewer"},
-                {"/api/cloud/hardware-options", "get", "viewer"}}) {
+                {"/api/cloud/hardware-options", "get", "viewer"},
+                {"/api/cloud/notifications/channels", "get", "viewer"}, {"/api/cloud/notifications/channels", "post", "admin"},
+                {"/api/cloud/notifications/preferences", "post", "viewer"}, {"/api/cloud/notifications/history", "get", "admin"},
+                {"/api/webhooks", "get", "admin"}, {"/api/webhooks/{webhook_id}", "delete", "admin"},
+                {"/api/webhooks/events", "get", "viewer"}}) {
             JsonObject operation = operation(route[0], route[1]);
             List<Object> security = operation.getJsonArray("security").getList();
             assertEquals(2, security.size(), "bearer or X-API-Key on " + route[1] + " " + route[0]);

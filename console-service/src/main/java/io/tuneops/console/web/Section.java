@@ -13,6 +13,7 @@ public enum Section {
     PROVIDERS("Providers", "/providers", Access.VIEWER),
     METRICS("Metrics", "/metrics", Access.VIEWER),
     HEALTH("Health", "/health", Access.VIEWER),
+    NOTIFICATIONS("Notifications", "/notifications", Access.VIEWER),
     AUDIT("Audit", "/audit", Access.ADMIN),
     USERS("Users", "/users", Access.ADMIN),
     TEAMS("Teams", "/teams", Access.ADMIN),

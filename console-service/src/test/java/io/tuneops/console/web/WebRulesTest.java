@@ -81,8 +81,8 @@ class WebRulesTest {
     @Test
     void theNavigationFollowsTheScopes() {
         Layout layout = new Layout("Jobs", Section.JOBS, new Visitor("key_o", "operator", null, TOKEN), null);
-        assertEquals(List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics", "nav-health"),
-                layout.nav().stream().map(Layout.NavItem::id).toList());
+        assertEquals(List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics", "nav-health",
+                        "nav-notifications"), layout.nav().stream().map(Layout.NavItem::id).toList());
         assertTrue(layout.nav().get(0).current());
         assertEquals("{\"X-CSRF-Token\": \"" + TOKEN + "\"}", layout.csrfHeaders());
         assertEquals(List.of(), new Layout("Sign in", Section.NONE, null, null).nav());

@@ -13,7 +13,7 @@ public interface EdgeConfig {
     MemorySize maxApiBody();
 
     /**
-     * Largest provider webhook delivery on /api/webhooks/{provider} (TUNEOPS_EDGE_MAX_WEBHOOK_BODY):
+     * Largest provider webhook delivery to a receiver, POST /api/webhooks/{provider} (TUNEOPS_EDGE_MAX_WEBHOOK_BODY):
      * Replicate sends a training's whole log in each one, so a long training's deliveries are large.
      * Streamed through, never held in memory whole.
      */

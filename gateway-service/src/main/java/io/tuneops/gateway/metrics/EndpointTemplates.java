@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  */
 public final class EndpointTemplates {
 
-    private record Template(String literalPrefix, Pattern path, String name) {
-        boolean matches(String p) {
-            return p.startsWith(literalPrefix) && path.matcher(p).matches();
+    /** @param method null: any method */
+    private record Template(String method, String literalPrefix, Pattern path, String name) {
+        boolean matches(String m, String p) {
+            return (method == null || method.equals(m)) && p.startsWith(literalPrefix) && path.matcher(p).matches();
         }
     }
 
@@ -22,7 +23,19 @@ public final class EndpointTemplates {
             t("/api/auth/api-keys", "/api/auth/api-keys"),
             t("/api/auth/api-keys/" + ID, "/api/auth/api-keys/{id}"),
             t("/api/auth/whoami", "/api/auth/whoami"),
-            t("/api/webhooks/" + ID, "/api/webhooks/{provider}"),
+            // a provider's receiver is a POST to one segment; the other methods there manage an event webhook
+            post("/api/webhooks/" + ID, "/api/webhooks/{provider}"),
+            t("/api/webhooks", "/api/webhooks"),
+            t("/api/webhooks/events", "/api/webhooks/events"),
+            t("/api/webhooks/" + ID, "/api/webhooks/{id}"),
+            t("/api/webhooks/" + ID + "/test", "/api/webhooks/{id}/test"),
+            t("/api/webhooks/" + ID + "/history", "/api/webhooks/{id}/history"),
+            t("/api/cloud/notifications/(channels|preferences|events|presets|history|status|skip)", null),
+            t("/api/cloud/notifications/channels/" + ID, "/api/cloud/notifications/channels/{id}"),
+            t("/api/cloud/notifications/channels/" + ID + "/test", "/api/cloud/notifications/channels/{id}/test"),
+            t("/api/cloud/notifications/preferences/" + ID, "/api/cloud/notifications/preferences/{id}"),
+            t("/api/cloud/notifications/presets/" + ID, "/api/cloud/notifications/presets/{id}"),
+            t("/api/cloud/notifications/history/" + ID + "/retry", "/api/cloud/notifications/history/{id}/retry"),
             t("/api/cloud/providers", "/api/cloud/providers"),
             t("/api/cloud/providers/" + ID, "/api/cloud/providers/{provider}"),
             t("/api/cloud/providers/" + ID + "/config", "/api/cloud/providers/{provider}/config"),
@@ -86,10 +99,19 @@ public final class EndpointTemplates {
             t("/audit", null),
             t("/keys", null),
             t("/(users|teams|quotas|approvals)", null),
+            t("/notifications(/preferences|/history)?", null),
+            t("/notifications/channels/" + ID, "/notifications/channels/{id}"),
+            t("/notifications/channels/" + ID + "/(test|delete)", "/notifications/channels/{id}/{action}"),
+            t("/notifications/preferences/" + ID + "/delete", "/notifications/preferences/{id}/delete"),
+            t("/notifications/(preferences/mute|history/" + ID + "/retry)", "/notifications/{change}"),
             t("/assets/.+", "/assets/{asset}"));
 
     private static Template t(String regex, String name) {
-        return new Template(RoutePatterns.literalPrefix(regex), Pattern.compile(regex), name);
+        return new Template(null, RoutePatterns.literalPrefix(regex), Pattern.compile(regex), name);
+    }
+
+    private static Template post(String regex, String name) {
+        return new Template("POST", RoutePatterns.literalPrefix(regex), Pattern.compile(regex), name);
     }
 
     private EndpointTemplates() {
@@ -97,7 +119,7 @@ public final class EndpointTemplates {
 
     /** {@code METHOD_/template}; unknown paths are all {@code METHOD_other}. */
     public static String of(String method, String path) {
-        return name(method, template(path));
+        return name(method, template(method, path));
     }
 
     /** The endpoint name of a template found by {@link #template}. */
@@ -105,10 +127,10 @@ public final class EndpointTemplates {
         return method + "_" + (template == null ? "other" : template);
     }
 
-    /** The path's template ({@code /api/cloud/jobs/{job_id}}), itself for fixed paths, null when unknown. */
-    static String template(String path) {
+    /** The request's template ({@code /api/cloud/jobs/{job_id}}), its path for fixed paths, null when unknown. */
+    static String template(String method, String path) {
         for (Template template : TEMPLATES) {
-            if (template.matches(path)) {
+            if (template.matches(method, path)) {
                 return template.name() == null ? path : template.name();
             }
         }

@@ -55,7 +55,7 @@ public class TrafficCounters {
     void register(@Observes Router router) {
         router.route().order(RequestStage.TRAFFIC_COUNTERS.order()).handler(rc -> {
             long start = System.nanoTime();
-            String template = EndpointTemplates.template(rc.normalizedPath());
+            String template = EndpointTemplates.template(rc.request().method().name(), rc.normalizedPath());
             if (template != null) {
                 // the per-pod HTTP meters (Quarkus Micrometer) read the route template from here (as
                 // Quarkus REST leaves it), so one matching per request names both

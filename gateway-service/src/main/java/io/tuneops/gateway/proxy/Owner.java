@@ -17,7 +17,7 @@ public enum Owner {
     WEBHOOK("webhook-service", UpstreamConfig::webhook,
             List.of("/api/webhooks", "/api/cloud/providers", "/api/cloud/jobs", "/api/cloud/hardware-options",
                     "/api/cloud/cost-estimate", "/api/quotas", "/api/approvals", "/api/orgs/{org_id}/quotas",
-                    "/api/orgs/{org_id}/teams/{team_id}/quotas")),
+                    "/api/orgs/{org_id}/teams/{team_id}/quotas", "/api/cloud/notifications")),
     STORAGE("storage-service", UpstreamConfig::storage, List.of("/api/cloud/storage")),
     METRICS("metrics-service", UpstreamConfig::metrics, List.of("/api/cloud/metrics", "/api/cloud/health")),
     AUDIT("audit-service", UpstreamConfig::audit, List.of("/api/audit")),
@@ -27,8 +27,8 @@ public enum Owner {
      * gateway's own 404 and scanners' guesses never reach the console.
      */
     CONSOLE("console-service", UpstreamConfig::console, List.of("/", "/sign-in", "/jobs", "/submit", "/providers",
-            "/metrics", "/health", "/audit", "/keys", "/users", "/teams", "/quotas", "/approvals", "/assets",
-            "/favicon.ico"), false);
+            "/metrics", "/health", "/audit", "/keys", "/users", "/teams", "/quotas", "/approvals", "/notifications",
+            "/assets", "/favicon.ico"), false);
 
     private final String serviceName;
     private final Function<UpstreamConfig, String> address;

@@ -2,6 +2,7 @@ package io.tuneops.gateway.ratelimit;
 
 import inet.ipaddr.IPAddress;
 import io.tuneops.gateway.config.RateLimitConfig;
+import io.tuneops.gateway.webhook.ProviderReceivers;
 import io.tuneops.gateway.webhook.WebhookAllowlists;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>storage requests signed with an upload credential are counted per credential, at
  *   TUNEOPS_RATE_LIMIT_STORAGE_CREDENTIAL_CALLS (a 10 GiB multipart upload is ~1,300 requests);</li>
- *   <li>webhooks from inside a provider's allowlist are counted per provider, at
+ *   <li>deliveries to a provider's receiver from inside its allowlist are counted per provider, at
  *   TUNEOPS_RATE_LIMIT_WEBHOOK_PROVIDER_CALLS (one provider delivers for many jobs from few addresses).</li>
  * </ul>
  */
@@ -26,7 +27,7 @@ public class RateLimitKeys {
     private static final Pattern HEADER_CREDENTIAL = Pattern.compile("Credential=([A-Za-z0-9_-]{8,128})/");
     private static final Pattern QUERY_CREDENTIAL = Pattern.compile("(?:^|&)X-Amz-Credential=([A-Za-z0-9_-]{8,128})(?:%2F|/)",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern WEBHOOK_PROVIDER = Pattern.compile("^/api/webhooks/([A-Za-z0-9_-]{1,64})(/|$)");
+    private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     public record Subject(RateLimitRule rule, String id, String actor) {
     }
@@ -50,10 +51,10 @@ public class RateLimitKeys {
                         "upload-credential:" + credential);
             }
         } else if (RateLimitRules.WEBHOOKS.equals(rule.name())) {
-            Matcher m = WEBHOOK_PROVIDER.matcher(path);
-            if (m.find() && allowlists.admitsListed(m.group(1), client)) {
-                return new Subject(rule.withCalls("-provider", webhookProviderCalls), "provider:" + m.group(1),
-                        "provider:" + m.group(1));
+            String provider = ProviderReceivers.provider(request.method(), path);
+            if (provider != null && PROVIDER_NAME.matcher(provider).matches() && allowlists.admitsListed(provider, client)) {
+                return new Subject(rule.withCalls("-provider", webhookProviderCalls), "provider:" + provider,
+                        "provider:" + provider);
             }
         }
         return new Subject(rule, "ip:" + ip, "anonymous");

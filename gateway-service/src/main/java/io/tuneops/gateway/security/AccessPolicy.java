@@ -64,8 +64,20 @@ public class AccessPolicy {
             // monitoring, as the guide's Prometheus and Kubernetes setup expect
             rule(READ, "/api/cloud/health(/(live|ready))?", Access.MONITORING),
             rule(READ, "/api/cloud/metrics/prometheus", Access.MONITORING),
-            // provider-facing: authenticated by webhook signature and the provider's allowlist
-            rule(ANY, "/api/webhooks/[^/]+(/.*)?", Access.PUBLIC),
+            // provider-facing receivers (POST, one segment): authenticated by webhook signature and the
+            // provider's allowlist; the rest of /api/webhooks manages the event webhooks tuneops sends
+            rule(Set.of(HttpMethod.POST), "/api/webhooks/[^/]+", Access.PUBLIC),
+            rule(READ, "/api/webhooks/events", Access.VIEWER),
+            rule(ANY, "/api/webhooks(/.*)?", Access.ADMIN),
+            // notifications (webhook-service): everyone reads the channels (no secrets in them), the
+            // presets and the event catalogue, and keeps preferences (the owner allows a non-admin only
+            // their own); channel changes and tests, the delivery history, retries and skipping the
+            // setup are admins'
+            rule(READ, "/api/cloud/notifications/(channels(/[^/]+)?|presets(/[^/]+)?|events|status)", Access.VIEWER),
+            rule(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.POST),
+                    "/api/cloud/notifications/preferences", Access.VIEWER),
+            rule(Set.of(HttpMethod.DELETE), "/api/cloud/notifications/preferences/[^/]+", Access.VIEWER),
+            rule(ANY, "/api/cloud/notifications(/.*)?", Access.ADMIN),
             // S3: SigV4 with per-job upload credentials, checked by storage-service
             rule(ANY, "/api/cloud/storage(/.*)?", Access.KEY_OPTIONAL),
             // metrics export configuration: previews read, everything else configures

@@ -1,6 +1,7 @@
 package io.tuneops.gateway.security;
 
 import io.tuneops.gateway.config.EdgeConfig;
+import io.tuneops.gateway.webhook.ProviderReceivers;
 import io.tuneops.support.http.RequestStage;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,9 +16,9 @@ import java.util.Map;
 /**
  * Security headers on every response, ambiguous framing refused (see {@link #ambiguousFraming}),
  * and body-size limits per kind of route. Storage routes stream objects of any size
- * (storage-service enforces S3's limits); a provider's webhook delivery may be large (it carries a
- * long training's whole log) and is streamed to webhook-service, never held whole; the JSON APIs
- * are small. A body announced larger than its route's limit is refused before it is read, and a
+ * (storage-service enforces S3's limits); a provider's webhook delivery to its receiver may be large
+ * (it carries a long training's whole log) and is streamed to webhook-service, never held whole; the
+ * JSON APIs, the event webhooks' management routes among them, are small. A body announced larger than its route's limit is refused before it is read, and a
  * chunked one is cut off when it passes the limit ({@link #MAX_BODY} tells the proxy).
  */
 @ApplicationScoped
@@ -68,7 +69,7 @@ public class EdgeHandler {
         }
         String path = rc.normalizedPath();
         long limit = path.startsWith("/api/cloud/storage") ? -1
-                : path.startsWith("/api/webhooks/") ? maxWebhookBody : maxApiBody;
+                : ProviderReceivers.provider(request.method(), path) != null ? maxWebhookBody : maxApiBody;
         if (limit >= 0) {
             String length = request.getHeader("Content-Length");
             if (length != null) {

@@ -8,6 +8,7 @@ import io.tuneops.gateway.security.RequestContinuation;
 import io.tuneops.support.audit.AuditDetails;
 import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.http.RequestStage;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,10 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 
-/** Enforces each provider's webhook allowlist on /api/webhooks/{provider} with the guide's 403. */
+/**
+ * Enforces each provider's webhook allowlist on its receiver ({@code POST /api/webhooks/{provider}})
+ * with the guide's 403; the event webhooks' management routes beside it are not a provider's.
+ */
 @ApplicationScoped
 public class WebhookAllowlistHandler {
 
@@ -39,7 +43,7 @@ public class WebhookAllowlistHandler {
     }
 
     void register(@Observes Router router) {
-        router.routeWithRegex("/api/webhooks/([^/]+)(/.*)?").order(RequestStage.WEBHOOK_ALLOWLIST.order()).handler(this::handle);
+        router.routeWithRegex(HttpMethod.POST, ProviderReceivers.ROUTE_REGEX).order(RequestStage.WEBHOOK_ALLOWLIST.order()).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {

@@ -44,4 +44,40 @@ class EndpointTemplatesTest {
         assertEquals("POST_/api/approvals/requests/{id}/{action}", EndpointTemplates.of("POST", "/api/approvals/requests/apr_1/approve"));
         assertEquals("GET_/users", EndpointTemplates.of("GET", "/users"));
     }
+
+    @Test
+    void aProvidersReceiverAndAnEventWebhookAreNamedApart() {
+        assertEquals("POST_/api/webhooks/{provider}", EndpointTemplates.of("POST", "/api/webhooks/replicate"));
+        assertEquals("GET_/api/webhooks/{id}", EndpointTemplates.of("GET", "/api/webhooks/nch_1"));
+        assertEquals("PATCH_/api/webhooks/{id}", EndpointTemplates.of("PATCH", "/api/webhooks/nch_1"));
+        assertEquals("DELETE_/api/webhooks/{id}", EndpointTemplates.of("DELETE", "/api/webhooks/nch_1"));
+        assertEquals("POST_/api/webhooks/{id}/test", EndpointTemplates.of("POST", "/api/webhooks/nch_1/test"));
+        assertEquals("GET_/api/webhooks/{id}/history", EndpointTemplates.of("GET", "/api/webhooks/nch_1/history"));
+        assertEquals("GET_/api/webhooks/events", EndpointTemplates.of("GET", "/api/webhooks/events"));
+        assertEquals("POST_/api/webhooks", EndpointTemplates.of("POST", "/api/webhooks"));
+        assertEquals("GET_other", EndpointTemplates.of("GET", "/api/webhooks/nch_1/other"));
+    }
+
+    @Test
+    void notificationRoutesAndPagesAreNamedWithoutIds() {
+        assertEquals("GET_/api/cloud/notifications/channels", EndpointTemplates.of("GET", "/api/cloud/notifications/channels"));
+        assertEquals("PATCH_/api/cloud/notifications/channels/{id}",
+                EndpointTemplates.of("PATCH", "/api/cloud/notifications/channels/nch_1"));
+        assertEquals("POST_/api/cloud/notifications/channels/{id}/test",
+                EndpointTemplates.of("POST", "/api/cloud/notifications/channels/nch_1/test"));
+        assertEquals("DELETE_/api/cloud/notifications/preferences/{id}",
+                EndpointTemplates.of("DELETE", "/api/cloud/notifications/preferences/npr_1"));
+        assertEquals("GET_/api/cloud/notifications/presets/{id}", EndpointTemplates.of("GET", "/api/cloud/notifications/presets/gmail"));
+        assertEquals("POST_/api/cloud/notifications/history/{id}/retry",
+                EndpointTemplates.of("POST", "/api/cloud/notifications/history/42/retry"));
+        assertEquals("POST_/api/cloud/notifications/skip", EndpointTemplates.of("POST", "/api/cloud/notifications/skip"));
+        assertEquals("GET_/notifications", EndpointTemplates.of("GET", "/notifications"));
+        assertEquals("GET_/notifications/history", EndpointTemplates.of("GET", "/notifications/history"));
+        assertEquals("GET_/notifications/channels/{id}", EndpointTemplates.of("GET", "/notifications/channels/nch_1"));
+        assertEquals("POST_/notifications/channels/{id}/{action}", EndpointTemplates.of("POST", "/notifications/channels/nch_1/test"));
+        assertEquals("POST_/notifications/preferences/{id}/delete",
+                EndpointTemplates.of("POST", "/notifications/preferences/npr_1/delete"));
+        assertEquals("POST_/notifications/{change}", EndpointTemplates.of("POST", "/notifications/history/42/retry"));
+        assertEquals("POST_/notifications/{change}", EndpointTemplates.of("POST", "/notifications/preferences/mute"));
+    }
 }

@@ -79,4 +79,51 @@ class AccessPolicyTest {
             assertEquals(Access.CONSOLE, policy.accessFor(HttpMethod.GET, page), page);
         }
     }
+
+    @Test
+    void onlyAProvidersReceiverIsOpenUnderWebhooksAndTheEventWebhooksAreAdmins() {
+        assertEquals(Access.PUBLIC, policy.accessFor(HttpMethod.POST, "/api/webhooks/replicate"));
+        assertEquals(Access.PUBLIC, policy.accessFor(HttpMethod.POST, "/api/webhooks/generic"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, "/api/webhooks/events"));
+        for (HttpMethod method : new HttpMethod[]{HttpMethod.GET, HttpMethod.POST}) {
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks"), method.name());
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks/"), method.name());
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks/nch_1/test"), method.name());
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks/nch_1/history"), method.name());
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks/replicate/anything"), method.name());
+        }
+        for (HttpMethod method : new HttpMethod[]{HttpMethod.GET, HttpMethod.PATCH, HttpMethod.PUT, HttpMethod.DELETE}) {
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks/nch_1"), method.name());
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/webhooks/replicate"), method.name());
+        }
+    }
+
+    @Test
+    void notificationsAreReadByViewersAndConfiguredByAdmins() {
+        for (String read : new String[]{"/api/cloud/notifications/channels", "/api/cloud/notifications/channels/nch_1",
+                "/api/cloud/notifications/presets", "/api/cloud/notifications/presets/gmail",
+                "/api/cloud/notifications/events", "/api/cloud/notifications/status",
+                "/api/cloud/notifications/preferences"}) {
+            assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.GET, read), read);
+        }
+        // a viewer keeps their own preferences (the owner holds a non-admin to scope "user", themself)
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.POST, "/api/cloud/notifications/preferences"));
+        assertEquals(Access.VIEWER, policy.accessFor(HttpMethod.DELETE, "/api/cloud/notifications/preferences/npr_1"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/cloud/notifications/preferences/npr_1"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/cloud/notifications/channels"));
+        for (HttpMethod method : new HttpMethod[]{HttpMethod.PATCH, HttpMethod.PUT, HttpMethod.DELETE}) {
+            assertEquals(Access.ADMIN, policy.accessFor(method, "/api/cloud/notifications/channels/nch_1"), method.name());
+        }
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/cloud/notifications/channels/nch_1/test"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/cloud/notifications/channels/nch_1/test"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/cloud/notifications/history"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/cloud/notifications/history/17/retry"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.POST, "/api/cloud/notifications/skip"));
+        assertEquals(Access.ADMIN, policy.accessFor(HttpMethod.GET, "/api/cloud/notifications/unknown"));
+        for (String page : new String[]{"/notifications", "/notifications/preferences", "/notifications/history",
+                "/notifications/channels/nch_1", "/notifications/history/17/retry"}) {
+            assertEquals(Access.CONSOLE, policy.accessFor(HttpMethod.GET, page), page);
+            assertEquals(Access.CONSOLE, policy.accessFor(HttpMethod.POST, page), page);
+        }
+    }
 }

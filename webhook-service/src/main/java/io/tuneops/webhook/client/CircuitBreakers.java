@@ -8,9 +8,11 @@ import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.config.OutboundConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * idempotent calls. Each replica's breaker state and every failure are written to Redis
  * ({@value #KEY_PREFIX}{provider}: {@code state:<replica>} fields and a {@code failures_total}
  * counter), so that {@link #clusterState} answers for the whole cluster whichever replica
- * metrics-service asks (the internal figures).
+ * metrics-service asks (the internal figures). An opening from closed is announced as a
+ * {@link CircuitOpened} CDI event (system.circuit_open).
  */
 @ApplicationScoped
 public class CircuitBreakers {
@@ -38,16 +41,20 @@ public class CircuitBreakers {
     }
 
     private final Map<String, Guards> guards = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreakerState> states = new ConcurrentHashMap<>();
     private final ReactiveRedisDataSource redis;
     private final OutboundConfig config;
     private final String replica = UUID.randomUUID().toString().substring(0, 8);
 
     private final StoreDeadlines deadlines;
+    private final Event<CircuitOpened> opened;
 
-    public CircuitBreakers(ReactiveRedisDataSource redis, OutboundConfig config, StoreDeadlines deadlines) {
+    public CircuitBreakers(ReactiveRedisDataSource redis, OutboundConfig config, StoreDeadlines deadlines,
+                           Event<CircuitOpened> opened) {
         this.redis = redis;
         this.config = config;
         this.deadlines = deadlines;
+        this.opened = opened;
     }
 
     Guards guards(String provider) {
@@ -85,6 +92,13 @@ public class CircuitBreakers {
         LOG.infof("circuit breaker of provider %s is %s", provider, wire(state));
         deadlines.redis(redis.hash(String.class).hset(KEY_PREFIX + provider, "state:" + replica, wire(state)))
                 .subscribe().with(v -> { }, e -> LOG.warnf("breaker state of %s not published: %s", provider, e.toString()));
+        CircuitBreakerState before = states.put(provider, state);
+        // a failed trial call reopens a half-open breaker: the same outage, not a new one to announce
+        if (state == CircuitBreakerState.OPEN && before != CircuitBreakerState.HALF_OPEN) {
+            opened.fire(new CircuitOpened(provider, Instant.now(), "calls to " + provider + " are refused for "
+                    + config.breakerDelay().toSeconds() + " s: at least " + Math.round(config.breakerFailureRatio() * 100)
+                    + " % of the last " + config.breakerRequestVolume() + " calls failed"));
+        }
     }
 
     private void countFailure(String provider) {

@@ -50,7 +50,18 @@ public class CallerAccess {
             Rule.of(READ, "/api/approvals/rules(/.*)?", OPERATOR),
             Rule.of(ANY, "/api/approvals/rules(/.*)?", ADMIN),
             Rule.of(ANY, "/api/approvals/expire", ADMIN),
-            Rule.of(ANY, "/api/approvals(/.*)?", OPERATOR));
+            Rule.of(ANY, "/api/approvals(/.*)?", OPERATOR),
+            // notifications: anyone may manage preferences, NotificationPreferences keeps a non-admin to their own
+            Rule.of(ANY, "/api/cloud/notifications/preferences(/.*)?", VIEWER),
+            Rule.of(READ, "/api/cloud/notifications/(channels(/[^/]+)?|presets(/[^/]+)?|events|status)", VIEWER),
+            Rule.of(ANY, "/api/cloud/notifications(/.*)?", ADMIN),
+            // event webhooks share /api/webhooks with the provider receivers (POST /api/webhooks/{provider}),
+            // which stay open: their signature authenticates them
+            Rule.of(READ, "/api/webhooks/events", VIEWER),
+            Rule.of(ANY, "/api/webhooks", ADMIN),
+            Rule.of(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE),
+                    "/api/webhooks/[^/]+", ADMIN),
+            Rule.of(ANY, "/api/webhooks/[^/]+/(test|history)", ADMIN));
 
     void register(@Observes Router router) {
         VouchedAccess.install(router, RULES, OPEN);

@@ -20,7 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         info = @Info(title = "tuneops webhook-service", version = "1"),
         tags = {
                 @Tag(name = "Approvals", description = "Approval rules, and the requests of held jobs: approve, reject, cancel, expire"),
+                @Tag(name = "Event webhooks", description = "Standard Webhooks endpoints that receive tuneops events, signed"),
                 @Tag(name = "Jobs", description = "Training jobs: submit, read, list, cancel, delete"),
+                @Tag(name = "Notifications", description = "Notification channels (e-mail, Slack, webhooks), preferences, delivery history and status"),
                 @Tag(name = "Providers", description = "Provider configuration: network settings, secrets, limits, webhook allowlist"),
                 @Tag(name = "Quotas", description = "Quotas and budgets per organisation, team and user, checked before a job reaches its provider"),
                 @Tag(name = "Webhooks", description = "Signed status reports from providers and self-reporting jobs")},

@@ -21,15 +21,21 @@ import java.util.List;
  */
 public class RouteDocumentation implements OASFilter {
 
-    /** A route kept for the original's clients that answers exactly as {@code of}. */
-    private record Alias(String path, PathItem.HttpMethod method, String of) {
+    /** A route kept for the original's clients that answers exactly as {@code of} with {@code ofMethod}. */
+    private record Alias(String path, PathItem.HttpMethod method, String of, PathItem.HttpMethod ofMethod) {
+        Alias(String path, PathItem.HttpMethod method, String of) {
+            this(path, method, of, method);
+        }
     }
 
     private static final List<Alias> ALIASES = List.of(
             new Alias("/api/cloud/jobs", PathItem.HttpMethod.POST, "/api/cloud/jobs/submit"),
             new Alias("/api/cloud/providers/{provider}/config", PathItem.HttpMethod.GET, "/api/cloud/providers/{provider}"),
             new Alias("/api/cloud/providers/{provider}/config", PathItem.HttpMethod.PUT, "/api/cloud/providers/{provider}"),
-            new Alias("/api/quotas/status", PathItem.HttpMethod.GET, "/api/quotas/me"));
+            new Alias("/api/quotas/status", PathItem.HttpMethod.GET, "/api/quotas/me"),
+            new Alias("/api/cloud/notifications/channels/{channel_id}", PathItem.HttpMethod.PUT,
+                    "/api/cloud/notifications/channels/{channel_id}", PathItem.HttpMethod.PATCH),
+            new Alias("/api/webhooks/{webhook_id}", PathItem.HttpMethod.PUT, "/api/webhooks/{webhook_id}", PathItem.HttpMethod.PATCH));
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -39,10 +45,10 @@ public class RouteDocumentation implements OASFilter {
         }
         for (Alias alias : ALIASES) {
             Operation operation = operation(paths, alias.path(), alias.method());
-            Operation route = operation(paths, alias.of(), alias.method());
+            Operation route = operation(paths, alias.of(), alias.ofMethod());
             operation.setRequestBody(route.getRequestBody());
             operation.setResponses(route.getResponses());
-            operation.setDescription("Same as " + alias.method() + " " + alias.of() + ".");
+            operation.setDescription("Same as " + alias.ofMethod() + " " + alias.of() + ".");
         }
         paths.getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             Access access = CallerAccess.required(HttpMethod.valueOf(method.name()), path);

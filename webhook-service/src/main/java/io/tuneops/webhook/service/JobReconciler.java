@@ -75,11 +75,20 @@ public class JobReconciler {
 
     private Uni<Boolean> apply(JobRow quiet, Snapshot snapshot, ProviderSettings settings) {
         return jobs.transaction(tx -> jobs.lock(tx, quiet.jobId()).chain(locked -> {
-            Optional<JobRow> next = locked.flatMap(job -> JobTransitions.apply(job, snapshot, settings, config.logsTail()));
+            Optional<JobRow> next = locked.flatMap(job -> JobTransitions.apply(job, snapshot, settings, config.logsTail())
+                    .filter(changed -> !sameApartFromUpdatedAt(job, changed)));
             if (next.isEmpty()) {
                 return Uni.createFrom().item(false);
             }
             return writer.save(tx, next.get()).replaceWith(true);
         }));
+    }
+
+    /**
+     * A look-up that learnt nothing new is not a report from the job: writing it would move
+     * updated_at and hide a stalled job from the stall watchdog.
+     */
+    static boolean sameApartFromUpdatedAt(JobRow before, JobRow after) {
+        return after.toBuilder().updatedAt(before.updatedAt()).build().equals(before);
     }
 }

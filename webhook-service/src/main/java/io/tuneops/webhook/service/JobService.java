@@ -15,6 +15,7 @@ import io.tuneops.webhook.service.approval.ApprovalNeed;
 import io.tuneops.webhook.service.approval.Submission;
 import io.tuneops.webhook.service.approval.Submitter;
 import io.tuneops.webhook.service.quota.QuotaDecision;
+import io.tuneops.webhook.service.quota.QuotaNotifications;
 import io.tuneops.webhook.service.quota.QuotaService;
 import io.tuneops.webhook.service.quota.QuotaSubject;
 import io.vertx.core.json.JsonArray;
@@ -59,10 +60,12 @@ public class JobService {
     private final QuotaService quotas;
     private final ApprovalGate approvals;
     private final JobStarter starter;
+    private final QuotaNotifications quotaNotifications;
 
     public JobService(JobRepository jobs, UploadCredentials credentials, UploadProgressReader uploads, JobWriter writer,
                       ProviderConfigService providers, ReplicateClient replicate, AuditAppender audit, JobsConfig config,
-                      CostEstimates estimates, QuotaService quotas, ApprovalGate approvals, JobStarter starter) {
+                      CostEstimates estimates, QuotaService quotas, ApprovalGate approvals, JobStarter starter,
+                      QuotaNotifications quotaNotifications) {
         this.jobs = jobs;
         this.credentials = credentials;
         this.uploads = uploads;
@@ -75,6 +78,7 @@ public class JobService {
         this.quotas = quotas;
         this.approvals = approvals;
         this.starter = starter;
+        this.quotaNotifications = quotaNotifications;
     }
 
     public Uni<SubmitOutcome> submit(SubmitRequest request, Submitter submitter, String clientIp) {
@@ -151,18 +155,20 @@ public class JobService {
                                             .chain(need -> store(tx, request, submission, check, need, settings))
                                             .chain(stored -> stored.job() == null ? Uni.createFrom().item(stored)
                                                     : quotas.confirm(tx, subject, applicable, estimatedCost, jobId)
-                                                    .map(confirmed -> settle(stored, preview, confirmed)));
+                                                    .map(confirmed -> settle(stored, preview, confirmed))
+                                                    .call(settled -> quotaNotifications.admitted(tx, jobId, subject,
+                                                            settled.quotas())));
                                 })),
                         // the audit event and the Redis write of the credentials come last, just before the commit
                         (stored, left) -> stored.job() == null ? Uni.createFrom().voidItem()
                                 : stored.held() ? audit.append(submitted, left)
                                 : Uni.join().all(audit.append(submitted, left), credentials.publish(stored.credential(), left))
                                 .andFailFast())
-                .chain(stored -> outcome(stored, request, settings, actor))
+                .chain(stored -> outcome(stored, request, settings, subject, actor))
                 .onFailure(QuotaRecheck.class).recoverWithUni(e -> {
                     QuotaDecision decision = ((QuotaRecheck) e).decision;
                     if (decision.blocked()) {
-                        return Uni.createFrom().item(blocked(decision));
+                        return refused(decision, subject, actor);
                     }
                     return locked ? Uni.createFrom().failure(new IllegalStateException("the quotas changed their decision under their locks"))
                             : attempt(request, submitter, clientIp, settings, check, estimatedCost, attempt + 1);
@@ -210,13 +216,16 @@ public class JobService {
         return new Stored(stored.job(), stored.credential(), stored.approvalRequestId(), confirmed, stored.need());
     }
 
-    private static SubmitOutcome blocked(QuotaDecision decision) {
-        return new SubmitOutcome.Blocked("Quota exceeded, job not submitted: " + decision.decisive().orElseThrow().message());
+    /** A submit a quota refused, reported (quota.exceeded) after its transaction ended. */
+    private Uni<SubmitOutcome> refused(QuotaDecision decision, QuotaSubject subject, String actor) {
+        return quotaNotifications.refused(subject, actor, decision).replaceWith(
+                new SubmitOutcome.Blocked("Quota exceeded, job not submitted: " + decision.decisive().orElseThrow().message()));
     }
 
-    private Uni<SubmitOutcome> outcome(Stored stored, SubmitRequest request, ProviderSettings settings, String actor) {
+    private Uni<SubmitOutcome> outcome(Stored stored, SubmitRequest request, ProviderSettings settings, QuotaSubject subject,
+                                       String actor) {
         if (stored.job() == null && stored.quotas().blocked()) {
-            return Uni.createFrom().item(blocked(stored.quotas()));
+            return refused(stored.quotas(), subject, actor);
         }
         if (stored.job() == null) {
             // a concurrent submit under the same idempotency key won

@@ -334,4 +334,19 @@ class ReplicateClientTest {
         reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
         replicate.verify(0, getRequestedFor(urlEqualTo("/v1/trainings/tr_quiet_1")));
     }
+
+    @Test
+    void aLookUpThatLearnsNothingLeavesTheJobUntouched() {
+        stubCreate("tr_quiet_2");
+        String jobId = submit().statusCode(201).extract().path("job_id");
+        replicate.stubFor(get("/v1/trainings/tr_quiet_2").willReturn(okJson("""
+                {"id": "tr_quiet_2", "status": "processing", "logs": "step 1", "output": null, "error": null}""")));
+        reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
+        String updated = admin().get("/api/cloud/jobs/" + jobId).then().statusCode(200)
+                .body("status", Matchers.equalTo("running")).extract().path("updated_at");
+        // the same answer again is no news: updated_at stays, so the stall watchdog still sees a quiet job
+        reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
+        admin().get("/api/cloud/jobs/" + jobId).then().statusCode(200).body("updated_at", Matchers.equalTo(updated));
+        replicate.verify(2, getRequestedFor(urlEqualTo("/v1/trainings/tr_quiet_2")));
+    }
 }

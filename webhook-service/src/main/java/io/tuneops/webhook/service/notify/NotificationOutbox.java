@@ -1,0 +1,63 @@
+package io.tuneops.webhook.service.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.tuneops.support.notify.NotificationEventPayload;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.regex.Pattern;
+
+/**
+ * Writes notification events to the outbox (webhook.notification_event). Call it with the
+ * transaction of the change the event reports, so the event exists exactly when the change does;
+ * the router and the dispatcher take it from there.
+ */
+@ApplicationScoped
+public class NotificationOutbox {
+
+    /** What an event id may look like: it becomes the webhook-id header of every delivery. */
+    public static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,120}");
+
+    /**
+     * Stores {@code event} unless one with its id exists; true when it was stored. The severity,
+     * when null, is the event type's default.
+     *
+     * @throws IllegalArgumentException on an unknown event type, a bad event id, severity or data
+     */
+    public Uni<Boolean> record(SqlClient tx, NotificationEventPayload event) {
+        NotificationEventType type = NotificationEventType.fromWire(event.eventType())
+                .orElseThrow(() -> new IllegalArgumentException("unknown event type " + event.eventType()));
+        if (event.eventId() == null || !EVENT_ID.matcher(event.eventId()).matches()) {
+            throw new IllegalArgumentException("bad event id");
+        }
+        JsonObject data = data(event.data());
+        Severity severity = event.severity() == null ? type.defaultSeverity()
+                : Severity.fromWire(event.severity()).orElseThrow(() -> new IllegalArgumentException("bad severity"));
+        return tx.preparedQuery("""
+                        INSERT INTO webhook.notification_event
+                          (event_id, event_type, severity, occurred_at, job_id, user_id, team_id, org_id, data)
+                        VALUES ($1, $2, $3, COALESCE($4, clock_timestamp()), $5, $6, $7, $8, $9)
+                        ON CONFLICT (event_id) DO NOTHING""")
+                .execute(Tuple.from(new Object[]{event.eventId(), type.wire(), severity.wire(), event.occurredAt(),
+                        event.jobId(), event.userId(), event.teamId(), event.orgId(), data}))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** A fresh random event id: 'evt_' and 26 base32 characters (130 bits). */
+    public static String newEventId() {
+        return "evt_" + NotificationIds.random(26);
+    }
+
+    private static JsonObject data(JsonNode data) {
+        if (data == null || data.isNull()) {
+            return new JsonObject();
+        }
+        if (!data.isObject()) {
+            throw new IllegalArgumentException("data must be a JSON object");
+        }
+        return new JsonObject(data.toString());
+    }
+}

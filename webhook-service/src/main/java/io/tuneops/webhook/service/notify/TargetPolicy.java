@@ -1,0 +1,146 @@
+package io.tuneops.webhook.service.notify;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.tuneops.webhook.config.NotificationConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which HTTP targets (webhook endpoints, Slack URLs) notifications may be sent to. Unless
+ * {@code tuneops.notifications.allow-private-targets}, a name that resolves to a loopback, private,
+ * link-local, shared (CGNAT), unique-local, multicast or unspecified address is refused, so that
+ * configuring a channel is not a way to make tuneops call into its own network (cloud metadata,
+ * the database, other services). The address checked is the one connected to.
+ */
+@ApplicationScoped
+public class TargetPolicy {
+
+    /** The longest URL a channel may name. */
+    public static final int MAX_URL = 2000;
+
+    private final boolean allowPrivate;
+
+    public TargetPolicy(NotificationConfig config) {
+        this.allowPrivate = config.allowPrivateTargets();
+    }
+
+    /** Refused at send time; the message says why without naming a secret URL's path. */
+    public static final class TargetRefused extends RuntimeException {
+        public TargetRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What is wrong with {@code url} as a target, checked without DNS (a literal address or localhost); empty when nothing is. */
+    public Optional<String> problem(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return Optional.of("must be an absolute http or https URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getHost().isEmpty()) {
+            return Optional.of("must be an absolute http or https URL");
+        }
+        if (uri.getRawUserInfo() != null) {
+            return Optional.of("must not carry a user name or password");
+        }
+        if (uri.getRawFragment() != null) {
+            return Optional.of("must not have a fragment");
+        }
+        if (!allowPrivate) {
+            String host = bare(uri.getHost());
+            if (host.equalsIgnoreCase("localhost") || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
+                return Optional.of("must not point at this machine");
+            }
+            if (literal(host)) {
+                try {
+                    if (!isPublic(InetAddress.getByName(host))) {
+                        return Optional.of("must not point at a loopback, private or link-local address");
+                    }
+                } catch (UnknownHostException e) {
+                    return Optional.of("must be an absolute http or https URL");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The address to connect to for {@code host}: its first address, when every address it has is
+     * allowed. DNS lookups block, so they run on a worker thread, never on the event loop.
+     */
+    public Uni<InetAddress> resolve(String host) {
+        String bare = bare(host);
+        return Uni.createFrom().item(() -> {
+                    try {
+                        return InetAddress.getAllByName(bare);
+                    } catch (UnknownHostException e) {
+                        throw new TargetRefused("host " + bare + " not found");
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .map(addresses -> {
+                    if (!allowPrivate) {
+                        for (InetAddress address : addresses) {
+                            if (!isPublic(address)) {
+                                throw new TargetRefused("host " + bare + " resolves to a non-public address, refused "
+                                        + "(tuneops.notifications.allow-private-targets)");
+                            }
+                        }
+                    }
+                    return addresses[0];
+                });
+    }
+
+    static boolean isPublic(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return first != 0 && !(first == 100 && second >= 64 && second < 128)   // shared address space (CGNAT)
+                    && !(first == 192 && second == 0 && (b[2] & 0xff) == 0)      // IETF protocol assignments
+                    && !(first == 198 && (second == 18 || second == 19))         // benchmarking
+                    && first < 240;                                              // reserved and broadcast
+        }
+        if (address instanceof Inet6Address) {
+            if ((b[0] & 0xfe) == 0xfc) {                                         // unique local fc00::/7
+                return false;
+            }
+            boolean v4Embedded = true;                                           // ::ffff:a.b.c.d and ::a.b.c.d
+            for (int i = 0; i < 10; i++) {
+                v4Embedded &= b[i] == 0;
+            }
+            if (v4Embedded && (b[10] == 0 && b[11] == 0 || (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff)) {
+                try {
+                    return isPublic(InetAddress.getByAddress(new byte[]{b[12], b[13], b[14], b[15]}));
+                } catch (UnknownHostException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean literal(String host) {
+        return host.contains(":") || host.matches("[0-9.]+");
+    }
+
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+}
