@@ -54,4 +54,9 @@ public final class SharedNames {
     public static final String INTERNAL_PROVIDER_HEALTH = "/internal/providers/health";
     /** Audit counts. Owner: audit-service. Reader: metrics-service. */
     public static final String INTERNAL_AUDIT_FIGURES = "/internal/audit/figures";
+    /**
+     * Notification events from another owner's outbox. Server: webhook-service (stores each event
+     * once). Callers: storage-service and audit-service relays.
+     */
+    public static final String INTERNAL_NOTIFICATION_EVENTS = "/internal/notifications/events";
 }

@@ -54,6 +54,20 @@ class NotificationIngestTest {
     }
 
     @Test
+    void anUploadEventNamingOnlyItsJobIsGivenTheJobsPeople() {
+        String jobId = Caller.person("usr_ingest", "operator", "org_ingest", "team_ingest").body("{\"name\": \"ingest-subject\", \"hardware\": \"gpu-a100\"}")
+                .post("/api/cloud/jobs/submit?provider=generic").then().statusCode(201).extract().path("job_id");
+        String eventId = NotifyFixtures.id("evt_upload_first");
+        Caller.as("service:storage", "").body(new JsonObject().put("event_id", eventId).put("event_type", "upload.completed")
+                .put("job_id", jobId).put("data", new JsonObject().put("position", "first")).encode()).post(ROUTE)
+                .then().statusCode(202).body("created", equalTo(true));
+        Row row = stored(eventId);
+        assertEquals("usr_ingest", row.getString("user_id"));
+        assertEquals("team_ingest", row.getString("team_id"));
+        assertEquals("org_ingest", row.getString("org_id"));
+    }
+
+    @Test
     void theEventTypesSeverityIsTheDefaultAndAGivenOneIsKept() {
         String id = NotifyFixtures.ingest(new JsonObject().put("event_type", "system.audit_chain_broken")
                 .put("data", new JsonObject().put("component", "audit-service").put("first_broken_id", "42")));

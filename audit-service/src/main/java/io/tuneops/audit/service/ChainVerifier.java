@@ -26,11 +26,14 @@ public class ChainVerifier {
     private final EntryRepository entries;
     private final Checkpoints checkpoints;
     private final AuditMeters meters;
+    private final ChainBreakNotifications notifications;
 
-    public ChainVerifier(EntryRepository entries, Checkpoints checkpoints, AuditMeters meters) {
+    public ChainVerifier(EntryRepository entries, Checkpoints checkpoints, AuditMeters meters,
+                         ChainBreakNotifications notifications) {
         this.entries = entries;
         this.checkpoints = checkpoints;
         this.meters = meters;
+        this.notifications = notifications;
     }
 
     public record BrokenLink(long seq, String reason) {
@@ -40,8 +43,9 @@ public class ChainVerifier {
                          String head_hash) {
     }
 
+    /** Verifies the range; a broken chain is also counted and reported to people (once per break). */
     public Uni<Result> verify(long fromSeq, long toSeq) {
-        return check(fromSeq, toSeq).invoke(result -> meters.verified(result.valid()));
+        return check(fromSeq, toSeq).invoke(result -> meters.verified(result.valid())).call(notifications::verified);
     }
 
     private Uni<Result> check(long fromSeq, long toSeq) {

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -42,17 +43,49 @@ public class ObjectRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next())));
     }
 
+    private static final String UPSERT = "INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13) "
+            + "ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
+            + "content_type = excluded.content_type, checksum_algorithm = excluded.checksum_algorithm, "
+            + "checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type, "
+            + "headers = excluded.headers, parts_count = excluded.parts_count, part_sizes = excluded.part_sizes, last_modified = excluded.last_modified, "
+            + "upload_id = excluded.upload_id, part_checksums = excluded.part_checksums";
+
+    /**
+     * The upsert and, in the same statement, the job's first-object marker and event: the job goes
+     * into jobs_with_objects unless it is there, and only the insert that added it queues the event
+     * (data-modifying WITH clauses run whether or not the final statement reads them). A later
+     * object of the job that comes this way (from a replica that has not seen the job yet) adds one
+     * primary-key probe that finds the job, and no write.
+     */
+    private static final String UPSERT_WITH_FIRST_OBJECT_EVENT = "WITH object AS (" + UPSERT + "), "
+            + "first AS (INSERT INTO storage.jobs_with_objects (job_id) VALUES ($14) ON CONFLICT (job_id) DO NOTHING RETURNING job_id) "
+            + "INSERT INTO storage.notification_outbox (event_id, payload) SELECT $15, $16::text::jsonb FROM first";
+
     public Uni<Void> upsert(SqlClient client, ObjectRow o) {
-        return client.preparedQuery("INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13) "
-                        + "ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
-                        + "content_type = excluded.content_type, checksum_algorithm = excluded.checksum_algorithm, "
-                        + "checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type, "
-                        + "headers = excluded.headers, parts_count = excluded.parts_count, part_sizes = excluded.part_sizes, last_modified = excluded.last_modified, "
-                        + "upload_id = excluded.upload_id, part_checksums = excluded.part_checksums")
-                .execute(Tuple.from(new Object[]{o.bucket(), o.key(), o.size(), o.etag(), o.contentType(), o.checksumAlgorithm(),
-                        o.checksumValue(), o.checksumType(), o.headers() == null ? new JsonObject() : o.headers(), o.partsCount(), o.partSizes(),
-                        o.uploadId(), o.partChecksums()}))
-                .replaceWithVoid();
+        return client.preparedQuery(UPSERT).execute(Tuple.from(values(o))).replaceWithVoid();
+    }
+
+    /**
+     * Writes the object's row and, when it is the first object of {@code first}'s job, the event
+     * to the notification outbox, in one statement of the caller's transaction; true when the
+     * event was queued. A null {@code first} is a plain {@link #upsert(SqlClient, ObjectRow)}.
+     */
+    public Uni<Boolean> upsert(SqlClient client, ObjectRow o, FirstObjectEvent first) {
+        if (first == null) {
+            return upsert(client, o).replaceWith(false);
+        }
+        Object[] object = values(o);
+        Object[] all = Arrays.copyOf(object, object.length + 3);
+        all[object.length] = first.jobId();
+        all[object.length + 1] = first.eventId();
+        all[object.length + 2] = first.payload();
+        return client.preparedQuery(UPSERT_WITH_FIRST_OBJECT_EVENT).execute(Tuple.from(all)).map(rows -> rows.rowCount() == 1);
+    }
+
+    private static Object[] values(ObjectRow o) {
+        return new Object[]{o.bucket(), o.key(), o.size(), o.etag(), o.contentType(), o.checksumAlgorithm(),
+                o.checksumValue(), o.checksumType(), o.headers() == null ? new JsonObject() : o.headers(), o.partsCount(), o.partSizes(),
+                o.uploadId(), o.partChecksums()};
     }
 
     /**

@@ -6,6 +6,7 @@ import io.tuneops.storage.config.StorageConfig;
 import io.tuneops.storage.repository.MultipartRepository;
 import io.tuneops.storage.repository.MultipartRepository.Part;
 import io.tuneops.storage.repository.MultipartRepository.Upload;
+import io.tuneops.storage.repository.FirstObjectEvent;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.Checksums;
@@ -17,6 +18,7 @@ import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
+import io.tuneops.storage.service.UploadNotifications;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,9 +52,12 @@ class MultipartCompletion {
     private final UploadEvents events;
     private final Vertx vertx;
     private final StorageMeters meters;
+    private final UploadNotifications notifications;
 
     MultipartCompletion(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
-                        Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters) {
+                        Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters,
+                        UploadNotifications notifications) {
+        this.notifications = notifications;
         this.config = config;
         this.uploads = uploads;
         this.objects = objects;
@@ -197,17 +202,19 @@ class MultipartCompletion {
                     ObjectRow row = new ObjectRow(upload.bucket(), upload.key(), size, etag, upload.contentType(),
                             algorithm == null ? null : algorithm.name(), value, algorithm == null ? null : whole.type(),
                             upload.headers(), parts.size(), sizes, null, upload.uploadId(), partChecksums);
+                    FirstObjectEvent firstObject = notifications.firstObject(call.credential(), row);
                     // the upload ends, the conditions are checked, the file moves into place and the
-                    // row is written as one step under the key's lock
+                    // row (with the job's first-object event) is written as one step under the key's lock
                     return objects.underKeyLock(upload.bucket(), upload.key(), tx -> uploads.finish(tx, upload.uploadId())
                                     .flatMap(present -> {
                                         if (!present) {
                                             throw S3Exception.noSuchUpload();
                                         }
                                         return ObjectOperations.checkConditions(objects, tx, upload.bucket(), upload.key(), conditions)
-                                                .flatMap(v -> objects.upsert(tx, row));
-                                    }), (v, left) -> UniHelper.toUni(store.publish(temp, target)))
+                                                .flatMap(v -> objects.upsert(tx, row, firstObject));
+                                    }), (queued, left) -> UniHelper.toUni(store.publish(temp, target)))
                             .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
+                            .invoke(queued -> notifications.committed(firstObject, queued))
                             .replaceWith(resultDocument(call, upload.bucket(), upload.key(), etag, algorithm, value, whole.type()));
                 })
                 .call(() -> UniHelper.toUni(store.deleteRecursive(store.uploadDirectory(upload.uploadId()))))

@@ -3,6 +3,7 @@ package io.tuneops.storage.rest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.repository.FirstObjectEvent;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.ByteRange;
@@ -20,6 +21,7 @@ import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
+import io.tuneops.storage.service.UploadNotifications;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -48,10 +50,12 @@ class ObjectOperations {
     private final Uploads uploads;
     private final UploadEvents events;
     private final StorageMeters meters;
+    private final UploadNotifications notifications;
 
     ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events,
-                     StorageMeters meters) {
+                     StorageMeters meters, UploadNotifications notifications) {
         this.meters = meters;
+        this.notifications = notifications;
         this.config = config;
         this.objects = objects;
         this.store = store;
@@ -73,7 +77,7 @@ class ObjectOperations {
                     ObjectRow row = new ObjectRow(call.bucket, call.key, r.size(), r.md5Hex(), contentType,
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
-                    return publish(received.temp(), target, row, conditions)
+                    return publish(received.temp(), target, row, conditions, notifications.firstObject(call.credential(), row))
                             .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(),
                                     CompletionAction.PUT))
                             .invoke(() -> {
@@ -241,13 +245,17 @@ class ObjectOperations {
      * Moves the sealed temporary file into place and writes the row, under the key's lock, once
      * the write's conditions hold for the object it replaces (checked under that lock, so two
      * racing {@code If-None-Match: *} writes cannot both win); the temporary file goes otherwise.
+     * {@code firstObject} (null for none) is queued with the row if the object is its job's first.
      */
-    private Uni<Void> publish(Path temp, Path target, ObjectRow row, Optional<WriteConditions> conditions) {
+    private Uni<Void> publish(Path temp, Path target, ObjectRow row, Optional<WriteConditions> conditions,
+                              FirstObjectEvent firstObject) {
         // the file moves into place last, once the row is written within the deadline (see underKeyLock)
         return objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
-                        .flatMap(v -> objects.upsert(tx, row)),
-                        (v, left) -> UniHelper.toUni(store.publish(temp, target)))
-                .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)));
+                        .flatMap(v -> objects.upsert(tx, row, firstObject)),
+                        (queued, left) -> UniHelper.toUni(store.publish(temp, target)))
+                .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
+                .invoke(queued -> notifications.committed(firstObject, queued))
+                .replaceWithVoid();
     }
 
     /** A write's conditions against the object now under the key (in {@code client}'s transaction); nothing to do without any. */
@@ -367,7 +375,8 @@ class ObjectOperations {
                                 replace ? Uploads.contentType(call.headers()) : src.contentType(),
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
-                        return publish(copied.temp(), target, row, conditions)
+                        // a copy is never a job's first object: its source is already under the job's prefix
+                        return publish(copied.temp(), target, row, conditions, null)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
                                         etag, CompletionAction.COPY))
                                 .invoke(() -> {

@@ -23,7 +23,8 @@ public class NotificationOutbox {
 
     /**
      * Stores {@code event} unless one with its id exists; true when it was stored. The severity,
-     * when null, is the event type's default.
+     * when null, is the event type's default; a job's event whose sender knows only the job (a
+     * storage upload) is given the job's user, team and organisation, so their preferences match.
      *
      * @throws IllegalArgumentException on an unknown event type, a bad event id, severity or data
      */
@@ -39,7 +40,9 @@ public class NotificationOutbox {
         return tx.preparedQuery("""
                         INSERT INTO webhook.notification_event
                           (event_id, event_type, severity, occurred_at, job_id, user_id, team_id, org_id, data)
-                        VALUES ($1, $2, $3, COALESCE($4, clock_timestamp()), $5, $6, $7, $8, $9)
+                        SELECT $1, $2, $3, COALESCE($4, clock_timestamp()), $5, COALESCE($6, j.user_id),
+                               COALESCE($7, j.team_id), COALESCE($8, j.org_id), $9
+                        FROM (VALUES (1)) AS one LEFT JOIN webhook.job j ON j.job_id = $5
                         ON CONFLICT (event_id) DO NOTHING""")
                 .execute(Tuple.from(new Object[]{event.eventId(), type.wire(), severity.wire(), event.occurredAt(),
                         event.jobId(), event.userId(), event.teamId(), event.orgId(), data}))

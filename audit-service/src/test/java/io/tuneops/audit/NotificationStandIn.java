@@ -1,0 +1,117 @@
+package io.tuneops.audit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.tuneops.support.SharedNames;
+import io.tuneops.support.http.GatewayIdentityHandler;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * webhook-service's internal notification ingest as far as the relay sees it: records every POST
+ * to {@link SharedNames#INTERNAL_NOTIFICATION_EVENTS} and answers 202, or 503 while told to be
+ * unavailable. The service under test gets it as its webhook-service, with its relay on (off in
+ * the other tests) and short backoffs; the poll interval is long, so an event that arrives within
+ * seconds was relayed because its write woke the relay.
+ */
+public class NotificationStandIn implements QuarkusTestResourceLifecycleManager {
+
+    /** One POST and what it was answered. */
+    public record Received(JsonObject body, String secret, int status) {
+        String eventId() {
+            return body.getString("event_id");
+        }
+    }
+
+    private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
+    private static volatile boolean unavailable;
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("notification stand-in cannot listen", e);
+        }
+        server.createContext(SharedNames.INTERNAL_NOTIFICATION_EVENTS, NotificationStandIn::receive);
+        server.start();
+        return Map.of(
+                "tuneops.upstream.webhook", "http://127.0.0.1:" + server.getAddress().getPort(),
+                "tuneops.outbox-relay.enabled", "true",
+                "tuneops.outbox-relay.poll-interval", "10m",
+                "tuneops.outbox-relay.backoff-initial", "100ms",
+                "tuneops.outbox-relay.backoff-max", "400ms");
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static void receive(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            int status = !"POST".equals(exchange.getRequestMethod()) ? 405 : unavailable ? 503 : 202;
+            JsonObject body = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            RECEIVED.add(new Received(body, exchange.getRequestHeaders().getFirst(GatewayIdentityHandler.SECRET_HEADER), status));
+            byte[] answer = new JsonObject().put("event_id", body.getString("event_id")).put("created", status == 202).encode()
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+        } catch (RuntimeException | Error e) {
+            // otherwise the relay's log would only show a closed connection
+            e.printStackTrace();
+            throw e;
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** While true every POST is answered 503. */
+    static void unavailable(boolean value) {
+        unavailable = value;
+    }
+
+    /** Every POST of {@code eventId} so far, in order. */
+    static List<Received> received(String eventId) {
+        return RECEIVED.stream().filter(r -> eventId.equals(r.eventId())).toList();
+    }
+
+    /** The POSTs of {@code eventId} once {@code enough} of them have arrived (up to 20 s). */
+    static List<Received> awaitReceived(String eventId, int enough) {
+        awaitTrue(() -> received(eventId).size() >= enough, enough + " POST(s) of " + eventId + " never arrived");
+        return received(eventId);
+    }
+
+    /** The first POST of {@code eventId} that was answered 202 (up to 20 s). */
+    static Received awaitAccepted(String eventId) {
+        awaitTrue(() -> received(eventId).stream().anyMatch(r -> r.status() == 202), eventId + " was never accepted");
+        return received(eventId).stream().filter(r -> r.status() == 202).findFirst().orElseThrow();
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 20 s. */
+    static void awaitTrue(BooleanSupplier condition, String failure) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());  // polling interval
+        }
+        throw new AssertionError(failure);
+    }
+}
