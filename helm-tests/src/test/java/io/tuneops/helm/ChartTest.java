@@ -318,8 +318,11 @@ class ChartTest {
             p.at("/spec/egress").forEach(r -> r.path("ports").forEach(x -> egressPorts.add(x.path("port").asText())));
             assertTrue(egressPorts.containsAll(Set.of("53", "5432")) || egressPorts.contains("53"), component);
             if (!component.equals("gateway")) {
-                // only the gateway, metrics-service and the configured scrapers may connect; console-service to the owners
-                Set<String> admitted = component.equals("console") ? Set.of("gateway") : Set.of("gateway", "metrics", "console");
+                // only the gateway, metrics-service and the configured scrapers may connect; console-service to the
+                // owners; storage- and audit-service relay their notification outboxes to webhook-service
+                Set<String> admitted = component.equals("console") ? Set.of("gateway")
+                        : component.equals("webhook") ? Set.of("gateway", "metrics", "console", "storage", "audit")
+                        : Set.of("gateway", "metrics", "console");
                 for (JsonNode rule : p.at("/spec/ingress")) {
                     assertTrue(rule.has("from") && rule.path("from").size() > 0,
                             component + ": an ingress rule without sources admits everyone");
@@ -337,6 +340,12 @@ class ChartTest {
         gateway.at("/spec/egress").forEach(r -> r.path("ports").forEach(x -> gatewayEgress.add(x.path("port").asText())));
         assertTrue(gatewayEgress.containsAll(Set.of("8081", "8082", "8083", "8084")), "gateway -> services");
         assertTrue(gatewayEgress.contains("8085"), "gateway -> console-service");
+        for (String relay : List.of("storage", "audit")) {
+            JsonNode p = policies.stream().filter(x -> name(x).equals("prod-tuneops-" + relay)).findFirst().orElseThrow();
+            Set<String> egress = new HashSet<>();
+            p.at("/spec/egress").forEach(r -> r.path("ports").forEach(x -> egress.add(x.path("port").asText())));
+            assertTrue(egress.contains("8081"), relay + " -> webhook-service (notification outbox relay)");
+        }
     }
 
     @Test

@@ -60,16 +60,17 @@ class ConsoleIT {
     /** Every page of the navigation, as console-service's Section lists them. */
     private static final List<Page> PAGES = List.of(new Page("/jobs", "viewer"), new Page("/submit", "operator"),
             new Page("/approvals", "operator"), new Page("/quotas", "viewer"), new Page("/providers", "viewer"),
-            new Page("/metrics", "viewer"), new Page("/health", "viewer"), new Page("/audit", "admin"),
+            new Page("/metrics", "viewer"), new Page("/health", "viewer"), new Page("/notifications", "viewer"),
+            new Page("/audit", "admin"),
             new Page("/users", "admin"), new Page("/teams", "admin"), new Page("/keys", "admin"));
     private static final List<String> SCOPES = List.of("viewer", "operator", "admin");
     /** Navigation link ids each scope sees, in order. */
     private static final Map<String, List<String>> NAVIGATION = Map.of(
-            "viewer", List.of("nav-jobs", "nav-quotas", "nav-providers", "nav-metrics", "nav-health"),
+            "viewer", List.of("nav-jobs", "nav-quotas", "nav-providers", "nav-metrics", "nav-health", "nav-notifications"),
             "operator", List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics",
-                    "nav-health"),
+                    "nav-health", "nav-notifications"),
             "admin", List.of("nav-jobs", "nav-submit", "nav-approvals", "nav-quotas", "nav-providers", "nav-metrics",
-                    "nav-health", "nav-audit", "nav-users", "nav-teams", "nav-keys"));
+                    "nav-health", "nav-notifications", "nav-audit", "nav-users", "nav-teams", "nav-keys"));
     private static final Duration LIVE = Duration.ofSeconds(10);
     private static final String ALLOWLIST = "Allowed IP ranges (one per line)";
     /** Keys and session cookies this class used: none may appear in any service's log. */

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * target/observability/capture for inspection), and every metric name in every dashboard panel,
  * dashboard variable and rule expression must be exported by one of them. The only exceptions are
  * {@link #EXTERNAL}, named with the component that exports them. The rules also pass
- * {@code promtool check rules} and a {@code promtool test rules} unit test of three alerts.
+ * {@code promtool check rules} and a {@code promtool test rules} unit test of five alerts.
  */
 @ExtendWith(Suite.Extension.class)
 class ObservabilityIT {

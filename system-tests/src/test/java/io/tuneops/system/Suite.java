@@ -79,6 +79,8 @@ final class Suite implements AutoCloseable {
         // the tests run on one address: each test that sends many limited requests acts as a client of
         // its own through X-Forwarded-For, so one test's rate-limit windows never spill into another's
         env.put("TUNEOPS_CLIENT_IP_TRUSTED_PROXIES", "127.0.0.1/32");
+        // the notification tests' receivers (event webhooks, Slack, SMTP) listen on the loopback address
+        env.put("TUNEOPS_NOTIFICATIONS_ALLOW_PRIVATE_TARGETS", "true");
         return env;
     }
 
