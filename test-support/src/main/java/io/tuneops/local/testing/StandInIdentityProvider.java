@@ -1,11 +1,13 @@
 package io.tuneops.local.testing;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -26,7 +28,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,23 @@ public final class StandInIdentityProvider implements AutoCloseable {
     }
 
     /** A JSON Web Key Set (RFC 7517 section 5); each key is jose4j's own parameter map. */
-    private record KeySet(List<Map<String, Object>> keys) {
+    /** The userinfo answer: what the ID token says about the person (OpenID Connect Core 5.3.2). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record UserInfo(String sub, String name, String email, @JsonProperty("email_verified") Boolean emailVerified) {
+
+        static UserInfo of(User person) {
+            return new UserInfo(person.subject(), person.name(), person.email(),
+                    person.email() == null ? null : person.emailVerified());
+        }
+
+        void addTo(JwtClaims claims) {
+            claims.setClaim("sub", sub);
+            claims.setClaim("name", name);
+            if (email != null) {
+                claims.setClaim("email", email);
+                claims.setClaim("email_verified", emailVerified);
+            }
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -231,7 +248,9 @@ public final class StandInIdentityProvider implements AutoCloseable {
     }
 
     private Answer jwks(HttpExchange exchange) {
-        return Answer.json(200, new KeySet(List.of(key.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY))));
+        // jose4j writes the key set itself: the JWK members are its to name
+        return new Answer(200, "application/json",
+                new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY), null);
     }
 
     /** Errors about the client or its redirect URI are shown, not redirected (RFC 6749 section 4.1.2.1). */
@@ -304,7 +323,7 @@ public final class StandInIdentityProvider implements AutoCloseable {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return Answer.error(401, "invalid_token", "unknown access token");
         }
-        return Answer.json(200, personClaims(holder));
+        return Answer.json(200, UserInfo.of(holder));
     }
 
     private boolean clientAuthenticated(String authorization, Map<String, String> body) {
@@ -340,20 +359,9 @@ public final class StandInIdentityProvider implements AutoCloseable {
                 claims.setClaim("nonce", grant.nonce());
             }
             claims.setClaim("azp", grant.clientId());
-            personClaims(grant.user()).forEach(claims::setClaim);
+            UserInfo.of(grant.user()).addTo(claims);
         } else {
             claims.setClaim("scope", "openid email profile");
-        }
-        return claims;
-    }
-
-    private static Map<String, Object> personClaims(User person) {
-        Map<String, Object> claims = new HashMap<>();
-        claims.put("sub", person.subject());
-        claims.put("name", person.name());
-        if (person.email() != null) {
-            claims.put("email", person.email());
-            claims.put("email_verified", person.emailVerified());
         }
         return claims;
     }
