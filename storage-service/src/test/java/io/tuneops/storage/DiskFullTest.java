@@ -9,6 +9,7 @@ import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.S3TestSupport.Credential;
 import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.service.FileSink;
 import io.tuneops.storage.service.ObjectStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -99,8 +100,8 @@ class DiskFullTest {
         Files.createFile(temp);
         AsyncFile full = vertx.fileSystem().open(DEV_FULL.toString(), new OpenOptions().setWrite(true).setCreate(false))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        BodyReader.Sink sink = BodyReader.Sink.of(full);
-        Throwable streamed = sink.write(Buffer.buffer(new byte[BodyReader.Sink.BATCH_BYTES]))
+        BodyReader.Sink sink = new FileSink(full);
+        Throwable streamed = sink.write(Buffer.buffer(new byte[FileSink.BATCH_BYTES]))
                 .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
         assertTrue(streamed != null && String.valueOf(rootCause(streamed)).contains("No space left on device"), String.valueOf(streamed));
         assertInsufficientStorage(ObjectStore.translate(streamed));

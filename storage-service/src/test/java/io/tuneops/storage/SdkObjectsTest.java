@@ -267,6 +267,36 @@ class SdkObjectsTest {
         }
     }
 
+    @Test
+    void aDownloadOverwrittenWhileItStreamsKeepsItsBytesAndItsETagAndRangesServeTheirBytes() throws Exception {
+        Credential c = S3TestSupport.issue(redis);
+        String key = c.prefix() + "overwritten-while-read.bin";
+        byte[] before = random(24 << 20);
+        byte[] after = random((24 << 20) + 1);
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromBytes(before));
+            try (var download = s3.getObject(b -> b.bucket(S3TestSupport.BUCKET).key(key))) {
+                byte[] start = download.readNBytes(1 << 20);
+                // the body is on its way (sent from the open file); the key now gets other bytes
+                s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromBytes(after));
+                byte[] rest = download.readAllBytes();
+                byte[] got = new byte[start.length + rest.length];
+                System.arraycopy(start, 0, got, 0, start.length);
+                System.arraycopy(rest, 0, got, start.length, rest.length);
+                assertArrayEquals(before, got, "the download kept the bytes it started with");
+                assertEquals("\"" + md5(before) + "\"", download.response().eTag());
+            }
+            var now = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key));
+            assertEquals("\"" + md5(after) + "\"", now.response().eTag());
+            assertArrayEquals(after, now.asByteArray());
+            // a range in the middle and a suffix range come from the same file
+            var middle = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).range("bytes=1000-199999"));
+            assertArrayEquals(java.util.Arrays.copyOfRange(after, 1000, 200_000), middle.asByteArray());
+            var tail = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key).range("bytes=-5"));
+            assertArrayEquals(java.util.Arrays.copyOfRange(after, after.length - 5, after.length), tail.asByteArray());
+        }
+    }
+
     static byte[] random(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);

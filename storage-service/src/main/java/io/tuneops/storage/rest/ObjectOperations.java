@@ -22,13 +22,15 @@ import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
 import io.tuneops.storage.service.UploadNotifications;
-import io.vertx.core.file.AsyncFile;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** PutObject, GetObject (ranges, conditions), HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 @ApplicationScoped
@@ -97,28 +100,19 @@ class ObjectOperations {
         call.requireRead(call.bucket, call.key);
         requireBucket(config, call);
         Path path = store.objectPath(call.key);
-        // the row and the open file are read together under the key's shared lock, so they match
-        // even if the key is overwritten while the body streams
-        return objects.underSharedKeyLock(call.bucket, call.key, tx -> objects.find(tx, call.bucket, call.key).flatMap(found -> {
+        // The row is read and the file opened under the key's shared lock, so they match even if
+        // the key is overwritten while the body streams: sendFile opens the file before it returns
+        // (a rename replaces the name, not the open inode). Only the opening waits for the
+        // transaction; the body goes out after it, from the page cache with sendfile(2).
+        return objects.underSharedKeyLock(call.bucket, call.key, tx -> objects.find(tx, call.bucket, call.key).map(found -> {
                     ObjectRow o = found.orElseThrow(() -> S3Exception.noSuchKey(call.key));
-                    if (head || o.size() == 0) {
-                        return Uni.createFrom().item(new Opened(o, null));
-                    }
-                    return UniHelper.toUni(store.openForRead(path)).map(file -> new Opened(o, file))
-                            .onFailure().transform(e -> S3Exception.noSuchKey(call.key));
+                    return new Sending(respond(call, o, path, head));
                 }))
-                .flatMap(opened -> {
-                    try {
-                        return respond(call, opened.row(), opened.file(), head)
-                                .eventually(() -> close(opened.file()));
-                    } catch (RuntimeException e) {
-                        close(opened.file());
-                        throw e;
-                    }
-                });
+                .flatMap(sending -> UniHelper.toUni(sending.body()));
     }
 
-    private record Opened(ObjectRow row, AsyncFile file) {
+    /** A body on its way out, kept apart from the transaction that started it (see {@link #get}). */
+    private record Sending(Future<Void> body) {
     }
 
     /**
@@ -180,16 +174,12 @@ class ObjectOperations {
         xml.el("PartsCount", count).close("ObjectParts");
     }
 
-    private static Uni<Void> close(AsyncFile file) {
-        return file == null ? Uni.createFrom().voidItem() : UniHelper.toUni(file.close()).onFailure().recoverWithNull();
-    }
-
-    private Uni<Void> respond(S3Call call, ObjectRow o, AsyncFile file, boolean head) {
+    private Future<Void> respond(S3Call call, ObjectRow o, Path path, boolean head) {
         HttpServerResponse response = call.response();
         if (Preconditions.of(call.headers()).evaluate(o.etag(), o.lastModified()) == Preconditions.Outcome.NOT_MODIFIED) {
             response.putHeader("ETag", S3Xml.quoted(o.etag())).putHeader("Last-Modified", httpDate(o.lastModified()))
                     .setStatusCode(304).end();
-            return Uni.createFrom().voidItem();
+            return Future.succeededFuture();
         }
         ByteRange range = ByteRange.all(o.size());
         boolean partial = false;
@@ -223,10 +213,12 @@ class ObjectOperations {
         response.putHeader("Content-Length", Long.toString(length));
         if (head || length == 0) {
             response.end();
-            return Uni.createFrom().voidItem();
+            return Future.succeededFuture();
         }
-        file.setReadPos(range.offset()).setReadLength(length);
-        return UniHelper.toUni(file.pipeTo(response)).invoke(() -> meters.sent(length));
+        if (!Files.isRegularFile(path)) {
+            throw S3Exception.noSuchKey(call.key);
+        }
+        return response.sendFile(path.toString(), range.offset(), length).onSuccess(v -> meters.sent(length));
     }
 
     Uni<Void> delete(S3Call call) {
@@ -250,9 +242,11 @@ class ObjectOperations {
     private Uni<Void> publish(Path temp, Path target, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
         // the file moves into place last, once the row is written within the deadline (see underKeyLock)
-        return objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
-                        .flatMap(v -> objects.upsert(tx, row, firstObject)),
-                        (queued, left) -> UniHelper.toUni(store.publish(temp, target)))
+        BiFunction<Boolean, Duration, Uni<?>> moveIntoPlace = (queued, left) -> UniHelper.toUni(store.publish(temp, target));
+        Uni<Boolean> written = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
+                : objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
+                        .flatMap(v -> objects.upsert(tx, row, firstObject)), moveIntoPlace);
+        return written
                 .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
                 .invoke(queued -> notifications.committed(firstObject, queued))
                 .replaceWithVoid();

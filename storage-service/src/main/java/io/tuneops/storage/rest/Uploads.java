@@ -6,6 +6,7 @@ import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.HeaderValues;
 import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.service.FileSink;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Future;
@@ -25,6 +26,9 @@ class Uploads {
     /** A body received in full and checked, sitting in a sealed temporary file. */
     record Received(Path temp, BodyReader.Result result) {
     }
+
+    /** Bodies up to this size are received in memory and written in one step: at most this much heap per upload. */
+    static final int SMALL_BODY_BYTES = 256 * 1024;
 
     private final ObjectStore store;
     private final StorageMeters meters;
@@ -72,14 +76,20 @@ class Uploads {
     /**
      * Streams the body into a new temporary file, checked against the request's digests; on any
      * failure the file is deleted and the failure passed on. A volume without room for the
-     * announced size is 507 before 100 Continue, so a client waiting for it sends nothing.
+     * announced size is 507 before 100 Continue, so a client waiting for it sends nothing. A body
+     * that announces at most {@link #SMALL_BODY_BYTES} is received in memory and written in one
+     * step instead (its room is checked then).
      */
     Uni<Received> toTempFile(S3Call call, long maxSize, Checksums.Algorithm required) {
         BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required, true);
         Path temp = store.newTempPath();
-        Future<Received> received = store.openTemp(temp, announcedSize(call)).compose(file -> {
+        long announced = announcedSize(call);
+        if (announced >= 0 && announced <= SMALL_BODY_BYTES) {
+            return smallToTempFile(call, expect, temp, (int) announced);
+        }
+        Future<Received> received = store.openTemp(temp, announced).compose(file -> {
             proceed(call);
-            return BodyReader.read(call.request(), expect, BodyReader.Sink.of(file))
+            return BodyReader.read(call.request(), expect, new FileSink(file))
                 .compose(result -> {
                     call.bodyConsumed = true;
                     meters.received(result.size());
@@ -88,6 +98,19 @@ class Uploads {
                 .recover(e -> store.discard(file, temp).compose(v -> Future.failedFuture(e)));
         });
         return UniHelper.toUni(received);
+    }
+
+    private Uni<Received> smallToTempFile(S3Call call, BodyReader.Expectations expect, Path temp, int announced) {
+        // an aws-chunked body's frames may be longer than its announced (decoded) length: the limit is the object's
+        Buffer into = Buffer.buffer(announced);
+        proceed(call);
+        Future<Received> received = BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, SMALL_BODY_BYTES))
+                .compose(result -> {
+                    call.bodyConsumed = true;
+                    meters.received(result.size());
+                    return store.writeTemp(temp, into).map(v -> new Received(temp, result));
+                });
+        return UniHelper.toUni(received.recover(e -> store.deleteFile(temp).compose(v -> Future.failedFuture(e))));
     }
 
     /**

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.security.MessageDigest;
@@ -111,56 +110,15 @@ public final class BodyReader {
 
     /** Where decoded bytes go: a file or a bounded buffer. */
     public interface Sink {
-        int BATCH_BYTES = 512 * 1024;
-
         Future<Void> write(Buffer data);
 
         boolean full();
 
         void onDrain(Runnable resume);
 
-        /** Everything written so far is handed on (the file sink batches small buffers). */
+        /** Everything written so far is handed on (a file sink batches small buffers and completes once all are written). */
         default Future<Void> drain() {
             return Future.succeededFuture();
-        }
-
-        /**
-         * Writes to the file in batches of up to 512 KiB: the network delivers buffers of a few KiB,
-         * and one asynchronous file write per buffer costs more than the copy into the batch.
-         */
-        static Sink of(AsyncFile file) {
-            return new Sink() {
-                private Buffer batch = Buffer.buffer(BATCH_BYTES);
-
-                @Override
-                public Future<Void> write(Buffer data) {
-                    batch.appendBuffer(data);
-                    if (batch.length() < BATCH_BYTES) {
-                        return Future.succeededFuture();
-                    }
-                    return drain();
-                }
-
-                @Override
-                public Future<Void> drain() {
-                    if (batch.length() == 0) {
-                        return Future.succeededFuture();
-                    }
-                    Buffer full = batch;
-                    batch = Buffer.buffer(BATCH_BYTES);
-                    return file.write(full);
-                }
-
-                @Override
-                public boolean full() {
-                    return file.writeQueueFull();
-                }
-
-                @Override
-                public void onDrain(Runnable resume) {
-                    file.drainHandler(v -> resume.run());
-                }
-            };
         }
 
         /** Keeps up to {@code limit} bytes in memory (small XML bodies); more is MaxMessageLengthExceeded. */
