@@ -210,14 +210,24 @@ public class ObjectStore {
     }
 
     /**
-     * Moves a sealed temporary file into place atomically, creating the folders it needs, in one
-     * step on a worker thread.
+     * Moves a sealed temporary file into place atomically, creating the folders it needs, and syncs
+     * the folders it changed, in one step on a worker thread.
      */
     public Future<Void> publish(Path temp, Path target) {
         return vertx.<Void>executeBlocking(() -> {
                     try {
-                        Files.createDirectories(target.getParent());
+                        Path folder = target.getParent();
+                        Path firstCreated = null;
+                        for (Path p = folder; !Files.isDirectory(p); p = p.getParent()) {
+                            firstCreated = p;
+                        }
+                        Files.createDirectories(folder);
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        syncFolder(folder);
+                        // folders made for this object are entries of their parents, synced the same way
+                        for (Path p = folder; firstCreated != null && !p.equals(firstCreated.getParent()); p = p.getParent()) {
+                            syncFolder(p.getParent());
+                        }
                         return null;
                     } catch (IOException | RuntimeException e) {
                         Files.deleteIfExists(temp);
@@ -225,6 +235,17 @@ public class ObjectStore {
                     }
                 }, false)
                 .onComplete(v -> temps.release(temp));
+    }
+
+    /**
+     * Makes a rename in {@code folder} durable: the object's bytes were synced before it moved, but
+     * its new name is only an entry of the folder until the folder is synced, and after a power cut
+     * the row would name a file that is not there (and the temporary file would be swept away).
+     */
+    private static void syncFolder(Path folder) throws IOException {
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
     }
 
     public Future<Void> deleteFile(Path path) {
