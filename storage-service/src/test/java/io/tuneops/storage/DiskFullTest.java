@@ -100,7 +100,7 @@ class DiskFullTest {
         Files.createFile(temp);
         AsyncFile full = vertx.fileSystem().open(DEV_FULL.toString(), new OpenOptions().setWrite(true).setCreate(false))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        BodyReader.Sink sink = new FileSink(full);
+        BodyReader.Sink sink = new FileSink(vertx, full, temp);
         Throwable streamed = sink.write(Buffer.buffer(new byte[FileSink.BATCH_BYTES]))
                 .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
         assertTrue(streamed != null && String.valueOf(rootCause(streamed)).contains("No space left on device"), String.valueOf(streamed));

@@ -297,6 +297,22 @@ class SdkObjectsTest {
         }
     }
 
+    @Test
+    void anObjectWhoseFileIsGoneIsNoSuchKeyWithABodyOfItsOwnLength() throws Exception {
+        Credential c = S3TestSupport.issue(redis);
+        String key = c.prefix() + "file-removed-by-hand.bin";
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromBytes(random(300_000)));
+            Files.delete(S3TestSupport.onDisk(key));
+            long start = System.nanoTime();
+            NoSuchKeyException gone = assertThrows(NoSuchKeyException.class,
+                    () -> s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)));
+            assertEquals(404, gone.statusCode());
+            // the error document came with its own length, not the object's (the client would wait for the rest)
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "answered at once");
+        }
+    }
+
     static byte[] random(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);

@@ -46,12 +46,14 @@ public class ProxyRoutes {
     private static final String ORIGIN_REQUEST = "tuneops.origin-request";
     private static final String ROOT = "/";
     /**
-     * An owner's answer is read in pieces of up to 256 KiB (a socket buffer of that size, and Vert.x
-     * then reads with a fixed allocator of that size, instead of Netty's adaptive one that stops at
-     * 64 KiB), and relayed in pieces as large as they were read, not cut to 8 KiB: a large download
-     * costs the gateway a quarter of the reads, writes and pipeline passes.
+     * Objects (storage-service's answers) are read in pieces of up to 256 KiB: a socket buffer of
+     * that size, read with a fixed allocator of that size instead of Netty's adaptive one that stops
+     * at 64 KiB, and relayed in pieces as large as they were read instead of 8 KiB ones, so a large
+     * download costs a quarter of the reads, writes and pipeline passes. A fixed socket buffer turns
+     * off the kernel's receive-window autotuning, which matters for the owners only across a
+     * high-latency link; the other owners' small answers keep the defaults.
      */
-    private static final int READ_BYTES = 256 * 1024;
+    private static final int OBJECT_READ_BYTES = 256 * 1024;
 
     private final Vertx vertx;
     private final UpstreamConfig upstreams;
@@ -64,16 +66,19 @@ public class ProxyRoutes {
     }
 
     void mount(@Observes Router router) {
-        EventLoopHttpClients clients = new EventLoopHttpClients(vertx, new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) proxy.connectTimeout().toMillis())
                 .setKeepAlive(true)
-                .setMaxChunkSize(READ_BYTES)
-                .setReceiveBufferSize(READ_BYTES)
-                .setDecompressionSupported(false), proxy.maxConnectionsPerUpstream());
+                .setDecompressionSupported(false);
+        EventLoopHttpClients clients = new EventLoopHttpClients(vertx, options, proxy.maxConnectionsPerUpstream());
+        EventLoopHttpClients objectClients = new EventLoopHttpClients(vertx, new HttpClientOptions(options)
+                .setMaxChunkSize(OBJECT_READ_BYTES)
+                .setReceiveBufferSize(OBJECT_READ_BYTES), proxy.maxConnectionsPerUpstream());
         for (Owner owner : Owner.values()) {
+            EventLoopHttpClients ownerClients = owner == Owner.STORAGE ? objectClients : clients;
             URI address = URI.create(owner.address(upstreams));
-            HttpProxy httpProxy = HttpProxy.reverseProxy(clients.any())
-                    .origin(context -> originRequest(context, clients.current(), address))
+            HttpProxy httpProxy = HttpProxy.reverseProxy(ownerClients.any())
+                    .origin(context -> originRequest(context, ownerClients.current(), address))
                     .addInterceptor(new UpstreamErrorInterceptor(owner))
                     .addInterceptor(new CorrelationHeaderInterceptor())
                     .addInterceptor(new ResponseTimeoutInterceptor(proxy.responseTimeout().toMillis()));

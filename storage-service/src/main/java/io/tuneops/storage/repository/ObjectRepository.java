@@ -45,8 +45,9 @@ public class ObjectRepository {
 
     /** The lock every change of a key takes (and, shared, every read of its file); its key is bucket/key. */
     private static final String KEY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+    private static final String SHARED_KEY_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))";
 
-    private static final String UPSERT = upsert("now()");
+    private static final String UPSERT = upsertSql("now()");
 
     /**
      * The upsert and, in the same statement, the job's first-object marker and event: the job goes
@@ -55,19 +56,24 @@ public class ObjectRepository {
      * object of the job that comes this way (from a replica that has not seen the job yet) adds one
      * primary-key probe that finds the job, and no write.
      */
-    private static final String UPSERT_WITH_FIRST_OBJECT_EVENT = "WITH object AS (" + UPSERT + "), " + firstObjectEvent();
+    private static final String UPSERT_WITH_FIRST_OBJECT_EVENT = "WITH object AS (" + UPSERT + "), "
+            + firstObjectEventSql("VALUES ($14)");
 
     /**
      * The key's lock and the upsert in one statement, a round trip fewer than taking the lock on
-     * its own: the row's timestamp is read from the clause that takes the lock, so the lock is held
-     * before the row is formed, let alone written. The lock's key is the last parameter.
+     * its own. Every write in the statement reads from the clause that takes the lock (the row's
+     * timestamp, the job's marker), so PostgreSQL takes the lock before it writes anything, as a
+     * separate lock statement would. The lock's key is the last parameter.
      */
-    private static final String LOCKED = "locked AS (SELECT now() AS at FROM (" + KEY_LOCK.replace("$1", "$%d") + ") l)";
-    private static final String LOCKED_UPSERT = "WITH " + LOCKED.formatted(14) + " " + upsert("(SELECT at FROM locked)");
-    private static final String LOCKED_UPSERT_WITH_FIRST_OBJECT_EVENT = "WITH " + LOCKED.formatted(17) + ", object AS ("
-            + upsert("(SELECT at FROM locked)") + "), " + firstObjectEvent();
+    private static final String LOCKED_UPSERT = "WITH " + lockedSql(14) + " " + upsertSql("(SELECT at FROM locked)");
+    private static final String LOCKED_UPSERT_WITH_FIRST_OBJECT_EVENT = "WITH " + lockedSql(17) + ", object AS ("
+            + upsertSql("(SELECT at FROM locked)") + "), " + firstObjectEventSql("SELECT $14 FROM locked");
 
-    private static String upsert(String lastModified) {
+    private static String lockedSql(int keyParameter) {
+        return "locked AS (SELECT now() AS at FROM (SELECT pg_advisory_xact_lock(hashtextextended($" + keyParameter + ", 0))) l)";
+    }
+
+    private static String upsertSql(String lastModified) {
         return "INSERT INTO storage.objects (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " + lastModified
                 + ", $12, $13) ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
                 + "content_type = excluded.content_type, checksum_algorithm = excluded.checksum_algorithm, "
@@ -76,8 +82,9 @@ public class ObjectRepository {
                 + "last_modified = excluded.last_modified, upload_id = excluded.upload_id, part_checksums = excluded.part_checksums";
     }
 
-    private static String firstObjectEvent() {
-        return "first AS (INSERT INTO storage.jobs_with_objects (job_id) VALUES ($14) ON CONFLICT (job_id) DO NOTHING RETURNING job_id) "
+    /** The job's marker from {@code jobId} (a VALUES or SELECT yielding $14), and the event when the marker is new. */
+    private static String firstObjectEventSql(String jobId) {
+        return "first AS (INSERT INTO storage.jobs_with_objects (job_id) " + jobId + " ON CONFLICT (job_id) DO NOTHING RETURNING job_id) "
                 + "INSERT INTO storage.notification_outbox (event_id, payload) SELECT $15, $16::text::jsonb FROM first";
     }
 
@@ -156,7 +163,7 @@ public class ObjectRepository {
      * while a writer moves a file and writes its row, so the row they read matches the file they open.
      */
     public <T> Uni<T> underSharedKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work) {
-        return deadlines.transaction(pool, tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+        return deadlines.transaction(pool, tx -> tx.preparedQuery(SHARED_KEY_LOCK)
                 .execute(Tuple.of(bucket + "/" + key))
                 .flatMap(locked -> work.apply(tx)));
     }

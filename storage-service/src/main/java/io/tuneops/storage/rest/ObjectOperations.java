@@ -23,6 +23,8 @@ import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
 import io.tuneops.storage.service.UploadNotifications;
 import io.vertx.core.Future;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /** PutObject, GetObject (ranges, conditions), HeadObject, DeleteObject, DeleteObjects, CopyObject. */
@@ -101,18 +104,49 @@ class ObjectOperations {
         requireBucket(config, call);
         Path path = store.objectPath(call.key);
         // The row is read and the file opened under the key's shared lock, so they match even if
-        // the key is overwritten while the body streams: sendFile opens the file before it returns
-        // (a rename replaces the name, not the open inode). Only the opening waits for the
-        // transaction; the body goes out after it, from the page cache with sendfile(2).
-        return objects.underSharedKeyLock(call.bucket, call.key, tx -> objects.find(tx, call.bucket, call.key).map(found -> {
+        // the key is overwritten while the body streams (a rename replaces the name, not the open
+        // inode). Over HTTP/1.x, sendFile opens the file before it returns and the kernel sends it
+        // from the page cache with sendfile(2) (opening the file and reading its length are system
+        // calls on the event loop, as in any Vert.x sendFile); Vert.x's HTTP/2 sendFile opens it
+        // later, so there the file is opened here and piped. Only the opening waits for the transaction.
+        boolean http2 = call.request().version() == HttpVersion.HTTP_2;
+        AtomicReference<Sending> started = new AtomicReference<>();
+        return objects.underSharedKeyLock(call.bucket, call.key, tx -> objects.find(tx, call.bucket, call.key).flatMap(found -> {
                     ObjectRow o = found.orElseThrow(() -> S3Exception.noSuchKey(call.key));
-                    return new Sending(respond(call, o, path, head));
+                    if (!http2 || head || o.size() == 0) {
+                        return Uni.createFrom().item(started(started, respond(call, o, path, null, head), null));
+                    }
+                    return UniHelper.toUni(store.openForRead(path))
+                            .onFailure().transform(e -> S3Exception.noSuchKey(call.key))
+                            .map(file -> {
+                                try {
+                                    return started(started, respond(call, o, path, file, false), file);
+                                } catch (RuntimeException e) {
+                                    file.close();
+                                    throw e;
+                                }
+                            });
                 }))
-                .flatMap(sending -> UniHelper.toUni(sending.body()));
+                // a read's COMMIT that fails once the answer has started does not cut off its body
+                .onFailure(e -> started.get() != null).recoverWithItem(started::get)
+                .flatMap(sending -> UniHelper.toUni(sending.body())
+                        .eventually(() -> close(sending.file()))
+                        // a client that hung up ended its own download: nothing failed here
+                        .onFailure(e -> call.response().closed()).recoverWithNull());
     }
 
-    /** A body on its way out, kept apart from the transaction that started it (see {@link #get}). */
-    private record Sending(Future<Void> body) {
+    private static Sending started(AtomicReference<Sending> started, Future<Void> body, AsyncFile file) {
+        Sending sending = new Sending(body, file);
+        started.set(sending);
+        return sending;
+    }
+
+    /** A body on its way out (and the file it is read from, when piped), apart from the transaction that started it. */
+    private record Sending(Future<Void> body, AsyncFile file) {
+    }
+
+    private static Uni<Void> close(AsyncFile file) {
+        return file == null ? Uni.createFrom().voidItem() : UniHelper.toUni(file.close()).onFailure().recoverWithNull();
     }
 
     /**
@@ -174,12 +208,16 @@ class ObjectOperations {
         xml.el("PartsCount", count).close("ObjectParts");
     }
 
-    private Future<Void> respond(S3Call call, ObjectRow o, Path path, boolean head) {
+    /** Answers a GET or HEAD; the body is sent from {@code file} when given, else with sendFile from {@code path}. */
+    private Future<Void> respond(S3Call call, ObjectRow o, Path path, AsyncFile file, boolean head) {
         HttpServerResponse response = call.response();
         if (Preconditions.of(call.headers()).evaluate(o.etag(), o.lastModified()) == Preconditions.Outcome.NOT_MODIFIED) {
             response.putHeader("ETag", S3Xml.quoted(o.etag())).putHeader("Last-Modified", httpDate(o.lastModified()))
                     .setStatusCode(304).end();
             return Future.succeededFuture();
+        }
+        if (!head && file == null && o.size() > 0 && !Files.isRegularFile(path)) {
+            throw S3Exception.noSuchKey(call.key);
         }
         ByteRange range = ByteRange.all(o.size());
         boolean partial = false;
@@ -215,8 +253,9 @@ class ObjectOperations {
             response.end();
             return Future.succeededFuture();
         }
-        if (!Files.isRegularFile(path)) {
-            throw S3Exception.noSuchKey(call.key);
+        if (file != null) {
+            file.setReadPos(range.offset()).setReadLength(length);
+            return file.pipeTo(response).onSuccess(v -> meters.sent(length));
         }
         return response.sendFile(path.toString(), range.offset(), length).onSuccess(v -> meters.sent(length));
     }

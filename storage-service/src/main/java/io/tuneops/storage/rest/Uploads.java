@@ -6,7 +6,6 @@ import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.HeaderValues;
 import io.tuneops.storage.s3.S3Exception;
-import io.tuneops.storage.service.FileSink;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Future;
@@ -77,40 +76,49 @@ class Uploads {
      * Streams the body into a new temporary file, checked against the request's digests; on any
      * failure the file is deleted and the failure passed on. A volume without room for the
      * announced size is 507 before 100 Continue, so a client waiting for it sends nothing. A body
-     * that announces at most {@link #SMALL_BODY_BYTES} is received in memory and written in one
-     * step instead (its room is checked then).
+     * of at most {@link #SMALL_BODY_BYTES} (its Content-Length) is received in memory and written
+     * in one step instead; its room is checked then, after 100 Continue.
      */
     Uni<Received> toTempFile(S3Call call, long maxSize, Checksums.Algorithm required) {
         BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required, true);
         Path temp = store.newTempPath();
-        long announced = announcedSize(call);
-        if (announced >= 0 && announced <= SMALL_BODY_BYTES) {
-            return smallToTempFile(call, expect, temp, (int) announced);
-        }
-        Future<Received> received = store.openTemp(temp, announced).compose(file -> {
-            proceed(call);
-            return BodyReader.read(call.request(), expect, new FileSink(file))
-                .compose(result -> {
-                    call.bodyConsumed = true;
-                    meters.received(result.size());
-                    return store.seal(file).map(v -> new Received(temp, result));
-                })
-                .recover(e -> store.discard(file, temp).compose(v -> Future.failedFuture(e)));
-        });
-        return UniHelper.toUni(received);
+        long sent = contentLength(call);
+        // started from a completed future, so that anything thrown on the way still releases the path
+        Future<Received> received = Future.succeededFuture().compose(v -> sent >= 0 && sent <= SMALL_BODY_BYTES
+                ? smallToTempFile(call, expect, temp, (int) sent)
+                : store.openTemp(temp, announcedSize(call)).compose(file -> {
+                    proceed(call);
+                    return BodyReader.read(call.request(), expect, store.sink(file, temp))
+                        .compose(result -> {
+                            call.bodyConsumed = true;
+                            meters.received(result.size());
+                            return store.seal(file).map(x -> new Received(temp, result));
+                        })
+                        .recover(e -> store.discard(file, temp).compose(x -> Future.failedFuture(e)));
+                }));
+        return UniHelper.toUni(received.recover(e -> store.deleteFile(temp).compose(x -> Future.failedFuture(e))));
     }
 
-    private Uni<Received> smallToTempFile(S3Call call, BodyReader.Expectations expect, Path temp, int announced) {
-        // an aws-chunked body's frames may be longer than its announced (decoded) length: the limit is the object's
-        Buffer into = Buffer.buffer(announced);
+    /** The body's own length as sent (its Content-Length), -1 when it is not given. */
+    private static long contentLength(S3Call call) {
+        String length = call.headers().get("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Future<Received> smallToTempFile(S3Call call, BodyReader.Expectations expect, Path temp, int sent) {
+        // the decoded body (of an aws-chunked one) is never longer than what was sent
+        Buffer into = Buffer.buffer(sent);
         proceed(call);
-        Future<Received> received = BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, SMALL_BODY_BYTES))
+        return BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, sent))
                 .compose(result -> {
                     call.bodyConsumed = true;
                     meters.received(result.size());
                     return store.writeTemp(temp, into).map(v -> new Received(temp, result));
                 });
-        return UniHelper.toUni(received.recover(e -> store.deleteFile(temp).compose(v -> Future.failedFuture(e))));
     }
 
     /**

@@ -50,6 +50,7 @@ public class ObjectStore {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final int COPY_BUFFER = 1 << 20;
     private static final int WRITE_QUEUE_BYTES = 2 << 20;
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
 
     private final Vertx vertx;
     private final Path root;
@@ -169,11 +170,20 @@ public class ObjectStore {
                 }
                 return null;
             } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(path);
+                deleteQuietly(path);
                 temps.release(path);
                 throw translate(e);
             }
         }, false);
+    }
+
+    /** Deletes a temporary file of a failed upload; the upload's own failure is what is answered. */
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debugf("temporary file %s not deleted (the sweep removes it): %s", path, e.toString());
+        }
     }
 
     private boolean hasRoom(long usable, long bytes) {
@@ -197,9 +207,23 @@ public class ObjectStore {
         return store;
     }
 
+    /** The sink a body streams into {@code file}, the temporary file at {@code path}, through. */
+    public FileSink sink(AsyncFile file, Path path) {
+        return new FileSink(vertx, file, path);
+    }
+
     /** Flushes the file to disk and closes it. */
     public Future<Void> seal(AsyncFile file) {
         return file.flush().compose(v -> file.close());
+    }
+
+    /**
+     * Opens an object's file for reading. The open file keeps its content when the key is
+     * overwritten afterwards (a rename replaces the name, not the inode).
+     */
+    public Future<AsyncFile> openForRead(Path path) {
+        return vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+                .map(file -> file.setReadBufferSize(READ_BUFFER_BYTES));
     }
 
     /** Closes (if open) and deletes a temporary file, ignoring errors: the upload failed anyway. */
@@ -215,24 +239,30 @@ public class ObjectStore {
      */
     public Future<Void> publish(Path temp, Path target) {
         return vertx.<Void>executeBlocking(() -> {
+                    Path folder = target.getParent();
+                    Path firstCreated = null;
                     try {
-                        Path folder = target.getParent();
-                        Path firstCreated = null;
-                        for (Path p = folder; !Files.isDirectory(p); p = p.getParent()) {
+                        for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
                             firstCreated = p;
                         }
                         Files.createDirectories(folder);
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException | RuntimeException e) {
+                        deleteQuietly(temp);
+                        throw translate(e);
+                    }
+                    // Once moved, the file is the key's: failing now would roll the row back and leave
+                    // these bytes under the old row's ETag. A folder that cannot be synced is logged.
+                    try {
                         syncFolder(folder);
                         // folders made for this object are entries of their parents, synced the same way
                         for (Path p = folder; firstCreated != null && !p.equals(firstCreated.getParent()); p = p.getParent()) {
                             syncFolder(p.getParent());
                         }
-                        return null;
-                    } catch (IOException | RuntimeException e) {
-                        Files.deleteIfExists(temp);
-                        throw translate(e);
+                    } catch (IOException e) {
+                        LOG.errorf("%s is in place but its folder could not be flushed to disk: %s", target, e.toString());
                     }
+                    return null;
                 }, false)
                 .onComplete(v -> temps.release(temp));
     }
