@@ -173,10 +173,10 @@ public class NotificationChannelsPage {
                 return Uni.createFrom().item(Response.ok(channelPage(visitor, current, form.withoutSecrets(), events,
                         FormErrors.local(built.errors()), null)).build());
             }
-            return Answer.recovering(api.change(caller, id, built.body())).map(answer -> answer.fold(
-                    saved -> Pages.seeOther(rc, "/notifications/channels/" + Query.segment(id) + "?saved=1"),
-                    problem -> Response.ok(channelPage(visitor, current, form.withoutSecrets(), events,
-                            FormErrors.of(problem, ChannelForm.FIELDS, form.aliases()), null)).build()));
+            return Pages.changedOrForm(rc, api.change(caller, id, built.body()),
+                    "/notifications/channels/" + Query.segment(id) + "?saved=1",
+                    problem -> Uni.createFrom().item(channelPage(visitor, current, form.withoutSecrets(), events,
+                            FormErrors.of(problem, ChannelForm.FIELDS, form.aliases()), null)));
         });
     }
 

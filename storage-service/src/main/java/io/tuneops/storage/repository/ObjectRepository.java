@@ -88,21 +88,14 @@ public class ObjectRepository {
                 + "INSERT INTO storage.notification_outbox (event_id, payload) SELECT $15, $16::text::jsonb FROM first";
     }
 
-    public Uni<Void> upsert(SqlClient client, ObjectRow o) {
-        return client.preparedQuery(UPSERT).execute(Tuple.from(values(o))).replaceWithVoid();
-    }
-
     /**
-     * Writes the object's row and, when it is the first object of {@code first}'s job, the event
-     * to the notification outbox, in one statement of the caller's transaction; true when the
-     * event was queued. A null {@code first} is a plain {@link #upsert(SqlClient, ObjectRow)}.
+     * Writes the object's row and, when it is the first object of {@code first}'s job (null: no
+     * event), the event to the notification outbox, in one statement of the caller's transaction;
+     * true when the event was queued.
      */
     public Uni<Boolean> upsert(SqlClient client, ObjectRow o, FirstObjectEvent first) {
-        if (first == null) {
-            return upsert(client, o).replaceWith(false);
-        }
-        return client.preparedQuery(UPSERT_WITH_FIRST_OBJECT_EVENT).execute(Tuple.from(withFirstObjectEvent(o, first)))
-                .map(rows -> rows.rowCount() == 1);
+        return client.preparedQuery(first == null ? UPSERT : UPSERT_WITH_FIRST_OBJECT_EVENT).execute(Tuple.from(arguments(o, first)))
+                .map(rows -> first != null && rows.rowCount() == 1);
     }
 
     /**
@@ -112,16 +105,16 @@ public class ObjectRepository {
      * then the COMMIT; true when the event was queued.
      */
     public Uni<Boolean> upsertUnderKeyLock(ObjectRow o, FirstObjectEvent first, BiFunction<Boolean, Duration, Uni<?>> beforeCommit) {
-        String lockKey = o.bucket() + "/" + o.key();
-        return deadlines.transaction(pool, tx -> first == null
-                ? tx.preparedQuery(LOCKED_UPSERT).execute(Tuple.from(append(values(o), lockKey))).replaceWith(false)
-                : tx.preparedQuery(LOCKED_UPSERT_WITH_FIRST_OBJECT_EVENT).execute(Tuple.from(append(withFirstObjectEvent(o, first), lockKey)))
-                        .map(rows -> rows.rowCount() == 1), beforeCommit);
+        Object[] arguments = append(arguments(o, first), o.bucket() + "/" + o.key());
+        return deadlines.transaction(pool, tx -> tx.preparedQuery(first == null ? LOCKED_UPSERT : LOCKED_UPSERT_WITH_FIRST_OBJECT_EVENT)
+                .execute(Tuple.from(arguments)).map(rows -> first != null && rows.rowCount() == 1), beforeCommit);
     }
 
-    private static Object[] withFirstObjectEvent(ObjectRow o, FirstObjectEvent first) {
-        return append(values(o), first.jobId(), first.eventId(), first.payload());
+    /** The row's values, then the first-object event's when there is one. */
+    private static Object[] arguments(ObjectRow o, FirstObjectEvent first) {
+        return first == null ? values(o) : append(values(o), first.jobId(), first.eventId(), first.payload());
     }
+
 
     private static Object[] append(Object[] values, Object... more) {
         Object[] all = Arrays.copyOf(values, values.length + more.length);

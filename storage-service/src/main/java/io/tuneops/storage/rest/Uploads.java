@@ -50,15 +50,18 @@ class Uploads {
 
     /** The object's size as the request announces it (the decoded length of an aws-chunked body), -1 if it does not. */
     static long announcedSize(S3Call call) {
-        String declared = call.headers().get("x-amz-decoded-content-length");
-        if (declared == null) {
-            declared = call.headers().get("Content-Length");
-        }
-        if (declared == null) {
+        long decoded = lengthHeader(call, "x-amz-decoded-content-length");
+        return decoded >= 0 ? decoded : lengthHeader(call, "Content-Length");
+    }
+
+    /** A length header's value, -1 when it is absent. */
+    private static long lengthHeader(S3Call call, String name) {
+        String value = call.headers().get(name);
+        if (value == null) {
             return -1;
         }
         try {
-            return Long.parseLong(declared.trim());
+            return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw S3Exception.invalidArgument("Content-Length is not a number");
         }
@@ -82,11 +85,12 @@ class Uploads {
     Uni<Received> toTempFile(S3Call call, long maxSize, Checksums.Algorithm required) {
         BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required, true);
         Path temp = store.newTempPath();
-        long sent = contentLength(call);
+        long sent = lengthHeader(call, "Content-Length");
+        long announced = announcedSize(call);
         // started from a completed future, so that anything thrown on the way still releases the path
         Future<Received> received = Future.succeededFuture().compose(v -> sent >= 0 && sent <= SMALL_BODY_BYTES
                 ? smallToTempFile(call, expect, temp, (int) sent)
-                : store.openTemp(temp, announcedSize(call)).compose(file -> {
+                : store.openTemp(temp, announced).compose(file -> {
                     proceed(call);
                     return BodyReader.read(call.request(), expect, store.sink(file, temp))
                         .compose(result -> {
@@ -94,19 +98,10 @@ class Uploads {
                             meters.received(result.size());
                             return store.seal(file).map(x -> new Received(temp, result));
                         })
-                        .recover(e -> store.discard(file, temp).compose(x -> Future.failedFuture(e)));
+                        .recover(e -> file.close().otherwise((Void) null).compose(x -> Future.failedFuture(e)));
                 }));
+        // every failure, whichever step it came from, ends here: the temporary file goes
         return UniHelper.toUni(received.recover(e -> store.deleteFile(temp).compose(x -> Future.failedFuture(e))));
-    }
-
-    /** The body's own length as sent (its Content-Length), -1 when it is not given. */
-    private static long contentLength(S3Call call) {
-        String length = call.headers().get("Content-Length");
-        try {
-            return length == null ? -1 : Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private Future<Received> smallToTempFile(S3Call call, BodyReader.Expectations expect, Path temp, int sent) {

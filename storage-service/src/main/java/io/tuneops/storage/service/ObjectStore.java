@@ -170,8 +170,7 @@ public class ObjectStore {
                 }
                 return null;
             } catch (IOException | RuntimeException e) {
-                deleteQuietly(path);
-                temps.release(path);
+                // the caller deletes the temporary file of a failed upload
                 throw translate(e);
             }
         }, false);

@@ -11,6 +11,7 @@ import io.tuneops.webhook.rest.NotificationViews.HistoryEntry;
 import io.tuneops.webhook.rest.NotificationViews.TestResult;
 import io.tuneops.webhook.service.FieldError;
 import io.tuneops.webhook.service.notify.Channel;
+import io.tuneops.webhook.service.notify.ChannelForm;
 import io.tuneops.webhook.service.notify.ChannelType;
 import io.tuneops.webhook.service.notify.HistoryQuery;
 import io.tuneops.webhook.service.notify.NotificationChannels;
@@ -47,6 +48,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Event webhooks: the Standard Webhooks endpoints tuneops sends its events to, which are the
@@ -63,9 +66,8 @@ import java.util.TreeSet;
         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
 public class EventWebhooksResource {
 
-    private static final Set<String> FIELDS = Set.of("url", "event_types", "description", "is_enabled", "secret",
-            // shown in an endpoint's view: a client that sends back what it read is not wrong
-            "id", "secret_configured", "created_at", "updated_at");
+    private static final Set<String> FIELDS = Stream.concat(Stream.of("url", "event_types", "description", "is_enabled", "secret"),
+            ChannelForm.READ_ONLY.stream()).collect(Collectors.toUnmodifiableSet());
     /** The channel fields the endpoint fields stand for, and back for the errors. */
     private static final Map<String, String> TO_CHANNEL = Map.of("url", "webhook_url", "secret", "webhook_secret");
     private static final Map<String, String> FROM_CHANNEL = Map.of("webhook_url", "url", "webhook_secret", "secret", "name", "url");
@@ -213,7 +215,7 @@ public class EventWebhooksResource {
     private static JsonObject channelBody(JsonObject body) {
         JsonObject channel = new JsonObject();
         body.forEach(field -> {
-            if (!Set.of("id", "secret_configured", "created_at", "updated_at").contains(field.getKey())) {
+            if (!ChannelForm.READ_ONLY.contains(field.getKey())) {
                 channel.put(TO_CHANNEL.getOrDefault(field.getKey(), field.getKey()), field.getValue());
             }
         });

@@ -6,6 +6,7 @@ import io.tuneops.support.http.GatewayIdentityHandler;
 import io.tuneops.support.http.JsonErrorMappers;
 import io.tuneops.support.notify.NotificationEventPayload;
 import io.tuneops.webhook.service.notify.NotificationIngest;
+import io.tuneops.webhook.service.notify.NotificationOutbox;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -42,7 +43,7 @@ public class InternalNotificationEventsResource {
         if (rc.get(GatewayIdentityHandler.IDENTITY) == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(403, "Internal route"));
         }
-        String problem = NotificationIngest.problem(event);
+        String problem = NotificationOutbox.problem(event);
         if (problem != null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, problem));
         }

@@ -19,7 +19,7 @@ public final class ChannelForm {
     static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
     /** Shown in a channel's view: a client that sends back what it read is not wrong, and they change nothing. */
-    static final Set<String> READ_ONLY = Set.of("id", "secret_configured", "created_at", "updated_at");
+    public static final Set<String> READ_ONLY = Set.of("id", "secret_configured", "created_at", "updated_at");
     private static final Set<String> FIELDS = Set.of("channel_type", "name", "is_enabled", "smtp_host", "smtp_port",
             "smtp_username", "smtp_password", "smtp_use_tls", "smtp_security", "smtp_from_address", "smtp_from_name",
             "preset", "webhook_url", "webhook_secret", "slack_webhook_url", "event_types", "description", "org_id",

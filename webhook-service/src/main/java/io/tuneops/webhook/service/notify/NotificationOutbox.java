@@ -1,6 +1,5 @@
 package io.tuneops.webhook.service.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.notify.NotificationEventPayload;
 import io.vertx.core.json.JsonObject;
@@ -21,22 +20,41 @@ public class NotificationOutbox {
     /** What an event id may look like: it becomes the webhook-id header of every delivery. */
     public static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,120}");
 
+    /** What is wrong with the event, or null when it can be stored. */
+    public static String problem(NotificationEventPayload event) {
+        if (event == null) {
+            return "A JSON object describing one event is required";
+        }
+        if (event.eventId() == null || !EVENT_ID.matcher(event.eventId()).matches()) {
+            return "event_id must be 1 to 120 characters of A-Z a-z 0-9 _ . : -";
+        }
+        if (NotificationEventType.fromWire(event.eventType()).isEmpty()) {
+            return "Unknown event_type '" + shown(event.eventType()) + "' (GET /api/cloud/notifications/events)";
+        }
+        if (event.severity() != null && Severity.fromWire(event.severity()).isEmpty()) {
+            return "severity must be one of info, warning, error, critical";
+        }
+        if (event.data() != null && !event.data().isNull() && !event.data().isObject()) {
+            return "data must be a JSON object";
+        }
+        return null;
+    }
+
     /**
      * Stores {@code event} unless one with its id exists; true when it was stored. The severity,
      * when null, is the event type's default; a job's event whose sender knows only the job (a
      * storage upload) is given the job's user, team and organisation, so their preferences match.
      *
-     * @throws IllegalArgumentException on an unknown event type, a bad event id, severity or data
+     * @throws IllegalArgumentException when the event has a {@link #problem}
      */
     public Uni<Boolean> record(SqlClient tx, NotificationEventPayload event) {
-        NotificationEventType type = NotificationEventType.fromWire(event.eventType())
-                .orElseThrow(() -> new IllegalArgumentException("unknown event type " + event.eventType()));
-        if (event.eventId() == null || !EVENT_ID.matcher(event.eventId()).matches()) {
-            throw new IllegalArgumentException("bad event id");
+        String problem = problem(event);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        JsonObject data = data(event.data());
-        Severity severity = event.severity() == null ? type.defaultSeverity()
-                : Severity.fromWire(event.severity()).orElseThrow(() -> new IllegalArgumentException("bad severity"));
+        NotificationEventType type = NotificationEventType.fromWire(event.eventType()).orElseThrow();
+        JsonObject data = event.data() == null || event.data().isNull() ? new JsonObject() : new JsonObject(event.data().toString());
+        Severity severity = event.severity() == null ? type.defaultSeverity() : Severity.fromWire(event.severity()).orElseThrow();
         return tx.preparedQuery("""
                         INSERT INTO webhook.notification_event
                           (event_id, event_type, severity, occurred_at, job_id, user_id, team_id, org_id, data)
@@ -49,18 +67,7 @@ public class NotificationOutbox {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** A fresh random event id: 'evt_' and 26 base32 characters (130 bits). */
-    public static String newEventId() {
-        return "evt_" + NotificationIds.random(26);
-    }
-
-    private static JsonObject data(JsonNode data) {
-        if (data == null || data.isNull()) {
-            return new JsonObject();
-        }
-        if (!data.isObject()) {
-            throw new IllegalArgumentException("data must be a JSON object");
-        }
-        return new JsonObject(data.toString());
+    private static String shown(String value) {
+        return value == null ? "" : value.length() > 64 ? value.substring(0, 64) + "..." : value;
     }
 }

@@ -1,4 +1,4 @@
-package io.tuneops.audit;
+package io.tuneops.support.notify;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * webhook-service's internal notification ingest as far as the relay sees it: records every POST
+ * webhook-service's internal notification ingest as far as the relay sees it (for the tests of
+ * every service that relays an outbox; shared as service-support's test jar): records every POST
  * to {@link SharedNames#INTERNAL_NOTIFICATION_EVENTS} and answers 202, or 503 while told to be
  * unavailable. The service under test gets it as its webhook-service, with its relay on (off in
  * the other tests) and short backoffs; the poll interval is long, so an event that arrives within
@@ -29,7 +30,7 @@ public class NotificationStandIn implements QuarkusTestResourceLifecycleManager 
 
     /** One POST and what it was answered. */
     public record Received(JsonObject body, String secret, int status) {
-        String eventId() {
+        public String eventId() {
             return body.getString("event_id");
         }
     }
@@ -82,29 +83,29 @@ public class NotificationStandIn implements QuarkusTestResourceLifecycleManager 
     }
 
     /** While true every POST is answered 503. */
-    static void unavailable(boolean value) {
+    public static void unavailable(boolean value) {
         unavailable = value;
     }
 
     /** Every POST of {@code eventId} so far, in order. */
-    static List<Received> received(String eventId) {
+    public static List<Received> received(String eventId) {
         return RECEIVED.stream().filter(r -> eventId.equals(r.eventId())).toList();
     }
 
     /** The POSTs of {@code eventId} once {@code enough} of them have arrived (up to 20 s). */
-    static List<Received> awaitReceived(String eventId, int enough) {
+    public static List<Received> awaitReceived(String eventId, int enough) {
         awaitTrue(() -> received(eventId).size() >= enough, enough + " POST(s) of " + eventId + " never arrived");
         return received(eventId);
     }
 
     /** The first POST of {@code eventId} that was answered 202 (up to 20 s). */
-    static Received awaitAccepted(String eventId) {
+    public static Received awaitAccepted(String eventId) {
         awaitTrue(() -> received(eventId).stream().anyMatch(r -> r.status() == 202), eventId + " was never accepted");
         return received(eventId).stream().filter(r -> r.status() == 202).findFirst().orElseThrow();
     }
 
     /** Polls {@code condition} every 20 ms for up to 20 s. */
-    static void awaitTrue(BooleanSupplier condition, String failure) {
+    public static void awaitTrue(BooleanSupplier condition, String failure) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
