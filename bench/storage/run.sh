@@ -8,7 +8,7 @@
 # and storage-service's heap (sum of jvm_memory_used_bytes{area="heap"}, /q/metrics, every 100 ms)
 # and RSS peaks during its 1 GiB uploads. Prints medians of RUNS runs and ratios to s3proxy.
 #
-#   flock /tmp/tuneops-build.lock bench/storage/run.sh   (RUNS=3 SIZE_MIB=1024 COUNT=500 SMALL=4096 THREADS=4)
+#   flock /tmp/tuneops-build.lock bench/storage/run.sh   (RUNS=3 SIZE_MIB=1024 COUNT=500 SMALL=4096 THREADS=4 WARM_SMALL=3000)
 #
 # MULTIPART_ONLY=1 measures only the aws-cli multipart upload, directly and through the gateway,
 # with storage-service's heap and RSS: the 10 GiB case (a single PUT stops at 5 GiB), e.g.
@@ -154,10 +154,12 @@ if [ "${MULTIPART_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
+# Each server (the JVMs alike) compiles its hot paths during its first half minute of work; one
+# round of every operation plus WARM_SMALL small PUTs per target keeps that out of the first run.
 echo "warm-up (JIT, connections), not measured..." >&2
 for t in "${targets[@]}"; do
-  put "$t" warm > /dev/null; get "$t" warm > /dev/null
-  COUNT=200 smallops "$t" > /dev/null
+  put "$t" warm > /dev/null; get "$t" warm > /dev/null; multipart "$t" warm > /dev/null
+  COUNT=${WARM_SMALL:-3000} smallops "$t" > /dev/null
 done
 
 # Expect: 100-continue (curl for bodies over 1 MiB, botocore on every PutObject/UploadPart): a
@@ -189,11 +191,11 @@ col() { awk -v t="$1" -v c="$2" '$1 == t {print $c}' "$work/results" | median; }
 runs() { awk -v t="$1" -v c="$2" '$1 == t {printf "%s%s", sep, $c; sep=" / "}' "$work/results"; }
 echo
 echo "S3 endpoint, median of $RUNS runs, ${SIZE_MIB} MiB objects, small = $COUNT x $SMALL B from $THREADS threads; MB = 10^6 B"
-printf '%-30s %10s %10s %10s %10s %10s\n' metric direct gateway s3proxy direct/s3p gateway/s3p
+printf '%-30s %10s %10s %10s %10s %10s %10s\n' metric direct gateway s3proxy direct/s3p gateway/s3p gw/direct
 for m in "single PUT MB/s:3" "single GET MB/s:4" "multipart upload MB/s:5" "small PUT ops/s:6"; do
   name=${m%:*}; c=${m##*:}
   d=$(col direct $c); g=$(col gateway $c); s=$(col s3proxy $c)
-  awk -v n="$name" -v d="$d" -v g="$g" -v s="$s" 'BEGIN {printf "%-30s %10s %10s %10s %10.2f %10.2f\n", n, d, g, s, d / s, g / s}'
+  awk -v n="$name" -v d="$d" -v g="$g" -v s="$s" 'BEGIN {printf "%-30s %10s %10s %10s %10.2f %10.2f %10.2f\n", n, d, g, s, d / s, g / s, g / d}'
 done
 dd_med=$(awk '$1 == "dd" {print $3}' "$work/results" | median)
 echo "runs (direct | gateway | s3proxy):"

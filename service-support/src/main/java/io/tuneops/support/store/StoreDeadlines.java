@@ -1,7 +1,9 @@
 package io.tuneops.support.store;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.support.http.BackingStoreFailures;
+import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
@@ -122,8 +124,13 @@ public class StoreDeadlines {
 
     private <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work,
                                      BiFunction<T, Duration, Uni<?>> beforeCommit, long lastCommit) {
-        return connection.begin().chain(tx -> work.apply(connection)
-                .chain(result -> {
+        // BEGIN goes out now and the work's first statement follows it on the same connection
+        // without waiting for BEGIN's answer (the client pipelines them): a round trip fewer per
+        // transaction. PostgreSQL answers in order, so the work's answer comes after BEGIN's.
+        Future<io.vertx.sqlclient.Transaction> begun = connection.getDelegate().begin();
+        Uni<Transaction> transaction = UniHelper.toUni(begun).map(Transaction::newInstance);
+        return work.apply(connection)
+                .chain(result -> transaction.chain(tx -> {
                     long left = lastCommit - System.nanoTime();
                     if (left <= 0) {
                         return Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database));
@@ -132,8 +139,9 @@ public class StoreDeadlines {
                             .chain(() -> System.nanoTime() - lastCommit < 0
                                     ? tx.commit().map(done -> result)
                                     : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)));
-                })
-                .onFailure().call(() -> rollback(tx)));
+                }))
+                // a BEGIN that failed left nothing to roll back
+                .onFailure().call(() -> transaction.chain(StoreDeadlines::rollback).onFailure().recoverWithNull());
     }
 
     private static Uni<Void> rollback(Transaction tx) {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -126,6 +128,37 @@ class StoreDeadlinesTest {
                     .map(rows -> rows.iterator().next().getLong(0)).await().atMost(Duration.ofSeconds(10));
             assertEquals(0L, seen);
             assertEquals(0L, count(id));
+        } finally {
+            relay.resume();
+            pool.closeAndAwait();
+        }
+    }
+
+    @Test
+    void aTransactionsFirstStatementGoesOutWithoutWaitingForTheAnswerToBegin() throws Exception {
+        Pool pool = pool(relay.port());
+        try {
+            // the connection is opened first, so only the transaction's own answers are held back
+            pool.query("SELECT 1").execute().await().atMost(Duration.ofSeconds(5));
+            String id = UUID.randomUUID().toString();
+            relay.holdAnswers();
+            CompletableFuture<String> answer = DEADLINES.transaction(pool,
+                    c -> c.query("INSERT INTO deadline_test VALUES ('" + id + "')").execute().map(rows -> "done"))
+                    .subscribeAsCompletionStage();
+            // PostgreSQL has run the INSERT while the answer to BEGIN has not reached the client
+            String running = "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE '%"
+                    + id + "%'";
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long seen = 0;
+            while (seen == 0 && System.nanoTime() < deadline) {
+                seen = direct.query(running).execute().map(rows -> rows.iterator().next().getLong(0))
+                        .await().atMost(Duration.ofSeconds(5));
+            }
+            assertEquals(1L, seen, "the INSERT waited for the answer to BEGIN");
+            assertEquals(0L, count(id));
+            relay.resume();
+            assertEquals("done", answer.get(5, TimeUnit.SECONDS));
+            assertEquals(1L, count(id));
         } finally {
             relay.resume();
             pool.closeAndAwait();

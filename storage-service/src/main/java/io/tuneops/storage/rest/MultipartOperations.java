@@ -98,6 +98,8 @@ class MultipartOperations {
             Checksums.Algorithm required = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
             return bodies.toTempFile(call, config.maxObjectSize(), required)
+                    .call(received -> UniHelper.toUni(received.written())
+                            .onFailure().call(() -> bodies.discard(received.temp(), received.written())))
                     .flatMap(received -> {
                         var r = received.result();
                         return storePart(uploadId, partNumber, received.temp(), r.size(), r.md5Hex(), r.checksum()).invoke(() -> {

@@ -83,7 +83,8 @@ class ObjectOperations {
                     ObjectRow row = new ObjectRow(call.bucket, call.key, r.size(), r.md5Hex(), contentType,
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
-                    return publish(received.temp(), target, row, conditions, notifications.firstObject(call.credential(), row))
+                    return publish(received.temp(), received.written(), target, row, conditions,
+                            notifications.firstObject(call.credential(), row))
                             .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(),
                                     CompletionAction.PUT))
                             .invoke(() -> {
@@ -278,15 +279,25 @@ class ObjectOperations {
      * racing {@code If-None-Match: *} writes cannot both win); the temporary file goes otherwise.
      * {@code firstObject} (null for none) is queued with the row if the object is its job's first.
      */
-    private Uni<Void> publish(Path temp, Path target, ObjectRow row, Optional<WriteConditions> conditions,
+    /**
+     * Writes the row and moves the temporary file {@code temp} to {@code target} under the key's
+     * lock. The file may still be being written ({@code written}, a small body's): the row goes to
+     * PostgreSQL meanwhile, and the file moves once it is sealed and only while the COMMIT may still
+     * follow within the deadline (see underKeyLock), so a slow disk rolls the change back with the
+     * key untouched.
+     */
+    private Uni<Void> publish(Path temp, Future<Void> written, Path target, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
-        // the file moves into place last, once the row is written within the deadline (see underKeyLock)
-        BiFunction<Boolean, Duration, Uni<?>> moveIntoPlace = (queued, left) -> UniHelper.toUni(store.publish(temp, target));
-        Uni<Boolean> written = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
+        BiFunction<Boolean, Duration, Uni<?>> moveIntoPlace = (queued, left) -> {
+            long latest = System.nanoTime() + left.toNanos();
+            return UniHelper.toUni(written.compose(v -> System.nanoTime() - latest < 0 ? store.publish(temp, target)
+                    : Future.failedFuture(S3Exception.slowVolume())));
+        };
+        Uni<Boolean> stored = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
                 : objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
                         .flatMap(v -> objects.upsert(tx, row, firstObject)), moveIntoPlace);
-        return written
-                .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
+        return stored
+                .onFailure().call(() -> uploads.discard(temp, written))
                 .invoke(queued -> notifications.committed(firstObject, queued))
                 .replaceWithVoid();
     }
@@ -409,7 +420,7 @@ class ObjectOperations {
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
                         // a copy is never a job's first object: its source is already under the job's prefix
-                        return publish(copied.temp(), target, row, conditions, null)
+                        return publish(copied.temp(), Future.succeededFuture(), target, row, conditions, null)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
                                         etag, CompletionAction.COPY))
                                 .invoke(() -> {

@@ -22,8 +22,12 @@ import java.util.Map;
 @ApplicationScoped
 class Uploads {
 
-    /** A body received in full and checked, sitting in a sealed temporary file. */
-    record Received(Path temp, BodyReader.Result result) {
+    /**
+     * A body received in full and checked, on its way into the temporary file {@code temp}:
+     * {@code written} completes once the file is sealed (already for a streamed body; a small body
+     * received in memory is still being written, so the caller's database work can overlap it).
+     */
+    record Received(Path temp, BodyReader.Result result, Future<Void> written) {
     }
 
     /** Bodies up to this size are received in memory and written in one step: at most this much heap per upload. */
@@ -96,7 +100,7 @@ class Uploads {
                         .compose(result -> {
                             call.bodyConsumed = true;
                             meters.received(result.size());
-                            return store.seal(file).map(x -> new Received(temp, result));
+                            return store.seal(file).map(x -> new Received(temp, result, Future.succeededFuture()));
                         })
                         .recover(e -> file.close().otherwise((Void) null).compose(x -> Future.failedFuture(e)));
                 }));
@@ -112,8 +116,13 @@ class Uploads {
                 .compose(result -> {
                     call.bodyConsumed = true;
                     meters.received(result.size());
-                    return store.writeTemp(temp, into).map(v -> new Received(temp, result));
+                    return Future.succeededFuture(new Received(temp, result, store.writeTemp(temp, into)));
                 });
+    }
+
+    /** Deletes the temporary file of a body that will not be published, once nothing writes it any more. */
+    Uni<Void> discard(Path temp, Future<Void> written) {
+        return UniHelper.toUni(written.transform(x -> store.deleteFile(temp)));
     }
 
     /**

@@ -77,6 +77,11 @@ public class S3Exception extends RuntimeException {
         return new S3Exception(507, "InsufficientStorage", "There is not enough space on the storage volume to store the object.");
     }
 
+    /** The volume took longer to write an object than the change may stay open: nothing was stored, the client retries. */
+    public static S3Exception slowVolume() {
+        return new S3Exception(503, "SlowDown", "Please reduce your request rate: the volume is writing slowly.");
+    }
+
     public static S3Exception notImplemented() {
         return new S3Exception(501, "NotImplemented", "A header or query you provided implies functionality that is not implemented.");
     }

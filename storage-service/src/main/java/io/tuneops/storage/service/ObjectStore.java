@@ -241,11 +241,16 @@ public class ObjectStore {
                     Path folder = target.getParent();
                     Path firstCreated = null;
                     try {
-                        for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
-                            firstCreated = p;
+                        // the folder is there for all but a prefix's first object: no need to look first
+                        try {
+                            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        } catch (NoSuchFileException e) {
+                            for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
+                                firstCreated = p;
+                            }
+                            Files.createDirectories(folder);
+                            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         }
-                        Files.createDirectories(folder);
-                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     } catch (IOException | RuntimeException e) {
                         deleteQuietly(temp);
                         throw translate(e);

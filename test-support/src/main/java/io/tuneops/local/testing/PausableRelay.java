@@ -26,6 +26,7 @@ public final class PausableRelay implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
     private boolean paused;
+    private boolean answersHeld;
 
     private PausableRelay(int targetPort) {
         this.targetPort = targetPort;
@@ -55,10 +56,22 @@ public final class PausableRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops forwarding the server's answers only: what clients send still reaches the server, as
+     * when the way back is slow. Shows whether a client sends a request before the answer to the
+     * one before it.
+     */
+    public void holdAnswers() {
+        synchronized (gate) {
+            answersHeld = true;
+        }
+    }
+
     /** Forwards again, starting with what was held back. */
     public void resume() {
         synchronized (gate) {
             paused = false;
+            answersHeld = false;
             gate.notifyAll();
         }
     }
@@ -90,21 +103,21 @@ public final class PausableRelay implements AutoCloseable {
                 }
                 open.add(client);
                 open.add(upstream);
-                copy(client, upstream);
-                copy(upstream, client);
+                copy(client, upstream, false);
+                copy(upstream, client, true);
             } catch (IOException e) {
                 // the relay was closed
             }
         }
     }
 
-    private void copy(Socket from, Socket to) {
+    private void copy(Socket from, Socket to, boolean answers) {
         Thread copier = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    awaitForwarding();
+                    awaitForwarding(answers);
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -121,9 +134,9 @@ public final class PausableRelay implements AutoCloseable {
         copier.start();
     }
 
-    private void awaitForwarding() throws InterruptedException {
+    private void awaitForwarding(boolean answers) throws InterruptedException {
         synchronized (gate) {
-            while (paused) {
+            while (paused || answers && answersHeld) {
                 gate.wait();
             }
         }
