@@ -129,7 +129,8 @@ public class StoreDeadlines {
         // transaction. PostgreSQL answers in order, so the work's answer comes after BEGIN's.
         Future<io.vertx.sqlclient.Transaction> begun = connection.getDelegate().begin();
         Uni<Transaction> transaction = UniHelper.toUni(begun).map(Transaction::newInstance);
-        return work.apply(connection)
+        // deferred: a work that throws instead of failing still ends in the rollback below
+        return Uni.createFrom().deferred(() -> work.apply(connection))
                 .chain(result -> transaction.chain(tx -> {
                     long left = lastCommit - System.nanoTime();
                     if (left <= 0) {

@@ -166,6 +166,23 @@ class StoreDeadlinesTest {
     }
 
     @Test
+    void aWorkThatThrowsLeavesNoTransactionOpenOnTheConnection() {
+        Pool pool = pool(relay.port());
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> DEADLINES.<String>transaction(pool, c -> {
+                throw new IllegalStateException("no statement");
+            }).await().atMost(Duration.ofSeconds(5)));
+            assertEquals("no statement", e.getMessage());
+            // the pool's only connection: inside a transaction left open, now() would be BEGIN's time
+            boolean ownTransaction = pool.query("SELECT now() = statement_timestamp()").execute()
+                    .map(rows -> rows.iterator().next().getBoolean(0)).await().atMost(Duration.ofSeconds(5));
+            assertTrue(ownTransaction, "the connection was given back inside the transaction");
+        } finally {
+            pool.closeAndAwait();
+        }
+    }
+
+    @Test
     void withoutTheHelperTheSameFrozenTransactionIsCommittedAfterItsCallerGaveUp() {
         // what the helper prevents: a plain withTransaction whose caller timed out still commits later
         Pool pool = pool(relay.port());
