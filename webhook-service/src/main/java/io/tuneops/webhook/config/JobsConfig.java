@@ -67,6 +67,15 @@ public interface JobsConfig {
     @WithDefault("1M")
     Duration reconcileEvery();
 
+    /**
+     * A Replicate job still pending without a training id this long after it was handed to the
+     * provider (TUNEOPS_JOBS_SUBMIT_ABANDONED_AFTER; at least twice the provider's http_timeout) is
+     * failed by the reconciler: its submission was interrupted (tuneops stopped between storing
+     * the job and storing Replicate's answer), and nothing else would end it or free its quota.
+     */
+    @WithDefault("15M")
+    Duration submitAbandonedAfter();
+
     /** AES-256-GCM key material for provider secrets and upload credentials (TUNEOPS_ENCRYPTION_KEY). */
     @Size(min = 32, message = "must be at least 32 characters of random data")
     String encryptionKey();

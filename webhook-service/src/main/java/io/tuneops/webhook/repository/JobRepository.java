@@ -224,6 +224,17 @@ public class JobRepository {
                 .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit))).map(JobRepository::all);
     }
 
+    /**
+     * Jobs of a provider pending without the provider's id for {@code quiet} since they were
+     * handed to it (a release from approval moves updated_at): submissions that were interrupted.
+     */
+    public Uni<List<JobRow>> abandonedSubmissions(Provider provider, Duration quiet, int limit) {
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE status = 'pending' AND provider = $1 "
+                        + "AND provider_job_id IS NULL AND updated_at < now() - make_interval(secs => $2) "
+                        + "ORDER BY updated_at LIMIT $3")
+                .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit))).map(JobRepository::all);
+    }
+
     public Uni<Integer> forgetDeliveriesBefore(Duration age) {
         return deadlines.database(pool.preparedQuery("DELETE FROM webhook.webhook_delivery WHERE received_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) age.toSeconds()))).map(rows -> rows.rowCount());

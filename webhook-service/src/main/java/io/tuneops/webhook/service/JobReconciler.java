@@ -21,12 +21,16 @@ import java.util.Optional;
  * for a while is looked up with Replicate's get-training call and brought up to date under the same
  * state machine (a start event that arrived before the job was stored, a delivery Replicate gave
  * up on). Several replicas may do this at once; each update locks the job, so that is harmless.
+ * A Replicate job whose submission was interrupted (no training id) is failed after a while.
  */
 @ApplicationScoped
 public class JobReconciler {
 
     private static final Logger LOG = Logger.getLogger(JobReconciler.class);
     private static final int BATCH = 50;
+    /** The error of a job whose submission was interrupted. */
+    static final String ABANDONED = "submission to replicate was interrupted: tuneops stopped before Replicate's answer "
+            + "was stored; a training may have been created at Replicate (check its dashboard, it is not tracked here)";
 
     private final JobRepository jobs;
     private final ProviderConfigService providers;
@@ -49,6 +53,9 @@ public class JobReconciler {
                 .onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> reconcile(config.reconcileAfter())
                         .onFailure().invoke(e -> LOG.debugf("reconciliation skipped: %s", e.toString()))
+                        .onFailure().recoverWithItem(0)
+                        .chain(() -> failAbandoned(config.submitAbandonedAfter()))
+                        .onFailure().invoke(e -> LOG.debugf("abandoned submissions not checked: %s", e.toString()))
                         .onFailure().recoverWithItem(0))
                 .subscribe().with(n -> { }, e -> LOG.errorf("job reconciliation stopped: %s", e.toString()));
     }
@@ -71,6 +78,34 @@ public class JobReconciler {
                         }))
                 .collect().asList()
                 .map(changed -> (int) changed.stream().filter(Boolean::booleanValue).count()));
+    }
+
+    /**
+     * Fails Replicate jobs still pending without a training id {@code after} they were handed to
+     * Replicate (but never sooner than twice the create call's timeout, so a call in flight is not
+     * overtaken): tuneops stopped between storing the job and storing Replicate's answer. Re-sending
+     * could start a second paid training, so the job ends, freeing its quota, and says that a
+     * training may exist. Returns how many were failed.
+     */
+    public Uni<Integer> failAbandoned(Duration after) {
+        return providers.settings(Provider.REPLICATE).chain(settings -> {
+            Duration callBound = Duration.ofMillis((long) (settings.httpTimeoutSeconds() * 2000));
+            Duration quiet = after.compareTo(callBound) >= 0 ? after : callBound;
+            return jobs.abandonedSubmissions(Provider.REPLICATE, quiet, BATCH).onItem().transformToMulti(Multi.createFrom()::iterable)
+                    .onItem().transformToUniAndConcatenate(job -> failIfStillAbandoned(job.jobId()))
+                    .collect().asList()
+                    .map(failed -> (int) failed.stream().filter(Boolean::booleanValue).count());
+        });
+    }
+
+    private Uni<Boolean> failIfStillAbandoned(String jobId) {
+        return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+            if (locked.isEmpty() || locked.get().status() != JobStatus.PENDING || locked.get().providerJobId() != null) {
+                return Uni.createFrom().item(false);
+            }
+            LOG.warnf("job %s: %s", jobId, ABANDONED);
+            return writer.save(tx, JobTransitions.failed(locked.get(), ABANDONED)).replaceWith(true);
+        }));
     }
 
     private Uni<Boolean> apply(JobRow quiet, Snapshot snapshot, ProviderSettings settings) {

@@ -13,6 +13,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.webhook.service.JobReconciler;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +65,9 @@ class ReplicateClientTest {
 
     @Inject
     JobReconciler reconciler;
+
+    @Inject
+    Pool pool;
 
     @BeforeAll
     static void startFakes() throws Exception {
@@ -348,5 +353,41 @@ class ReplicateClientTest {
         reconciler.reconcile(Duration.ZERO).await().atMost(Duration.ofSeconds(30));
         admin().get("/api/cloud/jobs/" + jobId).then().statusCode(200).body("updated_at", Matchers.equalTo(updated));
         replicate.verify(2, getRequestedFor(urlEqualTo("/v1/trainings/tr_quiet_2")));
+    }
+
+    @Test
+    void aSubmissionInterruptedBeforeReplicatesAnswerWasStoredIsFailedAfterAWhile() {
+        configureReplicate(new JsonObject().put("http_timeout", 30.0));
+        stubCreate("tr_lost_1");
+        String interrupted = submit().statusCode(201).extract().path("job_id");
+        stubCreate("tr_lost_2");
+        String recent = submit().statusCode(201).extract().path("job_id");
+        stubCreate("tr_lost_3");
+        String withinCallTimeout = submit().statusCode(201).extract().path("job_id");
+        // as after a kill -9 between storing the job and storing Replicate's answer
+        String interrupt = "UPDATE webhook.job SET status = 'pending', provider_status = NULL, provider_job_id = NULL, "
+                + "updated_at = now() - make_interval(secs => $2) WHERE job_id = $1";
+        sql(interrupt, interrupted, 20 * 60.0);
+        sql(interrupt, recent, 0.0);
+        // quiet for longer than asked, but not for twice the create call's timeout (30 s)
+        sql(interrupt, withinCallTimeout, 50.0);
+
+        int failed = reconciler.failAbandoned(Duration.ofSeconds(10)).await().atMost(Duration.ofSeconds(30));
+        assertTrue(failed >= 1, "failed " + failed);
+        admin().get("/api/cloud/jobs/" + interrupted).then().statusCode(200)
+                .body("status", Matchers.equalTo("failed"))
+                .body("error", containsString("submission to replicate was interrupted"))
+                .body("completed_at", Matchers.notNullValue());
+        admin().get("/api/cloud/jobs/" + recent).then().statusCode(200).body("status", Matchers.equalTo("pending"));
+        admin().get("/api/cloud/jobs/" + withinCallTimeout).then().statusCode(200).body("status", Matchers.equalTo("pending"));
+        // a job with Replicate's id is the reconciler's other half, never failed this way
+        sql("UPDATE webhook.job SET status = 'pending', provider_job_id = 'tr_lost_2', updated_at = now() - interval '1 hour' "
+                + "WHERE job_id = $1", recent);
+        reconciler.failAbandoned(Duration.ofSeconds(10)).await().atMost(Duration.ofSeconds(30));
+        admin().get("/api/cloud/jobs/" + recent).then().statusCode(200).body("status", Matchers.equalTo("pending"));
+    }
+
+    private void sql(String statement, Object... params) {
+        pool.preparedQuery(statement).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(10));
     }
 }
