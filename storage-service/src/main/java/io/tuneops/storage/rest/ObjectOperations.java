@@ -274,17 +274,14 @@ class ObjectOperations {
     }
 
     /**
-     * Moves the sealed temporary file into place and writes the row, under the key's lock, once
-     * the write's conditions hold for the object it replaces (checked under that lock, so two
-     * racing {@code If-None-Match: *} writes cannot both win); the temporary file goes otherwise.
-     * {@code firstObject} (null for none) is queued with the row if the object is its job's first.
-     */
-    /**
-     * Writes the row and moves the temporary file {@code temp} to {@code target} under the key's
-     * lock. The file may still be being written ({@code written}, a small body's): the row goes to
-     * PostgreSQL meanwhile, and the file moves once it is sealed and only while the COMMIT may still
-     * follow within the deadline (see underKeyLock), so a slow disk rolls the change back with the
-     * key untouched.
+     * Writes the row and moves the temporary file {@code temp} to {@code target}, under the key's
+     * lock, once the write's conditions hold for the object it replaces (checked under that lock,
+     * so two racing {@code If-None-Match: *} writes cannot both win); the temporary file goes
+     * otherwise. {@code firstObject} (null for none) is queued with the row if the object is its
+     * job's first. The file may still be being written ({@code written}, a small body's): the row
+     * goes to PostgreSQL meanwhile, and the file moves once it is sealed and only while the COMMIT
+     * may still follow within the deadline (see underKeyLock), so a slow disk rolls the change
+     * back with the key untouched.
      */
     private Uni<Void> publish(Path temp, Future<Void> written, Path target, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {

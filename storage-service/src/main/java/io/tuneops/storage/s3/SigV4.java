@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The pieces of AWS Signature Version 4 a server needs: canonical URI and query, signing key,
@@ -35,6 +36,7 @@ public final class SigV4 {
     public static final String STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private SigV4() {
     }
@@ -91,7 +93,7 @@ public final class SigV4 {
 
     /** Header value as signed: trimmed, inner runs of spaces collapsed. */
     public static String canonicalHeaderValue(String value) {
-        return value.trim().replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(value.trim()).replaceAll(" ");
     }
 
     public static String stringToSign(String amzDate, String scope, String canonicalRequest) {

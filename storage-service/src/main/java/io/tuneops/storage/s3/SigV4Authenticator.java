@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Verifies AWS Signature Version 4 on S3 requests, from the Authorization header or a presigned
@@ -36,6 +37,10 @@ public class SigV4Authenticator {
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
     private static final long MAX_PRESIGNED_EXPIRY = 7 * 24 * 3600;
     private static final String ENDPOINT_PATH = "/api/cloud/storage";
+    private static final Pattern PAYLOAD_HASH = Pattern.compile(
+            "[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER)?|STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    private static final Pattern AMZ_DATE_FORM = Pattern.compile("\\d{8}T\\d{6}Z");
+    private static final Pattern SIGNATURE_FORM = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final CredentialStore credentials;
     private final Duration clockSkew;
@@ -113,7 +118,7 @@ public class SigV4Authenticator {
             throw S3Exception.invalidRequest("Missing required header for this request: x-amz-content-sha256");
         }
         payloadHash = payloadHash.trim();
-        if (!payloadHash.matches("[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER)?|STREAMING-UNSIGNED-PAYLOAD-TRAILER")) {
+        if (!PAYLOAD_HASH.matcher(payloadHash).matches()) {
             throw new S3Exception(400, "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a streaming mode or a SHA-256 hex digest");
         }
         return build(credential, signedHeaders, signature, amzDate, false, 0, payloadHash, true);
@@ -158,7 +163,7 @@ public class SigV4Authenticator {
         if (!"s3".equals(scope[3])) {
             throw header ? malformedHeader("the service in the Credential must be s3") : queryError("the service in X-Amz-Credential must be s3");
         }
-        if (!amzDate.matches("\\d{8}T\\d{6}Z") || !amzDate.startsWith(scope[1])) {
+        if (!AMZ_DATE_FORM.matcher(amzDate).matches() || !amzDate.startsWith(scope[1])) {
             throw header ? malformedHeader("the date in the Credential does not match X-Amz-Date")
                     : queryError("the date in X-Amz-Credential does not match X-Amz-Date");
         }
@@ -166,7 +171,7 @@ public class SigV4Authenticator {
         if (!names.contains("host")) {
             throw header ? malformedHeader("the host header must be signed") : queryError("the host header must be signed");
         }
-        if (!signature.matches("[0-9a-fA-F]{64}")) {
+        if (!SIGNATURE_FORM.matcher(signature).matches()) {
             throw S3Exception.signatureMismatch();
         }
         return new SignedRequest(scope[0], scope[1], scope[2], scope[3], amzDate, names, signature, presigned, expires, payloadHash);
