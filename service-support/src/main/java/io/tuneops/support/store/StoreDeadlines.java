@@ -113,7 +113,7 @@ public class StoreDeadlines {
             CompletableFuture<T> outcome = new CompletableFuture<>();
             pool.getConnection()
                     .chain(connection -> (System.nanoTime() - lastCommit < 0
-                            ? inTransaction(connection, work, beforeCommit, lastCommit)
+                            ? Uni.createFrom().deferred(() -> inTransaction(connection, work, beforeCommit, lastCommit))
                             : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)))
                             .eventually(connection::close))
                     .subscribe().with(outcome::complete, outcome::completeExceptionally);
@@ -126,8 +126,13 @@ public class StoreDeadlines {
                                      BiFunction<T, Duration, Uni<?>> beforeCommit, long lastCommit) {
         // BEGIN goes out now and the work's first statement follows it on the same connection
         // without waiting for BEGIN's answer (the client pipelines them): a round trip fewer per
-        // transaction. PostgreSQL answers in order, so the work's answer comes after BEGIN's.
-        Future<io.vertx.sqlclient.Transaction> begun = connection.getDelegate().begin();
+        // transaction. PostgreSQL answers in order, so the work's answer comes after BEGIN's. A
+        // BEGIN that fails ends the transaction at once, so the work's later statements fail
+        // instead of running on their own; its first one is already on its way and would run on its
+        // own, which takes a BEGIN that fails on a connection that still works: PostgreSQL does
+        // that only when an administrator cancels the backend in the instant BEGIN runs.
+        Future<io.vertx.sqlclient.Transaction> begun = connection.getDelegate().begin()
+                .onFailure(e -> endFailedBegin(connection));
         Uni<Transaction> transaction = UniHelper.toUni(begun).map(Transaction::newInstance);
         // deferred: a work that throws instead of failing still ends in the rollback below
         return Uni.createFrom().deferred(() -> work.apply(connection))
@@ -141,8 +146,15 @@ public class StoreDeadlines {
                                     ? tx.commit().map(done -> result)
                                     : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)));
                 }))
-                // a BEGIN that failed left nothing to roll back
+                // a BEGIN that failed was ended when it did (endFailedBegin)
                 .onFailure().call(() -> transaction.chain(StoreDeadlines::rollback).onFailure().recoverWithNull());
+    }
+
+    private static void endFailedBegin(SqlConnection connection) {
+        io.vertx.sqlclient.Transaction open = connection.getDelegate().transaction();
+        if (open != null) {
+            open.rollback();
+        }
     }
 
     private static Uni<Void> rollback(Transaction tx) {

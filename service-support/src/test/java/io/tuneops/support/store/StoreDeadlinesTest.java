@@ -142,7 +142,9 @@ class StoreDeadlinesTest {
             pool.query("SELECT 1").execute().await().atMost(Duration.ofSeconds(5));
             String id = UUID.randomUUID().toString();
             relay.holdAnswers();
-            CompletableFuture<String> answer = DEADLINES.transaction(pool,
+            // deadlines long enough for the polling below: the point is the order, not the time
+            StoreDeadlines patient = new StoreDeadlines(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+            CompletableFuture<String> answer = patient.transaction(pool,
                     c -> c.query("INSERT INTO deadline_test VALUES ('" + id + "')").execute().map(rows -> "done"))
                     .subscribeAsCompletionStage();
             // PostgreSQL has run the INSERT while the answer to BEGIN has not reached the client

@@ -285,10 +285,11 @@ class ObjectOperations {
      */
     private Uni<Void> publish(Path temp, Future<Void> written, Path target, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
+        // the wait for the write is bounded too: it holds the key's lock and a database connection
         BiFunction<Boolean, Duration, Uni<?>> moveIntoPlace = (queued, left) -> {
             long latest = System.nanoTime() + left.toNanos();
-            return UniHelper.toUni(written.compose(v -> System.nanoTime() - latest < 0 ? store.publish(temp, target)
-                    : Future.failedFuture(S3Exception.slowVolume())));
+            return UniHelper.toUni(written).ifNoItem().after(left).failWith(S3Exception::slowVolume)
+                    .chain(() -> UniHelper.toUni(store.publish(temp, target, latest)));
         };
         Uni<Boolean> stored = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
                 : objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)

@@ -120,9 +120,16 @@ class Uploads {
                 });
     }
 
-    /** Deletes the temporary file of a body that will not be published, once nothing writes it any more. */
+    /**
+     * Deletes the temporary file of a body that will not be published. A write still in flight
+     * (a stalled disk) deletes it when it ends, without holding up the answer.
+     */
     Uni<Void> discard(Path temp, Future<Void> written) {
-        return UniHelper.toUni(written.transform(x -> store.deleteFile(temp)));
+        if (!written.isComplete()) {
+            written.onComplete(x -> store.deleteFile(temp));
+            return Uni.createFrom().voidItem();
+        }
+        return UniHelper.toUni(store.deleteFile(temp));
     }
 
     /**

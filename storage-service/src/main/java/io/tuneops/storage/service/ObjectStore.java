@@ -237,7 +237,20 @@ public class ObjectStore {
      * the folders it changed, in one step on a worker thread.
      */
     public Future<Void> publish(Path temp, Path target) {
+        return publish(temp, target, System.nanoTime() + Long.MAX_VALUE / 2);
+    }
+
+    /**
+     * {@link #publish(Path, Path)} unless {@code latest} (System.nanoTime) has passed when the
+     * worker gets to the rename: then nothing moves and the answer is 503 SlowDown, as the
+     * change it belongs to may no longer commit.
+     */
+    public Future<Void> publish(Path temp, Path target, long latest) {
         return vertx.<Void>executeBlocking(() -> {
+                    if (System.nanoTime() - latest >= 0) {
+                        deleteQuietly(temp);
+                        throw S3Exception.slowVolume();
+                    }
                     Path folder = target.getParent();
                     Path firstCreated = null;
                     try {
@@ -245,6 +258,9 @@ public class ObjectStore {
                         try {
                             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         } catch (NoSuchFileException e) {
+                            if (!Files.exists(temp)) {
+                                throw e;
+                            }
                             for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
                                 firstCreated = p;
                             }

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.repository.JobRepository;
@@ -37,10 +38,12 @@ public class JobReconciler {
     private final ReplicateClient replicate;
     private final JobWriter writer;
     private final JobsConfig config;
+    private final StoreDeadlines deadlines;
     private Cancellable ticks;
 
     public JobReconciler(JobRepository jobs, ProviderConfigService providers, ReplicateClient replicate,
-                         JobWriter writer, JobsConfig config) {
+                         JobWriter writer, JobsConfig config, StoreDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.jobs = jobs;
         this.providers = providers;
         this.replicate = replicate;
@@ -82,14 +85,17 @@ public class JobReconciler {
 
     /**
      * Fails Replicate jobs still pending without a training id {@code after} they were handed to
-     * Replicate (but never sooner than twice the create call's timeout, so a call in flight is not
-     * overtaken): tuneops stopped between storing the job and storing Replicate's answer. Re-sending
+     * Replicate (but never before a create call still in flight could have ended; one that still
+     * succeeds later cancels its training, see JobStarter): tuneops stopped between storing the job and storing Replicate's answer. Re-sending
      * could start a second paid training, so the job ends, freeing its quota, and says that a
      * training may exist. Returns how many were failed.
      */
     public Uni<Integer> failAbandoned(Duration after) {
         return providers.settings(Provider.REPLICATE).chain(settings -> {
-            Duration callBound = Duration.ofMillis((long) (settings.httpTimeoutSeconds() * 2000));
+            // the create call's whole window: the submit's transaction, the call (its timeout and
+            // one second of guard), the transaction storing the answer; twice the call for margin
+            Duration callBound = Duration.ofMillis((long) (settings.httpTimeoutSeconds() * 2000) + 1000)
+                    .plus(deadlines.databaseTimeout().multipliedBy(2));
             Duration quiet = after.compareTo(callBound) >= 0 ? after : callBound;
             return jobs.abandonedSubmissions(Provider.REPLICATE, quiet, BATCH).onItem().transformToMulti(Multi.createFrom()::iterable)
                     .onItem().transformToUniAndConcatenate(job -> failIfStillAbandoned(job.jobId()))

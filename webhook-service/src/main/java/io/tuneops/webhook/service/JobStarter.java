@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Hands a stored pending job to its provider: at submit, or once an approver released it. A
  * failed call ends the job as failed, which also releases its quota reservation.
@@ -52,13 +54,26 @@ public class JobStarter {
                     }
                     // the provider accepted it: from here on a failure must not mark the job failed (the
                     // training runs); it surfaces as a 503 and the provider's webhooks bring the job along
+                    AtomicBoolean endedMeanwhile = new AtomicBoolean();
                     return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+                        endedMeanwhile.set(locked.orElseThrow().status().terminal());
                         JobRow withId = locked.orElseThrow().toBuilder().providerJobId(training.id()).build();
                         JobRow next = JobTransitions.apply(withId, JobService.snapshot(training), settings, config.logsTail())
                                 .orElse(withId);
                         return writer.save(tx, next);
-                    })).map(saved -> new Started(saved, null));
+                    }))
+                            // cancelled, or failed as an interrupted submission, while Replicate took it:
+                            // the training must not run unwatched
+                            .call(saved -> endedMeanwhile.get() ? cancelQuietly(settings, jobId, training.id()) : Uni.createFrom().voidItem())
+                            .map(saved -> new Started(saved, null));
                 });
+    }
+
+    private Uni<Void> cancelQuietly(ProviderSettings settings, String jobId, String trainingId) {
+        LOG.warnf("job %s ended before Replicate's answer came; cancelling its training %s", jobId, trainingId);
+        return replicate.cancelTraining(settings, trainingId).replaceWithVoid()
+                .onFailure().invoke(e -> LOG.errorf("job %s: training %s not cancelled at Replicate: %s", jobId, trainingId, e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** Marks a job whose submission failed, unless something (an operator's cancel) finished it meanwhile. */
