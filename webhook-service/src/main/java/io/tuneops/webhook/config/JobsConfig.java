@@ -69,7 +69,7 @@ public interface JobsConfig {
 
     /**
      * A Replicate job still pending without a training id this long after it was handed to the
-     * provider (TUNEOPS_JOBS_SUBMIT_ABANDONED_AFTER; at least twice the provider's http_timeout) is
+     * provider (TUNEOPS_JOBS_SUBMIT_ABANDONED_AFTER; never before a create call in flight could have ended) is
      * failed by the reconciler: its submission was interrupted (tuneops stopped between storing
      * the job and storing Replicate's answer), and nothing else would end it or free its quota.
      */

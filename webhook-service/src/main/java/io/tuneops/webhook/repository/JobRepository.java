@@ -218,10 +218,7 @@ public class JobRepository {
 
     /** Unfinished jobs of a provider not heard of for {@code quiet}: candidates for asking the provider. */
     public Uni<List<JobRow>> quietUnfinished(Provider provider, Duration quiet, int limit) {
-        return deadlines.database(pool.preparedQuery(SELECT + "WHERE status IN ('pending', 'queued', 'running') AND provider = $1 "
-                        + "AND provider_job_id IS NOT NULL AND updated_at < now() - make_interval(secs => $2) "
-                        + "ORDER BY updated_at LIMIT $3")
-                .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit))).map(JobRepository::all);
+        return quietFor("status IN ('pending', 'queued', 'running') AND provider_job_id IS NOT NULL", provider, quiet, limit);
     }
 
     /**
@@ -229,9 +226,13 @@ public class JobRepository {
      * handed to it (a release from approval moves updated_at): submissions that were interrupted.
      */
     public Uni<List<JobRow>> abandonedSubmissions(Provider provider, Duration quiet, int limit) {
-        return deadlines.database(pool.preparedQuery(SELECT + "WHERE status = 'pending' AND provider = $1 "
-                        + "AND provider_job_id IS NULL AND updated_at < now() - make_interval(secs => $2) "
-                        + "ORDER BY updated_at LIMIT $3")
+        return quietFor("status = 'pending' AND provider_job_id IS NULL", provider, quiet, limit);
+    }
+
+    /** Up to {@code limit} jobs of a provider matching {@code condition}, not changed for {@code quiet}, quietest first. */
+    private Uni<List<JobRow>> quietFor(String condition, Provider provider, Duration quiet, int limit) {
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE " + condition + " AND provider = $1 "
+                        + "AND updated_at < now() - make_interval(secs => $2) ORDER BY updated_at LIMIT $3")
                 .execute(Tuple.of(provider.wire(), (double) quiet.toMillis() / 1000.0, limit))).map(JobRepository::all);
     }
 

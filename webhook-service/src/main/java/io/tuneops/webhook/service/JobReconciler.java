@@ -86,9 +86,9 @@ public class JobReconciler {
     /**
      * Fails Replicate jobs still pending without a training id {@code after} they were handed to
      * Replicate (but never before a create call still in flight could have ended; one that still
-     * succeeds later cancels its training, see JobStarter): tuneops stopped between storing the job and storing Replicate's answer. Re-sending
-     * could start a second paid training, so the job ends, freeing its quota, and says that a
-     * training may exist. Returns how many were failed.
+     * succeeds later cancels its training, see JobStarter): tuneops stopped between storing the
+     * job and storing Replicate's answer. Re-sending could start a second paid training, so the
+     * job ends, freeing its quota, and says that a training may exist. Returns how many failed.
      */
     public Uni<Integer> failAbandoned(Duration after) {
         return providers.settings(Provider.REPLICATE).chain(settings -> {
