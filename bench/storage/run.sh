@@ -8,7 +8,7 @@
 # and storage-service's heap (sum of jvm_memory_used_bytes{area="heap"}, /q/metrics, every 100 ms)
 # and RSS peaks during its 1 GiB uploads. Prints medians of RUNS runs and ratios to s3proxy.
 #
-#   flock /tmp/tuneops-build.lock bench/storage/run.sh   (RUNS=3 SIZE_MIB=1024 COUNT=500 SMALL=4096 THREADS=4 WARM_SMALL=3000)
+#   flock /tmp/tuneops-build.lock bench/storage/run.sh   (RUNS=3 SIZE_MIB=1024 COUNT=500 SMALL=4096 THREADS=4 WARM_SMALL=15000)
 #
 # MULTIPART_ONLY=1 measures only the aws-cli multipart upload, directly and through the gateway,
 # with storage-service's heap and RSS: the 10 GiB case (a single PUT stops at 5 GiB), e.g.
@@ -154,12 +154,13 @@ if [ "${MULTIPART_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
-# Each server (the JVMs alike) compiles its hot paths during its first half minute of work; one
-# round of every operation plus WARM_SMALL small PUTs per target keeps that out of the first run.
+# Each server (the JVMs alike) keeps compiling its hot paths for its first tens of thousands of
+# requests, and its CPU per small PUT falls all that time; one round of every operation plus
+# WARM_SMALL small PUTs per target measures the steady state a long-running server is in.
 echo "warm-up (JIT, connections), not measured..." >&2
 for t in "${targets[@]}"; do
   put "$t" warm > /dev/null; get "$t" warm > /dev/null; multipart "$t" warm > /dev/null
-  COUNT=${WARM_SMALL:-3000} smallops "$t" > /dev/null
+  COUNT=${WARM_SMALL:-15000} smallops "$t" > /dev/null
 done
 
 # Expect: 100-continue (curl for bodies over 1 MiB, botocore on every PutObject/UploadPart): a
