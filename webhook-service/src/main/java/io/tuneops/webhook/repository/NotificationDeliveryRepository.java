@@ -127,8 +127,12 @@ public class NotificationDeliveryRepository {
     }
 
     public Uni<Optional<DeliveryEntry>> find(long id) {
-        return deadlines.database(pool.preparedQuery(ENTRY + "WHERE d.id = $1").execute(Tuple.of(id)))
-                .map(rows -> entries(rows).stream().findFirst());
+        return deadlines.database(find(pool, id));
+    }
+
+    /** The delivery as {@code client} sees it: in a transaction, with the transaction's own changes. */
+    public Uni<Optional<DeliveryEntry>> find(SqlClient client, long id) {
+        return client.preparedQuery(ENTRY + "WHERE d.id = $1").execute(Tuple.of(id)).map(rows -> entries(rows).stream().findFirst());
     }
 
     /** The status of a delivery, locked for the change made in {@code tx}; empty when there is none. */

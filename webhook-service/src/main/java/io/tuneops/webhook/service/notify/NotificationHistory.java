@@ -60,10 +60,11 @@ public class NotificationHistory {
                         if (status.get() != DeliveryStatus.FAILED) {
                             return Uni.createFrom().item(new Retry.NotFailed(status.get()));
                         }
-                        return deliveries.requeue(tx, id).replaceWith(new Retry.Done(before.get()));
-                    }), (retry, left) -> retry instanceof Retry.Done ? audit.append(event, left) : Uni.createFrom().voidItem())
-                    .chain(retry -> retry instanceof Retry.Done ? deliveries.find(id)
-                            .map(after -> after.<Retry>map(Retry.Done::new).orElse(new Retry.NotFound())) : Uni.createFrom().item(retry));
+                        // the answer is the delivery as the retry left it: once committed, a dispatcher
+                        // may claim it at once, and a later read would show its attempt instead
+                        return deliveries.requeue(tx, id).chain(() -> deliveries.find(tx, id))
+                                .map(after -> after.<Retry>map(Retry.Done::new).orElse(new Retry.NotFound()));
+                    }), (retry, left) -> retry instanceof Retry.Done ? audit.append(event, left) : Uni.createFrom().voidItem());
         });
     }
 }
