@@ -15,8 +15,8 @@ import java.util.function.Function;
 /** A local HTTP server standing for a webhook or Slack receiver: it records every request and answers as told. */
 final class LocalReceiver implements AutoCloseable {
 
-    /** One request as it arrived; header names lower-case. */
-    record Received(String path, Map<String, List<String>> headers, String body, Instant at) {
+    /** One request as it arrived: the request line's method and target, header names lower-case. */
+    record Received(String method, String uri, String path, Map<String, List<String>> headers, String body, Instant at) {
         String header(String name) {
             List<String> values = headers.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
@@ -40,7 +40,7 @@ final class LocalReceiver implements AutoCloseable {
             server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
                 Map<String, List<String>> headers = new HashMap<>();
                 request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(), k -> new ArrayList<>()).add(h.getValue()));
-                Received r = new Received(request.path(), headers, body.toString(), Instant.now());
+                Received r = new Received(request.method().name(), request.uri(), request.path(), headers, body.toString(), Instant.now());
                 received.add(r);
                 Answer answer = answers.apply(r);
                 Runnable respond = () -> request.response().setStatusCode(answer.status()).end(answer.status() < 300 ? "ok" : "unavailable");
@@ -68,8 +68,12 @@ final class LocalReceiver implements AutoCloseable {
         return received.stream().filter(r -> webhookId.equals(r.header("webhook-id"))).toList();
     }
 
+    List<Received> all() {
+        return List.copyOf(received);
+    }
+
     List<Received> onPath(String path) {
-        return received.stream().filter(r -> r.path().equals(path)).toList();
+        return received.stream().filter(r -> path.equals(r.path())).toList();
     }
 
     @Override

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Defaults for every outbound provider call, from the guide's environment variables (HTTPS_PROXY,
- * HTTP_PROXY, SIMPLETUNER_CA_BUNDLE, SIMPLETUNER_SSL_VERIFY, SIMPLETUNER_HTTP_TIMEOUT). A
+ * HTTP_PROXY, NO_PROXY, SIMPLETUNER_CA_BUNDLE, SIMPLETUNER_SSL_VERIFY, SIMPLETUNER_HTTP_TIMEOUT). A
  * provider's own configuration (proxy_url, ssl_ca_bundle, ssl_verify, http_timeout) overrides them.
+ * The proxies and NO_PROXY also route notification webhooks and Slack messages.
  */
 @ConfigMapping(prefix = "tuneops.outbound")
 public interface OutboundConfig {
@@ -19,6 +20,9 @@ public interface OutboundConfig {
     Optional<String> httpsProxy();
 
     Optional<String> httpProxy();
+
+    /** NO_PROXY: the hosts, domains and address blocks that are called directly, never through a proxy. */
+    Optional<String> noProxy();
 
     Optional<String> caBundle();
 

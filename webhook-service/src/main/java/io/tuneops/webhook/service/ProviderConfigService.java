@@ -9,6 +9,7 @@ import io.tuneops.support.SharedNames;
 import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.store.StoreDeadlines;
+import io.tuneops.webhook.client.OutboundProxies;
 import io.tuneops.webhook.config.OutboundConfig;
 import io.tuneops.webhook.config.WebhookSecretsConfig;
 import io.tuneops.webhook.crypto.SecretBox;
@@ -47,6 +48,7 @@ public class ProviderConfigService {
     private final ReactiveRedisDataSource redis;
     private final SecretBox secrets;
     private final OutboundConfig outbound;
+    private final OutboundProxies proxies;
     private final WebhookSecretsConfig webhookSecrets;
     /** Effective settings per provider, read on every webhook: cached, dropped on every announced change. */
     private final Map<Provider, Uni<ProviderSettings>> settingsCache = new ConcurrentHashMap<>();
@@ -55,8 +57,9 @@ public class ProviderConfigService {
     private final StoreDeadlines deadlines;
 
     public ProviderConfigService(ProviderConfigRepository repository, AuditAppender audit, ReactiveRedisDataSource redis,
-                                 SecretBox secrets, OutboundConfig outbound, WebhookSecretsConfig webhookSecrets,
-                                 StoreDeadlines deadlines) {
+                                 SecretBox secrets, OutboundConfig outbound, OutboundProxies proxies,
+                                 WebhookSecretsConfig webhookSecrets, StoreDeadlines deadlines) {
+        this.proxies = proxies;
         this.deadlines = deadlines;
         this.repository = repository;
         this.audit = audit;
@@ -122,7 +125,7 @@ public class ProviderConfigService {
                     .or(() -> provider == Provider.REPLICATE ? outbound.replicateApiToken() : Optional.empty());
             String baseUrl = config.getString("api_base_url", provider == Provider.REPLICATE ? outbound.replicateApiBaseUrl() : "");
             Optional<String> proxy = Optional.ofNullable(config.getString("proxy_url"))
-                    .or(() -> baseUrl.startsWith("https:") ? outbound.httpsProxy() : outbound.httpProxy());
+                    .or(() -> proxies.proxyUrl(baseUrl));
             Optional<String> ca = Optional.ofNullable(config.getString("ssl_ca_bundle")).or(outbound::caBundle);
             boolean verify = config.getBoolean("ssl_verify", outbound.sslVerify());
             double timeout = config.getDouble("http_timeout", outbound.httpTimeout());

@@ -2,6 +2,7 @@ package io.tuneops.webhook.client.notify;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.webhook.client.OutboundProxies;
 import io.tuneops.webhook.config.NotificationConfig;
 import io.tuneops.webhook.service.notify.TargetPolicy;
 import io.vertx.core.Future;
@@ -12,14 +13,17 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -27,8 +31,9 @@ import java.util.concurrent.TimeoutException;
  * blocking the event loop. The host is resolved and checked by {@link TargetPolicy} first and the
  * connection goes to exactly the address checked (the URL's host still names the server for the
  * Host header, SNI and certificate checks), so a name that changes its address between the check
- * and the call cannot redirect it. Redirects are not followed. Errors name the host at most,
- * never the URL, whose path may be a secret (Slack's).
+ * and the call cannot redirect it. Through a proxy (HTTPS_PROXY or HTTP_PROXY, unless NO_PROXY
+ * names the host) the proxy connects to the name. Redirects are not followed. Errors name the host
+ * at most, never the URL, whose path may be a secret (Slack's), nor the proxy setting.
  */
 @ApplicationScoped
 public class NotificationHttp {
@@ -38,9 +43,11 @@ public class NotificationHttp {
 
     private final HttpClient client;
     private final TargetPolicy policy;
+    private final OutboundProxies proxies;
 
-    public NotificationHttp(Vertx vertx, TargetPolicy policy, NotificationConfig config) {
+    public NotificationHttp(Vertx vertx, TargetPolicy policy, OutboundProxies proxies, NotificationConfig config) {
         this.policy = policy;
+        this.proxies = proxies;
         this.client = vertx.getDelegate().createHttpClient(new HttpClientOptions()
                 .setMaxPoolSize(Math.max(8, config.concurrency())).setKeepAlive(true).setVerifyHost(true)
                 .setMaxRedirects(0).setDecompressionSupported(true));
@@ -64,13 +71,23 @@ public class NotificationHttp {
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return policy.resolve(host)
+        Optional<ProxyOptions> proxy;
+        try {
+            proxy = proxies.vertxProxy(uri.getScheme(), host);
+        } catch (OutboundProxies.UnusableProxy e) {
+            return Uni.createFrom().item(SendResult.failed(null, "cannot use the " + (https ? "HTTPS_PROXY" : "HTTP_PROXY")
+                    + " setting: " + e.getMessage(), 0));
+        }
+        Uni<Optional<InetAddress>> checked = proxy.isPresent() ? policy.resolveForProxy(host) : policy.resolve(host).map(Optional::of);
+        return checked
                 .chain(address -> {
                     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
                             .setSsl(https).setURI(path).setFollowRedirects(false)
-                            .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                             .setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis())
                             .putHeader("Content-Type", "application/json").putHeader("User-Agent", "tuneops-notifications");
+                    // a proxy connects to the name itself; a direct call goes to exactly the address checked
+                    proxy.ifPresentOrElse(options::setProxyOptions,
+                            () -> options.setServer(SocketAddress.inetSocketAddress(port, address.orElseThrow().getHostAddress())));
                     headers.forEach(options::putHeader);
                     return Uni.createFrom().completionStage(() -> client.request(options)
                             .compose(request -> request.send(Buffer.buffer(body)))
@@ -87,7 +104,7 @@ public class NotificationHttp {
                     return SendResult.failed(answer.status(), "HTTP " + answer.status()
                             + (excerpt.isEmpty() ? "" : ": " + (excerpt.length() > 200 ? excerpt.substring(0, 200) + "..." : excerpt)), ms);
                 })
-                .onFailure().recoverWithItem(e -> SendResult.failed(null, describe(e, host, timeout),
+                .onFailure().recoverWithItem(e -> SendResult.failed(null, describe(e, proxy.isPresent() ? host + " through the proxy" : host, timeout),
                         (System.nanoTime() - start) / 1_000_000));
     }
 

@@ -81,11 +81,27 @@ public class TargetPolicy {
      * allowed. DNS lookups block, so they run on a worker thread, never on the event loop.
      */
     public Uni<InetAddress> resolve(String host) {
+        return lookup(host, false).map(Optional::orElseThrow);
+    }
+
+    /**
+     * For a call through a proxy, which resolves the name itself: the name's addresses are checked
+     * as for a direct call when this machine can resolve it, and a name only the proxy knows (a
+     * network whose DNS answers for inside names only) is left to the proxy's own rules.
+     */
+    public Uni<Optional<InetAddress>> resolveForProxy(String host) {
+        return lookup(host, true);
+    }
+
+    private Uni<Optional<InetAddress>> lookup(String host, boolean unknownAllowed) {
         String bare = bare(host);
         return Uni.createFrom().item(() -> {
                     try {
                         return InetAddress.getAllByName(bare);
                     } catch (UnknownHostException e) {
+                        if (unknownAllowed) {
+                            return new InetAddress[0];
+                        }
                         throw new TargetRefused("host " + bare + " not found");
                     }
                 })
@@ -99,7 +115,7 @@ public class TargetPolicy {
                             }
                         }
                     }
-                    return addresses[0];
+                    return addresses.length == 0 ? Optional.<InetAddress>empty() : Optional.of(addresses[0]);
                 });
     }
 
