@@ -7,6 +7,7 @@ import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.RawS3.Mode;
 import io.tuneops.storage.S3TestSupport.Credential;
+import io.tuneops.storage.s3.SigV4;
 import io.tuneops.support.SharedNames;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.stream.Stream;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -123,6 +126,28 @@ class S3SecurityTest {
         HttpResponse<byte[]> good = RawS3.send(signed);
         assertEquals(200, good.statusCode(), RawS3.body(good));
         assertEquals("the signed body", Files.readString(S3TestSupport.onDisk(c.prefix() + "tampered.bin")));
+    }
+
+    @Test
+    void aLargeBodyNotMatchingItsSignedSha256IsNeverStored() throws Exception {
+        // over the in-memory size: streamed to a temporary file, checked once the body has ended
+        Credential c = S3TestSupport.issue(redis);
+        String path = "/" + S3TestSupport.BUCKET + "/" + c.prefix() + "tampered-large.bin";
+        byte[] body = SdkObjectsTest.random(3 * 1024 * 1024 + 5);
+        RawS3.Signed signed = RawS3.sign(c, "PUT", path, Map.of(), body, Mode.SHA256);
+        byte[] tampered = body.clone();
+        tampered[tampered.length - 2] ^= 1;
+        HttpResponse<byte[]> r = RawS3.send(signed.request(), tampered);
+        assertEquals(400, r.statusCode(), RawS3.body(r));
+        assertTrue(RawS3.body(r).contains("<Code>XAmzContentSHA256Mismatch</Code>"), RawS3.body(r));
+        assertFalse(Files.exists(S3TestSupport.onDisk(c.prefix() + "tampered-large.bin")));
+        assertNoTemporaryFilesLeft();
+
+        HttpResponse<byte[]> good = RawS3.send(signed);
+        assertEquals(200, good.statusCode(), RawS3.body(good));
+        assertEquals("\"" + SigV4.hex(MessageDigest.getInstance("MD5").digest(body)) + "\"",
+                good.headers().firstValue("ETag").orElseThrow());
+        assertArrayEquals(body, Files.readAllBytes(S3TestSupport.onDisk(c.prefix() + "tampered-large.bin")));
     }
 
     @Test
