@@ -1,24 +1,21 @@
 package io.tuneops.webhook.client;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.util.NetUtil;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The hosts NO_PROXY sends around the proxy, read as curl and Python's HTTP clients read it:
  * comma-separated entries, each {@code *} (every host), a host name that also covers its
- * subdomains ({@code example.com}, {@code .example.com} and {@code *.example.com} alike), an IP
- * address, or a CIDR block ({@code 10.0.0.0/8}) that covers the IP addresses in it. A port after
- * an entry is ignored: the entry covers its host on every port. Vert.x's non-proxy host patterns
+ * subdomains ({@code example.com} and {@code .example.com} alike, and {@code *.example.com} as
+ * some clients write it), an IP address, or a CIDR block ({@code 10.0.0.0/8}) that covers the IP
+ * addresses in it. A port after an entry is ignored: the entry covers its host on every port. Vert.x's non-proxy host patterns
  * know neither the subdomain rule nor CIDR blocks, hence this reading of it.
  */
 public record NoProxy(boolean everything, List<String> domains, List<Block> blocks) {
-
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     public static final NoProxy NONE = new NoProxy(false, List.of(), List.of());
 
@@ -47,6 +44,9 @@ public record NoProxy(boolean everything, List<String> domains, List<Block> bloc
         List<Block> blocks = new ArrayList<>();
         for (String raw : value.get().split(",")) {
             String entry = raw.trim().toLowerCase(Locale.ROOT);
+            if (entry.endsWith(".")) {
+                entry = entry.substring(0, entry.length() - 1);
+            }
             if (entry.isEmpty()) {
                 continue;
             }
@@ -112,15 +112,10 @@ public record NoProxy(boolean everything, List<String> domains, List<Block> bloc
         return colon > 0 && colon == entry.lastIndexOf(':') ? entry.substring(0, colon) : entry;
     }
 
-    /** The bytes of an IP address literal; never a DNS lookup. */
+    /** The bytes of an IP address literal (IPv6 with or without brackets); never a DNS lookup. */
     private static Optional<byte[]> literal(String text) {
-        if (!IP_LITERAL.matcher(text).matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(text).getAddress());
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        return Optional.ofNullable(NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare)
+                ? NetUtil.createByteArrayFromIpAddressString(bare) : null);
     }
 }

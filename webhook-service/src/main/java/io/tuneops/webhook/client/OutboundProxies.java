@@ -4,6 +4,7 @@ import io.tuneops.webhook.config.OutboundConfig;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,6 +22,7 @@ public class OutboundProxies {
     private final Optional<String> http;
     private final NoProxy noProxy;
 
+    @Inject
     public OutboundProxies(OutboundConfig config) {
         this(config.httpsProxy(), config.httpProxy(), config.noProxy());
     }

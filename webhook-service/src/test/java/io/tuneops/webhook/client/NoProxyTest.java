@@ -19,7 +19,7 @@ class NoProxyTest {
 
     @Test
     void aNameCoversItselfAndItsSubdomainsWhateverItsLeadingDotOrStar() {
-        for (String entry : new String[]{"example.com", ".example.com", "*.example.com", " EXAMPLE.com:8443 "}) {
+        for (String entry : new String[]{"example.com", ".example.com", "*.example.com", " EXAMPLE.com:8443 ", "example.com."}) {
             NoProxy noProxy = of("other.org," + entry);
             assertTrue(noProxy.bypasses("example.com"), entry);
             assertTrue(noProxy.bypasses("hooks.Example.com"), entry);
@@ -31,7 +31,7 @@ class NoProxyTest {
 
     @Test
     void addressesAndBlocksCoverAddressesOnly() {
-        NoProxy noProxy = of("10.0.0.0/8, 192.168.1.7, fd00::/8, [::1]:8080");
+        NoProxy noProxy = of("10.0.0.0/8, 192.168.1.7, [fd00::]/8, [::1]:8080");
         assertTrue(noProxy.bypasses("10.200.3.4"));
         assertFalse(noProxy.bypasses("11.0.0.1"));
         assertTrue(noProxy.bypasses("192.168.1.7"));
@@ -48,8 +48,9 @@ class NoProxyTest {
         assertTrue(of("*").bypasses("api.replicate.com"));
         assertFalse(NoProxy.parse(Optional.empty()).bypasses("localhost"));
         assertFalse(of(" , ").bypasses("localhost"));
-        // entries that are not hosts, addresses or blocks match nothing and break nothing
-        NoProxy odd = of("10.0.0.0/99,not a host,/8,example.com");
+        // entries that are not hosts, addresses or blocks match nothing and break nothing (and are
+        // never looked up: 1.2.3.4.5 is no address)
+        NoProxy odd = of("10.0.0.0/99,not a host,/8,1.2.3.4.5/8,example.com");
         assertFalse(odd.bypasses("10.1.1.1"));
         assertTrue(odd.bypasses("example.com"));
     }

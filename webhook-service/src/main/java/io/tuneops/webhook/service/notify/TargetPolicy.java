@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tuneops.webhook.config.NotificationConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -13,13 +14,15 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Which HTTP targets (webhook endpoints, Slack URLs) notifications may be sent to. Unless
  * {@code tuneops.notifications.allow-private-targets}, a name that resolves to a loopback, private,
  * link-local, shared (CGNAT), unique-local, multicast or unspecified address is refused, so that
  * configuring a channel is not a way to make tuneops call into its own network (cloud metadata,
- * the database, other services). The address checked is the one connected to.
+ * the database, other services). A direct call connects to the address checked; a call through a
+ * proxy cannot (the proxy resolves the name again), so there the proxy's own rules are the last word.
  */
 @ApplicationScoped
 public class TargetPolicy {
@@ -27,10 +30,18 @@ public class TargetPolicy {
     /** The longest URL a channel may name. */
     public static final int MAX_URL = 2000;
 
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("(?i)0x[0-9a-f]*|[0-9]+");
+    private static final Pattern DECIMAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
+
     private final boolean allowPrivate;
 
+    @Inject
     public TargetPolicy(NotificationConfig config) {
-        this.allowPrivate = config.allowPrivateTargets();
+        this(config.allowPrivateTargets());
+    }
+
+    TargetPolicy(boolean allowPrivate) {
+        this.allowPrivate = allowPrivate;
     }
 
     /** Refused at send time; the message says why without naming a secret URL's path. */
@@ -57,6 +68,9 @@ public class TargetPolicy {
         }
         if (uri.getRawFragment() != null) {
             return Optional.of("must not have a fragment");
+        }
+        if (otherNumericForm(bare(uri.getHost()))) {
+            return Optional.of("must name a host, or an IPv4 address as four decimal numbers");
         }
         if (!allowPrivate) {
             String host = bare(uri.getHost());
@@ -96,10 +110,14 @@ public class TargetPolicy {
     private Uni<Optional<InetAddress>> lookup(String host, boolean unknownAllowed) {
         String bare = bare(host);
         return Uni.createFrom().item(() -> {
+                    if (otherNumericForm(bare)) {
+                        // a proxy may read 0x7f000001 or 127.1 as an address the check never saw
+                        throw new TargetRefused("host " + bare + " is an address in a form that is not checked, refused");
+                    }
                     try {
                         return InetAddress.getAllByName(bare);
                     } catch (UnknownHostException e) {
-                        if (unknownAllowed) {
+                        if (unknownAllowed && !(e.getCause() instanceof IllegalArgumentException)) {
                             return new InetAddress[0];
                         }
                         throw new TargetRefused("host " + bare + " not found");
@@ -150,6 +168,30 @@ public class TargetPolicy {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code host} is one of inet_aton's other spellings of an IPv4 address (127.1,
+     * 0x7f000001, 0177.0.0.1, 2130706433): every label a number, but not four decimal ones. No
+     * top-level domain is numeric, so no DNS name has this form.
+     */
+    static boolean otherNumericForm(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        String[] labels = name.split("\\.", -1);
+        for (String label : labels) {
+            if (!NUMERIC_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        if (labels.length != 4) {
+            return true;
+        }
+        for (String label : labels) {
+            if (!DECIMAL_OCTET.matcher(label).matches() || Integer.parseInt(label) > 255) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean literal(String host) {
