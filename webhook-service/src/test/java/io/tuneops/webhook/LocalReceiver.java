@@ -2,7 +2,10 @@ package io.tuneops.webhook;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,12 +35,23 @@ final class LocalReceiver implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
+    private final boolean tls;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Answer> answers = r -> Answer.ok();
 
     LocalReceiver() {
+        this(new HttpServerOptions());
+    }
+
+    /** An https receiver presenting the certificate in a PKCS#12 keystore. */
+    LocalReceiver(Path keystore, String password) {
+        this(new HttpServerOptions().setSsl(true).setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword(password)));
+    }
+
+    private LocalReceiver(HttpServerOptions options) {
+        this.tls = options.isSsl();
         try {
-            server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            server = vertx.createHttpServer(options).requestHandler(request -> request.body().onSuccess(body -> {
                 Map<String, List<String>> headers = new HashMap<>();
                 request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(), k -> new ArrayList<>()).add(h.getValue()));
                 Received r = new Received(request.method().name(), request.uri(), request.path(), headers, body.toString(), Instant.now());
@@ -56,7 +70,7 @@ final class LocalReceiver implements AutoCloseable {
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + server.actualPort() + path;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort() + path;
     }
 
     void answer(Function<Received, Answer> how) {

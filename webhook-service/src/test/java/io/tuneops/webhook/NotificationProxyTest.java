@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.webhook.client.TestCertificates;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Notification webhooks honour the deployment's proxy environment as provider calls do: an http
- * target goes through HTTP_PROXY, an https one is tunnelled through HTTPS_PROXY, and a host that
- * NO_PROXY names is called directly. The targets under {@code .invalid} exist for the proxy only:
+ * Notification webhooks honour the deployment's outbound environment as provider calls do: an
+ * http target goes through HTTP_PROXY, an https one is tunnelled through HTTPS_PROXY, a host that
+ * NO_PROXY names is called directly, and SIMPLETUNER_CA_BUNDLE's CA is trusted. The targets under {@code .invalid} exist for the proxy only:
  * this machine cannot resolve them, as in a network whose DNS answers for inside names only.
  */
 @QuarkusTest
@@ -37,6 +39,7 @@ class NotificationProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     static LocalReceiver proxy;
     static LocalReceiver direct;
+    static LocalReceiver corporateTls;
 
     /** Starts the proxy and the direct receiver before the application, whose configuration names the proxy. */
     public static class Receivers implements QuarkusTestResourceLifecycleManager {
@@ -44,19 +47,29 @@ class NotificationProxyTest {
         public Map<String, String> start() {
             proxy = new LocalReceiver();
             direct = new LocalReceiver();
+            TestCertificates certificates;
+            try {
+                certificates = TestCertificates.create(Files.createTempDirectory("tuneops-ca"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            // an https receiver whose certificate only the corporate CA bundle vouches for
+            corporateTls = new LocalReceiver(certificates.serverKeystore(), certificates.password());
             // a forward proxy that relays plain HTTP (answering for the target) and refuses tunnels
             proxy.answer(r -> new LocalReceiver.Answer(r.method().equals("CONNECT") ? 403 : 200, 0));
             String address = proxy.url("").replace("http://", "");
             return Map.of(
                     "tuneops.outbound.http-proxy", "http://" + address,
                     "tuneops.outbound.https-proxy", "http://" + address,
-                    "tuneops.outbound.no-proxy", "localhost, 127.0.0.1, .internal.example");
+                    "tuneops.outbound.no-proxy", "localhost, 127.0.0.1, .internal.example",
+                    "tuneops.outbound.ca-bundle", certificates.caPem().toString());
         }
 
         @Override
         public void stop() {
             proxy.close();
             direct.close();
+            corporateTls.close();
         }
     }
 
@@ -118,7 +131,17 @@ class NotificationProxyTest {
         String error = failed.getString("last_error");
         assertTrue(error.contains("secure.example.invalid through the proxy"), error);
         assertFalse(error.contains("secret-path"), error);
+        assertFalse(error.contains(proxy.url("").replace("http://", "")), "the proxy's address stays out of the history: " + error);
         assertTrue(proxy.all().stream().noneMatch(r -> r.uri().contains("secret-path")));
+    }
+
+    @Test
+    void anHttpsTargetIsTrustedThroughTheCorporateCaBundle() {
+        JsonObject endpoint = endpoint(corporateTls.url("/hooks/behind-corporate-tls"));
+        String eventId = NotifyFixtures.ingest(NotifyFixtures.event("job.failed", NotifyFixtures.id("usr")));
+        await(eventId, endpoint, "delivered");
+        assertEquals(1, corporateTls.withId(eventId).size());
+        assertTrue(proxy.withId(eventId).isEmpty());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.webhook.client.OutboundProxies;
 import io.tuneops.webhook.config.NotificationConfig;
+import io.tuneops.webhook.config.OutboundConfig;
 import io.tuneops.webhook.service.notify.TargetPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
@@ -45,12 +47,18 @@ public class NotificationHttp {
     private final TargetPolicy policy;
     private final OutboundProxies proxies;
 
-    public NotificationHttp(Vertx vertx, TargetPolicy policy, OutboundProxies proxies, NotificationConfig config) {
+    public NotificationHttp(Vertx vertx, TargetPolicy policy, OutboundProxies proxies, NotificationConfig config,
+                            OutboundConfig outbound) {
         this.policy = policy;
         this.proxies = proxies;
-        this.client = vertx.getDelegate().createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setMaxPoolSize(Math.max(8, config.concurrency())).setKeepAlive(true).setVerifyHost(true)
-                .setMaxRedirects(0).setDecompressionSupported(true));
+                .setMaxRedirects(0).setDecompressionSupported(true);
+        // a corporate CA (a TLS-inspecting proxy's) is trusted instead of the JDK's defaults, as for
+        // provider calls; SIMPLETUNER_SSL_VERIFY=false is not applied to notifications
+        outbound.caBundle().filter(bundle -> !bundle.isBlank())
+                .ifPresent(bundle -> options.setTrustOptions(new PemTrustOptions().addCertPath(bundle)));
+        this.client = vertx.getDelegate().createHttpClient(options);
     }
 
     void close(@Observes ShutdownEvent event) {
@@ -133,6 +141,11 @@ public class NotificationHttp {
             return "no answer from " + host + " within " + timeout.toMillis() + " ms";
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int arrow = message.indexOf("=>");
+        if (arrow >= 0) {
+            // Netty's proxy failures start with the proxy's address: "http, none, proxy:3128 => host:443, status: 403"
+            message = "the proxy answered for " + message.substring(arrow + 2).trim();
+        }
         return "cannot reach " + host + ": " + message.replaceAll("\\s+", " ");
     }
 }
