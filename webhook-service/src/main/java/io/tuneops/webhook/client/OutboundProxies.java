@@ -21,6 +21,26 @@ public class OutboundProxies {
     private final Optional<String> https;
     private final Optional<String> http;
     private final NoProxy noProxy;
+    /** The two settings as Vert.x options, parsed once: each holds the options or why they cannot be used. */
+    private final Optional<VertxProxy> httpsOptions;
+    private final Optional<VertxProxy> httpOptions;
+
+    private record VertxProxy(ProxyOptions options, UnusableProxy problem) {
+        static VertxProxy of(String proxyUrl) {
+            try {
+                return new VertxProxy(OutboundProxies.options(proxyUrl), null);
+            } catch (UnusableProxy e) {
+                return new VertxProxy(null, e);
+            }
+        }
+
+        ProxyOptions orThrow() {
+            if (problem != null) {
+                throw problem;
+            }
+            return options;
+        }
+    }
 
     @Inject
     public OutboundProxies(OutboundConfig config) {
@@ -31,6 +51,8 @@ public class OutboundProxies {
         this.https = https.filter(p -> !p.isBlank());
         this.http = http.filter(p -> !p.isBlank());
         this.noProxy = NoProxy.parse(noProxy);
+        this.httpsOptions = this.https.map(VertxProxy::of);
+        this.httpOptions = this.http.map(VertxProxy::of);
     }
 
     /** The proxy URL for a call to {@code target}; empty for a direct call (or a URL without a scheme and host). */
@@ -55,26 +77,39 @@ public class OutboundProxies {
 
     /** The proxy for a Vert.x HTTP client, or why it cannot be used (a proxy that is not an http:// one). */
     public Optional<ProxyOptions> vertxProxy(String scheme, String host) {
-        return proxyUrl(scheme, host).map(OutboundProxies::options);
+        if (noProxy.bypasses(host)) {
+            return Optional.empty();
+        }
+        return ("https".equalsIgnoreCase(scheme) ? httpsOptions : httpOptions).map(VertxProxy::orThrow);
     }
 
-    /** An http:// proxy URL (a bare host:port is taken as one) as Vert.x proxy options, with its user and password. */
+    /** A proxy URL's parts; a bare {@code host:port} is taken as {@code http://host:port}. */
+    public record ProxyAddress(String scheme, String host, int port, Optional<String> user, String password) {
+
+        public static ProxyAddress parse(String proxyUrl) {
+            URI uri;
+            try {
+                uri = new URI(proxyUrl.contains("://") ? proxyUrl : "http://" + proxyUrl);
+            } catch (URISyntaxException e) {
+                throw new UnusableProxy("the proxy setting is not a URL");
+            }
+            if (uri.getHost() == null) {
+                throw new UnusableProxy("the proxy setting names no host");
+            }
+            String[] user = uri.getRawUserInfo() == null ? null : uri.getUserInfo().split(":", 2);
+            return new ProxyAddress(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80,
+                    Optional.ofNullable(user == null ? null : user[0]), user == null || user.length < 2 ? "" : user[1]);
+        }
+    }
+
+    /** An http:// proxy URL as Vert.x proxy options, with its user and password. */
     static ProxyOptions options(String proxyUrl) {
-        URI uri;
-        try {
-            uri = new URI(proxyUrl.contains("://") ? proxyUrl : "http://" + proxyUrl);
-        } catch (URISyntaxException e) {
-            throw new UnusableProxy("the proxy setting is not a URL");
+        ProxyAddress address = ProxyAddress.parse(proxyUrl);
+        if (!"http".equals(address.scheme())) {
+            throw new UnusableProxy("the proxy must be an http:// URL with a host, not a " + address.scheme() + " one");
         }
-        if (!"http".equals(uri.getScheme().toLowerCase(Locale.ROOT)) || uri.getHost() == null) {
-            throw new UnusableProxy("the proxy must be an http:// URL with a host, not a " + uri.getScheme() + " one");
-        }
-        ProxyOptions options = new ProxyOptions().setType(ProxyType.HTTP).setHost(uri.getHost())
-                .setPort(uri.getPort() > 0 ? uri.getPort() : 80);
-        if (uri.getRawUserInfo() != null) {
-            String[] user = uri.getUserInfo().split(":", 2);
-            options.setUsername(user[0]).setPassword(user.length > 1 ? user[1] : "");
-        }
+        ProxyOptions options = new ProxyOptions().setType(ProxyType.HTTP).setHost(address.host()).setPort(address.port());
+        address.user().ifPresent(user -> options.setUsername(user).setPassword(address.password()));
         return options;
     }
 

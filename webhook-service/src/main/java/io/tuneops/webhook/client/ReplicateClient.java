@@ -185,13 +185,12 @@ public class ReplicateClient {
                 .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .register(auth);
         if (key.proxy() != null) {
-            URI proxy = URI.create(key.proxy());
-            builder.proxyAddress(proxy.getHost(), proxy.getPort() > 0 ? proxy.getPort() : 80);
-            if (proxy.getUserInfo() != null) {
-                String[] user = proxy.getUserInfo().split(":", 2);
-                builder.proxyUser(user[0]);
-                builder.proxyPassword(user.length > 1 ? user[1] : "");
-            }
+            OutboundProxies.ProxyAddress proxy = OutboundProxies.ProxyAddress.parse(key.proxy());
+            builder.proxyAddress(proxy.host(), proxy.port());
+            proxy.user().ifPresent(user -> {
+                builder.proxyUser(user);
+                builder.proxyPassword(proxy.password());
+            });
         }
         if (!key.sslVerify()) {
             LOG.warnf("TLS certificate verification is OFF for %s (ssl_verify=false)", key.baseUrl());
