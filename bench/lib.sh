@@ -23,13 +23,15 @@ stop_started() {
 # Writes $work/nginx.conf and starts nginx as a reverse proxy on port $2 in front of 127.0.0.1:$1
 # (keep-alive upstream, no buffering, one worker). With STATIC=1 nginx is the origin as well: it
 # serves $work/www under /api/cloud/jobs/ on $1. ACCESS_LOG=1 logs every request, as the gateway
-# does. Each further argument is a "Name: value" header set on the proxied requests.
+# does. NGINX_WORKERS sets the workers; NGINX_RELAY_BUFFER (e.g. 256k) the size of each read from
+# the origin, and NGINX_HOST_PORT=1 forwards the Host header with its port (S3 signatures cover
+# it). Each further argument is a "Name: value" header set on the proxied requests.
 start_nginx_proxy() {
   local origin_port=$1 proxy_port=$2 headers="" h
   shift 2
   for h in "$@"; do headers+="      proxy_set_header ${h%%:*} \"${h#*: }\";"$'\n'; done
   cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-1};
 pid $work/nginx.pid;
 error_log $work/nginx-error.log warn;
 events { worker_connections 4096; }
@@ -46,9 +48,11 @@ $([ -n "${STATIC:-}" ] && echo "  server { listen 127.0.0.1:$origin_port; locati
       proxy_pass http://origin;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host \$host;
+      proxy_set_header Host \$$([ -n "${NGINX_HOST_PORT:-}" ] && echo http_host || echo host);
       proxy_buffering off;
       proxy_request_buffering off;
+$([ -n "${NGINX_RELAY_BUFFER:-}" ] && printf '      proxy_buffer_size %s;\n      proxy_buffers 4 %s;\n      proxy_busy_buffers_size %s;\n' \
+  "$NGINX_RELAY_BUFFER" "$NGINX_RELAY_BUFFER" "$NGINX_RELAY_BUFFER")
 $headers    }
   }
 }

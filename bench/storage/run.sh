@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # S3 endpoint benchmark, one command: storage-service directly, storage-service through the
-# gateway, and the peer s3proxy 4.1.0 (filesystem backend) on the same machine in the same run,
-# plus raw `dd` (conv=fdatasync) as the physical write limit. Per run and target, in turn:
+# gateway, the peer s3proxy 4.1.0 (filesystem backend), and storage-service through nginx (the
+# gateway's peer: a relay hop with nothing else to do) on the same machine in the same run, plus
+# raw `dd` (conv=fdatasync) as the physical write limit. Per run and target, in turn:
 #   - 1 GiB single PUT and GET: curl --aws-sigv4 with x-amz-content-sha256: UNSIGNED-PAYLOAD
 #   - 1 GiB multipart upload: aws-cli with its defaults (8 MB parts, 10 concurrent requests)
 #   - small objects: COUNT x SIZE PutObjects from THREADS boto3 threads (ops/s)
 # and storage-service's heap (sum of jvm_memory_used_bytes{area="heap"}, /q/metrics, every 100 ms)
-# and RSS peaks during its 1 GiB uploads. Prints medians of RUNS runs and ratios to s3proxy.
+# and RSS peaks during its 1 GiB uploads. Prints medians of RUNS runs, ratios to s3proxy, and the
+# gateway's ratios to direct and to nginx.
 #
 #   flock /tmp/tuneops-build.lock bench/storage/run.sh   (RUNS=3 SIZE_MIB=1024 COUNT=500 SMALL=4096 THREADS=4 WARM_SMALL=15000)
 #
@@ -19,7 +21,7 @@
 # the same comparison in memory (tmpfs): the disk is then out of the picture and the ratios compare
 # the servers' own work (fsync is free there, so it flatters whoever skips it least).
 #
-# Needs curl >= 7.75, python3 with boto3, aws-cli, java, mvn (fetches s3proxy once) and the
+# Needs curl >= 7.75, python3 with boto3, aws-cli, java, nginx, mvn (fetches s3proxy once) and the
 # packaged services (./mvnw package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -30,16 +32,17 @@ COUNT=${COUNT:-500}
 SMALL=${SMALL:-4096}
 THREADS=${THREADS:-4}
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/tuneops-storage-bench.XXXXXX")
-gateway_port=18600; storage_port=18601; s3proxy_port=18602
+gateway_port=18600; storage_port=18601; s3proxy_port=18602; nginx_port=18603
 pids=()
 sampler=
 cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in curl java python3 aws mvn dd; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for tool in curl java python3 aws mvn dd nginx; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 python3 -c 'import boto3' || { echo "missing boto3" >&2; exit 1; }
 for s in gateway-service storage-service; do
   [ -f "$root/$s/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
@@ -91,11 +94,17 @@ for port in $storage_port $gateway_port; do
   [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/q/health/ready)" = 200 ] || { echo "port $port not ready" >&2; exit 1; }
 done
 for _ in $(seq 1 600); do curl -s -o /dev/null http://127.0.0.1:$s3proxy_port/ && break; sleep 0.1; done
+# nginx relays as the gateway does: both directions streamed (no buffering to disk), reads of
+# 256 KiB from storage-service like the gateway's, and the Host header as the client sent it (the
+# signature covers it); one worker per core, as the gateway runs event loops on every core
+chmod 755 "$work"  # nginx workers run as another user
+NGINX_WORKERS=auto NGINX_HOST_PORT=1 NGINX_RELAY_BUFFER=256k start_nginx_proxy $storage_port $nginx_port
 
 declare -A url=([direct]=http://127.0.0.1:$storage_port/api/cloud/storage
                 [gateway]=http://127.0.0.1:$gateway_port/api/cloud/storage
-                [s3proxy]=http://127.0.0.1:$s3proxy_port)
-targets=(direct gateway s3proxy)
+                [s3proxy]=http://127.0.0.1:$s3proxy_port
+                [nginx]=http://127.0.0.1:$nginx_port/api/cloud/storage)
+targets=(direct gateway s3proxy nginx)
 export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials
 : > "$AWS_SHARED_CREDENTIALS_FILE"
@@ -160,7 +169,8 @@ fi
 echo "warm-up (JIT, connections), not measured..." >&2
 for t in "${targets[@]}"; do
   put "$t" warm > /dev/null; get "$t" warm > /dev/null; multipart "$t" warm > /dev/null
-  COUNT=${WARM_SMALL:-15000} smallops "$t" > /dev/null
+  # nginx needs no compiling, and storage-service behind it is warm by now
+  COUNT=$([ "$t" = nginx ] && echo 1000 || echo "${WARM_SMALL:-15000}") smallops "$t" > /dev/null
 done
 
 # Expect: 100-continue (curl for bodies over 1 MiB, botocore on every PutObject/UploadPart): a
@@ -192,15 +202,16 @@ col() { awk -v t="$1" -v c="$2" '$1 == t {print $c}' "$work/results" | median; }
 runs() { awk -v t="$1" -v c="$2" '$1 == t {printf "%s%s", sep, $c; sep=" / "}' "$work/results"; }
 echo
 echo "S3 endpoint, median of $RUNS runs, ${SIZE_MIB} MiB objects, small = $COUNT x $SMALL B from $THREADS threads; MB = 10^6 B"
-printf '%-30s %10s %10s %10s %10s %10s %10s\n' metric direct gateway s3proxy direct/s3p gateway/s3p gw/direct
+printf '%-26s %9s %9s %9s %9s %10s %11s %9s %12s %9s\n' metric direct gateway s3proxy nginx direct/s3p gateway/s3p gw/direct nginx/direct gw/nginx
 for m in "single PUT MB/s:3" "single GET MB/s:4" "multipart upload MB/s:5" "small PUT ops/s:6"; do
   name=${m%:*}; c=${m##*:}
-  d=$(col direct $c); g=$(col gateway $c); s=$(col s3proxy $c)
-  awk -v n="$name" -v d="$d" -v g="$g" -v s="$s" 'BEGIN {printf "%-30s %10s %10s %10s %10.2f %10.2f %10.2f\n", n, d, g, s, d / s, g / s, g / d}'
+  d=$(col direct $c); g=$(col gateway $c); s=$(col s3proxy $c); x=$(col nginx $c)
+  awk -v n="$name" -v d="$d" -v g="$g" -v s="$s" -v x="$x" \
+    'BEGIN {printf "%-26s %9s %9s %9s %9s %10.2f %11.2f %9.2f %12.2f %9.2f\n", n, d, g, s, x, d / s, g / s, g / d, x / d, g / x}'
 done
 dd_med=$(awk '$1 == "dd" {print $3}' "$work/results" | median)
-echo "runs (direct | gateway | s3proxy):"
-for c in 3 4 5 6; do echo "  column $c: $(runs direct $c) | $(runs gateway $c) | $(runs s3proxy $c)"; done
+echo "runs (direct | gateway | s3proxy | nginx):"
+for c in 3 4 5 6; do echo "  column $c: $(runs direct $c) | $(runs gateway $c) | $(runs s3proxy $c) | $(runs nginx $c)"; done
 awk -v d="$dd_med" -v p="$(col direct 3)" -v g="$(col gateway 3)" \
   'BEGIN {printf "dd write (8M blocks, fdatasync): %s MB/s; single PUT direct %.0f%%, gateway %.0f%% of dd\n", d, 100 * p / d, 100 * g / d}'
 echo "storage-service heap peak (sum of heap pools; -Xmx in: $jvm): single PUTs $(cut -d' ' -f1 "$work/heap-put" | mib) MiB, multipart uploads $(cut -d' ' -f1 "$work/heap-mpu" | mib) MiB ($(wc -l < "$work/heap-put") + $(wc -l < "$work/heap-mpu") samples)"
