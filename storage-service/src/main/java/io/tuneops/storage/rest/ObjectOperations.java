@@ -1,5 +1,6 @@
 package io.tuneops.storage.rest;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.storage.config.StorageConfig;
@@ -36,7 +37,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +49,13 @@ import java.util.function.BiFunction;
 class ObjectOperations {
 
     private static final int MAX_XML_BODY = 2 * 1024 * 1024;
+    /**
+     * Keys of one DeleteObjects request deleted at the same time, each in a transaction of its own
+     * (its key's lock, its row, its file), so up to 1,000 keys do not wait for each other's round
+     * trips and COMMITs one by one; a share of the database pool (20 connections by default), so
+     * a bulk delete leaves connections to the other requests.
+     */
+    private static final int DELETE_CONCURRENCY = 8;
 
     private final StorageConfig config;
     private final ObjectRepository objects;
@@ -345,43 +352,48 @@ class ObjectOperations {
             if (keys.isEmpty() || keys.size() > 1000) {
                 throw S3Exception.malformedXml();
             }
-            List<DeleteError> errors = new ArrayList<>();
-            List<String> deleted = new ArrayList<>();
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (Map<String, String> item : keys) {
-                String key = item.get("Key");
-                chain = chain.flatMap(v -> {
-                    try {
-                        ObjectKeys.validate(key);
-                        call.requireWrite(call.bucket, key);
-                    } catch (S3Exception e) {
-                        errors.add(new DeleteError(key, e.code(), e.getMessage()));
-                        return Uni.createFrom().voidItem();
-                    }
-                    return deleteOne(call.bucket, key, store.objectPath(key)).invoke(() -> deleted.add(key))
-                            .onFailure().recoverWithUni(e -> {
-                                errors.add(new DeleteError(key, "InternalError", "We encountered an internal error. Please try again."));
-                                return Uni.createFrom().voidItem();
-                            });
-                });
-            }
-            return chain.invoke(() -> {
-                S3Xml xml = S3Xml.root("DeleteResult");
-                if (!quiet) {
-                    for (String key : deleted) {
-                        xml.open("Deleted").el("Key", key).close("Deleted");
-                    }
-                }
-                for (DeleteError e : errors) {
-                    xml.open("Error").el("Key", e.key()).el("Code", e.code()).el("Message", e.message()).close("Error");
-                }
-                xml(call, 200, xml.end("DeleteResult"));
-            });
+            Deletion[] outcomes = new Deletion[keys.size()];
+            return Multi.createFrom().range(0, keys.size())
+                    .onItem().transformToUni(i -> deleteListed(call, keys.get(i).get("Key")).invoke(outcome -> outcomes[i] = outcome))
+                    .merge(DELETE_CONCURRENCY)
+                    .collect().last()
+                    .invoke(() -> {
+                        S3Xml xml = S3Xml.root("DeleteResult");
+                        for (Deletion outcome : outcomes) {
+                            if (outcome instanceof Deleted deleted && !quiet) {
+                                xml.open("Deleted").el("Key", deleted.key()).close("Deleted");
+                            }
+                        }
+                        for (Deletion outcome : outcomes) {
+                            if (outcome instanceof DeleteError e) {
+                                xml.open("Error").el("Key", e.key()).el("Code", e.code()).el("Message", e.message()).close("Error");
+                            }
+                        }
+                        xml(call, 200, xml.end("DeleteResult"));
+                    }).replaceWithVoid();
         });
     }
 
-    /** A key DeleteObjects could not delete, as its Error element reports it. */
-    private record DeleteError(String key, String code, String message) {
+    /** One key of a DeleteObjects request: deleted, or why not; never a failure of the whole request. */
+    private Uni<Deletion> deleteListed(S3Call call, String key) {
+        try {
+            ObjectKeys.validate(key);
+            call.requireWrite(call.bucket, key);
+        } catch (S3Exception e) {
+            return Uni.createFrom().item(new DeleteError(key, e.code(), e.getMessage()));
+        }
+        return deleteOne(call.bucket, key, store.objectPath(key)).<Deletion>map(v -> new Deleted(key))
+                .onFailure().recoverWithItem(e -> new DeleteError(key, "InternalError", "We encountered an internal error. Please try again."));
+    }
+
+    /** What became of one key of a DeleteObjects request, reported as its Deleted or Error element. */
+    private sealed interface Deletion permits Deleted, DeleteError {
+    }
+
+    private record Deleted(String key) implements Deletion {
+    }
+
+    private record DeleteError(String key, String code, String message) implements Deletion {
     }
 
     Uni<Void> copy(S3Call call) {
