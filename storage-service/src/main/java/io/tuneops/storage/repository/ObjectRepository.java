@@ -161,6 +161,41 @@ public class ObjectRepository {
                 .flatMap(locked -> work.apply(tx)));
     }
 
+    /**
+     * The keys' locks that are free right now, taken without waiting: a key another change holds
+     * is left out. Evaluated row by row, so a lock is taken only for a key that is returned.
+     */
+    private static final String TRY_KEY_LOCKS = "SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock(hashtextextended($1 || k, 0))";
+
+    /**
+     * Deletes, in one transaction, the rows of those of {@code keys} that no other change holds:
+     * their locks are taken without waiting (so no two bulk deletes, nor a bulk delete and a
+     * writer, wait on each other in a cycle), their rows deleted, then {@code beforeCommit} runs as
+     * in {@link #underKeyLock(String, String, Function, BiFunction)} before the COMMIT. The keys
+     * left out are the caller's to delete one by one.
+     */
+    public Uni<FreeKeysDeleted> deleteFreeKeys(String bucket, List<String> keys, BiFunction<FreeKeysDeleted, Duration, Uni<?>> beforeCommit) {
+        return deadlines.transaction(pool, tx -> tx.preparedQuery(TRY_KEY_LOCKS)
+                .execute(Tuple.of(bucket + "/", keys.toArray(String[]::new)))
+                .map(rows -> {
+                    List<String> locked = new ArrayList<>(rows.size());
+                    rows.forEach(r -> locked.add(r.getString(0)));
+                    return locked;
+                })
+                .flatMap(locked -> locked.isEmpty() ? Uni.createFrom().item(new FreeKeysDeleted(locked, List.of()))
+                        : tx.preparedQuery("DELETE FROM storage.objects WHERE bucket = $1 AND key = ANY($2) RETURNING key")
+                        .execute(Tuple.of(bucket, locked.toArray(String[]::new)))
+                        .map(rows -> {
+                            List<String> deleted = new ArrayList<>(rows.size());
+                            rows.forEach(r -> deleted.add(r.getString(0)));
+                            return new FreeKeysDeleted(locked, deleted);
+                        })), beforeCommit);
+    }
+
+    /** What {@link #deleteFreeKeys} did: the keys it held (deleted, or never there) and those of them that had a row. */
+    public record FreeKeysDeleted(List<String> locked, List<String> rowsDeleted) {
+    }
+
     /** Deletes the row; the deleted object, if there was one. */
     public Uni<Optional<ObjectRow>> delete(SqlClient client, String bucket, String key) {
         return client.preparedQuery("DELETE FROM storage.objects WHERE bucket = $1 AND key = $2 RETURNING " + COLUMNS)

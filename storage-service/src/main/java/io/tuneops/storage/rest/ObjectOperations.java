@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,12 +51,14 @@ class ObjectOperations {
 
     private static final int MAX_XML_BODY = 2 * 1024 * 1024;
     /**
-     * Keys of one DeleteObjects request deleted at the same time, each in a transaction of its own
-     * (its key's lock, its row, its file), so up to 1,000 keys do not wait for each other's round
-     * trips and COMMITs one by one; a share of the database pool (20 connections by default), so
-     * a bulk delete leaves connections to the other requests.
+     * Keys of one DeleteObjects request deleted at the same time when each needs a transaction of
+     * its own (another change held it when its batch was deleted), so they do not wait for each
+     * other's round trips and COMMITs; a share of the database pool (20 connections by default),
+     * so a bulk delete leaves connections to the other requests.
      */
     private static final int DELETE_CONCURRENCY = 8;
+    /** Keys of a DeleteObjects request deleted in one transaction (each an advisory lock of it). */
+    private static final int DELETE_BATCH = 100;
 
     private final StorageConfig config;
     private final ObjectRepository objects;
@@ -353,9 +356,23 @@ class ObjectOperations {
                 throw S3Exception.malformedXml();
             }
             Deletion[] outcomes = new Deletion[keys.size()];
-            return Multi.createFrom().range(0, keys.size())
-                    .onItem().transformToUni(i -> deleteListed(call, keys.get(i).get("Key")).invoke(outcome -> outcomes[i] = outcome))
-                    .merge(DELETE_CONCURRENCY)
+            List<Listed> valid = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i).get("Key");
+                try {
+                    ObjectKeys.validate(key);
+                    call.requireWrite(call.bucket, key);
+                    valid.add(new Listed(i, key));
+                } catch (S3Exception e) {
+                    outcomes[i] = new DeleteError(key, e.code(), e.getMessage());
+                }
+            }
+            List<List<Listed>> batches = new ArrayList<>();
+            for (int from = 0; from < valid.size(); from += DELETE_BATCH) {
+                batches.add(valid.subList(from, Math.min(valid.size(), from + DELETE_BATCH)));
+            }
+            return Multi.createFrom().iterable(batches)
+                    .onItem().transformToUniAndConcatenate(batch -> deleteBatch(call.bucket, batch, outcomes))
                     .collect().last()
                     .invoke(() -> {
                         S3Xml xml = S3Xml.root("DeleteResult");
@@ -374,16 +391,43 @@ class ObjectOperations {
         });
     }
 
-    /** One key of a DeleteObjects request: deleted, or why not; never a failure of the whole request. */
-    private Uni<Deletion> deleteListed(S3Call call, String key) {
-        try {
-            ObjectKeys.validate(key);
-            call.requireWrite(call.bucket, key);
-        } catch (S3Exception e) {
-            return Uni.createFrom().item(new DeleteError(key, e.code(), e.getMessage()));
-        }
-        return deleteOne(call.bucket, key, store.objectPath(key)).<Deletion>map(v -> new Deleted(key))
+    /**
+     * Deletes a batch of a DeleteObjects request's keys in one transaction, all but those another
+     * change holds (an upload of the key committing, say), which are then deleted side by side,
+     * each waiting for its key's lock, so that one busy key does not hold up the others. A batch
+     * whose transaction fails changed nothing that counts (its rows are still there), and its
+     * keys go one by one too, each with its own error.
+     */
+    private Uni<Void> deleteBatch(String bucket, List<Listed> batch, Deletion[] outcomes) {
+        List<String> keys = batch.stream().map(Listed::key).toList();
+        return objects.deleteFreeKeys(bucket, keys,
+                        (done, left) -> UniHelper.toUni(store.deleteFiles(done.rowsDeleted().stream().map(store::objectPath).toList())))
+                .map(done -> Set.copyOf(done.locked()))
+                .onFailure().recoverWithItem(Set.of())
+                .flatMap(deleted -> {
+                    List<Listed> busy = new ArrayList<>();
+                    for (Listed listed : batch) {
+                        if (deleted.contains(listed.key())) {
+                            outcomes[listed.index()] = new Deleted(listed.key());
+                        } else {
+                            busy.add(listed);
+                        }
+                    }
+                    return Multi.createFrom().iterable(busy)
+                            .onItem().transformToUni(listed -> deleteListed(bucket, listed.key()).invoke(o -> outcomes[listed.index()] = o))
+                            .merge(DELETE_CONCURRENCY)
+                            .collect().last().replaceWithVoid();
+                });
+    }
+
+    /** One key of a DeleteObjects request on its own: deleted, or why not; never a failure of the whole request. */
+    private Uni<Deletion> deleteListed(String bucket, String key) {
+        return deleteOne(bucket, key, store.objectPath(key)).<Deletion>map(v -> new Deleted(key))
                 .onFailure().recoverWithItem(e -> new DeleteError(key, "InternalError", "We encountered an internal error. Please try again."));
+    }
+
+    /** A key of a DeleteObjects request and its place in the request, where its outcome is reported. */
+    private record Listed(int index, String key) {
     }
 
     /** What became of one key of a DeleteObjects request, reported as its Deleted or Error element. */

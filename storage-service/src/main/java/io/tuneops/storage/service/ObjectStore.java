@@ -302,6 +302,27 @@ public class ObjectStore {
         return vertx.fileSystem().delete(path.toString()).otherwise((Void) null).onComplete(v -> temps.release(path));
     }
 
+    /**
+     * Deletes objects' files in one step on a worker thread (one hand-over for a whole bulk
+     * delete instead of one per file); a file that is gone or cannot be deleted is logged, as
+     * {@link #deleteFile} ignores it: its row is what made it an object.
+     */
+    public Future<Void> deleteFiles(List<Path> paths) {
+        if (paths.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            for (Path path : paths) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.warnf("file %s of a deleted object not removed: %s", path, e.toString());
+                }
+            }
+            return null;
+        }, false);
+    }
+
     public Future<Void> deleteRecursive(Path path) {
         return vertx.fileSystem().deleteRecursive(path.toString(), true).otherwise((Void) null);
     }
