@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
@@ -367,12 +368,13 @@ class ObjectOperations {
                     outcomes[i] = new DeleteError(key, e.code(), e.getMessage());
                 }
             }
+            AtomicBoolean databaseFailed = new AtomicBoolean();
             List<List<Listed>> batches = new ArrayList<>();
             for (int from = 0; from < valid.size(); from += DELETE_BATCH) {
                 batches.add(valid.subList(from, Math.min(valid.size(), from + DELETE_BATCH)));
             }
             return Multi.createFrom().iterable(batches)
-                    .onItem().transformToUniAndConcatenate(batch -> deleteBatch(call.bucket, batch, outcomes))
+                    .onItem().transformToUniAndConcatenate(batch -> deleteBatch(call.bucket, batch, outcomes, databaseFailed))
                     .collect().last()
                     .invoke(() -> {
                         S3Xml xml = S3Xml.root("DeleteResult");
@@ -395,15 +397,19 @@ class ObjectOperations {
      * Deletes a batch of a DeleteObjects request's keys in one transaction, all but those another
      * change holds (an upload of the key committing, say), which are then deleted side by side,
      * each waiting for its key's lock, so that one busy key does not hold up the others. A batch
-     * whose transaction fails changed nothing that counts (its rows are still there), and its
-     * keys go one by one too, each with its own error.
+     * whose transaction fails (the database is not answering) reports InternalError for its keys,
+     * which clients retry, and so does every later batch without trying: each would wait for the
+     * database deadline in turn.
      */
-    private Uni<Void> deleteBatch(String bucket, List<Listed> batch, Deletion[] outcomes) {
+    private Uni<Void> deleteBatch(String bucket, List<Listed> batch, Deletion[] outcomes, AtomicBoolean databaseFailed) {
+        if (databaseFailed.get()) {
+            batch.forEach(listed -> outcomes[listed.index()] = DeleteError.internal(listed.key()));
+            return Uni.createFrom().voidItem();
+        }
         List<String> keys = batch.stream().map(Listed::key).toList();
         return objects.deleteFreeKeys(bucket, keys,
                         (done, left) -> UniHelper.toUni(store.deleteFiles(done.rowsDeleted().stream().map(store::objectPath).toList())))
                 .map(done -> Set.copyOf(done.locked()))
-                .onFailure().recoverWithItem(Set.of())
                 .flatMap(deleted -> {
                     List<Listed> busy = new ArrayList<>();
                     for (Listed listed : batch) {
@@ -417,13 +423,18 @@ class ObjectOperations {
                             .onItem().transformToUni(listed -> deleteListed(bucket, listed.key()).invoke(o -> outcomes[listed.index()] = o))
                             .merge(DELETE_CONCURRENCY)
                             .collect().last().replaceWithVoid();
+                })
+                .onFailure().recoverWithItem(e -> {
+                    databaseFailed.set(true);
+                    batch.forEach(listed -> outcomes[listed.index()] = DeleteError.internal(listed.key()));
+                    return null;
                 });
     }
 
     /** One key of a DeleteObjects request on its own: deleted, or why not; never a failure of the whole request. */
     private Uni<Deletion> deleteListed(String bucket, String key) {
         return deleteOne(bucket, key, store.objectPath(key)).<Deletion>map(v -> new Deleted(key))
-                .onFailure().recoverWithItem(e -> new DeleteError(key, "InternalError", "We encountered an internal error. Please try again."));
+                .onFailure().recoverWithItem(e -> DeleteError.internal(key));
     }
 
     /** A key of a DeleteObjects request and its place in the request, where its outcome is reported. */
@@ -438,6 +449,9 @@ class ObjectOperations {
     }
 
     private record DeleteError(String key, String code, String message) implements Deletion {
+        static DeleteError internal(String key) {
+            return new DeleteError(key, "InternalError", "We encountered an internal error. Please try again.");
+        }
     }
 
     Uni<Void> copy(S3Call call) {
