@@ -6,6 +6,7 @@
 #   - 1 GiB single PUT and GET: curl --aws-sigv4 with x-amz-content-sha256: UNSIGNED-PAYLOAD
 #   - 1 GiB multipart upload: aws-cli with its defaults (8 MB parts, 10 concurrent requests)
 #   - small objects: COUNT x SIZE PutObjects from THREADS boto3 threads (ops/s)
+#   - bulk delete: DELETE_KEYS (1,000) objects of 100 B deleted in one DeleteObjects (keys/s)
 # and storage-service's heap (sum of jvm_memory_used_bytes{area="heap"}, /q/metrics, every 100 ms)
 # and RSS peaks during its 1 GiB uploads. Prints medians of RUNS runs, ratios to s3proxy, and the
 # gateway's ratios to direct and to nginx.
@@ -132,6 +133,9 @@ multipart() {  # target key -> MB/s
   t1=$(date +%s.%N)
   awk -v b="$bytes" -v a="$t0" -v z="$t1" 'BEGIN {printf "%.1f", b / (z - a) / 1e6}'
 }
+deletes() {  # target -> keys/s
+  python3 "$root/bench/storage/s3bench.py" delete "${url[$1]}" "$ak" "$sk" outputs "$job/" "${DELETE_KEYS:-1000}"
+}
 smallops() {  # target -> ops/s
   python3 "$root/bench/storage/s3bench.py" small "${url[$1]}" "$ak" "$sk" outputs "$job/" "$COUNT" "$SMALL" "$THREADS"
 }
@@ -168,7 +172,7 @@ fi
 # WARM_SMALL small PUTs per target measures the steady state a long-running server is in.
 echo "warm-up (JIT, connections), not measured..." >&2
 for t in "${targets[@]}"; do
-  put "$t" warm > /dev/null; get "$t" warm > /dev/null; multipart "$t" warm > /dev/null
+  put "$t" warm > /dev/null; get "$t" warm > /dev/null; multipart "$t" warm > /dev/null; deletes "$t" > /dev/null
   # nginx needs no compiling, and storage-service behind it is warm by now
   COUNT=$([ "$t" = nginx ] && echo 1000 || echo "${WARM_SMALL:-15000}") smallops "$t" > /dev/null
 done
@@ -193,8 +197,9 @@ for run in $(seq 1 "$RUNS"); do
     [ "$t" = s3proxy ] || sample_start "$work/heap-mpu"
     m=$(multipart "$t" multipart); sample_stop
     s=$(smallops "$t")
-    echo "run $run $t: PUT $p MB/s, GET $g MB/s, multipart $m MB/s, small $s ops/s" >&2
-    printf '%s %s %s %s %s %s\n' "$t" "$run" "$p" "$g" "$m" "$s" >> "$work/results"
+    x=$(deletes "$t")
+    echo "run $run $t: PUT $p MB/s, GET $g MB/s, multipart $m MB/s, small $s ops/s, DeleteObjects $x keys/s" >&2
+    printf '%s %s %s %s %s %s %s\n' "$t" "$run" "$p" "$g" "$m" "$s" "$x" >> "$work/results"
   done
 done
 
@@ -203,7 +208,7 @@ runs() { awk -v t="$1" -v c="$2" '$1 == t {printf "%s%s", sep, $c; sep=" / "}' "
 echo
 echo "S3 endpoint, median of $RUNS runs, ${SIZE_MIB} MiB objects, small = $COUNT x $SMALL B from $THREADS threads; MB = 10^6 B"
 printf '%-26s %9s %9s %9s %9s %10s %11s %9s %12s %9s\n' metric direct gateway s3proxy nginx direct/s3p gateway/s3p gw/direct nginx/direct gw/nginx
-for m in "single PUT MB/s:3" "single GET MB/s:4" "multipart upload MB/s:5" "small PUT ops/s:6"; do
+for m in "single PUT MB/s:3" "single GET MB/s:4" "multipart upload MB/s:5" "small PUT ops/s:6" "DeleteObjects keys/s:7"; do
   name=${m%:*}; c=${m##*:}
   d=$(col direct $c); g=$(col gateway $c); s=$(col s3proxy $c); x=$(col nginx $c)
   awk -v n="$name" -v d="$d" -v g="$g" -v s="$s" -v x="$x" \
@@ -211,7 +216,7 @@ for m in "single PUT MB/s:3" "single GET MB/s:4" "multipart upload MB/s:5" "smal
 done
 dd_med=$(awk '$1 == "dd" {print $3}' "$work/results" | median)
 echo "runs (direct | gateway | s3proxy | nginx):"
-for c in 3 4 5 6; do echo "  column $c: $(runs direct $c) | $(runs gateway $c) | $(runs s3proxy $c) | $(runs nginx $c)"; done
+for c in 3 4 5 6 7; do echo "  column $c: $(runs direct $c) | $(runs gateway $c) | $(runs s3proxy $c) | $(runs nginx $c)"; done
 awk -v d="$dd_med" -v p="$(col direct 3)" -v g="$(col gateway 3)" \
   'BEGIN {printf "dd write (8M blocks, fdatasync): %s MB/s; single PUT direct %.0f%%, gateway %.0f%% of dd\n", d, 100 * p / d, 100 * g / d}'
 echo "storage-service heap peak (sum of heap pools; -Xmx in: $jvm): single PUTs $(cut -d' ' -f1 "$work/heap-put" | mib) MiB, multipart uploads $(cut -d' ' -f1 "$work/heap-mpu" | mib) MiB ($(wc -l < "$work/heap-put") + $(wc -l < "$work/heap-mpu") samples)"

@@ -4,6 +4,8 @@
       writes an upload credential exactly as webhook-service does (SET ... EX), over a bare RESP socket
   s3bench.py small ENDPOINT ACCESS_KEY SECRET BUCKET PREFIX COUNT SIZE THREADS
       COUNT PutObjects of SIZE random bytes from THREADS threads sharing one client; prints ops/s
+  s3bench.py delete ENDPOINT ACCESS_KEY SECRET BUCKET PREFIX COUNT
+      stores COUNT (at most 1,000) objects of 100 B, then deletes them in one DeleteObjects; prints keys/s
   s3bench.py heap  METRICS_URL PID OUT
       samples heap used (sum of jvm_memory_used_bytes{area="heap"}) and RSS every 100 ms until killed
 """
@@ -58,6 +60,24 @@ def small(endpoint, access_key, secret, bucket, prefix, count, size, threads):
     print("%.1f" % (count / (time.perf_counter() - start)))
 
 
+def delete(endpoint, access_key, secret, bucket, prefix, count):
+    import boto3
+    from botocore.config import Config
+    count = int(count)
+    s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access_key, aws_secret_access_key=secret,
+                      region_name="us-east-1",
+                      config=Config(s3={"addressing_style": "path"}, max_pool_connections=8, retries={"max_attempts": 1}))
+    keys = ["%sbulk/%05d" % (prefix, i) for i in range(count)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=b"x" * 100), keys))
+    start = time.perf_counter()
+    answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True})
+    took = time.perf_counter() - start
+    if answer.get("Errors"):
+        sys.exit("DeleteObjects failed for %d keys: %s" % (len(answer["Errors"]), answer["Errors"][0]))
+    print("%.1f" % (count / took))
+
+
 def heap(url, pid, out):
     with open(out, "a") as f:
         while True:
@@ -75,4 +95,4 @@ def heap(url, pid, out):
 
 
 if __name__ == "__main__":
-    {"cred": cred, "small": small, "heap": heap}[sys.argv[1]](*sys.argv[2:])
+    {"cred": cred, "small": small, "delete": delete, "heap": heap}[sys.argv[1]](*sys.argv[2:])
