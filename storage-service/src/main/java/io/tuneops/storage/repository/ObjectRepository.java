@@ -177,19 +177,17 @@ public class ObjectRepository {
     public Uni<FreeKeysDeleted> deleteFreeKeys(String bucket, List<String> keys, BiFunction<FreeKeysDeleted, Duration, Uni<?>> beforeCommit) {
         return deadlines.transaction(pool, tx -> tx.preparedQuery(TRY_KEY_LOCKS)
                 .execute(Tuple.of(bucket + "/", keys.toArray(String[]::new)))
-                .map(rows -> {
-                    List<String> locked = new ArrayList<>(rows.size());
-                    rows.forEach(r -> locked.add(r.getString(0)));
-                    return locked;
-                })
+                .map(ObjectRepository::firstColumn)
                 .flatMap(locked -> locked.isEmpty() ? Uni.createFrom().item(new FreeKeysDeleted(locked, List.of()))
                         : tx.preparedQuery("DELETE FROM storage.objects WHERE bucket = $1 AND key = ANY($2) RETURNING key")
                         .execute(Tuple.of(bucket, locked.toArray(String[]::new)))
-                        .map(rows -> {
-                            List<String> deleted = new ArrayList<>(rows.size());
-                            rows.forEach(r -> deleted.add(r.getString(0)));
-                            return new FreeKeysDeleted(locked, deleted);
-                        })), beforeCommit);
+                        .map(rows -> new FreeKeysDeleted(locked, firstColumn(rows)))), beforeCommit);
+    }
+
+    private static List<String> firstColumn(RowSet<Row> rows) {
+        List<String> values = new ArrayList<>(rows.size());
+        rows.forEach(r -> values.add(r.getString(0)));
+        return values;
     }
 
     /** What {@link #deleteFreeKeys} did: the keys it held (deleted, or never there) and those of them that had a row. */

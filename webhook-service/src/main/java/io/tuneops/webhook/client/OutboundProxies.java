@@ -69,18 +69,20 @@ public class OutboundProxies {
     }
 
     public Optional<String> proxyUrl(String scheme, String host) {
-        if (noProxy.bypasses(host)) {
-            return Optional.empty();
-        }
-        return "https".equalsIgnoreCase(scheme) ? https : http;
+        return forTarget(scheme, host, https, http);
     }
 
     /** The proxy for a Vert.x HTTP client, or why it cannot be used (a proxy that is not an http:// one). */
     public Optional<ProxyOptions> vertxProxy(String scheme, String host) {
+        return forTarget(scheme, host, httpsOptions, httpOptions).map(VertxProxy::orThrow);
+    }
+
+    /** The setting that applies to a call to {@code host} over {@code scheme}: none when NO_PROXY names the host. */
+    private <T> Optional<T> forTarget(String scheme, String host, Optional<T> forHttps, Optional<T> forHttp) {
         if (noProxy.bypasses(host)) {
             return Optional.empty();
         }
-        return ("https".equalsIgnoreCase(scheme) ? httpsOptions : httpOptions).map(VertxProxy::orThrow);
+        return "https".equalsIgnoreCase(scheme) ? forHttps : forHttp;
     }
 
     /** A proxy URL's parts; a bare {@code host:port} is taken as {@code http://host:port}. */
