@@ -1,14 +1,11 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tuneops.local.EmbeddedServersTestResource;
-import io.tuneops.local.LocalServers;
-import io.tuneops.local.SharedServers;
-import io.tuneops.local.testing.PausableRelay;
+import io.tuneops.local.testing.FreezableStores;
 import io.tuneops.storage.S3TestSupport.Credential;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -19,9 +16,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,38 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * request deletes every key.
  */
 @QuarkusTest
-@WithTestResource(value = FrozenDatabaseDeleteTest.FreezableDatabase.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = FreezableStores.class, scope = TestResourceScope.RESTRICTED_TO_CLASS,
+        initArgs = @ResourceArg(name = "tuneops.database.timeout", value = "500ms"))
 class FrozenDatabaseDeleteTest {
 
+    /** As configured above. */
     static final Duration DEADLINE = Duration.ofMillis(500);
     /** Three batches of a DeleteObjects request. */
     static final int KEYS = 250;
-
-    /** The real embedded PostgreSQL, reached through a relay the test can freeze. */
-    public static class FreezableDatabase implements QuarkusTestResourceLifecycleManager {
-        static PausableRelay postgres;
-
-        @Override
-        public Map<String, String> start() {
-            LocalServers servers = SharedServers.get();
-            postgres = PausableRelay.to(servers.postgresPort());
-            Map<String, String> config = new HashMap<>(EmbeddedServersTestResource.config(servers,
-                    "postgresql://127.0.0.1:" + postgres.port() + "/" + LocalServers.DATABASE));
-            config.put("tuneops.database.timeout", DEADLINE.toMillis() + "ms");
-            return config;
-        }
-
-        @Override
-        public void stop() {
-            postgres.close();
-        }
-
-        /** After the suite-wide EmbeddedServersTestResource, so that its URLs are the ones that count. */
-        @Override
-        public int order() {
-            return 100;
-        }
-    }
 
     @Inject
     RedisDataSource redis;
@@ -81,13 +52,13 @@ class FrozenDatabaseDeleteTest {
             }
             DeleteObjectsResponse frozen;
             long millis;
-            FreezableDatabase.postgres.pause();
+            FreezableStores.postgres().pause();
             try {
                 long start = System.nanoTime();
                 frozen = s3.deleteObjects(b -> b.bucket(S3TestSupport.BUCKET).delete(d -> d.objects(listed)));
                 millis = (System.nanoTime() - start) / 1_000_000;
             } finally {
-                FreezableDatabase.postgres.resume();
+                FreezableStores.postgres().resume();
             }
             // one batch waits for the deadline; one key after the other would wait 250 times
             assertTrue(millis < DEADLINE.toMillis() * 4 + 1000, "answered after " + millis + " ms");

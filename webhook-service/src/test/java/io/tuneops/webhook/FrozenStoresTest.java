@@ -2,22 +2,17 @@ package io.tuneops.webhook;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.tuneops.local.EmbeddedServersTestResource;
-import io.tuneops.local.LocalServers;
-import io.tuneops.local.SharedServers;
-import io.tuneops.local.testing.PausableRelay;
+import io.tuneops.local.testing.FreezableStores;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,42 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * store answers again; readiness reports the store down in time.
  */
 @QuarkusTest
-@WithTestResource(value = FrozenStoresTest.FreezableStores.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = FreezableStores.class, scope = TestResourceScope.RESTRICTED_TO_CLASS, initArgs = {
+        @ResourceArg(name = "tuneops.database.timeout", value = "500ms"),
+        @ResourceArg(name = "tuneops.redis.timeout", value = "500ms"),
+        @ResourceArg(name = "tuneops.readiness.timeout", value = "300ms")})
 class FrozenStoresTest {
 
+    /** As configured above, for both stores. */
     static final Duration DEADLINE = Duration.ofMillis(500);
-
-    /** The real embedded servers, reached through relays the test can freeze. */
-    public static class FreezableStores implements QuarkusTestResourceLifecycleManager {
-        static PausableRelay postgres;
-        static PausableRelay redis;
-
-        @Override
-        public Map<String, String> start() {
-            LocalServers servers = SharedServers.get();
-            postgres = PausableRelay.to(servers.postgresPort());
-            redis = PausableRelay.to(servers.redisPort());
-            Map<String, String> config = new HashMap<>(EmbeddedServersTestResource.config(servers,
-                    "postgresql://127.0.0.1:" + postgres.port() + "/" + LocalServers.DATABASE));
-            config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + redis.port());
-            config.put("tuneops.database.timeout", DEADLINE.toMillis() + "ms");
-            config.put("tuneops.redis.timeout", DEADLINE.toMillis() + "ms");
-            config.put("tuneops.readiness.timeout", "300ms");
-            return config;
-        }
-
-        @Override
-        public void stop() {
-            postgres.close();
-            redis.close();
-        }
-
-        /** After the suite-wide EmbeddedServersTestResource, so that its URLs are the ones that count. */
-        @Override
-        public int order() {
-            return 100;
-        }
-    }
 
     @Inject
     RedisDataSource direct;
@@ -79,7 +46,7 @@ class FrozenStoresTest {
     @Test
     void aProviderChangeDuringAPostgresFreezeIs503AndNeverAppliedOrAudited() {
         String ip = "10.66.1." + (1 + (int) (Math.random() * 250)) + "/32";
-        FreezableStores.postgres.pause();
+        FreezableStores.postgres().pause();
         try {
             Response answer = timedChange(ip);
             assertEquals(503, answer.statusCode(), answer.asString());
@@ -91,7 +58,7 @@ class FrozenStoresTest {
             assertEquals(503, ready.statusCode(), ready.asString());
             assertTrue(ready.asString().contains("is not answering"), ready.asString());
         } finally {
-            FreezableStores.postgres.resume();
+            FreezableStores.postgres().resume();
         }
         assertNotAppliedNorAudited(ip);
     }
@@ -99,7 +66,7 @@ class FrozenStoresTest {
     @Test
     void aProviderChangeDuringARedisFreezeIs503AndNeverAppliedOrAudited() {
         String ip = "10.66.2." + (1 + (int) (Math.random() * 250)) + "/32";
-        FreezableStores.redis.pause();
+        FreezableStores.redis().pause();
         try {
             Response answer = timedChange(ip);
             assertEquals(503, answer.statusCode(), answer.asString());
@@ -109,7 +76,7 @@ class FrozenStoresTest {
             // what needs PostgreSQL only keeps answering
             Caller.viewer().get("/api/cloud/jobs").then().statusCode(200);
         } finally {
-            FreezableStores.redis.resume();
+            FreezableStores.redis().resume();
         }
         assertNotAppliedNorAudited(ip);
     }
