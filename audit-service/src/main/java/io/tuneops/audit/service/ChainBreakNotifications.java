@@ -7,14 +7,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.audit.repository.NotificationOutboxRepository;
-import io.tuneops.support.config.InternalConfig;
-import io.tuneops.support.config.UpstreamConfig;
 import io.tuneops.support.notify.NotificationEventPayload;
 import io.tuneops.support.notify.OutboxRelay;
-import io.tuneops.support.notify.OutboxRelayConfig;
-import io.tuneops.support.store.StoreDeadlines;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.tuneops.support.notify.OutboxRelays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -44,10 +39,9 @@ public class ChainBreakNotifications {
     private final OutboxRelay relay;
     private final ObjectMapper json;
 
-    public ChainBreakNotifications(NotificationOutboxRepository outbox, Vertx vertx, Pool pool, StoreDeadlines deadlines,
-                                   OutboxRelayConfig config, UpstreamConfig upstreams, InternalConfig internal, ObjectMapper json) {
+    public ChainBreakNotifications(NotificationOutboxRepository outbox, OutboxRelays relays, ObjectMapper json) {
         this.outbox = outbox;
-        this.relay = new OutboxRelay(vertx, pool, deadlines, config, upstreams, internal, OUTBOX);
+        this.relay = relays.forTable(OUTBOX);
         this.json = json;
     }
 

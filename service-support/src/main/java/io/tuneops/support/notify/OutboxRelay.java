@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  * POSTs by the request timeout), nothing blocks the event loop. A PostgreSQL that stops answering
  * stalls the relay with it, and nothing else.
  *
- * <p>Not a CDI bean: each service that keeps an outbox creates one for its table, starts it once
- * the application is up and wakes it after committing a row.
+ * <p>Not a CDI bean: each service that keeps an outbox makes one for its table with
+ * {@link OutboxRelays}, starts it once the application is up and wakes it after committing a row.
  */
 public final class OutboxRelay {
 

@@ -7,14 +7,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tuneops.storage.repository.FirstObjectEvent;
 import io.tuneops.storage.repository.ObjectRow;
-import io.tuneops.support.config.InternalConfig;
-import io.tuneops.support.config.UpstreamConfig;
 import io.tuneops.support.notify.NotificationEventPayload;
 import io.tuneops.support.notify.OutboxRelay;
-import io.tuneops.support.notify.OutboxRelayConfig;
-import io.tuneops.support.store.StoreDeadlines;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.tuneops.support.notify.OutboxRelays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -71,9 +66,8 @@ public class UploadNotifications {
      */
     private final Set<String> jobsWithObjects = ConcurrentHashMap.newKeySet();
 
-    public UploadNotifications(Vertx vertx, Pool pool, StoreDeadlines deadlines, OutboxRelayConfig config,
-                               UpstreamConfig upstreams, InternalConfig internal, ObjectMapper json) {
-        this.relay = new OutboxRelay(vertx, pool, deadlines, config, upstreams, internal, OUTBOX);
+    public UploadNotifications(OutboxRelays relays, ObjectMapper json) {
+        this.relay = relays.forTable(OUTBOX);
         this.json = json;
     }
 
