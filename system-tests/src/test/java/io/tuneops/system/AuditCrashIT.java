@@ -51,8 +51,7 @@ class AuditCrashIT {
         }
         audit.process().destroyForcibly(); // SIGKILL: no shutdown hook, no graceful drain
         assertTrue(audit.process().waitFor(10, TimeUnit.SECONDS));
-        ServiceProcess restarted = suite.process("audit-service", audit.port, Map.of());
-        suite.running.put("audit-service", restarted.start().awaitReady(Suite.READY_TIMEOUT));
+        suite.startAgain("audit-service", Map.of());
         producer.get(60, TimeUnit.SECONDS);
 
         long total = -1;

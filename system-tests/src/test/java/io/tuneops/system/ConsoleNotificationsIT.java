@@ -56,21 +56,14 @@ class ConsoleNotificationsIT {
 
     @BeforeAll
     static void webhookServiceThatGivesUpQuickly() {
-        restartWebhookService(QUICK_FAILURE);
+        Suite.Extension.suite().restart("webhook-service", QUICK_FAILURE);
     }
 
     @AfterAll
     static void suiteWebhookServiceBack() {
-        restartWebhookService(Map.of());
+        Suite.Extension.suite().restart("webhook-service", Map.of());
     }
 
-    private static void restartWebhookService(Map<String, String> overrides) {
-        Suite suite = Suite.Extension.suite();
-        ServiceProcess running = suite.service("webhook-service");
-        running.stop();
-        ServiceProcess restarted = suite.process("webhook-service", running.port, overrides).start();
-        suite.running.put("webhook-service", restarted.awaitReady(Suite.READY_TIMEOUT));
-    }
 
     @BeforeEach
     void anonymousDesktopBrowser() {

@@ -60,21 +60,14 @@ class NotificationDeliveryCrashIT {
 
     @BeforeAll
     static void webhookServiceWithShortTimings() {
-        restartWebhookService(SHORT_TIMINGS);
+        Suite.Extension.suite().restart("webhook-service", SHORT_TIMINGS);
     }
 
     @AfterAll
     static void suiteWebhookServiceBack() {
-        restartWebhookService(Map.of());
+        Suite.Extension.suite().restart("webhook-service", Map.of());
     }
 
-    private static void restartWebhookService(Map<String, String> overrides) {
-        Suite suite = Suite.Extension.suite();
-        ServiceProcess running = suite.service("webhook-service");
-        running.stop();
-        ServiceProcess restarted = suite.process("webhook-service", running.port, overrides).start();
-        suite.running.put("webhook-service", restarted.awaitReady(Suite.READY_TIMEOUT));
-    }
 
     private Http.Reply admin(String method, String path, String body) {
         return Http.request(method, suite.gateway(path), body, "Authorization", "Bearer " + Suite.ADMIN_TOKEN,
@@ -113,8 +106,7 @@ class NotificationDeliveryCrashIT {
             assertTrue(atKill.getOrDefault("delivering", 0L) > 0,
                     "the kill falls in the middle of the deliveries: " + arrivedAtKill + " of " + expectedBeforeKill
                             + " arrived, deliveries " + atKill);
-            ServiceProcess restarted = suite.process("webhook-service", webhook.port, SHORT_TIMINGS).start();
-            suite.running.put("webhook-service", restarted.awaitReady(Suite.READY_TIMEOUT));
+            suite.startAgain("webhook-service", SHORT_TIMINGS);
 
             // ---- phase 2: the receiver's port is closed while more events are written, then it answers 503, then it is back
             receiver.shut();

@@ -37,8 +37,7 @@ class OwnerOutageIT {
             assertEquals("down", ready.json().get("components").get("audit-service").asText());
             assertEquals("up", ready.json().get("components").get("webhook-service").asText());
         } finally {
-            ServiceProcess restarted = suite.process("audit-service", audit.port, Map.of());
-            suite.running.put("audit-service", restarted.start().awaitReady(Suite.READY_TIMEOUT));
+            suite.startAgain("audit-service", Map.of());
         }
         assertEquals(200, Http.get(suite.gateway("/api/audit/types")).status());
         awaitStatus(suite.gateway("/api/cloud/health/ready"), 200, Duration.ofSeconds(10));

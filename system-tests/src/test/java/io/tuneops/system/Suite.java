@@ -100,6 +100,21 @@ final class Suite implements AutoCloseable {
         return running.get(name);
     }
 
+    /** Stops the suite's {@code service} and starts it on its port again with {@code overrides}; returns once it is ready. */
+    void restart(String service, Map<String, String> overrides) {
+        service(service).stop();
+        startAgain(service, overrides);
+    }
+
+    /**
+     * Starts the suite's {@code service} on its port again, after a test stopped or killed it, with
+     * {@code overrides}; returns once it is ready.
+     */
+    void startAgain(String service, Map<String, String> overrides) {
+        ServiceProcess restarted = process(service, service(service).port, overrides).start();
+        running.put(service, restarted.awaitReady(READY_TIMEOUT));
+    }
+
     String gateway(String path) {
         return service("gateway-service").url(path);
     }
