@@ -31,8 +31,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -117,10 +122,12 @@ class ObjectOperations {
         Path path = store.objectPath(call.key);
         // The row is read and the file opened under the key's shared lock, so they match even if
         // the key is overwritten while the body streams (a rename replaces the name, not the open
-        // inode). Over HTTP/1.x, sendFile opens the file before it returns and the kernel sends it
-        // from the page cache with sendfile(2) (opening the file and reading its length are system
-        // calls on the event loop, as in any Vert.x sendFile); Vert.x's HTTP/2 sendFile opens it
-        // later, so there the file is opened here and piped. Only the opening waits for the transaction.
+        // inode). Over HTTP/1.x the file is opened in respond, and the socket takes the body from
+        // the page cache: from mappings of the file (MappedBody), or for small objects with
+        // sendfile(2) through sendFile, which opens the file before it returns (opening the file and
+        // reading its length are system calls on the event loop, as in any Vert.x sendFile); Vert.x's
+        // HTTP/2 sendFile opens it later, so there the file is opened here and piped. Only the
+        // opening waits for the transaction.
         boolean http2 = call.request().version() == HttpVersion.HTTP_2;
         AtomicReference<Sending> started = new AtomicReference<>();
         return objects.underSharedKeyLock(call.bucket, call.key, tx -> objects.find(tx, call.bucket, call.key).flatMap(found -> {
@@ -220,7 +227,10 @@ class ObjectOperations {
         xml.el("PartsCount", count).close("ObjectParts");
     }
 
-    /** Answers a GET or HEAD; the body is sent from {@code file} when given, else with sendFile from {@code path}. */
+    /**
+     * Answers a GET or HEAD; the body is sent from {@code file} when given (HTTP/2), from mappings
+     * of the file ({@link MappedBody}) for objects of a mebibyte or more, else with sendFile.
+     */
     private Future<Void> respond(S3Call call, ObjectRow o, Path path, AsyncFile file, boolean head) {
         HttpServerResponse response = call.response();
         if (Preconditions.of(call.headers()).evaluate(o.etag(), o.lastModified()) == Preconditions.Outcome.NOT_MODIFIED) {
@@ -228,9 +238,23 @@ class ObjectOperations {
                     .setStatusCode(304).end();
             return Future.succeededFuture();
         }
-        if (!head && file == null && o.size() > 0 && !Files.isRegularFile(path)) {
+        boolean fromMapping = !head && file == null && o.size() >= MappedBody.MIN_OBJECT_BYTES;
+        if (!head && file == null && !fromMapping && o.size() > 0 && !Files.isRegularFile(path)) {
             throw S3Exception.noSuchKey(call.key);
         }
+        // opened now, under the key's lock (see get): system calls on the event loop, as
+        // Vert.x's own sendFile makes
+        FileChannel mapped = fromMapping ? openForMapping(call, path, o.size()) : null;
+        try {
+            return respond(call, o, path, file, mapped, head);
+        } catch (RuntimeException e) {
+            closeQuietly(mapped);
+            throw e;
+        }
+    }
+
+    private Future<Void> respond(S3Call call, ObjectRow o, Path path, AsyncFile file, FileChannel mapped, boolean head) {
+        HttpServerResponse response = call.response();
         ByteRange range = ByteRange.all(o.size());
         boolean partial = false;
         String partNumber = call.param("partNumber");
@@ -262,6 +286,7 @@ class ObjectOperations {
         long length = range.length();
         response.putHeader("Content-Length", Long.toString(length));
         if (head || length == 0) {
+            closeQuietly(mapped);
             response.end();
             return Future.succeededFuture();
         }
@@ -269,7 +294,42 @@ class ObjectOperations {
             file.setReadPos(range.offset()).setReadLength(length);
             return file.pipeTo(response).onSuccess(v -> meters.sent(length));
         }
+        if (mapped != null) {
+            return MappedBody.send(mapped, response, range.offset(), length).onSuccess(v -> meters.sent(length));
+        }
         return response.sendFile(path.toString(), range.offset(), length).onSuccess(v -> meters.sent(length));
+    }
+
+    /**
+     * The object's file, open for {@link MappedBody}; NoSuchKey when it is missing or shorter than
+     * its row says (a mapping must never reach past the end of its file).
+     */
+    private static FileChannel openForMapping(S3Call call, Path path, long size) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+            if (channel.size() < size) {
+                throw S3Exception.noSuchKey(call.key);
+            }
+            return channel;
+        } catch (NoSuchFileException e) {
+            throw S3Exception.noSuchKey(call.key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing was sent from it
+            }
+        }
     }
 
     Uni<Void> delete(S3Call call) {
