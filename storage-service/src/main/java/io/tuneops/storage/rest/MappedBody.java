@@ -67,7 +67,7 @@ final class MappedBody {
     /**
      * Sends {@code length} bytes of {@code channel} from {@code offset} and ends the response;
      * the channel is closed once the body is sent or has failed. Completes when the response
-     * ended, fails when the client went away or the file could not be mapped.
+     * ended, fails with {@link ClientGone} when the client went away, or when the file could not be mapped.
      */
     static Future<Void> send(FileChannel channel, HttpServerResponse response, long offset, long length) {
         return send(channel, response, offset, length, WINDOW, CHUNK);
@@ -109,7 +109,7 @@ final class MappedBody {
                 written.onComplete(result -> {
                     current.completed();
                     if (result.failed()) {
-                        fail(result.cause());
+                        fail(new ClientGone(result.cause()));
                     }
                 });
             }
@@ -153,6 +153,16 @@ final class MappedBody {
             channel.close();
         } catch (IOException e) {
             LOG.debugf("object file not closed after its download: %s", e.toString());
+        }
+    }
+
+    /**
+     * A write to the client failed: it went away (a reset or a closed connection), which ends its
+     * own download; the failure can come before the response sees the connection closed.
+     */
+    static final class ClientGone extends IOException {
+        ClientGone(Throwable cause) {
+            super("the client went away during the download", cause);
         }
     }
 

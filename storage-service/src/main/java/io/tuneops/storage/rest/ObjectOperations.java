@@ -151,7 +151,7 @@ class ObjectOperations {
                 .flatMap(sending -> UniHelper.toUni(sending.body())
                         .eventually(() -> close(sending.file()))
                         // a client that hung up ended its own download: nothing failed here
-                        .onFailure(e -> call.response().closed()).recoverWithNull());
+                        .onFailure(e -> call.response().closed() || e instanceof MappedBody.ClientGone).recoverWithNull());
     }
 
     private static Sending started(AtomicReference<Sending> started, Future<Void> body, AsyncFile file) {

@@ -120,7 +120,7 @@ class MappedBodyTest {
             socket.setSoLinger(true, 0);
         }
         Throwable failed = outcome.get(10, TimeUnit.SECONDS);
-        assertTrue(failed != null, "the body did not complete");
+        assertTrue(failed instanceof MappedBody.ClientGone, "the body failed as the client's own doing: " + failed);
         awaitNoMapping();
     }
 
