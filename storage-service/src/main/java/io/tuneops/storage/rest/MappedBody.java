@@ -34,8 +34,13 @@ import java.nio.channels.FileChannel;
 final class MappedBody {
 
     private static final Logger LOG = Logger.getLogger(MappedBody.class);
-    /** Bytes mapped at a time: bounds the address space a download holds. */
-    static final long WINDOW = 64L << 20;
+    /**
+     * Bytes mapped at a time. While mapped, the window's cached pages count in the process's
+     * resident memory (and in a container's working set), so a small window keeps many concurrent
+     * downloads within the pod's memory limit; a mapping and unmapping per 8 MiB cost little
+     * against the copy.
+     */
+    static final long WINDOW = 8L << 20;
     /** Bytes per write: large writes keep system calls and wake-ups few. */
     static final int CHUNK = 1 << 20;
     /**
