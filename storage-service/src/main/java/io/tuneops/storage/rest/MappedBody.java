@@ -178,7 +178,6 @@ final class MappedBody {
         private final long end;
         private int pending;
         private boolean issued;
-        private boolean unmapped;
 
         private Window(MappedByteBuffer mapping, long start, long end) {
             this.mapping = mapping;
@@ -206,8 +205,8 @@ final class MappedBody {
         }
 
         private void unmapWhenIdle() {
-            if (issued && pending == 0 && !unmapped) {
-                unmapped = true;
+            // at most once: a window is issued once, and none of its writes completes after the last
+            if (issued && pending == 0) {
                 PlatformDependent.freeDirectBuffer(mapping);
             }
         }

@@ -32,12 +32,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -238,13 +235,16 @@ class ObjectOperations {
                     .setStatusCode(304).end();
             return Future.succeededFuture();
         }
-        boolean fromMapping = !head && file == null && o.size() >= MappedBody.MIN_OBJECT_BYTES;
-        if (!head && file == null && !fromMapping && o.size() > 0 && !Files.isRegularFile(path)) {
-            throw S3Exception.noSuchKey(call.key);
+        FileChannel mapped = null;
+        if (!head && file == null && o.size() > 0) {
+            // opened now, under the key's lock (see get): system calls on the event loop, as
+            // Vert.x's own sendFile makes
+            if (o.size() >= MappedBody.MIN_OBJECT_BYTES) {
+                mapped = store.openWhole(path, o.size()).orElseThrow(() -> S3Exception.noSuchKey(call.key));
+            } else if (!Files.isRegularFile(path)) {
+                throw S3Exception.noSuchKey(call.key);
+            }
         }
-        // opened now, under the key's lock (see get): system calls on the event loop, as
-        // Vert.x's own sendFile makes
-        FileChannel mapped = fromMapping ? openForMapping(call, path, o.size()) : null;
         try {
             return respond(call, o, path, file, mapped, head);
         } catch (RuntimeException e) {
@@ -298,28 +298,6 @@ class ObjectOperations {
             return MappedBody.send(mapped, response, range.offset(), length).onSuccess(v -> meters.sent(length));
         }
         return response.sendFile(path.toString(), range.offset(), length).onSuccess(v -> meters.sent(length));
-    }
-
-    /**
-     * The object's file, open for {@link MappedBody}; NoSuchKey when it is missing or shorter than
-     * its row says (a mapping must never reach past the end of its file).
-     */
-    private static FileChannel openForMapping(S3Call call, Path path, long size) {
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-            if (channel.size() < size) {
-                throw S3Exception.noSuchKey(call.key);
-            }
-            return channel;
-        } catch (NoSuchFileException e) {
-            throw S3Exception.noSuchKey(call.key);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            closeQuietly(channel);
-            throw e;
-        }
     }
 
     private static void closeQuietly(FileChannel channel) {

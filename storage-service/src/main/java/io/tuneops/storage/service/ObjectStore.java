@@ -33,6 +33,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -223,6 +224,37 @@ public class ObjectStore {
     public Future<AsyncFile> openForRead(Path path) {
         return vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
                 .map(file -> file.setReadBufferSize(READ_BUFFER_BYTES));
+    }
+
+    /**
+     * Opens an object's file for reading, blocking (an open and an fstat): empty when it is missing
+     * or shorter than {@code size}, the length its row gives, so that nothing read or mapped
+     * through it reaches past its end. The open file keeps its content when the key is
+     * overwritten afterwards.
+     */
+    public Optional<FileChannel> openWhole(Path path, long size) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            if (channel.size() >= size) {
+                return Optional.of(channel);
+            }
+            channel.close();
+            return Optional.empty();
+        } catch (IOException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the size could not be read either
+            }
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Closes (if open) and deletes a temporary file, ignoring errors: the upload failed anyway. */
