@@ -264,7 +264,9 @@ class S3SecurityTest {
         return socket;
     }
 
+    /** After the deletes' background removals of the files they moved aside (S3TestSupport.awaitFileRemovals). */
     static void assertNoTemporaryFilesLeft() throws Exception {
+        S3TestSupport.awaitFileRemovals();
         try (Stream<Path> files = Files.list(OUTPUT.resolve(".tuneops-tmp"))) {
             assertEquals(List.of(), files.toList());
         }

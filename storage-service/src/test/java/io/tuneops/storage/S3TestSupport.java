@@ -1,7 +1,10 @@
 package io.tuneops.storage;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.restassured.RestAssured;
+import io.tuneops.storage.service.ObjectKeys;
+import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.support.SharedNames;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -12,13 +15,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import io.tuneops.storage.service.ObjectKeys;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Upload credentials written to Redis exactly as webhook-service publishes them, and AWS SDK
@@ -57,6 +59,12 @@ final class S3TestSupport {
     /** The file holding {@code key}'s bytes in the tests' output directory (docs/storage.md, "On-disk layout"). */
     static Path onDisk(String key) {
         return ObjectKeys.resolve(Path.of("target/test-outputs").toAbsolutePath().normalize(), key);
+    }
+
+    /** Waits until the files deletes moved aside before now are removed (ObjectStore#dropAside). */
+    static void awaitFileRemovals() throws Exception {
+        Arc.container().instance(ObjectStore.class).get().droppedFilesRemoved()
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     static URI endpoint() {

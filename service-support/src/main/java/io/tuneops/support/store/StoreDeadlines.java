@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -103,10 +102,10 @@ public class StoreDeadlines {
      * left before the COMMIT must be sent, must not take effect later than that (the audit
      * appender's script refuses a late append), and its failure rolls the change back. So no
      * event is recorded for a change that is not committed, and no change is committed whose
-     * event could not be recorded.
+     * event could not be recorded. The step is then told whether the transaction committed
+     * ({@link LastStep#committed}, {@link LastStep#notCommitted}).
      */
-    public <T> Uni<T> transaction(Pool pool, Function<SqlConnection, Uni<T>> work,
-                                  BiFunction<T, Duration, Uni<?>> beforeCommit) {
+    public <T> Uni<T> transaction(Pool pool, Function<SqlConnection, Uni<T>> work, LastStep<T> beforeCommit) {
         return database(Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             long lastCommit = start + database.toNanos() - database.toNanos() / 4;
@@ -123,7 +122,7 @@ public class StoreDeadlines {
     }
 
     private <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work,
-                                     BiFunction<T, Duration, Uni<?>> beforeCommit, long lastCommit) {
+                                     LastStep<T> beforeCommit, long lastCommit) {
         // BEGIN goes out now and the work's first statement follows it on the same connection
         // without waiting for BEGIN's answer (the client pipelines them): a round trip fewer per
         // transaction. PostgreSQL answers in order, so the work's answer comes after BEGIN's. A
@@ -141,10 +140,12 @@ public class StoreDeadlines {
                     if (left <= 0) {
                         return Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database));
                     }
-                    return beforeCommit.apply(result, Duration.ofNanos(left))
+                    return Uni.createFrom().deferred(() -> beforeCommit.apply(result, Duration.ofNanos(left)))
                             .chain(() -> System.nanoTime() - lastCommit < 0
                                     ? tx.commit().map(done -> result)
-                                    : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)));
+                                    : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)))
+                            .onFailure().call(() -> Uni.createFrom().deferred(() -> beforeCommit.notCommitted(result)).onFailure().recoverWithNull())
+                            .call(() -> Uni.createFrom().deferred(() -> beforeCommit.committed(result)).onFailure().recoverWithNull());
                 }))
                 // a BEGIN that failed was ended when it did (endFailedBegin)
                 .onFailure().call(() -> transaction.chain(StoreDeadlines::rollback).onFailure().recoverWithNull());

@@ -107,6 +107,67 @@ class StoreDeadlinesTest {
     }
 
     @Test
+    void aLastStepIsToldWhetherTheTransactionCommittedAfterIt() throws Exception {
+        Pool pool = pool(relay.port());
+        try {
+            String kept = UUID.randomUUID().toString();
+            Outcomes told = new Outcomes();
+            String answer = DEADLINES.transaction(pool, c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)")
+                    .execute(Tuple.of(kept)).map(rows -> kept), told.step(Duration.ZERO)).await().atMost(Duration.ofSeconds(5));
+            assertEquals(kept, answer);
+            assertEquals(1L, count(kept));
+            // the answer comes once what the step left for after the COMMIT is done
+            assertEquals("committed " + kept + " and finished", told.toString());
+
+            // a step that takes longer than the time left before the COMMIT had to go out
+            String undone = UUID.randomUUID().toString();
+            Outcomes late = new Outcomes();
+            assertThrows(StoreUnavailableException.class, () -> DEADLINES.transaction(pool,
+                    c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)").execute(Tuple.of(undone)).map(rows -> undone),
+                    late.step(DEADLINE)).await().atMost(Duration.ofSeconds(5)));
+            // the caller's answer came at its deadline; the transaction runs on to its end
+            assertEquals("not committed " + undone, late.ended.get(5, TimeUnit.SECONDS));
+            assertEquals(0L, count(undone));
+        } finally {
+            pool.closeAndAwait();
+        }
+    }
+
+    /** A last step that records what it was told; it takes {@code taking} itself. */
+    private static final class Outcomes {
+        private final StringBuffer told = new StringBuffer();
+        final CompletableFuture<String> ended = new CompletableFuture<>();
+
+        LastStep<String> step(Duration taking) {
+            return new LastStep<>() {
+                @Override
+                public Uni<?> apply(String result, Duration left) {
+                    return taking.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(taking);
+                }
+
+                @Override
+                public Uni<?> committed(String result) {
+                    told.append("committed ").append(result);
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(50))
+                            .invoke(() -> told.append(" and finished"));
+                }
+
+                @Override
+                public Uni<?> notCommitted(String result) {
+                    told.append("not committed ").append(result);
+                    ended.complete(told.toString());
+                    return Uni.createFrom().voidItem();
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return told.toString();
+        }
+    }
+
+    @Test
     void aTransactionThatMissedItsDeadlineIsRolledBackWhenTheDatabaseAnswersAgain() {
         Pool pool = pool(relay.port());
         try {

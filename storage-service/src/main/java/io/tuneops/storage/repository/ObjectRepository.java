@@ -1,6 +1,7 @@
 package io.tuneops.storage.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** storage.objects: which objects exist and their metadata. */
@@ -101,10 +101,10 @@ public class ObjectRepository {
     /**
      * A write without conditions: in a transaction, the key's lock, the row and (as in
      * {@link #upsert(SqlClient, ObjectRow, FirstObjectEvent)}) the first-object event in one
-     * statement, then {@code beforeCommit} as in {@link #underKeyLock(String, String, Function, BiFunction)},
+     * statement, then {@code beforeCommit} as in {@link #underKeyLock(String, String, Function, LastStep)},
      * then the COMMIT; true when the event was queued.
      */
-    public Uni<Boolean> upsertUnderKeyLock(ObjectRow o, FirstObjectEvent first, BiFunction<Boolean, Duration, Uni<?>> beforeCommit) {
+    public Uni<Boolean> upsertUnderKeyLock(ObjectRow o, FirstObjectEvent first, LastStep<Boolean> beforeCommit) {
         Object[] arguments = append(arguments(o, first), o.bucket() + "/" + o.key());
         return deadlines.transaction(pool, tx -> tx.preparedQuery(first == null ? LOCKED_UPSERT : LOCKED_UPSERT_WITH_FIRST_OBJECT_EVENT)
                 .execute(Tuple.from(arguments)).map(rows -> first != null && rows.rowCount() == 1), beforeCommit);
@@ -141,11 +141,12 @@ public class ObjectRepository {
     /**
      * {@link #underKeyLock(String, String, Function)} with a last step that is taken only once the
      * rows are written and the transaction is still within its deadline, just before the COMMIT:
-     * moving or deleting a file, which cannot be undone, so a transaction that misses its
-     * deadline (PostgreSQL stopped answering) rolls back with the files untouched.
+     * moving a file into place or aside, so a transaction that misses its deadline (PostgreSQL
+     * stopped answering) rolls back with the files untouched, and one whose COMMIT fails after the
+     * step can undo it ({@link LastStep#notCommitted}).
      */
     public <T> Uni<T> underKeyLock(String bucket, String key, Function<SqlClient, Uni<T>> work,
-                                   BiFunction<T, Duration, Uni<?>> beforeCommit) {
+                                   LastStep<T> beforeCommit) {
         return deadlines.transaction(pool, tx -> tx.preparedQuery(KEY_LOCK)
                 .execute(Tuple.of(bucket + "/" + key))
                 .flatMap(locked -> work.apply(tx)), beforeCommit);
@@ -171,10 +172,10 @@ public class ObjectRepository {
      * Deletes, in one transaction, the rows of those of {@code keys} that no other change holds:
      * their locks are taken without waiting (so no two bulk deletes, nor a bulk delete and a
      * writer, wait on each other in a cycle), their rows deleted, then {@code beforeCommit} runs as
-     * in {@link #underKeyLock(String, String, Function, BiFunction)} before the COMMIT. The keys
+     * in {@link #underKeyLock(String, String, Function, LastStep)} before the COMMIT. The keys
      * left out are the caller's to delete one by one.
      */
-    public Uni<FreeKeysDeleted> deleteFreeKeys(String bucket, List<String> keys, BiFunction<FreeKeysDeleted, Duration, Uni<?>> beforeCommit) {
+    public Uni<FreeKeysDeleted> deleteFreeKeys(String bucket, List<String> keys, LastStep<FreeKeysDeleted> beforeCommit) {
         return deadlines.transaction(pool, tx -> tx.preparedQuery(TRY_KEY_LOCKS)
                 .execute(Tuple.of(bucket + "/", keys.toArray(String[]::new)))
                 .map(ObjectRepository::firstColumn)

@@ -18,11 +18,13 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
+import io.tuneops.storage.service.FileRemoval;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
 import io.tuneops.storage.service.UploadNotifications;
+import io.tuneops.support.store.LastStep;
 import io.vertx.core.Future;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpVersion;
@@ -46,7 +48,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 /** PutObject, GetObject (ranges, conditions), HeadObject, DeleteObject, DeleteObjects, CopyObject. */
 @ApplicationScoped
@@ -318,7 +319,7 @@ class ObjectOperations {
 
     private Uni<Void> deleteOne(String bucket, String key, Path path) {
         return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key),
-                (deleted, left) -> deleted.isEmpty() ? Uni.createFrom().voidItem() : UniHelper.toUni(store.deleteFile(path)))
+                        new FileRemoval<>(store, deleted -> deleted.isEmpty() ? List.of() : List.of(path)))
                 .replaceWithVoid();
     }
 
@@ -335,7 +336,7 @@ class ObjectOperations {
     private Uni<Void> publish(Path temp, Future<Void> written, Path target, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
         // the wait for the write is bounded too: it holds the key's lock and a database connection
-        BiFunction<Boolean, Duration, Uni<?>> moveIntoPlace = (queued, left) -> {
+        LastStep<Boolean> moveIntoPlace = (queued, left) -> {
             long latest = System.nanoTime() + left.toNanos();
             return UniHelper.toUni(written).ifNoItem().after(left).failWith(S3Exception::slowVolume)
                     .chain(() -> UniHelper.toUni(store.publish(temp, target, latest)));
@@ -446,7 +447,7 @@ class ObjectOperations {
         }
         List<String> keys = batch.stream().map(Listed::key).toList();
         return objects.deleteFreeKeys(bucket, keys,
-                        (done, left) -> UniHelper.toUni(store.deleteFiles(done.rowsDeleted().stream().map(store::objectPath).toList())))
+                        new FileRemoval<>(store, done -> done.rowsDeleted().stream().map(store::objectPath).toList()))
                 .map(done -> Set.copyOf(done.locked()))
                 .flatMap(deleted -> {
                     List<Listed> busy = new ArrayList<>();

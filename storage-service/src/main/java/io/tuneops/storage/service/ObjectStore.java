@@ -7,6 +7,7 @@ import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.S3Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -31,9 +32,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -52,6 +55,7 @@ public class ObjectStore {
     private static final int COPY_BUFFER = 1 << 20;
     private static final int WRITE_QUEUE_BYTES = 2 << 20;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final int MAX_FILES_AWAITING_REMOVAL = 10_000;
 
     private final Vertx vertx;
     private final Path root;
@@ -60,6 +64,8 @@ public class ObjectStore {
     private final long minFreeSpace;
     private final TempFiles temps;
     private final LayoutMigration migration;
+    private final WorkerExecutor remover;
+    private final AtomicInteger awaitingRemoval = new AtomicInteger();
     private volatile FileStore volume;
 
     public ObjectStore(Vertx vertx, StorageConfig config, TempFiles temps, LayoutMigration migration) {
@@ -70,6 +76,7 @@ public class ObjectStore {
         this.migration = migration;
         this.tmp = temps.directory();
         this.multipart = root.resolve(ObjectKeys.RESERVED + "-multipart");
+        this.remover = vertx.createSharedWorkerExecutor("tuneops-file-removal", 1);
     }
 
     /**
@@ -177,7 +184,7 @@ public class ObjectStore {
         }, false);
     }
 
-    /** Deletes a temporary file of a failed upload; the upload's own failure is what is answered. */
+    /** Deletes a temporary file; one that is left is the sweep's (a failed upload's own failure is what is answered). */
     private static void deleteQuietly(Path path) {
         try {
             Files.deleteIfExists(path);
@@ -334,25 +341,94 @@ public class ObjectStore {
         return vertx.fileSystem().delete(path.toString()).otherwise((Void) null).onComplete(v -> temps.release(path));
     }
 
+    /** An object's file that {@link #moveAside} moved to a temporary path of this replica. */
+    public record Aside(Path object, Path temp) {
+    }
+
     /**
-     * Deletes objects' files in one step on a worker thread (one hand-over for a whole bulk
-     * delete instead of one per file); a file that is gone or cannot be deleted is logged, as
-     * {@link #deleteFile} ignores it: its row is what made it an object.
+     * Moves objects' files aside, in one step on a worker thread: each is renamed to a new
+     * temporary path of this replica, so a crash leaves it to the sweep. A file that is gone is
+     * skipped, and one that cannot be moved stays where it is, logged: its row is what made it an
+     * object.
      */
-    public Future<Void> deleteFiles(List<Path> paths) {
-        if (paths.isEmpty()) {
+    public Future<List<Aside>> moveAside(List<Path> objects) {
+        if (objects.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return vertx.executeBlocking(() -> {
+            List<Aside> moved = new ArrayList<>(objects.size());
+            for (Path object : objects) {
+                Path temp = temps.newPath();
+                try {
+                    Files.move(object, temp, StandardCopyOption.ATOMIC_MOVE);
+                    moved.add(new Aside(object, temp));
+                } catch (NoSuchFileException e) {
+                    temps.release(temp);
+                } catch (IOException e) {
+                    temps.release(temp);
+                    LOG.warnf("file %s of a deleted object not removed: %s", object, e.toString());
+                }
+            }
+            return moved;
+        }, false);
+    }
+
+    /**
+     * Deletes files moved aside whose objects are deleted, in the background and one at a time:
+     * on a journalling file system, freeing a flushed file's blocks takes many times what moving it
+     * aside did, and one thread keeps that work from taking every core from the requests. The
+     * future completes at once, or once these files are deleted when more than
+     * {@value #MAX_FILES_AWAITING_REMOVAL} are waiting, so a stream of bulk deletes slows to the
+     * disk's pace instead of queueing without bound.
+     */
+    public Future<Void> dropAside(List<Aside> moved) {
+        if (moved.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        int waiting = awaitingRemoval.addAndGet(moved.size());
+        Future<Void> removed = remover.<Void>executeBlocking(() -> {
+            moved.forEach(aside -> discardTemp(aside.temp()));
+            return null;
+        }, false).onComplete(done -> awaitingRemoval.addAndGet(-moved.size()));
+        return waiting > MAX_FILES_AWAITING_REMOVAL ? removed : Future.succeededFuture();
+    }
+
+    /** Completes once the files dropped before this call are deleted: the removals run in order. */
+    public Future<Void> droppedFilesRemoved() {
+        return remover.executeBlocking(() -> null, false);
+    }
+
+    /**
+     * Puts files moved aside back where they were, their objects' delete having failed, unless a
+     * newer object's file took the place meanwhile: a hard link, which never replaces a file, then
+     * the temporary name goes. A file that cannot be put back is logged with where it is and left
+     * for the sweep.
+     */
+    public Future<Void> putBack(List<Aside> moved) {
+        if (moved.isEmpty()) {
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> {
-            for (Path path : paths) {
+            for (Aside aside : moved) {
                 try {
-                    Files.deleteIfExists(path);
+                    Files.createLink(aside.object(), aside.temp());
+                } catch (FileAlreadyExistsException e) {
+                    // a newer version of the object is in place: the file moved aside is not the key's any more
                 } catch (IOException e) {
-                    LOG.warnf("file %s of a deleted object not removed: %s", path, e.toString());
+                    LOG.errorf("file %s of an object whose delete failed not put back from %s: %s",
+                            aside.object(), aside.temp(), e.toString());
+                    temps.release(aside.temp());
+                    continue;
                 }
+                discardTemp(aside.temp());
             }
             return null;
         }, false);
+    }
+
+    private void discardTemp(Path temp) {
+        deleteQuietly(temp);
+        temps.release(temp);
     }
 
     public Future<Void> deleteRecursive(Path path) {

@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.service.Provider;
 import io.tuneops.webhook.service.approval.ApprovalCondition;
@@ -25,7 +26,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** webhook.approval_rule and webhook.approval_request; enums are stored as their wire names. */
@@ -51,7 +51,7 @@ public class ApprovalRepository {
     }
 
     /** One transaction whose last step before the COMMIT (audit events) must succeed in the time left. */
-    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, LastStep<T> beforeCommit) {
         return deadlines.transaction(pool, work, beforeCommit);
     }
 

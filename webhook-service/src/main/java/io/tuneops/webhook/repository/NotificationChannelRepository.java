@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.service.notify.Channel;
 import io.tuneops.webhook.service.notify.ChannelSettings;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** webhook.notification_channel; the sealed secret is read only by who sends. */
@@ -38,7 +38,7 @@ public class NotificationChannelRepository {
     }
 
     /** One transaction whose last step before the COMMIT (an audit event) must succeed in the time left (see StoreDeadlines). */
-    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, LastStep<T> beforeCommit) {
         return deadlines.transaction(pool, work, beforeCommit);
     }
 

@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -9,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** webhook.notification_setup: whether the console's "set up notifications" prompt was dismissed. */
@@ -24,7 +24,7 @@ public class NotificationSetupRepository {
         this.deadlines = deadlines;
     }
 
-    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, LastStep<T> beforeCommit) {
         return deadlines.transaction(pool, work, beforeCommit);
     }
 

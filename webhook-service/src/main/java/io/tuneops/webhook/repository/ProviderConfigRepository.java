@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.service.Provider;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** webhook.provider_config and webhook.provider_secret; rows of providers this build does not know are skipped. */
@@ -43,7 +43,7 @@ public class ProviderConfigRepository {
     }
 
     /** {@link #transaction(Function)} whose last step before the COMMIT (an audit event) must succeed in the time left. */
-    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, LastStep<T> beforeCommit) {
         return deadlines.transaction(pool, work, beforeCommit);
     }
 

@@ -1,6 +1,7 @@
 package io.tuneops.webhook.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.webhook.service.quota.Quota;
 import io.tuneops.webhook.service.quota.QuotaAction;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** webhook.quota, and what the jobs of a quota's scope add up to. */
@@ -44,7 +44,7 @@ public class QuotaRepository {
     }
 
     /** One transaction whose last step before the COMMIT (an audit event) must succeed in the time left (see StoreDeadlines). */
-    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, BiFunction<T, Duration, Uni<?>> beforeCommit) {
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, LastStep<T> beforeCommit) {
         return deadlines.transaction(pool, work, beforeCommit);
     }
 
