@@ -15,6 +15,7 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
+import io.tuneops.storage.service.FilesSetAside;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
@@ -212,7 +213,8 @@ class MultipartCompletion {
                                         }
                                         return ObjectOperations.checkConditions(objects, tx, upload.bucket(), upload.key(), conditions)
                                                 .flatMap(v -> objects.upsert(tx, row, firstObject));
-                                    }), (queued, left) -> UniHelper.toUni(store.publish(temp, target)))
+                                    }), FilesSetAside.replacing(store, (queued, left) -> UniHelper.toUni(
+                                            store.replace(temp, target, System.nanoTime() + left.toNanos()))))
                             .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
                             .invoke(queued -> notifications.committed(firstObject, queued))
                             .replaceWith(resultDocument(call, upload.bucket(), upload.key(), etag, algorithm, value, whole.type()));

@@ -18,7 +18,7 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
-import io.tuneops.storage.service.FileRemoval;
+import io.tuneops.storage.service.FilesSetAside;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
@@ -319,7 +319,7 @@ class ObjectOperations {
 
     private Uni<Void> deleteOne(String bucket, String key, Path path) {
         return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key),
-                        new FileRemoval<>(store, deleted -> deleted.isEmpty() ? List.of() : List.of(path)))
+                        FilesSetAside.removing(store, deleted -> deleted.isEmpty() ? List.of() : List.of(path)))
                 .replaceWithVoid();
     }
 
@@ -336,11 +336,11 @@ class ObjectOperations {
     private Uni<Void> publish(Path temp, Future<Void> written, Path target, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
         // the wait for the write is bounded too: it holds the key's lock and a database connection
-        LastStep<Boolean> moveIntoPlace = (queued, left) -> {
+        LastStep<Boolean> moveIntoPlace = FilesSetAside.replacing(store, (queued, left) -> {
             long latest = System.nanoTime() + left.toNanos();
             return UniHelper.toUni(written).ifNoItem().after(left).failWith(S3Exception::slowVolume)
-                    .chain(() -> UniHelper.toUni(store.publish(temp, target, latest)));
-        };
+                    .chain(() -> UniHelper.toUni(store.replace(temp, target, latest)));
+        });
         Uni<Boolean> stored = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
                 : objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
                         .flatMap(v -> objects.upsert(tx, row, firstObject)), moveIntoPlace);
@@ -447,7 +447,7 @@ class ObjectOperations {
         }
         List<String> keys = batch.stream().map(Listed::key).toList();
         return objects.deleteFreeKeys(bucket, keys,
-                        new FileRemoval<>(store, done -> done.rowsDeleted().stream().map(store::objectPath).toList()))
+                        FilesSetAside.removing(store, done -> done.rowsDeleted().stream().map(store::objectPath).toList()))
                 .map(done -> Set.copyOf(done.locked()))
                 .flatMap(deleted -> {
                     List<Listed> busy = new ArrayList<>();

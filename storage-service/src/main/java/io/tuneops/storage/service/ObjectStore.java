@@ -276,22 +276,30 @@ public class ObjectStore {
      * the folders it changed, in one step on a worker thread.
      */
     public Future<Void> publish(Path temp, Path target) {
-        return publish(temp, target, System.nanoTime() + Long.MAX_VALUE / 2);
+        return moveIntoPlace(temp, target, System.nanoTime() + Long.MAX_VALUE / 2, false).mapEmpty();
     }
 
     /**
-     * {@link #publish(Path, Path)} unless {@code latest} (System.nanoTime) has passed when the
-     * worker gets to the rename: then nothing moves and the answer is 503 SlowDown, as the
-     * change it belongs to may no longer commit.
+     * {@link #publish(Path, Path)} for an object's file, unless {@code latest} (System.nanoTime) has
+     * passed when the worker gets to the rename: then nothing moves and the answer is 503 SlowDown,
+     * as the change it belongs to may no longer commit. The file it replaces, if any, is kept aside
+     * (a second name made before the rename) instead of being freed by the rename, which for a large
+     * flushed file means dropping its cached pages and freeing its blocks through the journal while
+     * the key's lock is held; the caller drops it ({@link #dropAside}) once its change is settled.
      */
-    public Future<Void> publish(Path temp, Path target, long latest) {
-        return vertx.<Void>executeBlocking(() -> {
+    public Future<List<Aside>> replace(Path temp, Path target, long latest) {
+        return moveIntoPlace(temp, target, latest, true);
+    }
+
+    private Future<List<Aside>> moveIntoPlace(Path temp, Path target, long latest, boolean keepReplaced) {
+        return vertx.<List<Aside>>executeBlocking(() -> {
                     if (System.nanoTime() - latest >= 0) {
                         deleteQuietly(temp);
                         throw S3Exception.slowVolume();
                     }
                     Path folder = target.getParent();
                     Path firstCreated = null;
+                    List<Aside> replaced = keepReplaced ? secondName(target) : List.of();
                     try {
                         // the folder is there for all but a prefix's first object: no need to look first
                         try {
@@ -308,6 +316,7 @@ public class ObjectStore {
                         }
                     } catch (IOException | RuntimeException e) {
                         deleteQuietly(temp);
+                        replaced.forEach(aside -> discardTemp(aside.temp()));
                         throw translate(e);
                     }
                     // Once moved, the file is the key's: failing now would roll the row back and leave
@@ -321,9 +330,22 @@ public class ObjectStore {
                     } catch (IOException e) {
                         LOG.errorf("%s is in place but its folder could not be flushed to disk: %s", target, e.toString());
                     }
-                    return null;
+                    return replaced;
                 }, false)
                 .onComplete(v -> temps.release(temp));
+    }
+
+    /** A second name for the file at {@code target}, a temporary path of this replica; none when there is no file. */
+    private List<Aside> secondName(Path target) {
+        Path temp = temps.newPath();
+        try {
+            Files.createLink(temp, target);
+            return List.of(new Aside(target, temp));
+        } catch (IOException e) {
+            // no file yet (the key's first version), or none that can be kept: the rename frees it
+            temps.release(temp);
+            return List.of();
+        }
     }
 
     /**

@@ -1,0 +1,55 @@
+package io.tuneops.storage;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.storage.service.ObjectStore;
+import io.tuneops.storage.service.ObjectStore.Aside;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * A new version's file moved into place keeps the file it replaces under a second, temporary name
+ * instead of letting the rename free it while the key's lock is held; that name goes once the
+ * change is settled.
+ */
+@QuarkusTest
+@WithTestResource(EmbeddedServersTestResource.class)
+class ReplacedFileTest {
+
+    @Inject
+    ObjectStore store;
+
+    @Test
+    void theReplacedFileIsKeptAsideUntilDropped() throws Exception {
+        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
+        assertEquals(List.of(), replaceWith(target, "first"), "a key's first version replaces nothing");
+
+        List<Aside> aside = replaceWith(target, "second");
+        assertEquals(1, aside.size());
+        assertEquals(target, aside.get(0).object());
+        assertEquals("second", Files.readString(target));
+        assertEquals("first", Files.readString(aside.get(0).temp()));
+
+        store.dropAside(aside).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        S3TestSupport.awaitFileRemovals();
+        assertFalse(Files.exists(aside.get(0).temp()));
+        assertEquals("second", Files.readString(target));
+    }
+
+    private List<Aside> replaceWith(Path target, String content) throws Exception {
+        Path temp = store.newTempPath();
+        Files.writeString(temp, content);
+        return store.replace(temp, target, System.nanoTime() + TimeUnit.SECONDS.toNanos(10))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
