@@ -49,7 +49,9 @@ class ReplacedFileTest {
     private List<Aside> replaceWith(Path target, String content) throws Exception {
         Path temp = store.newTempPath();
         Files.writeString(temp, content);
-        return store.replace(temp, target, System.nanoTime() + TimeUnit.SECONDS.toNanos(10))
+        ObjectStore.SetAside moved = store.replace(temp, target, System.nanoTime() + TimeUnit.SECONDS.toNanos(10))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        moved.synced().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return moved.files();
     }
 }

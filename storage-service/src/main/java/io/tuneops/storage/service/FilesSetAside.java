@@ -3,6 +3,7 @@ package io.tuneops.storage.service;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.support.store.LastStep;
+import io.vertx.core.Future;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +22,11 @@ import java.util.function.Function;
 public final class FilesSetAside<T> implements LastStep<T> {
 
     private final ObjectStore store;
-    private final BiFunction<T, Duration, Uni<List<ObjectStore.Aside>>> step;
+    private final BiFunction<T, Duration, Uni<ObjectStore.SetAside>> step;
     private final boolean putBackIfNotCommitted;
-    private volatile List<ObjectStore.Aside> aside = List.of();
+    private volatile ObjectStore.SetAside aside = new ObjectStore.SetAside(List.of(), Future.succeededFuture());
 
-    private FilesSetAside(ObjectStore store, BiFunction<T, Duration, Uni<List<ObjectStore.Aside>>> step, boolean putBackIfNotCommitted) {
+    private FilesSetAside(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> step, boolean putBackIfNotCommitted) {
         this.store = store;
         this.step = step;
         this.putBackIfNotCommitted = putBackIfNotCommitted;
@@ -36,8 +37,12 @@ public final class FilesSetAside<T> implements LastStep<T> {
         return new FilesSetAside<>(store, (result, left) -> UniHelper.toUni(store.moveAside(files.apply(result))), true);
     }
 
-    /** A new version's step: {@code moveIntoPlace} moves its file into place, the one it replaces aside ({@link ObjectStore#replace}). */
-    public static <T> FilesSetAside<T> replacing(ObjectStore store, BiFunction<T, Duration, Uni<List<ObjectStore.Aside>>> moveIntoPlace) {
+    /**
+     * A new version's step: {@code moveIntoPlace} moves its file into place, the one it replaces
+     * aside ({@link ObjectStore#replace}); the folders' sync runs beside the COMMIT and is waited
+     * for after it.
+     */
+    public static <T> FilesSetAside<T> replacing(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> moveIntoPlace) {
         return new FilesSetAside<>(store, moveIntoPlace, false);
     }
 
@@ -48,11 +53,13 @@ public final class FilesSetAside<T> implements LastStep<T> {
 
     @Override
     public Uni<?> committed(T result) {
-        return UniHelper.toUni(store.dropAside(aside));
+        ObjectStore.SetAside moved = aside;
+        return UniHelper.toUni(moved.synced().compose(v -> store.dropAside(moved.files())));
     }
 
     @Override
     public Uni<?> notCommitted(T result) {
-        return UniHelper.toUni(putBackIfNotCommitted ? store.putBack(aside) : store.dropAside(aside));
+        ObjectStore.SetAside moved = aside;
+        return UniHelper.toUni(moved.synced().compose(v -> putBackIfNotCommitted ? store.putBack(moved.files()) : store.dropAside(moved.files())));
     }
 }

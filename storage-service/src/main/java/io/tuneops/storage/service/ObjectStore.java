@@ -273,26 +273,39 @@ public class ObjectStore {
 
     /**
      * Moves a sealed temporary file into place atomically, creating the folders it needs, and syncs
-     * the folders it changed, in one step on a worker thread.
+     * the folders it changed, on worker threads.
      */
     public Future<Void> publish(Path temp, Path target) {
-        return moveIntoPlace(temp, target, System.nanoTime() + Long.MAX_VALUE / 2, false).mapEmpty();
+        return moveIntoPlace(temp, target, System.nanoTime() + Long.MAX_VALUE / 2, false).compose(this::syncFolders);
+    }
+
+    /**
+     * Files {@link #replace} or {@link #moveAside} set aside, and the sync of the folders the move
+     * changed, which may still be running (a delete's does not sync).
+     */
+    public record SetAside(List<Aside> files, Future<Void> synced) {
     }
 
     /**
      * {@link #publish(Path, Path)} for an object's file, unless {@code latest} (System.nanoTime) has
      * passed when the worker gets to the rename: then nothing moves and the answer is 503 SlowDown,
-     * as the change it belongs to may no longer commit. The file it replaces, if any, is kept aside
-     * (a second name made before the rename) instead of being freed by the rename, which for a large
+     * as the change it belongs to may no longer commit. Completes once the file is in place, with
+     * the folders' sync started beside the caller's COMMIT; the caller waits for it
+     * ({@link SetAside#synced}) before answering. The file it replaces, if any, is kept aside (a
+     * second name made before the rename) instead of being freed by the rename, which for a large
      * flushed file means dropping its cached pages and freeing its blocks through the journal while
      * the key's lock is held; the caller drops it ({@link #dropAside}) once its change is settled.
      */
-    public Future<List<Aside>> replace(Path temp, Path target, long latest) {
-        return moveIntoPlace(temp, target, latest, true);
+    public Future<SetAside> replace(Path temp, Path target, long latest) {
+        return moveIntoPlace(temp, target, latest, true).map(moved -> new SetAside(moved.replaced(), syncFolders(moved)));
     }
 
-    private Future<List<Aside>> moveIntoPlace(Path temp, Path target, long latest, boolean keepReplaced) {
-        return vertx.<List<Aside>>executeBlocking(() -> {
+    /** A file moved into place: what it replaced (kept aside), its folder and the first folder made for it (null for none). */
+    private record Moved(List<Aside> replaced, Path folder, Path firstCreated) {
+    }
+
+    private Future<Moved> moveIntoPlace(Path temp, Path target, long latest, boolean keepReplaced) {
+        return vertx.<Moved>executeBlocking(() -> {
                     if (System.nanoTime() - latest >= 0) {
                         deleteQuietly(temp);
                         throw S3Exception.slowVolume();
@@ -319,20 +332,29 @@ public class ObjectStore {
                         replaced.forEach(aside -> discardTemp(aside.temp()));
                         throw translate(e);
                     }
-                    // Once moved, the file is the key's: failing now would roll the row back and leave
-                    // these bytes under the old row's ETag. A folder that cannot be synced is logged.
-                    try {
-                        syncFolder(folder);
-                        // folders made for this object are entries of their parents, synced the same way
-                        for (Path p = folder; firstCreated != null && !p.equals(firstCreated.getParent()); p = p.getParent()) {
-                            syncFolder(p.getParent());
-                        }
-                    } catch (IOException e) {
-                        LOG.errorf("%s is in place but its folder could not be flushed to disk: %s", target, e.toString());
-                    }
-                    return replaced;
+                    return new Moved(replaced, folder, firstCreated);
                 }, false)
                 .onComplete(v -> temps.release(temp));
+    }
+
+    /**
+     * Syncs the folders a file's move changed, on a worker thread. Once moved, the file is the
+     * key's: failing now would roll the row back and leave these bytes under the old row's ETag,
+     * so a folder that cannot be synced is logged.
+     */
+    private Future<Void> syncFolders(Moved moved) {
+        return vertx.executeBlocking(() -> {
+            try {
+                syncFolder(moved.folder());
+                // folders made for this object are entries of their parents, synced the same way
+                for (Path p = moved.folder(); moved.firstCreated() != null && !p.equals(moved.firstCreated().getParent()); p = p.getParent()) {
+                    syncFolder(p.getParent());
+                }
+            } catch (IOException e) {
+                LOG.errorf("%s is in place but its folder could not be flushed to disk: %s", moved.folder(), e.toString());
+            }
+            return null;
+        }, false);
     }
 
     /** A second name for the file at {@code target}, a temporary path of this replica; none when there is no file. */
@@ -373,11 +395,11 @@ public class ObjectStore {
      * skipped, and one that cannot be moved stays where it is, logged: its row is what made it an
      * object.
      */
-    public Future<List<Aside>> moveAside(List<Path> objects) {
+    public Future<SetAside> moveAside(List<Path> objects) {
         if (objects.isEmpty()) {
-            return Future.succeededFuture(List.of());
+            return Future.succeededFuture(new SetAside(List.of(), Future.succeededFuture()));
         }
-        return vertx.executeBlocking(() -> {
+        return vertx.<List<Aside>>executeBlocking(() -> {
             List<Aside> moved = new ArrayList<>(objects.size());
             for (Path object : objects) {
                 Path temp = temps.newPath();
@@ -392,7 +414,7 @@ public class ObjectStore {
                 }
             }
             return moved;
-        }, false);
+        }, false).map(moved -> new SetAside(moved, Future.succeededFuture()));
     }
 
     /**
