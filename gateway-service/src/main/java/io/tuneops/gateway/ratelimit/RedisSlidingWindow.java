@@ -1,6 +1,7 @@
 package io.tuneops.gateway.ratelimit;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.tuneops.support.redis.EventLoopRedis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;

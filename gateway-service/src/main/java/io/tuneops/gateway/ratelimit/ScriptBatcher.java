@@ -2,6 +2,7 @@ package io.tuneops.gateway.ratelimit;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
+import io.tuneops.support.redis.EventLoopRedis;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

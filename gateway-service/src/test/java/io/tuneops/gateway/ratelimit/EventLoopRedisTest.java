@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.gateway.EventLoops;
 import io.tuneops.gateway.FakeOwnersResource;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.support.redis.EventLoopRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

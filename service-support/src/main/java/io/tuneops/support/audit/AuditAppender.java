@@ -2,17 +2,21 @@ package io.tuneops.support.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.redis.EventLoopRedis;
 import io.tuneops.support.store.Store;
 import io.tuneops.support.store.StoreDeadlines;
 import io.tuneops.support.store.StoreUnavailableException;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 
 /** Appends to the shared audit stream (every producer the same way); a failure fails the change it records. */
 @ApplicationScoped
@@ -34,14 +38,14 @@ public class AuditAppender {
             return 0
             """;
 
-    private final ReactiveRedisDataSource redis;
+    private final EventLoopRedis redis;
     private final ObjectMapper json;
     private final StoreDeadlines deadlines;
     private final boolean requireAppend;
     /** Redis' clock minus ours, learnt when Redis refuses an append that was not late by our clock. */
     private volatile long redisClockOffsetMs;
 
-    public AuditAppender(ReactiveRedisDataSource redis, ObjectMapper json, StoreDeadlines deadlines,
+    public AuditAppender(EventLoopRedis redis, ObjectMapper json, StoreDeadlines deadlines,
                     @ConfigProperty(name = "tuneops.audit.require-append",
                             defaultValue = "true") boolean requireAppend) {
         this.redis = redis;
@@ -95,8 +99,9 @@ public class AuditAppender {
 
     /** Null when appended, else Redis' time in ms when it refused the append as late. */
     private Uni<Long> appendBefore(String encoded, long redisDeadlineMs) {
-        return redis.execute("EVAL", APPEND_BEFORE, "1", SharedNames.AUDIT_STREAM,
-                        Long.toString(redisDeadlineMs), Long.toString(MAX_LENGTH), encoded)
-                .map(reply -> reply.toLong() == 0 ? null : reply.toLong());
+        Request eval = Request.cmd(Command.EVAL).arg(APPEND_BEFORE).arg(1).arg(SharedNames.AUDIT_STREAM)
+                .arg(redisDeadlineMs).arg(MAX_LENGTH).arg(encoded);
+        return UniHelper.toUni(redis.batch(List.of(eval)))
+                .map(replies -> replies.get(0).toLong() == 0 ? null : replies.get(0).toLong());
     }
 }

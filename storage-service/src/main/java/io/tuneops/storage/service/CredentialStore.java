@@ -1,33 +1,38 @@
 package io.tuneops.storage.service;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.redis.EventLoopRedis;
 import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Reads upload credentials from Redis ({@link SharedNames#UPLOAD_CREDENTIALS_PREFIX}), where
  * webhook-service writes them. An absent key is an unknown, revoked or expired credential (the
  * key's TTL is the credential's expiry); expires_at is checked again in case the TTL and the
- * clock disagree.
+ * clock disagree. Every S3 request waits for this lookup, so it goes on the request's own event
+ * loop's connection ({@link EventLoopRedis}).
  */
 @ApplicationScoped
 public class CredentialStore {
 
     private static final Logger LOG = Logger.getLogger(CredentialStore.class);
 
-    private final ReactiveValueCommands<String, String> values;
+    private final EventLoopRedis redis;
     private final StoreDeadlines deadlines;
 
-    public CredentialStore(ReactiveRedisDataSource redis, StoreDeadlines deadlines) {
-        this.values = redis.value(String.class);
+    public CredentialStore(EventLoopRedis redis, StoreDeadlines deadlines) {
+        this.redis = redis;
         this.deadlines = deadlines;
     }
 
@@ -35,7 +40,13 @@ public class CredentialStore {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return deadlines.redis(values.get(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId)).map(CredentialStore::parse);
+        Request get = Request.cmd(Command.GET).arg(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId);
+        return deadlines.redis(UniHelper.toUni(redis.batch(List.of(get))))
+                .map(replies -> parse(text(replies.get(0))));
+    }
+
+    private static String text(Response reply) {
+        return reply == null ? null : reply.toString();
     }
 
     static Optional<UploadCredential> parse(String json) {

@@ -1,11 +1,12 @@
 package io.tuneops.storage.service;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.support.SharedNames;
+import io.tuneops.support.redis.EventLoopRedis;
 import io.tuneops.support.store.StoreDeadlines;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -17,17 +18,18 @@ import java.util.List;
  * Publishes what a job has uploaded for webhook-service's job view: the Redis hash
  * {@link SharedNames#UPLOAD_PROGRESS_PREFIX}{@code {job_id}} with {@code objects}, {@code bytes}
  * (HINCRBY after each completed object) and {@code last_upload_at} (ISO 8601 UTC), pipelined in
- * one round trip.
+ * one round trip on the request's own event loop's connection ({@link EventLoopRedis}), as the
+ * upload's answer waits for it.
  */
 @ApplicationScoped
 public class UploadProgress {
 
     private static final Logger LOG = Logger.getLogger(UploadProgress.class);
 
-    private final ReactiveRedisDataSource redis;
+    private final EventLoopRedis redis;
     private final StoreDeadlines deadlines;
 
-    public UploadProgress(ReactiveRedisDataSource redis, StoreDeadlines deadlines) {
+    public UploadProgress(EventLoopRedis redis, StoreDeadlines deadlines) {
         this.redis = redis;
         this.deadlines = deadlines;
     }
@@ -40,7 +42,7 @@ public class UploadProgress {
                 Request.cmd(Command.HINCRBY).arg(key).arg("objects").arg(1),
                 Request.cmd(Command.HINCRBY).arg(key).arg("bytes").arg(bytes),
                 Request.cmd(Command.HSET).arg(key).arg("last_upload_at").arg(now));
-        return deadlines.redis(redis.getRedis().batch(batch))
+        return deadlines.redis(UniHelper.toUni(redis.batch(batch)))
                 .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("upload progress of job %s not published: %s", jobId, e.toString()))
                 .onFailure().recoverWithNull();

@@ -1,4 +1,4 @@
-package io.tuneops.gateway.ratelimit;
+package io.tuneops.support.redis;
 
 import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.vertx.redis.client.RedisOptions;

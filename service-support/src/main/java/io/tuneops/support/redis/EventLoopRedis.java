@@ -1,4 +1,4 @@
-package io.tuneops.gateway.ratelimit;
+package io.tuneops.support.redis;
 
 import io.netty.channel.EventLoop;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,13 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Redis connection per event loop for the rate-limit round trips, opened on that loop, so a
- * decision never leaves the loop its request is served on.
+ * One Redis connection per event loop for the round trips a request waits for (the gateway's
+ * rate-limit decisions, storage-service's credential lookups, audit appends), opened on that loop,
+ * so such a call never leaves the loop its request is served on.
  *
  * <p>The Vert.x Redis client opens every connection on the event loop it was itself created on,
  * and Quarkus creates its shared client on one loop: a request served on any other loop would
  * cross threads on the way to Redis and back, each crossing a wake-up of the other loop, for every
- * decision. So each loop gets a client of its own, created on that loop with the shared client's
+ * call. So each loop gets a client of its own, created on that loop with the shared client's
  * options ({@link SharedRedisOptions}), and keeps one connection from it for good. Until that
  * connection is open, and after it drops (it is reopened at most once a second), a batch goes
  * through the shared client.
@@ -63,7 +64,7 @@ public class EventLoopRedis {
     }
 
     /** Whether the calling event loop has its own connection open (for tests). */
-    boolean ownConnectionOpen() {
+    public boolean ownConnectionOpen() {
         Context current = Vertx.currentContext();
         Loop loop = current == null ? null : loops.get(((ContextInternal) current).nettyEventLoop());
         return loop != null && loop.connection != null;
