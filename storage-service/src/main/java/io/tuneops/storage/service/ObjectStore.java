@@ -385,7 +385,7 @@ public class ObjectStore {
         return vertx.fileSystem().delete(path.toString()).otherwise((Void) null).onComplete(v -> temps.release(path));
     }
 
-    /** An object's file that {@link #moveAside} moved to a temporary path of this replica. */
+    /** An object's file that {@link #moveAside} or {@link #replace} gave a temporary name of this replica; {@code object} is where it was. */
     public record Aside(Path object, Path temp) {
     }
 
