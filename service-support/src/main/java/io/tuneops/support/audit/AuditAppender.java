@@ -16,7 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.List;
 
 /** Appends to the shared audit stream (every producer the same way); a failure fails the change it records. */
 @ApplicationScoped
@@ -101,7 +100,6 @@ public class AuditAppender {
     private Uni<Long> appendBefore(String encoded, long redisDeadlineMs) {
         Request eval = Request.cmd(Command.EVAL).arg(APPEND_BEFORE).arg(1).arg(SharedNames.AUDIT_STREAM)
                 .arg(redisDeadlineMs).arg(MAX_LENGTH).arg(encoded);
-        return UniHelper.toUni(redis.batch(List.of(eval)))
-                .map(replies -> replies.get(0).toLong() == 0 ? null : replies.get(0).toLong());
+        return UniHelper.toUni(redis.send(eval)).map(reply -> reply.toLong() == 0 ? null : reply.toLong());
     }
 }

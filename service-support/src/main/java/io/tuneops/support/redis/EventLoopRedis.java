@@ -52,15 +52,24 @@ public class EventLoopRedis {
 
     /** Sends the requests as one pipelined batch, on the calling event loop's own connection when it has one. */
     public Future<List<Response>> batch(List<Request> requests) {
+        RedisConnection own = ownConnection();
+        return own != null ? own.batch(requests) : shared.batch(requests);
+    }
+
+    /** Sends one request, on the calling event loop's own connection when it has one; null for a nil reply. */
+    public Future<Response> send(Request request) {
+        RedisConnection own = ownConnection();
+        return own != null ? own.send(request) : shared.send(request);
+    }
+
+    /** The calling event loop's connection, opening it if due; null off an event loop or while it is not open. */
+    private RedisConnection ownConnection() {
         Context current = Vertx.currentContext();
-        if (current != null && current.isEventLoopContext()) {
-            ContextInternal context = (ContextInternal) current;
-            RedisConnection own = loops.computeIfAbsent(context.nettyEventLoop(), loop -> new Loop()).connection(context);
-            if (own != null) {
-                return own.batch(requests);
-            }
+        if (current == null || !current.isEventLoopContext()) {
+            return null;
         }
-        return shared.batch(requests);
+        ContextInternal context = (ContextInternal) current;
+        return loops.computeIfAbsent(context.nettyEventLoop(), loop -> new Loop()).connection(context);
     }
 
     /** Whether the calling event loop has its own connection open (for tests). */

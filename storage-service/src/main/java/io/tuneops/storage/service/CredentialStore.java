@@ -8,12 +8,10 @@ import io.tuneops.support.store.StoreDeadlines;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,12 +39,8 @@ public class CredentialStore {
             return Uni.createFrom().item(Optional.empty());
         }
         Request get = Request.cmd(Command.GET).arg(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId);
-        return deadlines.redis(UniHelper.toUni(redis.batch(List.of(get))))
-                .map(replies -> parse(text(replies.get(0))));
-    }
-
-    private static String text(Response reply) {
-        return reply == null ? null : reply.toString();
+        return deadlines.redis(UniHelper.toUni(redis.send(get)))
+                .map(reply -> parse(reply == null ? null : reply.toString()));
     }
 
     static Optional<UploadCredential> parse(String json) {
