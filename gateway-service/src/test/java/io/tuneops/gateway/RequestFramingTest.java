@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RequestFramingTest {
 
     private static final String KEY = "Authorization: Bearer " + TestKeys.ADMIN + "\r\n";
+    /**
+     * A client address of this test's own (through the trusted loopback proxy): the rate limit
+     * counts per address, and the other test classes' requests from loopback share one budget.
+     */
+    private static final String OWN_CLIENT = "X-Forwarded-For: 198.51.100.201\r\n";
 
     @TestHTTPResource("/")
     URL gateway;
@@ -85,12 +90,12 @@ class RequestFramingTest {
     @Test
     void unambiguousRequestsStillPassOnOneConnection() throws Exception {
         try (RawHttp http = new RawHttp(gateway)) {
-            http.send("POST /api/cloud/jobs/framing-ok HTTP/1.1\r\nHost: localhost\r\n" + KEY
+            http.send("POST /api/cloud/jobs/framing-ok HTTP/1.1\r\nHost: localhost\r\n" + KEY + OWN_CLIENT
                     + "Transfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n");
             RawHttp.Head chunked = http.head();
             assertEquals(200, chunked.status(), chunked.text());
             assertTrue(http.body(Integer.parseInt(chunked.header("Content-Length"))).contains("\"length\":4"));
-            http.send("POST /api/cloud/jobs/framing-ok HTTP/1.1\r\nHost: localhost\r\n" + KEY
+            http.send("POST /api/cloud/jobs/framing-ok HTTP/1.1\r\nHost: localhost\r\n" + KEY + OWN_CLIENT
                     + "Content-Length: 3\r\n\r\nabc");
             RawHttp.Head sized = http.head();
             assertEquals(200, sized.status(), sized.text());
