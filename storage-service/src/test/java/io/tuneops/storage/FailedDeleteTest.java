@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -41,8 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @WithTestResource(EmbeddedServersTestResource.class)
 class FailedDeleteTest {
 
-    /** Deleting a key with this in it fails at COMMIT while the trigger is installed. */
-    static final String REFUSED = "refused-at-commit/";
+    static final String REFUSED = RefusedAtCommit.MARK;
     /** Two batches of a DeleteObjects request (100 keys each). */
     static final int KEYS = 150;
 
@@ -52,25 +50,17 @@ class FailedDeleteTest {
     @Inject
     Pool pool;
 
+    RefusedAtCommit refusal;
+
     @BeforeEach
     void refuseDeletesAtCommit() {
-        run("""
-                CREATE OR REPLACE FUNCTION storage.refuse_delete_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF strpos(OLD.key, '/%s') > 0 THEN
-                        RAISE EXCEPTION 'delete of %% refused at commit', OLD.key;
-                    END IF;
-                    RETURN OLD;
-                END $$""".formatted(REFUSED));
-        run("DROP TRIGGER IF EXISTS refuse_delete_at_commit ON storage.objects");
-        run("CREATE CONSTRAINT TRIGGER refuse_delete_at_commit AFTER DELETE ON storage.objects"
-                + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION storage.refuse_delete_at_commit()");
+        refusal = RefusedAtCommit.deletes(pool);
+        refusal.install();
     }
 
     @AfterEach
     void acceptDeletes() {
-        run("DROP TRIGGER IF EXISTS refuse_delete_at_commit ON storage.objects");
-        run("DROP FUNCTION IF EXISTS storage.refuse_delete_at_commit()");
+        refusal.remove();
     }
 
     @Test
@@ -125,9 +115,5 @@ class FailedDeleteTest {
             }
             S3SecurityTest.assertNoTemporaryFilesLeft();
         }
-    }
-
-    private void run(String sql) {
-        pool.query(sql).execute().await().atMost(Duration.ofSeconds(10));
     }
 }

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.ObjectStore.Aside;
+import io.vertx.core.Future;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * A new version's file moved into place keeps the file it replaces under a second, temporary name
  * instead of letting the rename free it while the key's lock is held; that name goes once the
- * change is settled.
+ * change is settled, and the file goes back in its place when the change is undone.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedServersTestResource.class)
@@ -46,12 +47,54 @@ class ReplacedFileTest {
         assertEquals("second", Files.readString(target));
     }
 
+    @Test
+    void anUndoneReplacePutsTheReplacedFileBack() throws Exception {
+        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
+        replaceWith(target, "first");
+        ObjectStore.SetAside second = replace(target, "second");
+
+        await(store.undoReplace(second));
+        assertEquals("first", Files.readString(target));
+        S3TestSupport.awaitFileRemovals();
+        assertFalse(Files.exists(second.files().get(0).temp()));
+    }
+
+    @Test
+    void anUndoneFirstVersionLeavesNoFile() throws Exception {
+        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
+        ObjectStore.SetAside first = replace(target, "first");
+
+        await(store.undoReplace(first));
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void anUndoLeavesANewerVersionInPlace() throws Exception {
+        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
+        replaceWith(target, "first");
+        ObjectStore.SetAside second = replace(target, "second");
+        List<Aside> third = replaceWith(target, "third");
+
+        await(store.undoReplace(second));
+        assertEquals("third", Files.readString(target));
+        S3TestSupport.awaitFileRemovals();
+        assertFalse(Files.exists(second.files().get(0).temp()));
+        store.dropAside(third);
+    }
+
     private List<Aside> replaceWith(Path target, String content) throws Exception {
+        return replace(target, content).files();
+    }
+
+    private ObjectStore.SetAside replace(Path target, String content) throws Exception {
         Path temp = store.newTempPath();
         Files.writeString(temp, content);
-        ObjectStore.SetAside moved = store.replace(temp, target, System.nanoTime() + TimeUnit.SECONDS.toNanos(10))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        moved.synced().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return moved.files();
+        ObjectStore.SetAside moved = await(store.replace(temp, target, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+        await(moved.synced());
+        return moved;
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

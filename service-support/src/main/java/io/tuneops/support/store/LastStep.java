@@ -17,7 +17,8 @@ public interface LastStep<T> {
 
     /**
      * The transaction committed after this step: what is left to do, which the caller's answer
-     * waits for. Its failure is ignored, the change being committed.
+     * waits for. Called once the transaction's connection is back in the pool; its failure is
+     * ignored, the change being committed.
      */
     default Uni<?> committed(T result) {
         return Uni.createFrom().voidItem();
@@ -25,11 +26,24 @@ public interface LastStep<T> {
 
     /**
      * The transaction ended without committing after this step began: the step failed, or the
-     * COMMIT came too late or failed. Called once the step is over and before the rollback, though a
-     * failed COMMIT has already released the transaction's locks; a COMMIT whose answer was lost
-     * may have committed after all.
+     * COMMIT came too late or failed ({@code how} says which). Called once the step is over, and
+     * the caller's answer waits for it.
      */
-    default Uni<?> notCommitted(T result) {
+    default Uni<?> notCommitted(T result, Ending how) {
         return Uni.createFrom().voidItem();
+    }
+
+    /** How a transaction whose last step began ended without committing. */
+    enum Ending {
+        /**
+         * The COMMIT was not sent (the step failed, or the time for it had passed): the transaction
+         * and its locks are still held, and it is rolled back once {@link #notCommitted} is done.
+         */
+        ROLLING_BACK,
+        /**
+         * The COMMIT was sent and failed or its answer was lost: the locks are released and the
+         * connection is back in the pool; a COMMIT whose answer was lost may have committed after all.
+         */
+        COMMIT_FAILED
     }
 }

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -110,19 +111,30 @@ public class StoreDeadlines {
             long start = System.nanoTime();
             long lastCommit = start + database.toNanos() - database.toNanos() / 4;
             CompletableFuture<T> outcome = new CompletableFuture<>();
+            AtomicReference<FailedCommit<T>> failedCommit = new AtomicReference<>();
             pool.getConnection()
                     .chain(connection -> (System.nanoTime() - lastCommit < 0
-                            ? Uni.createFrom().deferred(() -> inTransaction(connection, work, beforeCommit, lastCommit))
+                            ? Uni.createFrom().deferred(() -> inTransaction(connection, work, beforeCommit, lastCommit, failedCommit))
                             : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)))
                             .eventually(connection::close))
+                    // the step is told how the COMMIT went once the connection is back in the pool, so
+                    // that what it does then (which may take a connection of its own) never waits for it
+                    .call(result -> Uni.createFrom().deferred(() -> beforeCommit.committed(result)).onFailure().recoverWithNull())
+                    .onFailure().call(() -> failedCommit.get() == null ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().deferred(() -> beforeCommit.notCommitted(failedCommit.get().result(), LastStep.Ending.COMMIT_FAILED))
+                            .onFailure().recoverWithNull())
                     .subscribe().with(outcome::complete, outcome::completeExceptionally);
             // a separate future: cancelling the caller's subscription must not cancel the transaction
             return Uni.createFrom().completionStage(outcome);
         }));
     }
 
+    /** The result of a transaction whose COMMIT was sent and failed. */
+    private record FailedCommit<T>(T result) {
+    }
+
     private <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work,
-                                     LastStep<T> beforeCommit, long lastCommit) {
+                                     LastStep<T> beforeCommit, long lastCommit, AtomicReference<FailedCommit<T>> failedCommit) {
         // BEGIN goes out now and the work's first statement follows it on the same connection
         // without waiting for BEGIN's answer (the client pipelines them): a round trip fewer per
         // transaction. PostgreSQL answers in order, so the work's answer comes after BEGIN's. A
@@ -141,14 +153,19 @@ public class StoreDeadlines {
                         return Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database));
                     }
                     return Uni.createFrom().deferred(() -> beforeCommit.apply(result, Duration.ofNanos(left)))
+                            // the step is over and the COMMIT not sent: undone while the locks are still held
+                            .onFailure().call(() -> rollingBack(beforeCommit, result))
                             .chain(() -> System.nanoTime() - lastCommit < 0
-                                    ? tx.commit().map(done -> result)
-                                    : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)))
-                            .onFailure().call(() -> Uni.createFrom().deferred(() -> beforeCommit.notCommitted(result)).onFailure().recoverWithNull())
-                            .call(() -> Uni.createFrom().deferred(() -> beforeCommit.committed(result)).onFailure().recoverWithNull());
+                                    ? tx.commit().map(done -> result).onFailure().invoke(() -> failedCommit.set(new FailedCommit<>(result)))
+                                    : rollingBack(beforeCommit, result).chain(() -> Uni.createFrom().<T>failure(
+                                            StoreUnavailableException.notAnswering(Store.DATABASE, database))));
                 }))
                 // a BEGIN that failed was ended when it did (endFailedBegin)
                 .onFailure().call(() -> transaction.chain(StoreDeadlines::rollback).onFailure().recoverWithNull());
+    }
+
+    private static <T> Uni<?> rollingBack(LastStep<T> step, T result) {
+        return Uni.createFrom().deferred(() -> step.notCommitted(result, LastStep.Ending.ROLLING_BACK)).onFailure().recoverWithNull();
     }
 
     private static void endFailedBegin(SqlConnection connection) {

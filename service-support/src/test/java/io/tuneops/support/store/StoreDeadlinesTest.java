@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,10 +127,53 @@ class StoreDeadlinesTest {
                     c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)").execute(Tuple.of(undone)).map(rows -> undone),
                     late.step(DEADLINE)).await().atMost(Duration.ofSeconds(5)));
             // the caller's answer came at its deadline; the transaction runs on to its end
-            assertEquals("not committed " + undone, late.ended.get(5, TimeUnit.SECONDS));
+            assertEquals("not committed (ROLLING_BACK) " + undone, late.ended.get(5, TimeUnit.SECONDS));
             assertEquals(0L, count(undone));
         } finally {
             pool.closeAndAwait();
+        }
+    }
+
+    @Test
+    void aLastStepIsToldWhenTheCommitItselfFailed() throws Exception {
+        // a deferred constraint trigger refuses these rows only at COMMIT, as a serialization
+        // failure or a connection lost at that moment would fail it
+        direct.query("""
+                CREATE OR REPLACE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.id LIKE 'refused-%' THEN
+                        RAISE EXCEPTION 'refused at commit';
+                    END IF;
+                    RETURN NEW;
+                END $$""").execute().await().atMost(Duration.ofSeconds(5));
+        direct.query("DROP TRIGGER IF EXISTS refuse_at_commit ON deadline_test").execute().await().atMost(Duration.ofSeconds(5));
+        direct.query("CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON deadline_test DEFERRABLE INITIALLY DEFERRED"
+                + " FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()").execute().await().atMost(Duration.ofSeconds(5));
+        Pool pool = pool(relay.port());
+        try {
+            String refused = "refused-" + UUID.randomUUID();
+            // told with the connection back in the pool (of one): a step can take it to look again
+            CompletableFuture<String> told = new CompletableFuture<>();
+            LastStep<String> step = new LastStep<>() {
+                @Override
+                public Uni<?> apply(String result, Duration left) {
+                    return Uni.createFrom().voidItem();
+                }
+
+                @Override
+                public Uni<?> notCommitted(String result, LastStep.Ending how) {
+                    return pool.preparedQuery("SELECT count(*) FROM deadline_test WHERE id = $1").execute(Tuple.of(result))
+                            .invoke(rows -> told.complete(how + ", rows: " + rows.iterator().next().getLong(0)));
+                }
+            };
+            assertThrows(PgException.class, () -> DEADLINES.transaction(pool,
+                    c -> c.preparedQuery("INSERT INTO deadline_test VALUES ($1)").execute(Tuple.of(refused)).map(rows -> refused),
+                    step).await().atMost(Duration.ofSeconds(5)));
+            assertEquals("COMMIT_FAILED, rows: 0", told.getNow("not told by the time the caller was answered"));
+            assertEquals(0L, count(refused));
+        } finally {
+            pool.closeAndAwait();
+            direct.query("DROP TRIGGER IF EXISTS refuse_at_commit ON deadline_test").execute().await().atMost(Duration.ofSeconds(5));
         }
     }
 
@@ -153,8 +197,8 @@ class StoreDeadlinesTest {
                 }
 
                 @Override
-                public Uni<?> notCommitted(String result) {
-                    told.append("not committed ").append(result);
+                public Uni<?> notCommitted(String result, LastStep.Ending how) {
+                    told.append("not committed (").append(how).append(") ").append(result);
                     ended.complete(told.toString());
                     return Uni.createFrom().voidItem();
                 }

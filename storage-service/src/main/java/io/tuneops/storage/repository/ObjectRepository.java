@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** storage.objects: which objects exist and their metadata. */
 @ApplicationScoped
@@ -149,6 +150,17 @@ public class ObjectRepository {
         return deadlines.transaction(pool, tx -> tx.preparedQuery(KEY_LOCK)
                 .execute(Tuple.of(bucket + "/" + key))
                 .flatMap(locked -> work.apply(tx)), beforeCommit);
+    }
+
+    /**
+     * In a transaction of its own holding the key's lock, runs {@code undo} unless the key's row
+     * has {@code written}'s ETag: unless the change that wrote it committed after all (a COMMIT
+     * whose answer was lost), or the key holds the same bytes anyway.
+     */
+    public Uni<Void> unlessWritten(ObjectRow written, Supplier<Uni<?>> undo) {
+        return underKeyLock(written.bucket(), written.key(), tx -> find(tx, written.bucket(), written.key())
+                .chain(found -> found.filter(row -> row.etag().equals(written.etag())).isPresent()
+                        ? Uni.createFrom().voidItem() : undo.get().replaceWithVoid()));
     }
 
     /**

@@ -214,7 +214,8 @@ class MultipartCompletion {
                                         return ObjectOperations.checkConditions(objects, tx, upload.bucket(), upload.key(), conditions)
                                                 .flatMap(v -> objects.upsert(tx, row, firstObject));
                                     }), FilesSetAside.replacing(store, (queued, left) -> UniHelper.toUni(
-                                            store.replace(temp, target, System.nanoTime() + left.toNanos()))))
+                                            store.replace(temp, target, System.nanoTime() + left.toNanos())),
+                                            undo -> objects.unlessWritten(row, undo)))
                             .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
                             .invoke(queued -> notifications.committed(firstObject, queued))
                             .replaceWith(resultDocument(call, upload.bucket(), upload.key(), etag, algorithm, value, whole.type()));

@@ -339,7 +339,7 @@ class ObjectOperations {
             long latest = System.nanoTime() + left.toNanos();
             return UniHelper.toUni(written).ifNoItem().after(left).failWith(S3Exception::slowVolume)
                     .chain(() -> UniHelper.toUni(store.replace(temp, target, latest)));
-        });
+        }, undo -> objects.unlessWritten(row, undo));
         Uni<Boolean> stored = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
                 : objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
                         .flatMap(v -> objects.upsert(tx, row, firstObject)), moveIntoPlace);

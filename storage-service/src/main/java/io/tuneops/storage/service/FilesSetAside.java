@@ -4,46 +4,82 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.tuneops.support.store.LastStep;
 import io.vertx.core.Future;
+import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The last step of a transaction that changes objects' rows, for the files it removes or replaces:
  * they are set aside (given a temporary name of this replica) under the keys' locks just before the
  * COMMIT, and deleted in the background once it committed ({@link ObjectStore#dropAside}). When it
  * did not commit, a delete's files are put back, so a delete that fails leaves its objects
- * readable; a file a new version replaced is deleted all the same, the new one being in its place
- * already. One per transaction.
+ * readable, and a new version's file makes way for the one it replaced, so an overwrite that fails
+ * leaves the object as it was, row and bytes. One per transaction.
  */
 public final class FilesSetAside<T> implements LastStep<T> {
 
-    private final ObjectStore store;
-    private final BiFunction<T, Duration, Uni<ObjectStore.SetAside>> step;
-    private final boolean putBackIfNotCommitted;
-    private volatile ObjectStore.SetAside aside = new ObjectStore.SetAside(List.of(), Future.succeededFuture());
+    private static final Logger LOG = Logger.getLogger(FilesSetAside.class);
 
-    private FilesSetAside(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> step, boolean putBackIfNotCommitted) {
+    /**
+     * After a COMMIT that failed: runs {@code undo} in a transaction of its own holding the key's
+     * lock, unless the key's row shows that the change committed after all (its answer lost).
+     */
+    @FunctionalInterface
+    public interface UnlessCommitted {
+        Uni<?> run(Supplier<Uni<?>> undo);
+    }
+
+    /** What a transaction that did not commit does with the files its step set aside. */
+    @FunctionalInterface
+    private interface Undo {
+        Uni<?> run(ObjectStore.SetAside moved, Ending how);
+    }
+
+    private final BiFunction<T, Duration, Uni<ObjectStore.SetAside>> step;
+    private final Undo undo;
+    private volatile ObjectStore.SetAside aside = new ObjectStore.SetAside(List.of(), Future.succeededFuture());
+    private final ObjectStore store;
+
+    private FilesSetAside(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> step, Undo undo) {
         this.store = store;
         this.step = step;
-        this.putBackIfNotCommitted = putBackIfNotCommitted;
+        this.undo = undo;
     }
 
     /** A delete's step: {@code files} are those of the objects whose rows the transaction deleted, from its result. */
     public static <T> FilesSetAside<T> removing(ObjectStore store, Function<T, List<Path>> files) {
-        return new FilesSetAside<>(store, (result, left) -> UniHelper.toUni(store.moveAside(files.apply(result))), true);
+        return new FilesSetAside<>(store, (result, left) -> UniHelper.toUni(store.moveAside(files.apply(result))),
+                (moved, how) -> UniHelper.toUni(store.putBack(moved.files())));
     }
 
     /**
      * A new version's step: {@code moveIntoPlace} moves its file into place, the one it replaces
      * aside ({@link ObjectStore#replace}); the folders' sync runs beside the COMMIT and is waited
-     * for after it.
+     * for after it. Not committed, the replace is undone ({@link ObjectStore#undoReplace}): at once
+     * while the transaction still holds the key's lock, through {@code unlessCommitted} once a
+     * failed COMMIT released it.
      */
-    public static <T> FilesSetAside<T> replacing(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> moveIntoPlace) {
-        return new FilesSetAside<>(store, moveIntoPlace, false);
+    public static <T> FilesSetAside<T> replacing(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> moveIntoPlace,
+                                                 UnlessCommitted unlessCommitted) {
+        return new FilesSetAside<>(store, moveIntoPlace, (moved, how) -> {
+            if (moved.placed().isEmpty()) {
+                return UniHelper.toUni(store.dropAside(moved.files()));
+            }
+            Supplier<Uni<?>> undoReplace = () -> UniHelper.toUni(store.undoReplace(moved));
+            if (how == Ending.ROLLING_BACK) {
+                return undoReplace.get();
+            }
+            return unlessCommitted.run(undoReplace).onFailure().call(e -> {
+                LOG.errorf("%s may hold the bytes of a change whose COMMIT failed, its lock could not be taken again: %s",
+                        moved.placed().get().target(), e.toString());
+                return UniHelper.toUni(store.dropAside(moved.files()));
+            });
+        });
     }
 
     @Override
@@ -58,8 +94,8 @@ public final class FilesSetAside<T> implements LastStep<T> {
     }
 
     @Override
-    public Uni<?> notCommitted(T result) {
+    public Uni<?> notCommitted(T result, Ending how) {
         ObjectStore.SetAside moved = aside;
-        return UniHelper.toUni(moved.synced().compose(v -> putBackIfNotCommitted ? store.putBack(moved.files()) : store.dropAside(moved.files())));
+        return UniHelper.toUni(moved.synced()).chain(() -> undo.run(moved, how));
     }
 }

@@ -31,6 +31,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -283,7 +284,15 @@ public class ObjectStore {
      * Files {@link #replace} or {@link #moveAside} set aside, and the sync of the folders the move
      * changed, which may still be running (a delete's does not sync).
      */
-    public record SetAside(List<Aside> files, Future<Void> synced) {
+    public record SetAside(List<Aside> files, Future<Void> synced, Optional<Placed> placed) {
+
+        SetAside(List<Aside> files, Future<Void> synced) {
+            this(files, synced, Optional.empty());
+        }
+    }
+
+    /** The file {@link #replace} moved into place at {@code target}, known by its file system identity (device and inode). */
+    public record Placed(Path target, Object fileKey) {
     }
 
     /**
@@ -297,11 +306,49 @@ public class ObjectStore {
      * the key's lock is held; the caller drops it ({@link #dropAside}) once its change is settled.
      */
     public Future<SetAside> replace(Path temp, Path target, long latest) {
-        return moveIntoPlace(temp, target, latest, true).map(moved -> new SetAside(moved.replaced(), syncFolders(moved)));
+        return moveIntoPlace(temp, target, latest, true).map(moved -> new SetAside(moved.replaced(), syncFolders(moved),
+                Optional.of(new Placed(target, moved.fileKey()))));
     }
 
-    /** A file moved into place: what it replaced (kept aside), its folder and the first folder made for it (null for none). */
-    private record Moved(List<Aside> replaced, Path folder, Path firstCreated) {
+    /**
+     * Undoes a {@link #replace} whose change did not commit; the caller holds the key's lock. When
+     * the key's file is still the one the replace moved in, the file it replaced goes back in its
+     * place, or, the key having had none, the new one goes; a newer file in its place stays. The
+     * file kept aside goes either way, and the folder is synced, so that after a power cut the
+     * name does not come back to the bytes of a change that did not commit.
+     */
+    public Future<Void> undoReplace(SetAside replaced) {
+        Placed placed = replaced.placed().orElseThrow();
+        return vertx.<Void>executeBlocking(() -> {
+            if (placed.fileKey().equals(fileKey(placed.target()))) {
+                if (replaced.files().isEmpty()) {
+                    Files.delete(placed.target());
+                } else {
+                    Aside old = replaced.files().get(0);
+                    Files.move(old.temp(), placed.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    temps.release(old.temp());
+                }
+                syncFolder(placed.target().getParent());
+            }
+            return null;
+        }, false).onFailure(e -> LOG.errorf("%s may hold the bytes of a change that did not commit: %s", placed.target(), e.toString()))
+                .eventually(() -> dropAside(replaced.files()));
+    }
+
+    /** The identity (device and inode) of the file at {@code path}, null when there is none. */
+    private static Object fileKey(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A file moved into place: its identity, what it replaced (kept aside), its folder and the
+     * first folder made for it (null for none).
+     */
+    private record Moved(Object fileKey, List<Aside> replaced, Path folder, Path firstCreated) {
     }
 
     private Future<Moved> moveIntoPlace(Path temp, Path target, long latest, boolean keepReplaced) {
@@ -313,7 +360,9 @@ public class ObjectStore {
                     Path folder = target.getParent();
                     Path firstCreated = null;
                     List<Aside> replaced = keepReplaced ? secondName(target) : List.of();
+                    Object fileKey;
                     try {
+                        fileKey = keepReplaced ? fileKey(temp) : null;
                         // the folder is there for all but a prefix's first object: no need to look first
                         try {
                             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -332,15 +381,14 @@ public class ObjectStore {
                         replaced.forEach(aside -> discardTemp(aside.temp()));
                         throw translate(e);
                     }
-                    return new Moved(replaced, folder, firstCreated);
+                    return new Moved(fileKey, replaced, folder, firstCreated);
                 }, false)
                 .onComplete(v -> temps.release(temp));
     }
 
     /**
-     * Syncs the folders a file's move changed, on a worker thread. Once moved, the file is the
-     * key's: failing now would roll the row back and leave these bytes under the old row's ETag,
-     * so a folder that cannot be synced is logged.
+     * Syncs the folders a file's move changed, on a worker thread. It runs beside the COMMIT, which
+     * it cannot hold back: a folder that cannot be synced is logged.
      */
     private Future<Void> syncFolders(Moved moved) {
         return vertx.executeBlocking(() -> {
