@@ -32,10 +32,11 @@ class ReplacedFileTest {
 
     @Test
     void theReplacedFileIsKeptAsideUntilDropped() throws Exception {
-        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
-        assertEquals(List.of(), replaceWith(target, "first"), "a key's first version replaces nothing");
+        String key = "job-" + UUID.randomUUID() + "/model.safetensors";
+        Path target = store.objectPath(key);
+        assertEquals(List.of(), replaceWith(key, "first"), "a key's first version replaces nothing");
 
-        List<Aside> aside = replaceWith(target, "second");
+        List<Aside> aside = replaceWith(key, "second");
         assertEquals(1, aside.size());
         assertEquals(target, aside.get(0).object());
         assertEquals("second", Files.readString(target));
@@ -49,9 +50,10 @@ class ReplacedFileTest {
 
     @Test
     void anUndoneReplacePutsTheReplacedFileBack() throws Exception {
-        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
-        replaceWith(target, "first");
-        ObjectStore.SetAside second = replace(target, "second");
+        String key = "job-" + UUID.randomUUID() + "/model.safetensors";
+        Path target = store.objectPath(key);
+        replaceWith(key, "first");
+        ObjectStore.SetAside second = replace(key, "second");
 
         await(store.undoReplace(second));
         assertEquals("first", Files.readString(target));
@@ -61,8 +63,9 @@ class ReplacedFileTest {
 
     @Test
     void anUndoneFirstVersionLeavesNoFile() throws Exception {
-        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
-        ObjectStore.SetAside first = replace(target, "first");
+        String key = "job-" + UUID.randomUUID() + "/model.safetensors";
+        Path target = store.objectPath(key);
+        ObjectStore.SetAside first = replace(key, "first");
 
         await(store.undoReplace(first));
         assertFalse(Files.exists(target));
@@ -70,10 +73,11 @@ class ReplacedFileTest {
 
     @Test
     void anUndoLeavesANewerVersionInPlace() throws Exception {
-        Path target = store.objectPath("job-" + UUID.randomUUID() + "/model.safetensors");
-        replaceWith(target, "first");
-        ObjectStore.SetAside second = replace(target, "second");
-        List<Aside> third = replaceWith(target, "third");
+        String key = "job-" + UUID.randomUUID() + "/model.safetensors";
+        Path target = store.objectPath(key);
+        replaceWith(key, "first");
+        ObjectStore.SetAside second = replace(key, "second");
+        List<Aside> third = replaceWith(key, "third");
 
         await(store.undoReplace(second));
         assertEquals("third", Files.readString(target));
@@ -82,14 +86,14 @@ class ReplacedFileTest {
         store.dropAside(third);
     }
 
-    private List<Aside> replaceWith(Path target, String content) throws Exception {
-        return replace(target, content).files();
+    private List<Aside> replaceWith(String key, String content) throws Exception {
+        return replace(key, content).files();
     }
 
-    private ObjectStore.SetAside replace(Path target, String content) throws Exception {
+    private ObjectStore.SetAside replace(String key, String content) throws Exception {
         Path temp = store.newTempPath();
         Files.writeString(temp, content);
-        ObjectStore.SetAside moved = await(store.replace(temp, target, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+        ObjectStore.SetAside moved = await(store.replace(temp, key, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
         await(moved.synced());
         return moved;
     }

@@ -1,7 +1,6 @@
 package io.tuneops.storage;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -9,14 +8,12 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.local.LocalServers;
-import io.tuneops.local.SharedServers;
 import io.tuneops.storage.S3TestSupport.Credential;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.TempFiles;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,30 +96,15 @@ class StartupCleanupTest {
     }
 
     /** Leaves the output directory as a killed old version and a killed upload would, before the service starts. */
-    public static class Leftovers implements QuarkusTestResourceLifecycleManager {
+    public static class Leftovers extends PreparedBeforeStart {
         @Override
-        public Map<String, String> start() {
-            try {
-                prepare();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return Map.of();
-        }
-
-        @Override
-        public void stop() {
+        void prepare() throws Exception {
+            StartupCleanupTest.prepare();
         }
     }
 
     static void prepare() throws Exception {
-        if (Files.exists(OUTPUT)) {
-            try (Stream<Path> paths = Files.walk(OUTPUT)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        PreparedBeforeStart.remove(OUTPUT);
         Files.createDirectories(OUTPUT.resolve(".tuneops-tmp"));
         Path marks = Files.createDirectories(OUTPUT.resolve(".tuneops-replicas"));
         // a replica that is gone: no mark
@@ -147,9 +128,8 @@ class StartupCleanupTest {
         Files.writeString(PREPARED.get("parts").resolve("2"), "part 2");
 
         // objects stored as paths, with their rows
-        Flyway.configure().dataSource(jdbcUrl(), LocalServers.USER, "").schemas("storage").defaultSchema("storage")
-                .locations("classpath:db/migration").load().migrate();
-        try (Connection db = DriverManager.getConnection(jdbcUrl(), LocalServers.USER, "");
+        PreparedBeforeStart.migrate();
+        try (Connection db = DriverManager.getConnection(PreparedBeforeStart.jdbcUrl(), LocalServers.USER, "");
              PreparedStatement insert = db.prepareStatement(
                      "INSERT INTO storage.objects (bucket, key, size, etag, content_type) VALUES (?, ?, ?, ?, 'text/plain') "
                              + "ON CONFLICT (bucket, key) DO NOTHING")) {
@@ -166,11 +146,6 @@ class StartupCleanupTest {
                 insert.executeUpdate();
             }
         }
-    }
-
-    private static String jdbcUrl() {
-        String external = System.getenv("TUNEOPS_DB_URL");
-        return external != null ? "jdbc:" + external : SharedServers.get().jdbcUrl();
     }
 
     @Inject

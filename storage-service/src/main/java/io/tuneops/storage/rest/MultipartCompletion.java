@@ -77,7 +77,6 @@ class MultipartCompletion {
     Uni<Void> complete(S3Call call) {
         ObjectOperations.writable(config, call);
         String uploadId = MultipartOperations.uploadId(call);
-        Path target = store.objectPath(call.key);
         Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
         return uploads.find(uploadId).flatMap(found -> {
             if (found.isEmpty()) {
@@ -97,7 +96,7 @@ class MultipartCompletion {
                     List<Part> chosen = choose(requested, byNumber, upload);
                     WholeChecksum whole = WholeChecksum.of(call.headers(), upload, chosen);
                     return ObjectOperations.precheck(objects, call, conditions)
-                            .flatMap(v -> assemble(call, upload, chosen, target, conditions, whole));
+                            .flatMap(v -> assemble(call, upload, chosen, conditions, whole));
                 });
             });
         });
@@ -178,7 +177,7 @@ class MultipartCompletion {
         return chosen;
     }
 
-    private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Path target, Optional<WriteConditions> conditions,
+    private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Optional<WriteConditions> conditions,
                                WholeChecksum whole) {
         Checksums.Hasher hasher = whole.hashesData() ? whole.algorithm().newHasher() : null;
         List<Path> files = parts.stream().map(p -> store.partPath(upload.uploadId(), p.partNumber())).toList();
@@ -214,7 +213,7 @@ class MultipartCompletion {
                                         return ObjectOperations.checkConditions(objects, tx, upload.bucket(), upload.key(), conditions)
                                                 .flatMap(v -> objects.upsert(tx, row, firstObject));
                                     }), FilesSetAside.replacing(store, (queued, left) -> UniHelper.toUni(
-                                            store.replace(temp, target, System.nanoTime() + left.toNanos())),
+                                            store.replace(temp, upload.key(), System.nanoTime() + left.toNanos())),
                                             undo -> objects.unlessWritten(row, undo)))
                             .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))
                             .invoke(queued -> notifications.committed(firstObject, queued))

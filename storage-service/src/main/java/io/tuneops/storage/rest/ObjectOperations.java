@@ -84,7 +84,6 @@ class ObjectOperations {
 
     Uni<Void> put(S3Call call) {
         writable(config, call);
-        Path target = store.objectPath(call.key);
         Uploads.checkAnnouncedSize(call, config.maxObjectSize());
         String contentType = Uploads.contentType(call.headers());
         JsonObject headers = Uploads.storedHeaders(call.headers());
@@ -96,7 +95,7 @@ class ObjectOperations {
                     ObjectRow row = new ObjectRow(call.bucket, call.key, r.size(), r.md5Hex(), contentType,
                             r.checksumAlgorithm() == null ? null : r.checksumAlgorithm().name(), r.checksum(),
                             r.checksumAlgorithm() == null ? null : "FULL_OBJECT", headers, null, null, null);
-                    return publish(received.temp(), received.written(), target, row, conditions,
+                    return publish(received.temp(), received.written(), row, conditions,
                             notifications.firstObject(call.credential(), row))
                             .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, r.size(), r.md5Hex(),
                                     CompletionAction.PUT))
@@ -312,18 +311,17 @@ class ObjectOperations {
 
     Uni<Void> delete(S3Call call) {
         writable(config, call);
-        Path path = store.objectPath(call.key);
-        return deleteOne(call.bucket, call.key, path).invoke(() -> call.response().setStatusCode(204).end());
+        return deleteOne(call.bucket, call.key).invoke(() -> call.response().setStatusCode(204).end());
     }
 
-    private Uni<Void> deleteOne(String bucket, String key, Path path) {
+    private Uni<Void> deleteOne(String bucket, String key) {
         return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key),
-                        FilesSetAside.removing(store, deleted -> deleted.isEmpty() ? List.of() : List.of(path)))
+                        FilesSetAside.removing(store, deleted -> deleted.isEmpty() ? List.of() : List.of(key)))
                 .replaceWithVoid();
     }
 
     /**
-     * Writes the row and moves the temporary file {@code temp} to {@code target}, under the key's
+     * Writes the row and moves the temporary file {@code temp} into the key's place, under the key's
      * lock, once the write's conditions hold for the object it replaces (checked under that lock,
      * so two racing {@code If-None-Match: *} writes cannot both win); the temporary file goes
      * otherwise. {@code firstObject} (null for none) is queued with the row if the object is its
@@ -332,13 +330,13 @@ class ObjectOperations {
      * may still follow within the deadline (see underKeyLock), so a slow disk rolls the change
      * back with the key untouched.
      */
-    private Uni<Void> publish(Path temp, Future<Void> written, Path target, ObjectRow row, Optional<WriteConditions> conditions,
+    private Uni<Void> publish(Path temp, Future<Void> written, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
         // the wait for the write is bounded too: it holds the key's lock and a database connection
         LastStep<Boolean> moveIntoPlace = FilesSetAside.replacing(store, (queued, left) -> {
             long latest = System.nanoTime() + left.toNanos();
             return UniHelper.toUni(written).ifNoItem().after(left).failWith(S3Exception::slowVolume)
-                    .chain(() -> UniHelper.toUni(store.replace(temp, target, latest)));
+                    .chain(() -> UniHelper.toUni(store.replace(temp, row.key(), latest)));
         }, undo -> objects.unlessWritten(row, undo));
         Uni<Boolean> stored = conditions.isEmpty() ? objects.upsertUnderKeyLock(row, firstObject, moveIntoPlace)
                 : objects.underKeyLock(row.bucket(), row.key(), tx -> checkConditions(tx, row.bucket(), row.key(), conditions)
@@ -446,7 +444,7 @@ class ObjectOperations {
         }
         List<String> keys = batch.stream().map(Listed::key).toList();
         return objects.deleteFreeKeys(bucket, keys,
-                        FilesSetAside.removing(store, done -> done.rowsDeleted().stream().map(store::objectPath).toList()))
+                        FilesSetAside.removing(store, ObjectRepository.FreeKeysDeleted::rowsDeleted))
                 .map(done -> Set.copyOf(done.locked()))
                 .flatMap(deleted -> {
                     List<Listed> busy = new ArrayList<>();
@@ -471,7 +469,7 @@ class ObjectOperations {
 
     /** One key of a DeleteObjects request on its own: deleted, or why not; never a failure of the whole request. */
     private Uni<Deletion> deleteListed(String bucket, String key) {
-        return deleteOne(bucket, key, store.objectPath(key)).<Deletion>map(v -> new Deleted(key))
+        return deleteOne(bucket, key).<Deletion>map(v -> new Deleted(key))
                 .onFailure().recoverWithItem(e -> DeleteError.internal(key));
     }
 
@@ -499,7 +497,6 @@ class ObjectOperations {
         if (!source.bucket().equals(config.bucket())) {
             throw S3Exception.noSuchBucket(source.bucket());
         }
-        Path target = store.objectPath(call.key);
         Path sourcePath = store.objectPath(source.key());
         boolean replace = "REPLACE".equalsIgnoreCase(call.headers().get("x-amz-metadata-directive"));
         Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
@@ -526,7 +523,7 @@ class ObjectOperations {
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
                                 replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
                         // a copy is never a job's first object: its source is already under the job's prefix
-                        return publish(copied.temp(), Future.succeededFuture(), target, row, conditions, null)
+                        return publish(copied.temp(), Future.succeededFuture(), row, conditions, null)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
                                         etag, CompletionAction.COPY))
                                 .invoke(() -> {

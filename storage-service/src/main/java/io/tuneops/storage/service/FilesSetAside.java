@@ -6,7 +6,6 @@ import io.tuneops.support.store.LastStep;
 import io.vertx.core.Future;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -51,9 +50,9 @@ public final class FilesSetAside<T> implements LastStep<T> {
         this.undo = undo;
     }
 
-    /** A delete's step: {@code files} are those of the objects whose rows the transaction deleted, from its result. */
-    public static <T> FilesSetAside<T> removing(ObjectStore store, Function<T, List<Path>> files) {
-        return new FilesSetAside<>(store, (result, left) -> UniHelper.toUni(store.moveAside(files.apply(result))),
+    /** A delete's step: {@code keys} are those of the objects whose rows the transaction deleted, from its result. */
+    public static <T> FilesSetAside<T> removing(ObjectStore store, Function<T, List<String>> keys) {
+        return new FilesSetAside<>(store, (result, left) -> UniHelper.toUni(store.moveAside(keys.apply(result))),
                 (moved, how) -> UniHelper.toUni(store.putBack(moved.files())));
     }
 

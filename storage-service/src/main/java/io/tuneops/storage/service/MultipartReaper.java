@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Removes multipart uploads nobody completed or aborted within tuneops.storage.multipart-ttl,
  * with their part files, and what interrupted uploads left behind: temporary files nobody writes
- * any more ({@link TempFiles}) and part files of uploads no longer in progress in PostgreSQL (a
+ * any more ({@link TempFiles}; objects' files a change set aside go back to their keys or away,
+ * {@link AsideRecovery}) and part files of uploads no longer in progress in PostgreSQL (a
  * process killed between ending an upload and deleting its parts). At start and every
  * tuneops.storage.reap-interval. Safe with several replicas: each upload row is deleted by exactly
  * one, and a part directory goes only once its upload's row is gone.
@@ -37,10 +38,12 @@ public class MultipartReaper {
     private final ObjectStore store;
     private final TempFiles temps;
     private final StorageMeters meters;
+    private final AsideRecovery recovery;
     private long timer = -1;
 
     public MultipartReaper(Vertx vertx, StorageConfig config, MultipartRepository uploads, ObjectStore store, TempFiles temps,
-                           StorageMeters meters) {
+                           StorageMeters meters, AsideRecovery recovery) {
+        this.recovery = recovery;
         this.vertx = vertx;
         this.config = config;
         this.uploads = uploads;
@@ -87,12 +90,12 @@ public class MultipartReaper {
      * tuneops_storage_leftovers_removed_total.
      */
     public Uni<Void> removeLeftovers() {
-        Uni<Void> tempFiles = UniHelper.toUni(vertx.executeBlocking(temps::sweep, false)).invoke(n -> {
-            meters.leftoversRemoved(StorageMeters.Leftover.TEMP, n);
-            if (n > 0) {
-                LOG.infof("removed %d leftover temporary files", n);
+        Uni<Void> tempFiles = UniHelper.toUni(vertx.executeBlocking(temps::sweep, false)).invoke(swept -> {
+            meters.leftoversRemoved(StorageMeters.Leftover.TEMP, swept.removed());
+            if (swept.removed() > 0) {
+                LOG.infof("removed %d leftover temporary files", swept.removed());
             }
-        }).replaceWithVoid();
+        }).chain(swept -> recovery.recover(swept.setAside())).replaceWithVoid();
         return tempFiles.chain(() -> UniHelper.toUni(vertx.executeBlocking(store::uploadsWithParts, false)))
                 .chain(ids -> {
                     Uni<Integer> chain = Uni.createFrom().item(0);

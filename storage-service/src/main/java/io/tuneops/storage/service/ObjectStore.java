@@ -3,6 +3,7 @@ package io.tuneops.storage.service;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.S3Exception;
 import io.vertx.core.Future;
@@ -33,9 +34,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -277,7 +281,7 @@ public class ObjectStore {
      * the folders it changed, on worker threads.
      */
     public Future<Void> publish(Path temp, Path target) {
-        return moveIntoPlace(temp, target, System.nanoTime() + Long.MAX_VALUE / 2, false).compose(this::syncFolders);
+        return moveIntoPlace(temp, target, System.nanoTime() + Long.MAX_VALUE / 2, null).compose(this::syncFolders);
     }
 
     /**
@@ -305,8 +309,9 @@ public class ObjectStore {
      * flushed file means dropping its cached pages and freeing its blocks through the journal while
      * the key's lock is held; the caller drops it ({@link #dropAside}) once its change is settled.
      */
-    public Future<SetAside> replace(Path temp, Path target, long latest) {
-        return moveIntoPlace(temp, target, latest, true).map(moved -> new SetAside(moved.replaced(), syncFolders(moved),
+    public Future<SetAside> replace(Path temp, String key, long latest) {
+        Path target = objectPath(key);
+        return moveIntoPlace(temp, target, latest, key).map(moved -> new SetAside(moved.replaced(), syncFolders(moved),
                 Optional.of(new Placed(target, moved.fileKey()))));
     }
 
@@ -351,7 +356,8 @@ public class ObjectStore {
     private record Moved(Object fileKey, List<Aside> replaced, Path folder, Path firstCreated) {
     }
 
-    private Future<Moved> moveIntoPlace(Path temp, Path target, long latest, boolean keepReplaced) {
+    /** {@code key}: the object whose replaced file is kept aside; null for a part, whose rename frees what it replaces. */
+    private Future<Moved> moveIntoPlace(Path temp, Path target, long latest, String key) {
         return vertx.<Moved>executeBlocking(() -> {
                     if (System.nanoTime() - latest >= 0) {
                         deleteQuietly(temp);
@@ -359,10 +365,10 @@ public class ObjectStore {
                     }
                     Path folder = target.getParent();
                     Path firstCreated = null;
-                    List<Aside> replaced = keepReplaced ? secondName(target) : List.of();
+                    List<Aside> replaced = key != null ? secondName(target, key) : List.of();
                     Object fileKey;
                     try {
-                        fileKey = keepReplaced ? fileKey(temp) : null;
+                        fileKey = key != null ? fileKey(temp) : null;
                         // the folder is there for all but a prefix's first object: no need to look first
                         try {
                             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -405,10 +411,14 @@ public class ObjectStore {
         }, false);
     }
 
-    /** A second name for the file at {@code target}, a temporary path of this replica; none when there is no file. */
-    private List<Aside> secondName(Path target) {
+    /**
+     * A second name for the file at {@code target}, {@code key}'s, a temporary path of this replica
+     * (marked with the key); none when there is no file.
+     */
+    private List<Aside> secondName(Path target, String key) {
         Path temp = temps.newPath();
         try {
+            AsideMark.write(target, key);
             Files.createLink(temp, target);
             return List.of(new Aside(target, temp));
         } catch (IOException e) {
@@ -438,20 +448,22 @@ public class ObjectStore {
     }
 
     /**
-     * Moves objects' files aside, in one step on a worker thread: each is renamed to a new
-     * temporary path of this replica, so a crash leaves it to the sweep. A file that is gone is
-     * skipped, and one that cannot be moved stays where it is, logged: its row is what made it an
-     * object.
+     * Moves the files of the objects under {@code keys} aside, in one step on a worker thread:
+     * each is marked with its key and renamed to a new temporary path of this replica, so that
+     * after a crash the sweep gives it to {@link AsideRecovery}. A file that is gone is skipped, and
+     * one that cannot be moved stays where it is, logged: its row is what made it an object.
      */
-    public Future<SetAside> moveAside(List<Path> objects) {
-        if (objects.isEmpty()) {
+    public Future<SetAside> moveAside(List<String> keys) {
+        if (keys.isEmpty()) {
             return Future.succeededFuture(new SetAside(List.of(), Future.succeededFuture()));
         }
         return vertx.<List<Aside>>executeBlocking(() -> {
-            List<Aside> moved = new ArrayList<>(objects.size());
-            for (Path object : objects) {
+            List<Aside> moved = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                Path object = objectPath(key);
                 Path temp = temps.newPath();
                 try {
+                    AsideMark.write(object, key);
                     Files.move(object, temp, StandardCopyOption.ATOMIC_MOVE);
                     moved.add(new Aside(object, temp));
                 } catch (NoSuchFileException e) {
@@ -463,6 +475,103 @@ public class ObjectStore {
             }
             return moved;
         }, false).map(moved -> new SetAside(moved, Future.succeededFuture()));
+    }
+
+    /**
+     * What {@link #inspectAside} found: whether the file set aside and the file in the key's place
+     * are the object {@code row} describes, and which file was in place (null for none).
+     */
+    public record AsideInspection(boolean asideIsTheObject, boolean placedIsTheObject, Object placedFileKey) {
+    }
+
+    /**
+     * Compares a file a dead process set aside from {@code key}, and the file in the key's place,
+     * with the key's row, which may change meanwhile ({@link #settleAside} runs under the key's
+     * lock, with the row read again): a file is the object when it has the row's length and ETag
+     * (its MD5, or its parts' for a multipart object). Reads the files, on a worker thread.
+     */
+    public Future<AsideInspection> inspectAside(Path aside, String key, Optional<ObjectRow> row) {
+        Path target = objectPath(key);
+        return vertx.executeBlocking(() -> {
+            Object placed = fileKey(target);
+            if (row.isEmpty() || placed != null && placed.equals(fileKey(aside))) {
+                return new AsideInspection(false, placed != null, placed);
+            }
+            return new AsideInspection(isTheObject(aside, row.get()), placed != null && isTheObject(target, row.get()), placed);
+        }, false);
+    }
+
+    /**
+     * Settles a file a dead process set aside from {@code key}, as {@link #inspectAside} found it;
+     * the caller holds the key's lock and has checked that the row is the one inspected. The file
+     * goes back in the key's place when it is the object and the file in place is not (a delete or
+     * an overwrite that never committed), and is removed otherwise; it is left for the next pass
+     * when the file in place changed since. Whether it went back.
+     */
+    public Future<Boolean> settleAside(Path aside, String key, AsideInspection seen) {
+        Path target = objectPath(key);
+        return vertx.executeBlocking(() -> {
+            if (!Objects.equals(seen.placedFileKey(), fileKey(target))) {
+                return false;
+            }
+            if (seen.asideIsTheObject() && !seen.placedIsTheObject()) {
+                Files.createDirectories(target.getParent());
+                Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncFolder(target.getParent());
+                return true;
+            }
+            Files.deleteIfExists(aside);
+            return false;
+        }, false);
+    }
+
+    /** Whether {@code file} has the length and the ETag {@code row} gives; blocking. */
+    private static boolean isTheObject(Path file, ObjectRow row) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (in.size() != row.size()) {
+                return false;
+            }
+            String etag = row.etag();
+            int dash = etag.indexOf('-');
+            if (dash < 0) {
+                return HexFormat.of().formatHex(md5(in, 0, row.size())).equals(etag);
+            }
+            if (row.partSizes() == null) {
+                return true;  // no part sizes kept to check the parts' digests against: the length has to do
+            }
+            MessageDigest parts = md5();
+            long offset = 0;
+            for (Long size : row.partSizes()) {
+                parts.update(md5(in, offset, size));
+                offset += size;
+            }
+            return (HexFormat.of().formatHex(parts.digest()) + "-" + row.partSizes().length).equals(etag);
+        }
+    }
+
+    private static byte[] md5(FileChannel in, long offset, long length) throws IOException {
+        MessageDigest md5 = md5();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
+        long position = offset;
+        long end = offset + length;
+        while (position < end) {
+            buffer.clear().limit((int) Math.min(COPY_BUFFER, end - position));
+            int n = in.read(buffer, position);
+            if (n < 0) {
+                throw new IOException("file shorter than expected");
+            }
+            position += n;
+            md5.update(buffer.flip());
+        }
+        return md5.digest();
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

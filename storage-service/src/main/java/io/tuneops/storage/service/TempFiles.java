@@ -19,9 +19,12 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -132,14 +135,32 @@ public class TempFiles {
         inFlight.remove(path);
     }
 
-    /** Removes the leftovers (see the class comment); how many temporary files. Blocking. */
-    public int sweep() {
+    /** A leftover that is an object's file a change set aside, and the object's key ({@link AsideMark}). */
+    public record SetAsideFile(Path file, String key) {
+    }
+
+    /** What a sweep did: how many temporary files it removed, and the leftovers it kept for {@link AsideRecovery}. */
+    public record Swept(int removed, List<SetAsideFile> setAside) {
+    }
+
+    /**
+     * Removes the leftovers (see the class comment), except objects' files that a change set aside,
+     * which are kept for {@link AsideRecovery}. Blocking.
+     */
+    public Swept sweep() {
         Instant now = Instant.now();
         Map<String, Boolean> alive = new HashMap<>();
         int removed = 0;
+        List<SetAsideFile> setAside = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
             for (Path file : files) {
-                if (leftover(file, now, alive) && Files.deleteIfExists(file)) {
+                if (!leftover(file, now, alive)) {
+                    continue;
+                }
+                Optional<String> key = AsideMark.read(file);
+                if (key.isPresent()) {
+                    setAside.add(new SetAsideFile(file, key.get()));
+                } else if (Files.deleteIfExists(file)) {
                     removed++;
                 }
             }
@@ -156,7 +177,7 @@ public class TempFiles {
         } catch (IOException e) {
             LOG.warnf("marks of replicas that are gone not removed from %s: %s", replicas, e.toString());
         }
-        return removed;
+        return new Swept(removed, setAside);
     }
 
     private boolean leftover(Path file, Instant now, Map<String, Boolean> alive) throws IOException {

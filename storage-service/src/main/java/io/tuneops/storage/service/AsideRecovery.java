@@ -1,0 +1,72 @@
+package io.tuneops.storage.service;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.tuneops.storage.config.StorageConfig;
+import io.tuneops.storage.repository.ObjectRepository;
+import io.tuneops.storage.repository.ObjectRow;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Gives back to their keys the files a dead process had set aside in the middle of a delete or an
+ * overwrite, which the sweep finds among the leftovers ({@link TempFiles.Swept#setAside}). A delete
+ * moves its objects' files aside, and an overwrite puts its new file in place, before their COMMIT:
+ * killed in between, the process leaves rows whose files are aside, or an old row over a new file.
+ * For each file, the key's row decides: the file goes back when it is the object the row describes
+ * and the file in the key's place is not, and is removed otherwise. The files are read (their
+ * digests) before the key's lock is taken, and the row is read again under the lock; a key that
+ * changed meanwhile is left for the next pass.
+ */
+@ApplicationScoped
+public class AsideRecovery {
+
+    private static final Logger LOG = Logger.getLogger(AsideRecovery.class);
+
+    private final StorageConfig config;
+    private final ObjectRepository objects;
+    private final ObjectStore store;
+
+    public AsideRecovery(StorageConfig config, ObjectRepository objects, ObjectStore store) {
+        this.config = config;
+        this.objects = objects;
+        this.store = store;
+    }
+
+    /** Settles the files one after the other; how many went back to their keys. */
+    public Uni<Integer> recover(List<TempFiles.SetAsideFile> files) {
+        Uni<Integer> chain = Uni.createFrom().item(0);
+        for (TempFiles.SetAsideFile file : files) {
+            chain = chain.chain(sum -> recover(file)
+                    .onFailure().recoverWithItem(e -> {
+                        LOG.warnf("file %s set aside from %s not settled (next pass): %s", file.file(), file.key(), e.toString());
+                        return false;
+                    })
+                    .map(back -> back ? sum + 1 : sum));
+        }
+        return chain;
+    }
+
+    private Uni<Boolean> recover(TempFiles.SetAsideFile file) {
+        String bucket = config.bucket();
+        return objects.find(bucket, file.key())
+                .chain(row -> UniHelper.toUni(store.inspectAside(file.file(), file.key(), row))
+                        .chain(seen -> objects.underKeyLock(bucket, file.key(), tx -> objects.find(tx, bucket, file.key())
+                                .chain(now -> sameVersion(row, now) ? UniHelper.toUni(store.settleAside(file.file(), file.key(), seen))
+                                        : Uni.createFrom().item(false)))))
+                .invoke(back -> {
+                    if (back) {
+                        LOG.warnf("gave %s back the file a stopped process had set aside during a change that did not commit", file.key());
+                    }
+                });
+    }
+
+    private static boolean sameVersion(Optional<ObjectRow> before, Optional<ObjectRow> now) {
+        return before.map(ObjectRow::etag).equals(now.map(ObjectRow::etag))
+                && Objects.equals(before.map(ObjectRow::lastModified), now.map(ObjectRow::lastModified));
+    }
+}
