@@ -78,6 +78,24 @@ class FailedOverwriteTest {
     }
 
     @Test
+    void anIdenticalOverwriteWhoseCommitFailsLeavesNothingAside() throws Exception {
+        Credential c = S3TestSupport.issue(redis);
+        String key = c.prefix() + REFUSED + "config.json";
+        byte[] same = bytes(64 << 10, 7);
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            String etag = s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromBytes(same)).eTag();
+
+            refuseWritesAtCommit();
+            // the key's row has this version's ETag, as if the COMMIT had gone through: nothing to undo
+            S3Exception refused = assertThrows(S3Exception.class,
+                    () -> s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromBytes(same)));
+            assertEquals(500, refused.statusCode(), refused.toString());
+            assertObject(s3, key, same, etag);
+            S3SecurityTest.assertNoTemporaryFilesLeft();
+        }
+    }
+
+    @Test
     void aFirstVersionWhoseCommitFailsLeavesNoFile() throws Exception {
         Credential c = S3TestSupport.issue(redis);
         String key = c.prefix() + REFUSED + "samples/0001.png";

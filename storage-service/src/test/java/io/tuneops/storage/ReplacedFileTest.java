@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.ObjectStore.Aside;
+import io.tuneops.storage.service.TempFiles;
 import io.vertx.core.Future;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A new version's file moved into place keeps the file it replaces under a second, temporary name
@@ -29,6 +31,9 @@ class ReplacedFileTest {
 
     @Inject
     ObjectStore store;
+
+    @Inject
+    TempFiles temps;
 
     @Test
     void theReplacedFileIsKeptAsideUntilDropped() throws Exception {
@@ -84,6 +89,19 @@ class ReplacedFileTest {
         S3TestSupport.awaitFileRemovals();
         assertFalse(Files.exists(second.files().get(0).temp()));
         store.dropAside(third);
+    }
+
+    @Test
+    void aFileKeptForRecoveryIsHandedToItByTheSweep() throws Exception {
+        String key = "job-" + UUID.randomUUID() + "/model.safetensors";
+        replaceWith(key, "first");
+        List<Aside> aside = replaceWith(key, "second");
+
+        store.keepForRecovery(aside);
+        TempFiles.Swept swept = temps.sweep();
+        assertTrue(swept.setAside().contains(new TempFiles.SetAsideFile(aside.get(0).temp(), key)), swept.toString());
+        assertEquals("first", Files.readString(aside.get(0).temp()));
+        Files.delete(aside.get(0).temp());
     }
 
     private List<Aside> replaceWith(String key, String content) throws Exception {

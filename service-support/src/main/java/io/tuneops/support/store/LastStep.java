@@ -26,8 +26,8 @@ public interface LastStep<T> {
 
     /**
      * The transaction ended without committing after this step began: the step failed, or the
-     * COMMIT came too late or failed ({@code how} says which). Called once the step is over, and
-     * the caller's answer waits for it.
+     * COMMIT came too late or failed ({@code how} says which). Called once the step is over; the
+     * caller's answer waits for it up to the database deadline.
      */
     default Uni<?> notCommitted(T result, Ending how) {
         return Uni.createFrom().voidItem();
@@ -41,8 +41,9 @@ public interface LastStep<T> {
          */
         ROLLING_BACK,
         /**
-         * The COMMIT was sent and failed or its answer was lost: the locks are released and the
-         * connection is back in the pool; a COMMIT whose answer was lost may have committed after all.
+         * The COMMIT was sent and failed or its answer was lost, and the connection is back in the
+         * pool. The locks are released, or will be once PostgreSQL notices a lost connection; a
+         * COMMIT whose answer was lost may have committed after all.
          */
         COMMIT_FAILED
     }

@@ -116,7 +116,8 @@ public class StoreDeadlines {
                     .chain(connection -> (System.nanoTime() - lastCommit < 0
                             ? Uni.createFrom().deferred(() -> inTransaction(connection, work, beforeCommit, lastCommit, failedCommit))
                             : Uni.createFrom().<T>failure(StoreUnavailableException.notAnswering(Store.DATABASE, database)))
-                            .eventually(connection::close))
+                            // a connection that fails to close does not change what became of the transaction
+                            .eventually(() -> connection.close().onFailure().recoverWithNull()))
                     // the step is told how the COMMIT went once the connection is back in the pool, so
                     // that what it does then (which may take a connection of its own) never waits for it
                     .call(result -> Uni.createFrom().deferred(() -> beforeCommit.committed(result)).onFailure().recoverWithNull())

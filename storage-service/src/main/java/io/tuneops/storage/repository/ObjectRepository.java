@@ -155,12 +155,12 @@ public class ObjectRepository {
     /**
      * In a transaction of its own holding the key's lock, runs {@code undo} unless the key's row
      * has {@code written}'s ETag: unless the change that wrote it committed after all (a COMMIT
-     * whose answer was lost), or the key holds the same bytes anyway.
+     * whose answer was lost), or the key holds the same bytes anyway. Whether it ran.
      */
-    public Uni<Void> unlessWritten(ObjectRow written, Supplier<Uni<?>> undo) {
+    public Uni<Boolean> unlessWritten(ObjectRow written, Supplier<Uni<?>> undo) {
         return underKeyLock(written.bucket(), written.key(), tx -> find(tx, written.bucket(), written.key())
                 .chain(found -> found.filter(row -> row.etag().equals(written.etag())).isPresent()
-                        ? Uni.createFrom().voidItem() : undo.get().replaceWithVoid()));
+                        ? Uni.createFrom().item(false) : undo.get().replaceWith(true)));
     }
 
     /**

@@ -39,11 +39,22 @@ final class AsideMark {
             view.write(NAME, ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
             throw e;
-        } catch (IOException | UnsupportedOperationException e) {
-            if (UNSUPPORTED_REPORTED.compareAndSet(false, true)) {
-                LOG.warnf("files set aside cannot be marked with their keys on this volume (%s): after a crash, those of changes "
-                        + "in progress are swept instead of given back", e.toString());
+        } catch (UnsupportedOperationException e) {
+            reportUnsupported(e);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("not supported")) {
+                reportUnsupported(e);
+            } else {
+                LOG.warnf("%s not marked as %s's before it is set aside (swept, not given back, after a crash): %s", file, key,
+                        e.toString());
             }
+        }
+    }
+
+    private static void reportUnsupported(Exception e) {
+        if (UNSUPPORTED_REPORTED.compareAndSet(false, true)) {
+            LOG.warnf("files set aside cannot be marked with their keys on this volume (%s): after a crash, those of changes "
+                    + "in progress are swept instead of given back", e.toString());
         }
     }
 

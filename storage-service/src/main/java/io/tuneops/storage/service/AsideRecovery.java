@@ -19,8 +19,8 @@ import java.util.Optional;
  * killed in between, the process leaves rows whose files are aside, or an old row over a new file.
  * For each file, the key's row decides: the file goes back when it is the object the row describes
  * and the file in the key's place is not, and is removed otherwise. The files are read (their
- * digests) before the key's lock is taken, and the row is read again under the lock; a key that
- * changed meanwhile is left for the next pass.
+ * digests) before the key's lock is taken, and the row is read again under the lock: a row that
+ * changed meanwhile was written by a later change, and the file is removed.
  */
 @ApplicationScoped
 public class AsideRecovery {
@@ -56,8 +56,9 @@ public class AsideRecovery {
         return objects.find(bucket, file.key())
                 .chain(row -> UniHelper.toUni(store.inspectAside(file.file(), file.key(), row))
                         .chain(seen -> objects.underKeyLock(bucket, file.key(), tx -> objects.find(tx, bucket, file.key())
+                                // a row that changed since is a later change's, which committed: the file is not the object's
                                 .chain(now -> sameVersion(row, now) ? UniHelper.toUni(store.settleAside(file.file(), file.key(), seen))
-                                        : Uni.createFrom().item(false)))))
+                                        : UniHelper.toUni(store.removeLeftover(file.file())).replaceWith(false)))))
                 .invoke(back -> {
                     if (back) {
                         LOG.warnf("gave %s back the file a stopped process had set aside during a change that did not commit", file.key());

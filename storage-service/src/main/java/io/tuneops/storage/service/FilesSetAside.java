@@ -26,11 +26,12 @@ public final class FilesSetAside<T> implements LastStep<T> {
 
     /**
      * After a COMMIT that failed: runs {@code undo} in a transaction of its own holding the key's
-     * lock, unless the key's row shows that the change committed after all (its answer lost).
+     * lock, unless the key's row shows that the change committed after all (its answer lost);
+     * whether it ran.
      */
     @FunctionalInterface
     public interface UnlessCommitted {
-        Uni<?> run(Supplier<Uni<?>> undo);
+        Uni<Boolean> run(Supplier<Uni<?>> undo);
     }
 
     /** What a transaction that did not commit does with the files its step set aside. */
@@ -73,11 +74,13 @@ public final class FilesSetAside<T> implements LastStep<T> {
             if (how == Ending.ROLLING_BACK) {
                 return undoReplace.get();
             }
-            return unlessCommitted.run(undoReplace).onFailure().call(e -> {
-                LOG.errorf("%s may hold the bytes of a change whose COMMIT failed, its lock could not be taken again: %s",
-                        moved.placed().get().target(), e.toString());
-                return UniHelper.toUni(store.dropAside(moved.files()));
-            });
+            return unlessCommitted.run(undoReplace)
+                    .call(undone -> undone ? Uni.createFrom().voidItem() : UniHelper.toUni(store.dropAside(moved.files())))
+                    .onFailure().invoke(e -> {
+                        LOG.errorf("%s: the change whose COMMIT failed was not undone (%s); the file it replaced is left to the "
+                                + "next sweep, which gives it back if the key's row still describes it", moved.placed().get().target(), e);
+                        store.keepForRecovery(moved.files());
+                    });
         });
     }
 
@@ -89,12 +92,13 @@ public final class FilesSetAside<T> implements LastStep<T> {
     @Override
     public Uni<?> committed(T result) {
         ObjectStore.SetAside moved = aside;
-        return UniHelper.toUni(moved.synced().compose(v -> store.dropAside(moved.files())));
+        return UniHelper.toUni(moved.synced().otherwiseEmpty().compose(v -> store.dropAside(moved.files())));
     }
 
     @Override
     public Uni<?> notCommitted(T result, Ending how) {
         ObjectStore.SetAside moved = aside;
-        return UniHelper.toUni(moved.synced()).chain(() -> undo.run(moved, how));
+        // the sync's own failure was logged; the files are settled all the same
+        return UniHelper.toUni(moved.synced()).onFailure().recoverWithNull().chain(() -> undo.run(moved, how));
     }
 }

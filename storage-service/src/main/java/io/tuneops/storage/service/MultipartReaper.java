@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Removes multipart uploads nobody completed or aborted within tuneops.storage.multipart-ttl,
@@ -54,10 +58,16 @@ public class MultipartReaper {
 
     /** After ObjectStore's start (default priority): leftovers of a killed process go before the first request. */
     void start(@Observes StartupEvent event) {
+        // not cancelled when it outlasts the wait: settling large files set aside can take longer
+        CompletableFuture<Void> pass = removeLeftovers().subscribeAsCompletionStage();
         try {
-            removeLeftovers().await().atMost(START_SWEEP_LIMIT);
-        } catch (RuntimeException e) {
-            LOG.warnf("leftovers not removed at start (next pass in %s): %s", config.reapInterval(), e.toString());
+            pass.get(START_SWEEP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("leftovers still being settled after %s; requests are served meanwhile", START_SWEEP_LIMIT);
+        } catch (ExecutionException e) {
+            LOG.warnf("leftovers not removed at start (next pass in %s): %s", config.reapInterval(), e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         timer = vertx.setPeriodic(config.reapInterval().toMillis(), id -> reap()
                 .invoke(n -> {

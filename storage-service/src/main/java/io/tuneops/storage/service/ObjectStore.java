@@ -295,8 +295,11 @@ public class ObjectStore {
         }
     }
 
-    /** The file {@link #replace} moved into place at {@code target}, known by its file system identity (device and inode). */
-    public record Placed(Path target, Object fileKey) {
+    /**
+     * The file {@link #replace} moved into place at {@code target}, known by its file system
+     * identity (device and inode), and whether it replaced a file (kept aside, unless that failed).
+     */
+    public record Placed(Path target, Object fileKey, boolean replacedAFile) {
     }
 
     /**
@@ -312,7 +315,7 @@ public class ObjectStore {
     public Future<SetAside> replace(Path temp, String key, long latest) {
         Path target = objectPath(key);
         return moveIntoPlace(temp, target, latest, key).map(moved -> new SetAside(moved.replaced(), syncFolders(moved),
-                Optional.of(new Placed(target, moved.fileKey()))));
+                Optional.of(new Placed(target, moved.fileKey(), moved.replacedAFile()))));
     }
 
     /**
@@ -326,18 +329,39 @@ public class ObjectStore {
         Placed placed = replaced.placed().orElseThrow();
         return vertx.<Void>executeBlocking(() -> {
             if (placed.fileKey().equals(fileKey(placed.target()))) {
-                if (replaced.files().isEmpty()) {
-                    Files.delete(placed.target());
-                } else {
+                if (!replaced.files().isEmpty()) {
                     Aside old = replaced.files().get(0);
                     Files.move(old.temp(), placed.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     temps.release(old.temp());
+                } else if (!placed.replacedAFile()) {
+                    Files.delete(placed.target());
+                } else {
+                    throw new IOException("the file it replaced could not be kept aside");
                 }
                 syncFolder(placed.target().getParent());
             }
             return null;
-        }, false).onFailure(e -> LOG.errorf("%s may hold the bytes of a change that did not commit: %s", placed.target(), e.toString()))
-                .eventually(() -> dropAside(replaced.files()));
+        }, false).compose(v -> dropAside(replaced.files()), e -> {
+            LOG.errorf("%s may hold the bytes of a change that did not commit: %s", placed.target(), e.toString());
+            keepForRecovery(replaced.files());
+            return Future.failedFuture(e);
+        });
+    }
+
+    /**
+     * Leaves files set aside to the sweep instead of deleting them: marked with their keys, they go
+     * to {@link AsideRecovery} at its next pass, for a change that could not be settled here.
+     */
+    public void keepForRecovery(List<Aside> files) {
+        files.forEach(aside -> temps.release(aside.temp()));
+    }
+
+    /** Removes a leftover a dead process set aside, on a worker thread. */
+    public Future<Void> removeLeftover(Path file) {
+        return vertx.executeBlocking(() -> {
+            Files.deleteIfExists(file);
+            return null;
+        }, false);
     }
 
     /** The identity (device and inode) of the file at {@code path}, null when there is none. */
@@ -350,10 +374,14 @@ public class ObjectStore {
     }
 
     /**
-     * A file moved into place: its identity, what it replaced (kept aside), its folder and the
-     * first folder made for it (null for none).
+     * A file moved into place: its identity, what it replaced (kept aside) and whether it replaced
+     * a file, its folder and the first folder made for it (null for none).
      */
-    private record Moved(Object fileKey, List<Aside> replaced, Path folder, Path firstCreated) {
+    private record Moved(Object fileKey, List<Aside> replaced, boolean replacedAFile, Path folder, Path firstCreated) {
+    }
+
+    /** What {@link #secondName} kept of the file in a key's place, and whether there was one. */
+    private record Kept(List<Aside> aside, boolean wasThere) {
     }
 
     /** {@code key}: the object whose replaced file is kept aside; null for a part, whose rename frees what it replaces. */
@@ -365,7 +393,8 @@ public class ObjectStore {
                     }
                     Path folder = target.getParent();
                     Path firstCreated = null;
-                    List<Aside> replaced = key != null ? secondName(target, key) : List.of();
+                    Kept kept = key != null ? secondName(target, key) : new Kept(List.of(), false);
+                    List<Aside> replaced = kept.aside();
                     Object fileKey;
                     try {
                         fileKey = key != null ? fileKey(temp) : null;
@@ -387,7 +416,7 @@ public class ObjectStore {
                         replaced.forEach(aside -> discardTemp(aside.temp()));
                         throw translate(e);
                     }
-                    return new Moved(fileKey, replaced, folder, firstCreated);
+                    return new Moved(fileKey, replaced, kept.wasThere(), folder, firstCreated);
                 }, false)
                 .onComplete(v -> temps.release(temp));
     }
@@ -415,16 +444,21 @@ public class ObjectStore {
      * A second name for the file at {@code target}, {@code key}'s, a temporary path of this replica
      * (marked with the key); none when there is no file.
      */
-    private List<Aside> secondName(Path target, String key) {
+    private Kept secondName(Path target, String key) {
         Path temp = temps.newPath();
         try {
             AsideMark.write(target, key);
             Files.createLink(temp, target);
-            return List.of(new Aside(target, temp));
-        } catch (IOException e) {
-            // no file yet (the key's first version), or none that can be kept: the rename frees it
+            return new Kept(List.of(new Aside(target, temp)), true);
+        } catch (NoSuchFileException e) {
+            // no file yet: the key's first version
             temps.release(temp);
-            return List.of();
+            return new Kept(List.of(), false);
+        } catch (IOException e) {
+            // a file that cannot be kept: the rename frees it, and this change cannot be undone
+            LOG.warnf("the file in %s's place not kept aside before it is replaced: %s", key, e.toString());
+            temps.release(temp);
+            return new Kept(List.of(), true);
         }
     }
 
@@ -533,8 +567,9 @@ public class ObjectStore {
             }
             String etag = row.etag();
             int dash = etag.indexOf('-');
+            ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
             if (dash < 0) {
-                return HexFormat.of().formatHex(md5(in, 0, row.size())).equals(etag);
+                return HexFormat.of().formatHex(md5(in, 0, row.size(), buffer)).equals(etag);
             }
             if (row.partSizes() == null) {
                 return true;  // no part sizes kept to check the parts' digests against: the length has to do
@@ -542,16 +577,15 @@ public class ObjectStore {
             MessageDigest parts = md5();
             long offset = 0;
             for (Long size : row.partSizes()) {
-                parts.update(md5(in, offset, size));
+                parts.update(md5(in, offset, size, buffer));
                 offset += size;
             }
             return (HexFormat.of().formatHex(parts.digest()) + "-" + row.partSizes().length).equals(etag);
         }
     }
 
-    private static byte[] md5(FileChannel in, long offset, long length) throws IOException {
+    private static byte[] md5(FileChannel in, long offset, long length, ByteBuffer buffer) throws IOException {
         MessageDigest md5 = md5();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
         long position = offset;
         long end = offset + length;
         while (position < end) {
