@@ -1,17 +1,22 @@
 package io.tuneops.storage;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.storage.service.AsideRecovery;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.ObjectStore.Aside;
 import io.tuneops.storage.service.TempFiles;
 import io.vertx.core.Future;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +39,12 @@ class ReplacedFileTest {
 
     @Inject
     TempFiles temps;
+
+    @Inject
+    AsideRecovery recovery;
+
+    @Inject
+    RedisDataSource redis;
 
     @Test
     void theReplacedFileIsKeptAsideUntilDropped() throws Exception {
@@ -102,6 +113,24 @@ class ReplacedFileTest {
         assertTrue(swept.setAside().contains(new TempFiles.SetAsideFile(aside.get(0).temp(), key)), swept.toString());
         assertEquals("first", Files.readString(aside.get(0).temp()));
         Files.delete(aside.get(0).temp());
+    }
+
+    @Test
+    void aReplaceThatCouldNotBeUndoneIsSettledSoonAfter() throws Exception {
+        S3TestSupport.Credential c = S3TestSupport.issue(redis);
+        String key = c.prefix() + "checkpoint.bin";
+        try (S3Client s3 = S3TestSupport.client(c)) {
+            String etag = s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(key), RequestBody.fromString("committed")).eTag();
+            // a new version moved in whose change did not commit, and whose undo could not run
+            List<Aside> aside = replaceWith(key, "never committed, longer");
+            store.keepForRecovery(aside);
+
+            recovery.settleSoon(List.of(new TempFiles.SetAsideFile(aside.get(0).temp(), key))).await().atMost(Duration.ofSeconds(30));
+            var got = s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key));
+            assertEquals("committed", got.asUtf8String());
+            assertEquals(etag, got.response().eTag());
+            assertFalse(Files.exists(aside.get(0).temp()));
+        }
     }
 
     private List<Aside> replaceWith(String key, String content) throws Exception {

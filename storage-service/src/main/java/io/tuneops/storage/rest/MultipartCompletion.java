@@ -15,6 +15,7 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
+import io.tuneops.storage.service.AsideRecovery;
 import io.tuneops.storage.service.FilesSetAside;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
@@ -54,11 +55,13 @@ class MultipartCompletion {
     private final Vertx vertx;
     private final StorageMeters meters;
     private final UploadNotifications notifications;
+    private final AsideRecovery recovery;
 
     MultipartCompletion(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
                         Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters,
-                        UploadNotifications notifications) {
+                        UploadNotifications notifications, AsideRecovery recovery) {
         this.notifications = notifications;
+        this.recovery = recovery;
         this.config = config;
         this.uploads = uploads;
         this.objects = objects;
@@ -212,7 +215,7 @@ class MultipartCompletion {
                                         }
                                         return ObjectOperations.checkConditions(objects, tx, upload.bucket(), upload.key(), conditions)
                                                 .flatMap(v -> objects.upsert(tx, row, firstObject));
-                                    }), FilesSetAside.replacing(store, (queued, left) -> UniHelper.toUni(
+                                    }), FilesSetAside.replacing(store, recovery, (queued, left) -> UniHelper.toUni(
                                             store.replace(temp, upload.key(), System.nanoTime() + left.toNanos())),
                                             undo -> objects.unlessWritten(row, undo)))
                             .onFailure().call(() -> UniHelper.toUni(store.deleteFile(temp)))

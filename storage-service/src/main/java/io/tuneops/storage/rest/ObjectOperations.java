@@ -18,6 +18,7 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
+import io.tuneops.storage.service.AsideRecovery;
 import io.tuneops.storage.service.FilesSetAside;
 import io.tuneops.storage.service.ObjectKeys;
 import io.tuneops.storage.service.ObjectStore;
@@ -70,9 +71,11 @@ class ObjectOperations {
     private final UploadEvents events;
     private final StorageMeters meters;
     private final UploadNotifications notifications;
+    private final AsideRecovery recovery;
 
     ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events,
-                     StorageMeters meters, UploadNotifications notifications) {
+                     StorageMeters meters, UploadNotifications notifications, AsideRecovery recovery) {
+        this.recovery = recovery;
         this.meters = meters;
         this.notifications = notifications;
         this.config = config;
@@ -333,7 +336,7 @@ class ObjectOperations {
     private Uni<Void> publish(Path temp, Future<Void> written, ObjectRow row, Optional<WriteConditions> conditions,
                               FirstObjectEvent firstObject) {
         // the wait for the write is bounded too: it holds the key's lock and a database connection
-        LastStep<Boolean> moveIntoPlace = FilesSetAside.replacing(store, (queued, left) -> {
+        LastStep<Boolean> moveIntoPlace = FilesSetAside.replacing(store, recovery, (queued, left) -> {
             long latest = System.nanoTime() + left.toNanos();
             return UniHelper.toUni(written).ifNoItem().after(left).failWith(S3Exception::slowVolume)
                     .chain(() -> UniHelper.toUni(store.replace(temp, row.key(), latest)));

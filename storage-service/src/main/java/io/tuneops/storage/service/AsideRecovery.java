@@ -8,9 +8,12 @@ import io.tuneops.storage.repository.ObjectRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gives back to their keys the files a dead process had set aside in the middle of a delete or an
@@ -26,6 +29,8 @@ import java.util.Optional;
 public class AsideRecovery {
 
     private static final Logger LOG = Logger.getLogger(AsideRecovery.class);
+    private static final int RETRY_SECONDS = 2;
+    private static final int GIVE_UP_MINUTES = 10;
 
     private final StorageConfig config;
     private final ObjectRepository objects;
@@ -35,6 +40,46 @@ public class AsideRecovery {
         this.config = config;
         this.objects = objects;
         this.store = store;
+    }
+
+    /**
+     * Settles files of this replica whose change could not be settled when it ended (PostgreSQL
+     * away, or the file system failing): tried again every {@value #RETRY_SECONDS} s, for up to
+     * {@value #GIVE_UP_MINUTES} minutes, then left to the sweep. Completes once every file is
+     * settled or the tries are over; the caller need not wait for it.
+     */
+    public Uni<Void> settleSoon(List<TempFiles.SetAsideFile> files) {
+        return settleSoon(files, System.nanoTime() + TimeUnit.MINUTES.toNanos(GIVE_UP_MINUTES));
+    }
+
+    private Uni<Void> settleSoon(List<TempFiles.SetAsideFile> files, long giveUpAt) {
+        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofSeconds(RETRY_SECONDS))
+                .chain(() -> unsettled(files))
+                .chain(left -> {
+                    if (left.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (System.nanoTime() - giveUpAt >= 0) {
+                        LOG.warnf("%d files set aside not settled after %d minutes; the sweep takes them", left.size(), GIVE_UP_MINUTES);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return settleSoon(left, giveUpAt);
+                });
+    }
+
+    /** Tries each file once, in turn; those that could not be settled. */
+    private Uni<List<TempFiles.SetAsideFile>> unsettled(List<TempFiles.SetAsideFile> files) {
+        Uni<List<TempFiles.SetAsideFile>> chain = Uni.createFrom().item(new ArrayList<>());
+        for (TempFiles.SetAsideFile file : files) {
+            chain = chain.chain(left -> recover(file)
+                    .map(back -> left)
+                    .onFailure().recoverWithItem(e -> {
+                        LOG.debugf("file %s set aside from %s not settled yet: %s", file.file(), file.key(), e.toString());
+                        left.add(file);
+                        return left;
+                    }));
+        }
+        return chain;
     }
 
     /** Settles the files one after the other; how many went back to their keys. */

@@ -62,25 +62,27 @@ public final class FilesSetAside<T> implements LastStep<T> {
      * aside ({@link ObjectStore#replace}); the folders' sync runs beside the COMMIT and is waited
      * for after it. Not committed, the replace is undone ({@link ObjectStore#undoReplace}): at once
      * while the transaction still holds the key's lock, through {@code unlessCommitted} once a
-     * failed COMMIT released it.
+     * failed COMMIT released it; an undo that fails is left to {@link AsideRecovery#settleSoon}.
      */
-    public static <T> FilesSetAside<T> replacing(ObjectStore store, BiFunction<T, Duration, Uni<ObjectStore.SetAside>> moveIntoPlace,
+    public static <T> FilesSetAside<T> replacing(ObjectStore store, AsideRecovery recovery,
+                                                 BiFunction<T, Duration, Uni<ObjectStore.SetAside>> moveIntoPlace,
                                                  UnlessCommitted unlessCommitted) {
         return new FilesSetAside<>(store, moveIntoPlace, (moved, how) -> {
             if (moved.placed().isEmpty()) {
                 return UniHelper.toUni(store.dropAside(moved.files()));
             }
             Supplier<Uni<?>> undoReplace = () -> UniHelper.toUni(store.undoReplace(moved));
-            if (how == Ending.ROLLING_BACK) {
-                return undoReplace.get();
-            }
-            return unlessCommitted.run(undoReplace)
-                    .call(undone -> undone ? Uni.createFrom().voidItem() : UniHelper.toUni(store.dropAside(moved.files())))
-                    .onFailure().invoke(e -> {
-                        LOG.errorf("%s: the change whose COMMIT failed was not undone (%s); the file it replaced is left to the "
-                                + "next sweep, which gives it back if the key's row still describes it", moved.placed().get().target(), e);
-                        store.keepForRecovery(moved.files());
-                    });
+            Uni<?> undone = how == Ending.ROLLING_BACK ? undoReplace.get()
+                    : unlessCommitted.run(undoReplace)
+                    .call(ran -> ran ? Uni.createFrom().voidItem() : UniHelper.toUni(store.dropAside(moved.files())));
+            return undone.onFailure().invoke(e -> {
+                ObjectStore.Placed placed = moved.placed().get();
+                LOG.errorf("%s: the change that did not commit was not undone (%s); the file it replaced is settled again "
+                        + "shortly, given back if the key's row still describes it", placed.target(), e);
+                store.keepForRecovery(moved.files());
+                recovery.settleSoon(moved.files().stream().map(aside -> new TempFiles.SetAsideFile(aside.temp(), placed.key())).toList())
+                        .subscribe().with(v -> { }, failure -> LOG.warnf("files set aside from %s not settled: %s", placed.key(), failure));
+            });
         });
     }
 

@@ -296,10 +296,11 @@ public class ObjectStore {
     }
 
     /**
-     * The file {@link #replace} moved into place at {@code target}, known by its file system
-     * identity (device and inode), and whether it replaced a file (kept aside, unless that failed).
+     * The file {@link #replace} moved into place at {@code target}, {@code key}'s, known by its file
+     * system identity (device and inode), and whether it replaced a file (kept aside, unless that
+     * failed).
      */
-    public record Placed(Path target, Object fileKey, boolean replacedAFile) {
+    public record Placed(String key, Path target, Object fileKey, boolean replacedAFile) {
     }
 
     /**
@@ -315,7 +316,7 @@ public class ObjectStore {
     public Future<SetAside> replace(Path temp, String key, long latest) {
         Path target = objectPath(key);
         return moveIntoPlace(temp, target, latest, key).map(moved -> new SetAside(moved.replaced(), syncFolders(moved),
-                Optional.of(new Placed(target, moved.fileKey(), moved.replacedAFile()))));
+                Optional.of(new Placed(key, target, moved.fileKey(), moved.replacedAFile()))));
     }
 
     /**
