@@ -106,7 +106,7 @@ public class AsideRecovery {
                                         : UniHelper.toUni(store.removeLeftover(file.file())).replaceWith(false)))))
                 .invoke(back -> {
                     if (back) {
-                        LOG.warnf("gave %s back the file a stopped process had set aside during a change that did not commit", file.key());
+                        LOG.warnf("gave %s back the file set aside by a change that did not commit", file.key());
                     }
                 });
     }
