@@ -10,9 +10,9 @@ import io.tuneops.storage.repository.FirstObjectEvent;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.ETags;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.s3.S3Xml;
-import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.AsideRecovery;
@@ -24,10 +24,7 @@ import io.tuneops.storage.service.UploadNotifications;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -241,18 +238,9 @@ class MultipartCompletion {
                 + "The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
     }
 
-    /** S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, then "-" and the number of parts. */
+    /** S3's ETag of a multipart object ({@link ETags#multipart}) from its parts' ETags. */
     static String multipartEtag(List<Part> parts) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            ByteArrayOutputStream all = new ByteArrayOutputStream(parts.size() * 16);
-            for (Part p : parts) {
-                all.writeBytes(HexFormat.of().parseHex(p.etag()));
-            }
-            return SigV4.hex(md5.digest(all.toByteArray())) + "-" + parts.size();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ETags.multipart(parts.stream().map(p -> HexFormat.of().parseHex(p.etag())).toList());
     }
 
     private static String locationOf(S3Call call) {

@@ -67,8 +67,8 @@ public class AsideRecovery {
                 });
     }
 
-    /** Tries each file once, in turn; those that could not be settled. */
-    private Uni<List<TempFiles.SetAsideFile>> unsettled(List<TempFiles.SetAsideFile> files) {
+    /** Tries each file once, in turn; those that could not be settled (the sweep's pass logs them). */
+    public Uni<List<TempFiles.SetAsideFile>> unsettled(List<TempFiles.SetAsideFile> files) {
         Uni<List<TempFiles.SetAsideFile>> chain = Uni.createFrom().item(new ArrayList<>());
         for (TempFiles.SetAsideFile file : files) {
             chain = chain.chain(left -> recover(file)
@@ -82,20 +82,6 @@ public class AsideRecovery {
         return chain;
     }
 
-    /** Settles the files one after the other; how many went back to their keys. */
-    public Uni<Integer> recover(List<TempFiles.SetAsideFile> files) {
-        Uni<Integer> chain = Uni.createFrom().item(0);
-        for (TempFiles.SetAsideFile file : files) {
-            chain = chain.chain(sum -> recover(file)
-                    .onFailure().recoverWithItem(e -> {
-                        LOG.warnf("file %s set aside from %s not settled (next pass): %s", file.file(), file.key(), e.toString());
-                        return false;
-                    })
-                    .map(back -> back ? sum + 1 : sum));
-        }
-        return chain;
-    }
-
     private Uni<Boolean> recover(TempFiles.SetAsideFile file) {
         String bucket = config.bucket();
         return objects.find(bucket, file.key())
@@ -103,7 +89,7 @@ public class AsideRecovery {
                         .chain(seen -> objects.underKeyLock(bucket, file.key(), tx -> objects.find(tx, bucket, file.key())
                                 // a row that changed since is a later change's, which committed: the file is not the object's
                                 .chain(now -> sameVersion(row, now) ? UniHelper.toUni(store.settleAside(file.file(), file.key(), seen))
-                                        : UniHelper.toUni(store.removeLeftover(file.file())).replaceWith(false)))))
+                                        : UniHelper.toUni(store.deleteFile(file.file())).replaceWith(false)))))
                 .invoke(back -> {
                     if (back) {
                         LOG.warnf("gave %s back the file set aside by a change that did not commit", file.key());

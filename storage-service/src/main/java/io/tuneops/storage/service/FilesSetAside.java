@@ -77,8 +77,8 @@ public final class FilesSetAside<T> implements LastStep<T> {
                     .call(ran -> ran ? Uni.createFrom().voidItem() : UniHelper.toUni(store.dropAside(moved.files())));
             return undone.onFailure().invoke(e -> {
                 ObjectStore.Placed placed = moved.placed().get();
-                LOG.errorf("%s: the change that did not commit was not undone (%s); the file it replaced is settled again "
-                        + "shortly, given back if the key's row still describes it", placed.target(), e);
+                LOG.errorf("key %s: the change that did not commit was not undone (%s); the file it replaced is settled again "
+                        + "shortly, given back if the key's row still describes it", placed.key(), e);
                 store.keepForRecovery(moved.files());
                 recovery.settleSoon(moved.files().stream().map(aside -> new TempFiles.SetAsideFile(aside.temp(), placed.key())).toList())
                         .subscribe().with(v -> { }, failure -> LOG.warnf("files set aside from %s not settled: %s", placed.key(), failure));

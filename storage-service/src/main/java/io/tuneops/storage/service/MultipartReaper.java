@@ -105,7 +105,11 @@ public class MultipartReaper {
             if (swept.removed() > 0) {
                 LOG.infof("removed %d leftover temporary files", swept.removed());
             }
-        }).chain(swept -> recovery.recover(swept.setAside())).replaceWithVoid();
+        }).chain(swept -> recovery.unsettled(swept.setAside())).invoke(left -> {
+            if (!left.isEmpty()) {
+                LOG.warnf("%d files set aside not settled (next pass)", left.size());
+            }
+        }).replaceWithVoid();
         return tempFiles.chain(() -> UniHelper.toUni(vertx.executeBlocking(store::uploadsWithParts, false)))
                 .chain(ids -> {
                     Uni<Integer> chain = Uni.createFrom().item(0);

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.tuneops.storage.config.StorageConfig;
 import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.ETags;
 import io.tuneops.storage.s3.S3Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,7 +35,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -296,11 +296,10 @@ public class ObjectStore {
     }
 
     /**
-     * The file {@link #replace} moved into place at {@code target}, {@code key}'s, known by its file
-     * system identity (device and inode), and whether it replaced a file (kept aside, unless that
-     * failed).
+     * The file {@link #replace} moved into {@code key}'s place, known by its file system identity
+     * (device and inode), and whether it replaced a file (kept aside, unless that failed).
      */
-    public record Placed(String key, Path target, Object fileKey, boolean replacedAFile) {
+    public record Placed(String key, Object fileKey, boolean replacedAFile) {
     }
 
     /**
@@ -316,7 +315,7 @@ public class ObjectStore {
     public Future<SetAside> replace(Path temp, String key, long latest) {
         Path target = objectPath(key);
         return moveIntoPlace(temp, target, latest, key).map(moved -> new SetAside(moved.replaced(), syncFolders(moved),
-                Optional.of(new Placed(key, target, moved.fileKey(), moved.replacedAFile()))));
+                Optional.of(new Placed(key, moved.fileKey(), moved.replacedAFile()))));
     }
 
     /**
@@ -328,22 +327,23 @@ public class ObjectStore {
      */
     public Future<Void> undoReplace(SetAside replaced) {
         Placed placed = replaced.placed().orElseThrow();
+        Path target = objectPath(placed.key());
         return vertx.<Void>executeBlocking(() -> {
-            if (placed.fileKey().equals(fileKey(placed.target()))) {
+            if (placed.fileKey().equals(fileKey(target))) {
                 if (!replaced.files().isEmpty()) {
                     Aside old = replaced.files().get(0);
-                    Files.move(old.temp(), placed.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(old.temp(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     temps.release(old.temp());
                 } else if (!placed.replacedAFile()) {
-                    Files.delete(placed.target());
+                    Files.delete(target);
                 } else {
                     throw new IOException("the file it replaced could not be kept aside");
                 }
-                syncFolder(placed.target().getParent());
+                syncFolder(target.getParent());
             }
             return null;
         }, false).compose(v -> dropAside(replaced.files()), e -> {
-            LOG.errorf("%s may hold the bytes of a change that did not commit: %s", placed.target(), e.toString());
+            LOG.errorf("%s may hold the bytes of a change that did not commit: %s", target, e.toString());
             keepForRecovery(replaced.files());
             return Future.failedFuture(e);
         });
@@ -355,14 +355,6 @@ public class ObjectStore {
      */
     public void keepForRecovery(List<Aside> files) {
         files.forEach(aside -> temps.release(aside.temp()));
-    }
-
-    /** Removes a leftover a dead process set aside, on a worker thread. */
-    public Future<Void> removeLeftover(Path file) {
-        return vertx.executeBlocking(() -> {
-            Files.deleteIfExists(file);
-            return null;
-        }, false);
     }
 
     /** The identity (device and inode) of the file at {@code path}, null when there is none. */
@@ -575,18 +567,18 @@ public class ObjectStore {
             if (row.partSizes() == null) {
                 return true;  // no part sizes kept to check the parts' digests against: the length has to do
             }
-            MessageDigest parts = md5();
+            List<byte[]> parts = new ArrayList<>(row.partSizes().length);
             long offset = 0;
             for (Long size : row.partSizes()) {
-                parts.update(md5(in, offset, size, buffer));
+                parts.add(md5(in, offset, size, buffer));
                 offset += size;
             }
-            return (HexFormat.of().formatHex(parts.digest()) + "-" + row.partSizes().length).equals(etag);
+            return ETags.multipart(parts).equals(etag);
         }
     }
 
     private static byte[] md5(FileChannel in, long offset, long length, ByteBuffer buffer) throws IOException {
-        MessageDigest md5 = md5();
+        MessageDigest md5 = ETags.md5();
         long position = offset;
         long end = offset + length;
         while (position < end) {
@@ -599,14 +591,6 @@ public class ObjectStore {
             md5.update(buffer.flip());
         }
         return md5.digest();
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
