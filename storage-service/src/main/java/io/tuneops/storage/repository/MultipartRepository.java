@@ -13,6 +13,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
 
 /** storage.multipart_uploads and storage.multipart_parts: uploads in progress and their parts. */
 @ApplicationScoped
@@ -51,14 +54,74 @@ public class MultipartRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(upload(rows.iterator().next())));
     }
 
-    /** Records a part; false when the upload is gone (aborted or completed meanwhile). */
-    public Uni<Boolean> putPart(Part p) {
-        return deadlines.database(pool.preparedQuery("INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ") "
-                        + "SELECT $1, $2, $3, $4, $5, now() WHERE EXISTS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1) "
+    /**
+     * Records a part; false when the upload is gone (aborted or completed meanwhile). A part
+     * written in the upload's assembly file names the claim it wrote under ({@link #claim}), which
+     * remembers the ETag; a part in a file of its own passes null.
+     */
+    public Uni<Boolean> putPart(Part p, UUID placedClaim) {
+        return deadlines.database(pool.preparedQuery("WITH part AS (INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ", placed_claim) "
+                        + "SELECT $1, $2, $3, $4, $5, now(), $6::uuid WHERE EXISTS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1) "
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
-                        + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified")
-                .execute(Tuple.of(p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue())))
-                .map(rows -> rows.rowCount() > 0);
+                        + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, placed_claim = excluded.placed_claim "
+                        + "RETURNING 1), "
+                        + "settled AS (UPDATE storage.multipart_placements SET etag = $4 WHERE upload_id = $1 AND part_number = $2 "
+                        + "AND claim = $6::uuid AND EXISTS (SELECT 1 FROM part)) "
+                        + "SELECT count(*) AS recorded FROM part")
+                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), placedClaim})))
+                .map(rows -> rows.iterator().next().getLong("recorded") > 0);
+    }
+
+    /**
+     * Claims part {@code partNumber}'s place in the upload's assembly file for a body of
+     * {@code length} bytes: its offset, or empty when the part goes into a file of its own. The
+     * first part of at least {@code minPartSize} bytes sets the upload's part size; a part claims
+     * its place once (a part sent again goes into its own file), only when it is not longer than
+     * that size, its place ends within {@code maxEnd}, and no completion has closed the upload.
+     */
+    public Uni<Optional<Long>> claim(String uploadId, int partNumber, long length, long minPartSize, long maxEnd, UUID claim) {
+        return deadlines.database(pool.preparedQuery("WITH up AS (UPDATE storage.multipart_uploads "
+                        + "SET placement_size = coalesce(placement_size, $3::bigint) WHERE upload_id = $1 AND NOT placement_closed "
+                        + "RETURNING placement_size) "
+                        + "INSERT INTO storage.multipart_placements (upload_id, part_number, claim, placed_at) "
+                        + "SELECT $1, $2, $4, ($2 - 1) * up.placement_size FROM up "
+                        + "WHERE $5 <= up.placement_size AND $2 * up.placement_size <= $6 "
+                        + "ON CONFLICT (upload_id, part_number) DO NOTHING RETURNING placed_at")
+                .execute(Tuple.from(new Object[]{uploadId, partNumber, length >= minPartSize ? length : null, claim, length, maxEnd})))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("placed_at")));
+    }
+
+    /** Gives up a claim whose part was not recorded (its body failed), once nothing writes under it any more. */
+    public Uni<Void> release(String uploadId, int partNumber, UUID claim) {
+        return deadlines.database(pool.preparedQuery("DELETE FROM storage.multipart_placements WHERE upload_id = $1 AND part_number = $2 AND claim = $3")
+                .execute(Tuple.of(uploadId, partNumber, claim))).replaceWithVoid();
+    }
+
+    /**
+     * Closes the upload to new claims (a completion is about to read its parts) and returns where
+     * its parts are: read after the close, so that every claim that will ever write is in it.
+     */
+    public Uni<PartPlacement> closePlacement(String uploadId) {
+        return deadlines.database(pool.preparedQuery("UPDATE storage.multipart_uploads SET placement_closed = true WHERE upload_id = $1 "
+                        + "RETURNING placement_size").execute(Tuple.of(uploadId)))
+                .flatMap(closed -> {
+                    Long size = closed.size() == 0 ? null : closed.iterator().next().getLong("placement_size");
+                    return deadlines.database(pool.preparedQuery("SELECT c.part_number, "
+                                    + "coalesce(p.placed_claim = c.claim AND p.etag = c.etag, false) AS settled "
+                                    + "FROM storage.multipart_placements c LEFT JOIN storage.multipart_parts p USING (upload_id, part_number) "
+                                    + "WHERE c.upload_id = $1").execute(Tuple.of(uploadId)))
+                            .map(rows -> {
+                                Set<Integer> claimed = new HashSet<>();
+                                Set<Integer> settled = new HashSet<>();
+                                rows.forEach(r -> {
+                                    claimed.add(r.getInteger("part_number"));
+                                    if (r.getBoolean("settled")) {
+                                        settled.add(r.getInteger("part_number"));
+                                    }
+                                });
+                                return new PartPlacement(size, claimed, settled);
+                            });
+                });
     }
 
     public Uni<List<Part>> parts(String uploadId, int afterPart, int limit) {

@@ -16,11 +16,14 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.WriteConditions;
 import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.AsideRecovery;
+import io.tuneops.storage.service.AssemblyFile;
 import io.tuneops.storage.service.FilesSetAside;
 import io.tuneops.storage.service.ObjectStore;
+import io.tuneops.storage.service.ObjectStore.PartBytes;
 import io.tuneops.storage.service.StorageMeters;
 import io.tuneops.storage.service.UploadEvents;
 import io.tuneops.storage.service.UploadNotifications;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,9 +36,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * CompleteMultipartUpload: the requested part list is checked against the stored parts, the parts
- * are concatenated on a worker thread into a temporary file that is fsynced and renamed into
- * place, and the object row replaces the upload in one transaction. A completion that takes a
+ * CompleteMultipartUpload: the requested part list is checked against the stored parts; the
+ * upload's assembly file, when it holds them as they are to be joined ({@link AssemblyFile}), or
+ * else a temporary file they are concatenated into on a worker thread and fsynced, is renamed
+ * into place, and the object row replaces the upload in one transaction. A completion that takes a
  * while keeps the connection alive ({@link KeepAlive}).
  */
 @ApplicationScoped
@@ -53,10 +57,12 @@ class MultipartCompletion {
     private final StorageMeters meters;
     private final UploadNotifications notifications;
     private final AsideRecovery recovery;
+    private final AssemblyFile assembly;
 
     MultipartCompletion(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
                         Uploads bodies, UploadEvents events, Vertx vertx, StorageMeters meters,
-                        UploadNotifications notifications, AsideRecovery recovery) {
+                        UploadNotifications notifications, AsideRecovery recovery, AssemblyFile assembly) {
+        this.assembly = assembly;
         this.notifications = notifications;
         this.recovery = recovery;
         this.config = config;
@@ -180,14 +186,13 @@ class MultipartCompletion {
     private Uni<Void> assemble(S3Call call, Upload upload, List<Part> parts, Optional<WriteConditions> conditions,
                                WholeChecksum whole) {
         Checksums.Hasher hasher = whole.hashesData() ? whole.algorithm().newHasher() : null;
-        List<Path> files = parts.stream().map(p -> store.partPath(upload.uploadId(), p.partNumber())).toList();
         String etag = multipartEtag(parts);
         long size = parts.stream().mapToLong(Part::size).sum();
         Long[] sizes = parts.stream().map(Part::size).toArray(Long[]::new);
         String[] partChecksums = upload.checksumAlgorithm() != null && parts.stream().allMatch(p -> p.checksumValue() != null)
                 ? parts.stream().map(Part::checksumValue).toArray(String[]::new) : null;
         KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
-        return UniHelper.toUni(store.concatenate(files, hasher))
+        return objectFile(upload.uploadId(), parts, size, hasher)
                 .flatMap(temp -> {
                     String checksum = whole.composite();
                     if (hasher != null) {
@@ -227,6 +232,21 @@ class MultipartCompletion {
                 .invoke(keepAlive::succeed)
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(keepAlive::fail);
+    }
+
+    /**
+     * The object's file, under a temporary name: the upload's assembly file itself when it holds
+     * the parts as they are to be joined, otherwise a new file the parts are copied into.
+     */
+    private Uni<Path> objectFile(String uploadId, List<Part> parts, long size, Checksums.Hasher hasher) {
+        return uploads.closePlacement(uploadId).flatMap(placement -> {
+            Future<Optional<Path>> inPlace = placement.isWhole(parts) ? assembly.asObject(uploadId, size, hasher)
+                    : Future.succeededFuture(Optional.empty());
+            return UniHelper.toUni(inPlace.compose(file -> file.isPresent() ? Future.succeededFuture(file.get())
+                    : store.concatenate(parts.stream().map(p -> placement.placed(p)
+                            ? new PartBytes(assembly.path(uploadId), placement.offsetOf(p), p.size())
+                            : new PartBytes(store.partPath(uploadId, p.partNumber()), 0, p.size())).toList(), hasher)));
+        });
     }
 
     private static boolean isNoSuchUpload(Throwable e) {

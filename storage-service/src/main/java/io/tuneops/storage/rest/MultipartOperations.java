@@ -8,6 +8,7 @@ import io.tuneops.storage.repository.MultipartRepository.Part;
 import io.tuneops.storage.repository.MultipartRepository.Upload;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
+import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.ByteRange;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.CopySource;
@@ -26,11 +27,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Multipart uploads but their completion ({@link MultipartCompletion}): create, upload a part
- * (from the body or copied from an object), abort, list parts and uploads. Parts are files under
- * the upload's directory, recorded in PostgreSQL.
+ * (from the body or copied from an object), abort, list parts and uploads. Parts are in the
+ * upload's directory, in its assembly file or in files of their own, recorded in PostgreSQL.
  */
 @ApplicationScoped
 class MultipartOperations {
@@ -89,39 +92,70 @@ class MultipartOperations {
         });
     }
 
+    /**
+     * UploadPart. A part whose size is announced claims its place in the upload's assembly file
+     * ({@link MultipartRepository#claim}) and is written there; any other part (its place taken,
+     * of another size, sent chunked) goes into a file of its own.
+     */
     Uni<Void> uploadPart(S3Call call) {
         ObjectOperations.writable(config, call);
         int partNumber = partNumber(call);
         String uploadId = uploadId(call);
         Uploads.checkAnnouncedSize(call, config.maxObjectSize());
+        long announced = Uploads.announcedSize(call);
         return findUpload(uploads, call, uploadId).flatMap(upload -> {
             Checksums.Algorithm required = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
-            return bodies.toTempFile(call, config.maxObjectSize(), required)
-                    .call(received -> UniHelper.toUni(received.written())
-                            .onFailure().call(() -> bodies.discard(received.temp(), received.written())))
-                    .flatMap(received -> {
-                        var r = received.result();
-                        return storePart(uploadId, partNumber, received.temp(), r.size(), r.md5Hex(), r.checksum()).invoke(() -> {
-                            call.response().putHeader("ETag", S3Xml.quoted(r.md5Hex()));
-                            if (r.checksumAlgorithm() != null) {
-                                call.response().putHeader(r.checksumAlgorithm().header(), r.checksum());
-                            }
-                            call.response().setStatusCode(200).end();
-                        });
-                    });
+            UUID claim = UUID.randomUUID();
+            Uni<Optional<Long>> place = announced < 0 ? Uni.createFrom().item(Optional.empty())
+                    : uploads.claim(uploadId, partNumber, announced, config.minPartSize(), config.maxMultipartObjectSize(), claim);
+            return place.flatMap(offset -> offset.isPresent()
+                    ? uploadPlacedPart(call, uploadId, partNumber, required, announced, offset.get(), claim)
+                    : uploadPartFile(call, uploadId, partNumber, required));
         });
+    }
+
+    private Uni<Void> uploadPlacedPart(S3Call call, String uploadId, int partNumber, Checksums.Algorithm required, long length,
+                                       long offset, UUID claim) {
+        return bodies.toAssembly(call, length, required, uploadId, offset)
+                // nothing writes in the place any more: another attempt at the part may claim it
+                .onFailure().call(() -> uploads.release(uploadId, partNumber, claim).onFailure().recoverWithNull())
+                .flatMap(r -> recordPart(new Part(uploadId, partNumber, r.size(), r.md5Hex(), r.checksum(), null), claim)
+                        .invoke(() -> answerPart(call, r)));
+    }
+
+    private Uni<Void> uploadPartFile(S3Call call, String uploadId, int partNumber, Checksums.Algorithm required) {
+        return bodies.toTempFile(call, config.maxObjectSize(), required)
+                .call(received -> UniHelper.toUni(received.written())
+                        .onFailure().call(() -> bodies.discard(received.temp(), received.written())))
+                .flatMap(received -> {
+                    var r = received.result();
+                    return storePart(uploadId, partNumber, received.temp(), r.size(), r.md5Hex(), r.checksum())
+                            .invoke(() -> answerPart(call, r));
+                });
+    }
+
+    private static void answerPart(S3Call call, BodyReader.Result r) {
+        call.response().putHeader("ETag", S3Xml.quoted(r.md5Hex()));
+        if (r.checksumAlgorithm() != null) {
+            call.response().putHeader(r.checksumAlgorithm().header(), r.checksum());
+        }
+        call.response().setStatusCode(200).end();
     }
 
     /** Moves a received part into the upload's directory and records it; NoSuchUpload if the upload went meanwhile. */
     private Uni<Void> storePart(String uploadId, int partNumber, Path temp, long size, String etag, String checksum) {
         return UniHelper.toUni(store.publish(temp, store.partPath(uploadId, partNumber)))
-                .flatMap(v -> uploads.putPart(new Part(uploadId, partNumber, size, etag, checksum, null)))
-                .invoke(recorded -> {
-                    if (!recorded) {
-                        throw S3Exception.noSuchUpload();
-                    }
-                }).replaceWithVoid();
+                .flatMap(v -> recordPart(new Part(uploadId, partNumber, size, etag, checksum, null), null));
+    }
+
+    /** Records a part; NoSuchUpload if the upload went meanwhile. */
+    private Uni<Void> recordPart(Part part, UUID placedClaim) {
+        return uploads.putPart(part, placedClaim).invoke(recorded -> {
+            if (!recorded) {
+                throw S3Exception.noSuchUpload();
+            }
+        }).replaceWithVoid();
     }
 
     Uni<Void> uploadPartCopy(S3Call call) {

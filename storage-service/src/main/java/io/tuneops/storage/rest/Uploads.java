@@ -6,6 +6,7 @@ import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.HeaderValues;
 import io.tuneops.storage.s3.S3Exception;
+import io.tuneops.storage.service.AssemblyFile;
 import io.tuneops.storage.service.ObjectStore;
 import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Future;
@@ -34,10 +35,12 @@ class Uploads {
     static final int SMALL_BODY_BYTES = 256 * 1024;
 
     private final ObjectStore store;
+    private final AssemblyFile assembly;
     private final StorageMeters meters;
 
-    Uploads(ObjectStore store, StorageMeters meters) {
+    Uploads(ObjectStore store, AssemblyFile assembly, StorageMeters meters) {
         this.store = store;
+        this.assembly = assembly;
         this.meters = meters;
     }
 
@@ -109,15 +112,50 @@ class Uploads {
     }
 
     private Future<Received> smallToTempFile(S3Call call, BodyReader.Expectations expect, Path temp, int sent) {
-        // the decoded body (of an aws-chunked one) is never longer than what was sent
         Buffer into = Buffer.buffer(sent);
+        return receiveSmall(call, expect, into, sent).map(result -> new Received(temp, result, store.writeTemp(temp, into)));
+    }
+
+    /** Receives a body of at most {@code sent} bytes into {@code into}, answering Expect: 100-continue first. */
+    private Future<BodyReader.Result> receiveSmall(S3Call call, BodyReader.Expectations expect, Buffer into, int sent) {
+        // the decoded body (of an aws-chunked one) is never longer than what was sent
         proceed(call);
         return BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, sent))
-                .compose(result -> {
+                .map(result -> {
                     call.bodyConsumed = true;
                     meters.received(result.size());
-                    return Future.succeededFuture(new Received(temp, result, store.writeTemp(temp, into)));
+                    return result;
                 });
+    }
+
+    /**
+     * Receives a part's body into its place in the upload's assembly file, at {@code offset}, with
+     * the checks of {@link #toTempFile} and {@code length} (the announced size) as its limit, so
+     * that nothing is written past the part's place. Completes once the bytes and the file's name
+     * are on disk. A failed body leaves what it wrote there, in a place no recorded part describes.
+     */
+    Uni<BodyReader.Result> toAssembly(S3Call call, long length, Checksums.Algorithm required, String uploadId, long offset) {
+        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), length, required, true);
+        long sent = lengthHeader(call, "Content-Length");
+        Future<BodyReader.Result> received = Future.succeededFuture().compose(v -> {
+            if (sent >= 0 && sent <= SMALL_BODY_BYTES) {
+                Buffer into = Buffer.buffer((int) sent);
+                return receiveSmall(call, expect, into, (int) sent)
+                        .compose(result -> assembly.write(uploadId, offset, into).map(result));
+            }
+            return assembly.open(uploadId, offset, length).compose(file -> {
+                proceed(call);
+                return BodyReader.read(call.request(), expect, store.sink(file, assembly.path(uploadId)))
+                        .compose(result -> {
+                            call.bodyConsumed = true;
+                            meters.received(result.size());
+                            return store.seal(file).map(result);
+                        })
+                        // closing waits for the writes in flight: once it is done nothing writes in the place
+                        .recover(e -> file.close().otherwise((Void) null).compose(x -> Future.failedFuture(e)));
+            });
+        });
+        return UniHelper.toUni(received.compose(result -> assembly.syncFolders(uploadId).map(result)));
     }
 
     /**

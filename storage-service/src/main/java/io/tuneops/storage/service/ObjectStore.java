@@ -58,7 +58,7 @@ public class ObjectStore {
 
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final int COPY_BUFFER = 1 << 20;
-    private static final int WRITE_QUEUE_BYTES = 2 << 20;
+    static final int WRITE_QUEUE_BYTES = 2 << 20;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_FILES_AWAITING_REMOVAL = 10_000;
 
@@ -203,7 +203,7 @@ public class ObjectStore {
     }
 
     /** Blocking: 507 unless the volume has room for {@code bytes} more above the reserve. */
-    private void requireRoom(long bytes) throws IOException {
+    void requireRoom(long bytes) throws IOException {
         if (!hasRoom(volume().getUsableSpace(), bytes)) {
             throw S3Exception.insufficientStorage();
         }
@@ -460,7 +460,7 @@ public class ObjectStore {
      * its new name is only an entry of the folder until the folder is synced, and after a power cut
      * the row would name a file that is not there (and the temporary file would be swept away).
      */
-    private static void syncFolder(Path folder) throws IOException {
+    static void syncFolder(Path folder) throws IOException {
         try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
             dir.force(true);
         }
@@ -646,7 +646,7 @@ public class ObjectStore {
         }, false);
     }
 
-    private void discardTemp(Path temp) {
+    void discardTemp(Path temp) {
         deleteQuietly(temp);
         temps.release(temp);
     }
@@ -655,30 +655,33 @@ public class ObjectStore {
         return vertx.fileSystem().deleteRecursive(path.toString(), true).otherwise((Void) null);
     }
 
+    /** {@code length} bytes of a part, at {@code offset} in {@code file}. */
+    public record PartBytes(Path file, long offset, long length) {
+    }
+
     /**
-     * Concatenates part files into a new temporary file (kernel copies, no buffers in the heap),
-     * fsyncs it and returns its path; when {@code checksum} is given it is computed over the whole
-     * object on the way (FULL_OBJECT checksums), which reads the data once.
+     * Concatenates parts into a new temporary file (kernel copies, no buffers in the heap), fsyncs
+     * it and returns its path; when {@code checksum} is given it is computed over the whole object
+     * on the way (FULL_OBJECT checksums), which reads the data once.
      */
-    public Future<Path> concatenate(List<Path> parts, Checksums.Hasher checksum) {
+    public Future<Path> concatenate(List<PartBytes> parts, Checksums.Hasher checksum) {
         Path out = newTempPath();
         return vertx.executeBlocking(() -> {
-            long total = 0;
-            for (Path part : parts) {
-                total += Files.size(part);
-            }
-            requireRoom(total);
+            requireRoom(parts.stream().mapToLong(PartBytes::length).sum());
             try (FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                for (Path part : parts) {
-                    try (FileChannel source = FileChannel.open(part, StandardOpenOption.READ)) {
+                for (PartBytes part : parts) {
+                    try (FileChannel source = FileChannel.open(part.file(), StandardOpenOption.READ)) {
                         if (checksum == null) {
-                            long size = source.size();
                             long done = 0;
-                            while (done < size) {
-                                done += source.transferTo(done, size - done, target);
+                            while (done < part.length()) {
+                                long n = source.transferTo(part.offset() + done, part.length() - done, target);
+                                if (n <= 0) {
+                                    throw new IOException(part.file() + " is shorter than its part");
+                                }
+                                done += n;
                             }
                         } else {
-                            copyHashing(source, 0, source.size(), target, checksum, null);
+                            copyHashing(source, part.offset(), part.length(), target, checksum, null);
                         }
                     }
                 }
@@ -718,7 +721,8 @@ public class ObjectStore {
     public record CopyResult(Path temp, long size, byte[] md5, String checksum) {
     }
 
-    private static void copyHashing(FileChannel in, long offset, long length, FileChannel out, Checksums.Hasher checksum,
+    /** Reads {@code length} bytes of {@code in} from {@code offset} into the digests given, and into {@code out} unless it is null. */
+    static void copyHashing(FileChannel in, long offset, long length, FileChannel out, Checksums.Hasher checksum,
                                     MessageDigest md5) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
         long position = offset;
@@ -738,7 +742,7 @@ public class ObjectStore {
             if (checksum != null) {
                 checksum.update(buffer.duplicate());
             }
-            while (buffer.hasRemaining()) {
+            while (out != null && buffer.hasRemaining()) {
                 out.write(buffer);
             }
         }
