@@ -3,32 +3,19 @@ package io.tuneops.system;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.net.URI;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,56 +72,27 @@ class StorageCrashIT {
 
     /** Overwrites and deletes the keys from eight threads (each its own keys) until storage-service is killed. */
     private void changeUntilKilled(StorageJob job, List<String> keys, Map<String, Set<String>> possible, int round) throws Exception {
-        AtomicBoolean killed = new AtomicBoolean();
-        AtomicInteger acknowledged = new AtomicInteger();
-        CountDownLatch started = new CountDownLatch(THREADS);
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            workers.add(pool.submit(() -> {
-                Random random = new Random(round * 100L + thread);
-                try (S3Client s3 = direct(job)) {
-                    started.countDown();
-                    while (!killed.get()) {
-                        String key = keys.get(thread + THREADS * random.nextInt(KEYS / THREADS));
-                        boolean delete = random.nextInt(4) == 0;
-                        String attempt = delete ? ABSENT : null;
-                        try {
-                            if (delete) {
-                                possible.get(key).add(ABSENT);
-                                s3.deleteObject(b -> b.bucket(job.bucket()).key(key));
-                            } else {
-                                byte[] body = body(random);
-                                attempt = md5(body);
-                                possible.get(key).add(attempt);
-                                s3.putObject(b -> b.bucket(job.bucket()).key(key), RequestBody.fromBytes(body));
-                            }
-                            // acknowledged: from now on only this or what comes after it
-                            possible.get(key).clear();
-                            possible.get(key).add(attempt);
-                            acknowledged.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            // the kill: the change may or may not have been made; the key stays as it is from here
-                            return;
-                        }
-                    }
+        KilledUnderLoad.run(suite, job, THREADS, 300, (thread, s3, killed, acknowledged) -> {
+            Random random = new Random(round * 100L + thread);
+            while (!killed.get()) {
+                String key = keys.get(thread + THREADS * random.nextInt(KEYS / THREADS));
+                boolean delete = random.nextInt(4) == 0;
+                String attempt = delete ? ABSENT : null;
+                if (delete) {
+                    possible.get(key).add(ABSENT);
+                    s3.deleteObject(b -> b.bucket(job.bucket()).key(key));
+                } else {
+                    byte[] body = body(random);
+                    attempt = md5(body);
+                    possible.get(key).add(attempt);
+                    s3.putObject(b -> b.bucket(job.bucket()).key(key), RequestBody.fromBytes(body));
                 }
-            }));
-        }
-        assertTrue(started.await(30, TimeUnit.SECONDS));
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (acknowledged.get() < 300 && System.nanoTime() < until) {
-            ServiceProcess.pause(Duration.ofMillis(5));
-        }
-        ServiceProcess storage = suite.service("storage-service");
-        storage.process().destroyForcibly(); // SIGKILL: no shutdown hook, nothing settled
-        assertTrue(storage.process().waitFor(10, TimeUnit.SECONDS));
-        killed.set(true);
-        for (Future<?> worker : workers) {
-            worker.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+                // acknowledged: from now on only this or what comes after it
+                possible.get(key).clear();
+                possible.get(key).add(attempt);
+                acknowledged.incrementAndGet();
+            }
+        });
     }
 
     /** What each key holds (MD5 hex or ABSENT), checking that every listed object reads back whole, as its ETag says. */
@@ -161,13 +119,8 @@ class StorageCrashIT {
         return found;
     }
 
-    /** storage-service itself, with one attempt per request: the kill must not be retried away. */
     private S3Client direct(StorageJob job) {
-        return S3Client.builder().endpointOverride(URI.create(suite.service("storage-service").url("/api/cloud/storage")))
-                .region(Region.US_EAST_1).forcePathStyle(true).credentialsProvider(job.keys())
-                .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none())
-                        .apiCallTimeout(Duration.ofSeconds(10)))
-                .build();
+        return KilledUnderLoad.direct(suite, job);
     }
 
     private static String put(S3Client s3, StorageJob job, String key, Random random) throws Exception {
@@ -184,10 +137,6 @@ class StorageCrashIT {
     }
 
     private static String md5(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return KilledUnderLoad.md5(bytes);
     }
 }

@@ -11,9 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -60,8 +62,12 @@ public class MultipartRepository {
      * remembers the ETag; a part in a file of its own passes null.
      */
     public Uni<Boolean> putPart(Part p, UUID placedClaim) {
-        return deadlines.database(pool.preparedQuery("WITH part AS (INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ", placed_claim) "
-                        + "SELECT $1, $2, $3, $4, $5, now(), $6::uuid WHERE EXISTS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1) "
+        // the upload's row is locked first (as a completion's DELETE locks it before the cascade
+        // reaches parts and claims), so that recording a part and ending its upload never wait
+        // for each other in a cycle
+        return deadlines.database(pool.preparedQuery("WITH up AS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1 FOR KEY SHARE), "
+                        + "part AS (INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ", placed_claim) "
+                        + "SELECT $1, $2, $3, $4, $5, now(), $6::uuid WHERE EXISTS (SELECT 1 FROM up) "
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
                         + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, placed_claim = excluded.placed_claim "
                         + "RETURNING 1), "
@@ -100,26 +106,30 @@ public class MultipartRepository {
     /**
      * Closes the upload to new claims (a completion is about to read its parts) and returns where
      * its parts are: read after the close, so that every claim that will ever write is in it.
+     * Empty when the upload is gone (a concurrent completion ended it).
      */
-    public Uni<PartPlacement> closePlacement(String uploadId) {
+    public Uni<Optional<PartPlacement>> closePlacement(String uploadId) {
         return deadlines.database(pool.preparedQuery("UPDATE storage.multipart_uploads SET placement_closed = true WHERE upload_id = $1 "
                         + "RETURNING placement_size").execute(Tuple.of(uploadId)))
                 .flatMap(closed -> {
-                    Long size = closed.size() == 0 ? null : closed.iterator().next().getLong("placement_size");
+                    if (closed.size() == 0) {
+                        return Uni.createFrom().item(Optional.<PartPlacement>empty());
+                    }
+                    Long size = closed.iterator().next().getLong("placement_size");
                     return deadlines.database(pool.preparedQuery("SELECT c.part_number, "
-                                    + "coalesce(p.placed_claim = c.claim AND p.etag = c.etag, false) AS settled "
+                                    + "CASE WHEN p.placed_claim = c.claim AND p.etag = c.etag THEN c.etag END AS settled_etag "
                                     + "FROM storage.multipart_placements c LEFT JOIN storage.multipart_parts p USING (upload_id, part_number) "
                                     + "WHERE c.upload_id = $1").execute(Tuple.of(uploadId)))
                             .map(rows -> {
                                 Set<Integer> claimed = new HashSet<>();
-                                Set<Integer> settled = new HashSet<>();
+                                Map<Integer, String> settled = new HashMap<>();
                                 rows.forEach(r -> {
                                     claimed.add(r.getInteger("part_number"));
-                                    if (r.getBoolean("settled")) {
-                                        settled.add(r.getInteger("part_number"));
+                                    if (r.getString("settled_etag") != null) {
+                                        settled.put(r.getInteger("part_number"), r.getString("settled_etag"));
                                     }
                                 });
-                                return new PartPlacement(size, claimed, settled);
+                                return Optional.of(new PartPlacement(size, claimed, settled));
                             });
                 });
     }

@@ -239,7 +239,7 @@ class MultipartCompletion {
      * the parts as they are to be joined, otherwise a new file the parts are copied into.
      */
     private Uni<Path> objectFile(String uploadId, List<Part> parts, long size, Checksums.Hasher hasher) {
-        return uploads.closePlacement(uploadId).flatMap(placement -> {
+        return uploads.closePlacement(uploadId).map(closed -> closed.orElseThrow(S3Exception::noSuchUpload)).flatMap(placement -> {
             Future<Optional<Path>> inPlace = placement.isWhole(parts) ? assembly.asObject(uploadId, size, hasher)
                     : Future.succeededFuture(Optional.empty());
             return UniHelper.toUni(inPlace.compose(file -> file.isPresent() ? Future.succeededFuture(file.get())

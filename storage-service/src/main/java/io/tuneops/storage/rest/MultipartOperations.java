@@ -102,22 +102,24 @@ class MultipartOperations {
         int partNumber = partNumber(call);
         String uploadId = uploadId(call);
         Uploads.checkAnnouncedSize(call, config.maxObjectSize());
-        long announced = Uploads.announcedSize(call);
+        long length = Uploads.bodySize(call);
         return findUpload(uploads, call, uploadId).flatMap(upload -> {
             Checksums.Algorithm required = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
             UUID claim = UUID.randomUUID();
-            Uni<Optional<Long>> place = announced < 0 ? Uni.createFrom().item(Optional.empty())
-                    : uploads.claim(uploadId, partNumber, announced, config.minPartSize(), config.maxMultipartObjectSize(), claim);
+            // a claim that failed (PostgreSQL away, or answering late) only sends the part into a file of its own
+            Uni<Optional<Long>> place = length < 0 ? Uni.createFrom().item(Optional.empty())
+                    : uploads.claim(uploadId, partNumber, length, config.minPartSize(), config.maxMultipartObjectSize(), claim)
+                    .onFailure().recoverWithItem(Optional.empty());
             return place.flatMap(offset -> offset.isPresent()
-                    ? uploadPlacedPart(call, uploadId, partNumber, required, announced, offset.get(), claim)
+                    ? uploadPlacedPart(call, uploadId, partNumber, required, length, offset.get(), claim)
                     : uploadPartFile(call, uploadId, partNumber, required));
         });
     }
 
     private Uni<Void> uploadPlacedPart(S3Call call, String uploadId, int partNumber, Checksums.Algorithm required, long length,
                                        long offset, UUID claim) {
-        return bodies.toAssembly(call, length, required, uploadId, offset)
+        return bodies.toAssembly(call, config.maxObjectSize(), length, required, uploadId, offset)
                 // nothing writes in the place any more: another attempt at the part may claim it
                 .onFailure().call(() -> uploads.release(uploadId, partNumber, claim).onFailure().recoverWithNull())
                 .flatMap(r -> recordPart(new Part(uploadId, partNumber, r.size(), r.md5Hex(), r.checksum(), null), claim)

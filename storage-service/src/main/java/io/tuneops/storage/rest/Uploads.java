@@ -129,13 +129,27 @@ class Uploads {
     }
 
     /**
-     * Receives a part's body into its place in the upload's assembly file, at {@code offset}, with
-     * the checks of {@link #toTempFile} and {@code length} (the announced size) as its limit, so
-     * that nothing is written past the part's place. Completes once the bytes and the file's name
-     * are on disk. A failed body leaves what it wrote there, in a place no recorded part describes.
+     * The size a body will have once decoded, when the request says so before it arrives: the
+     * decoded length of an aws-chunked body, the Content-Length of any other; -1 when it does not.
      */
-    Uni<BodyReader.Result> toAssembly(S3Call call, long length, Checksums.Algorithm required, String uploadId, long offset) {
-        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), length, required, true);
+    static long bodySize(S3Call call) {
+        boolean awsChunked = call.signed != null && switch (call.signed.request().payload()) {
+            case STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER -> true;
+            case UNSIGNED, SHA256 -> false;
+        };
+        return lengthHeader(call, awsChunked ? "x-amz-decoded-content-length" : "Content-Length");
+    }
+
+    /**
+     * Receives a part's body of {@link #bodySize} {@code length} into its place in the upload's
+     * assembly file, at {@code offset}, with the checks of {@link #toTempFile}; no byte past
+     * {@code length} is written (the next part's place begins there). Completes once the bytes
+     * and the file's name are on disk. A failed body leaves what it wrote in its place, which no
+     * recorded part describes.
+     */
+    Uni<BodyReader.Result> toAssembly(S3Call call, long maxSize, long length, Checksums.Algorithm required, String uploadId,
+                                      long offset) {
+        BodyReader.Expectations expect = BodyReader.Expectations.of(call.signed, call.headers(), maxSize, required, true);
         long sent = lengthHeader(call, "Content-Length");
         Future<BodyReader.Result> received = Future.succeededFuture().compose(v -> {
             if (sent >= 0 && sent <= SMALL_BODY_BYTES) {
@@ -145,7 +159,7 @@ class Uploads {
             }
             return assembly.open(uploadId, offset, length).compose(file -> {
                 proceed(call);
-                return BodyReader.read(call.request(), expect, store.sink(file, assembly.path(uploadId)))
+                return BodyReader.read(call.request(), expect, BodyReader.Sink.bounded(store.sink(file, assembly.path(uploadId)), length))
                         .compose(result -> {
                             call.bodyConsumed = true;
                             meters.received(result.size());

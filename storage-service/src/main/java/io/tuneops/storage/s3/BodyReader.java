@@ -121,6 +121,38 @@ public final class BodyReader {
             return Future.succeededFuture();
         }
 
+        /**
+         * {@code sink}, refusing bytes past {@code limit} as a body longer than it announced
+         * (IncompleteBody, what {@link BodyReader} answers once such a body ends) before any of them
+         * is written: for a sink that has only that much room.
+         */
+        static Sink bounded(Sink sink, long limit) {
+            return new Sink() {
+                private long written;
+
+                @Override
+                public Future<Void> write(Buffer data) {
+                    written += data.length();
+                    return written > limit ? Future.failedFuture(S3Exception.incompleteBody()) : sink.write(data);
+                }
+
+                @Override
+                public boolean full() {
+                    return sink.full();
+                }
+
+                @Override
+                public void onDrain(Runnable resume) {
+                    sink.onDrain(resume);
+                }
+
+                @Override
+                public Future<Void> drain() {
+                    return sink.drain();
+                }
+            };
+        }
+
         /** Keeps up to {@code limit} bytes in memory (small XML bodies); more is MaxMessageLengthExceeded. */
         static Sink memory(Buffer into, int limit) {
             return new Sink() {

@@ -1,6 +1,7 @@
 package io.tuneops.storage.service;
 
 import io.tuneops.storage.s3.Checksums;
+import io.tuneops.storage.s3.S3Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -51,7 +53,18 @@ public class AssemblyFile {
                     return null;
                 }, false)
                 .compose(v -> vertx.fileSystem().open(path.toString(), new OpenOptions().setCreate(true).setWrite(true).setRead(false)))
-                .map(file -> file.setWriteQueueMaxSize(ObjectStore.WRITE_QUEUE_BYTES).setWritePos(offset));
+                .map(file -> file.setWriteQueueMaxSize(ObjectStore.WRITE_QUEUE_BYTES).setWritePos(offset))
+                .recover(e -> Future.failedFuture(failure(e)));
+    }
+
+    /** A folder that went while a part was on its way went with its upload (aborted, completed or reaped). */
+    private static RuntimeException failure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NoSuchFileException) {
+                return S3Exception.noSuchUpload();
+            }
+        }
+        return ObjectStore.translate(e);
     }
 
     /** Writes a part received in memory at {@code offset} and flushes it, in one step on a worker thread. */
@@ -71,7 +84,7 @@ public class AssemblyFile {
                 }
                 return null;
             } catch (IOException | RuntimeException e) {
-                throw ObjectStore.translate(e);
+                throw failure(e);
             }
         }, false);
     }
@@ -86,6 +99,8 @@ public class AssemblyFile {
             try {
                 ObjectStore.syncFolder(folder);
                 ObjectStore.syncFolder(folder.getParent());
+            } catch (NoSuchFileException e) {
+                LOG.debugf("%s went with its upload before its folder was flushed", folder);
             } catch (IOException e) {
                 LOG.errorf("%s holds a part but its folder could not be flushed to disk: %s", folder, e.toString());
             }
@@ -96,35 +111,47 @@ public class AssemblyFile {
     /**
      * The object made of the file's first {@code size} bytes, under a new temporary name of this
      * replica (a hard link: the upload keeps its name for the file until it ends), or empty when
-     * the file is shorter. Anything written past {@code size} (a part that failed, or was not
-     * chosen) is cut off; {@code checksum}, when given, is computed over the object.
+     * the parts have to be copied after all: the file is shorter, the volume refuses the link, or
+     * something past {@code size} (a part that failed, or was not chosen) has to be cut off while
+     * the file has a name besides the upload's and this one (another completion's, which may
+     * already have made it an object). {@code checksum}, when given, is computed over the object.
      */
     public Future<Optional<Path>> asObject(String uploadId, long size, Checksums.Hasher checksum) {
         Path path = path(uploadId);
         return vertx.executeBlocking(() -> {
+            Path temp = store.newTempPath();
             try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long length = file.size();
-                if (length < size) {
+                if (length < size || !linked(path, temp)) {
+                    store.discardTemp(temp);
                     return Optional.empty();
                 }
                 if (length > size) {
+                    if ((int) Files.getAttribute(temp, "unix:nlink") != 2) {
+                        store.discardTemp(temp);
+                        return Optional.empty();
+                    }
                     file.truncate(size);
                     file.force(false);
                 }
                 if (checksum != null) {
                     ObjectStore.copyHashing(file, 0, size, null, checksum, null);
                 }
-            } catch (IOException e) {
-                throw ObjectStore.translate(e);
-            }
-            Path temp = store.newTempPath();
-            try {
-                Files.createLink(temp, path);
                 return Optional.of(temp);
             } catch (IOException | RuntimeException e) {
                 store.discardTemp(temp);
                 throw ObjectStore.translate(e);
             }
         }, false);
+    }
+
+    private static boolean linked(Path path, Path temp) {
+        try {
+            Files.createLink(temp, path);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debugf("no second name for %s (%s): its parts are copied", path, e.toString());
+            return false;
+        }
     }
 }
