@@ -58,7 +58,7 @@ class PartsInPlaceTest {
             String e1 = upload(s3, key, id, 1, p1);
             String e3 = upload(s3, key, id, 3, p3);
             assertEquals(List.of("assembly"), filesOf(id), "every part in the assembly file, none in a file of its own");
-            Object assembly = inode(UPLOADS.resolve(id).resolve("assembly"));
+            Object assembly = assemblyInode(id);
 
             complete(s3, key, id, List.of(part(1, e1), part(2, e2), part(3, e3)));
 
@@ -82,7 +82,7 @@ class PartsInPlaceTest {
             upload(s3, key, id, 2, p2);
             String e2 = upload(s3, key, id, 2, again);
             assertEquals(List.of("2", "assembly"), filesOf(id));
-            Object assembly = inode(UPLOADS.resolve(id).resolve("assembly"));
+            Object assembly = assemblyInode(id);
 
             complete(s3, key, id, List.of(part(1, e1), part(2, e2)));
 
@@ -109,7 +109,7 @@ class PartsInPlaceTest {
             assertThrows(S3Exception.class, () -> s3.uploadPart(b -> b.bucket(S3TestSupport.BUCKET).key(key)
                     .uploadId(id).partNumber(3).checksumCRC32("AAAAAA=="), RequestBody.fromBytes(late)));
             assertEquals(List.of("assembly"), filesOf(id), "the second attempt took the place the first gave up");
-            Object assembly = inode(UPLOADS.resolve(id).resolve("assembly"));
+            Object assembly = assemblyInode(id);
 
             complete(s3, key, id, List.of(part(1, e1), part(2, e2)));
 
@@ -131,7 +131,7 @@ class PartsInPlaceTest {
             String e1 = upload(s3, key, id, 1, p1);
             upload(s3, key, id, 2, p2);
             String e3 = upload(s3, key, id, 3, p3);
-            Object assembly = inode(UPLOADS.resolve(id).resolve("assembly"));
+            Object assembly = assemblyInode(id);
 
             complete(s3, key, id, List.of(part(1, e1), part(3, e3)));
 
@@ -193,6 +193,10 @@ class PartsInPlaceTest {
             names.sort(null);
             return names;
         }
+    }
+
+    private static Object assemblyInode(String uploadId) throws Exception {
+        return inode(UPLOADS.resolve(uploadId).resolve("assembly"));
     }
 
     private static Object inode(Path file) throws Exception {

@@ -12,6 +12,7 @@ import io.tuneops.storage.service.StorageMeters;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -97,16 +98,8 @@ class Uploads {
         // started from a completed future, so that anything thrown on the way still releases the path
         Future<Received> received = Future.succeededFuture().compose(v -> sent >= 0 && sent <= SMALL_BODY_BYTES
                 ? smallToTempFile(call, expect, temp, (int) sent)
-                : store.openTemp(temp, announced).compose(file -> {
-                    proceed(call);
-                    return BodyReader.read(call.request(), expect, store.sink(file, temp))
-                        .compose(result -> {
-                            call.bodyConsumed = true;
-                            meters.received(result.size());
-                            return store.seal(file).map(x -> new Received(temp, result, Future.succeededFuture()));
-                        })
-                        .recover(e -> file.close().otherwise((Void) null).compose(x -> Future.failedFuture(e)));
-                }));
+                : store.openTemp(temp, announced).compose(file -> stream(call, expect, file, store.sink(file, temp)))
+                .map(result -> new Received(temp, result, Future.succeededFuture())));
         // every failure, whichever step it came from, ends here: the temporary file goes
         return UniHelper.toUni(received.recover(e -> store.deleteFile(temp).compose(x -> Future.failedFuture(e))));
     }
@@ -120,12 +113,25 @@ class Uploads {
     private Future<BodyReader.Result> receiveSmall(S3Call call, BodyReader.Expectations expect, Buffer into, int sent) {
         // the decoded body (of an aws-chunked one) is never longer than what was sent
         proceed(call);
-        return BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, sent))
-                .map(result -> {
-                    call.bodyConsumed = true;
-                    meters.received(result.size());
-                    return result;
-                });
+        return BodyReader.read(call.request(), expect, BodyReader.Sink.memory(into, sent)).map(result -> received(call, result));
+    }
+
+    /**
+     * Streams the body through {@code sink} into {@code file}, answering Expect: 100-continue
+     * first; seals the file once the body is in and checked, or closes it on a failure (closing
+     * waits for the writes in flight: once it is done, nothing writes in the file any more).
+     */
+    private Future<BodyReader.Result> stream(S3Call call, BodyReader.Expectations expect, AsyncFile file, BodyReader.Sink sink) {
+        proceed(call);
+        return BodyReader.read(call.request(), expect, sink)
+                .compose(result -> store.seal(file).map(received(call, result)))
+                .recover(e -> file.close().otherwise((Void) null).compose(x -> Future.failedFuture(e)));
+    }
+
+    private BodyReader.Result received(S3Call call, BodyReader.Result result) {
+        call.bodyConsumed = true;
+        meters.received(result.size());
+        return result;
     }
 
     /**
@@ -157,17 +163,8 @@ class Uploads {
                 return receiveSmall(call, expect, into, (int) sent)
                         .compose(result -> assembly.write(uploadId, offset, into).map(result));
             }
-            return assembly.open(uploadId, offset, length).compose(file -> {
-                proceed(call);
-                return BodyReader.read(call.request(), expect, BodyReader.Sink.bounded(store.sink(file, assembly.path(uploadId)), length))
-                        .compose(result -> {
-                            call.bodyConsumed = true;
-                            meters.received(result.size());
-                            return store.seal(file).map(result);
-                        })
-                        // closing waits for the writes in flight: once it is done nothing writes in the place
-                        .recover(e -> file.close().otherwise((Void) null).compose(x -> Future.failedFuture(e)));
-            });
+            return assembly.open(uploadId, offset, length).compose(file -> stream(call, expect, file,
+                    BodyReader.Sink.bounded(store.sink(file, assembly.path(uploadId)), length)));
         });
         return UniHelper.toUni(received.compose(result -> assembly.syncFolders(uploadId).map(result)));
     }

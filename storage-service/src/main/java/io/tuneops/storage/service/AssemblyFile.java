@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,14 +45,8 @@ public class AssemblyFile {
 
     /** Opens the file to write a part of {@code length} bytes at {@code offset}; 507 when the volume has no room for it. */
     public Future<AsyncFile> open(String uploadId, long offset, long length) {
-        Path path = path(uploadId);
-        return vertx.<Void>executeBlocking(() -> {
-                    store.requireRoom(length);
-                    Files.createDirectories(path.getParent());
-                    return null;
-                }, false)
-                .compose(v -> vertx.fileSystem().open(path.toString(), new OpenOptions().setCreate(true).setWrite(true).setRead(false)))
-                .map(file -> file.setWriteQueueMaxSize(ObjectStore.WRITE_QUEUE_BYTES).setWritePos(offset))
+        return store.openToWrite(path(uploadId), length, true, new OpenOptions().setCreate(true).setWrite(true).setRead(false))
+                .map(file -> file.setWritePos(offset))
                 .recover(e -> Future.failedFuture(failure(e)));
     }
 
@@ -72,16 +65,8 @@ public class AssemblyFile {
         Path path = path(uploadId);
         return vertx.executeBlocking(() -> {
             try {
-                store.requireRoom(body.length());
                 Files.createDirectories(path.getParent());
-                try (FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                    ByteBuffer bytes = body.getByteBuf().nioBuffer();
-                    long position = offset;
-                    while (bytes.hasRemaining()) {
-                        position += file.write(bytes, position);
-                    }
-                    file.force(false);
-                }
+                store.writeFlushed(path, offset, body, StandardOpenOption.CREATE);
                 return null;
             } catch (IOException | RuntimeException e) {
                 throw failure(e);
@@ -135,7 +120,7 @@ public class AssemblyFile {
                     file.force(false);
                 }
                 if (checksum != null) {
-                    ObjectStore.copyHashing(file, 0, size, null, checksum, null);
+                    ObjectStore.copyHashing(file, 0, size, null, checksum, null, ObjectStore.copyBuffer());
                 }
                 return Optional.of(temp);
             } catch (IOException | RuntimeException e) {

@@ -58,7 +58,7 @@ public class ObjectStore {
 
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final int COPY_BUFFER = 1 << 20;
-    static final int WRITE_QUEUE_BYTES = 2 << 20;
+    private static final int WRITE_QUEUE_BYTES = 2 << 20;
     private static final int READ_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_FILES_AWAITING_REMOVAL = 10_000;
 
@@ -157,11 +157,19 @@ public class ObjectStore {
      * couple of buffers).
      */
     public Future<AsyncFile> openTemp(Path path, long expectedBytes) {
+        return openToWrite(path, expectedBytes, false, new OpenOptions().setCreateNew(true).setWrite(true).setRead(false));
+    }
+
+    /** {@link #openTemp} for any file opened with {@code options}, its folder made first when {@code makeFolder}. */
+    Future<AsyncFile> openToWrite(Path path, long expectedBytes, boolean makeFolder, OpenOptions options) {
         return vertx.<Void>executeBlocking(() -> {
                     requireRoom(expectedBytes);
+                    if (makeFolder) {
+                        Files.createDirectories(path.getParent());
+                    }
                     return null;
                 }, false)
-                .compose(v -> vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true).setRead(false)))
+                .compose(v -> vertx.fileSystem().open(path.toString(), options))
                 .map(file -> file.setWriteQueueMaxSize(WRITE_QUEUE_BYTES));
     }
 
@@ -173,20 +181,26 @@ public class ObjectStore {
     public Future<Void> writeTemp(Path path, Buffer body) {
         return vertx.executeBlocking(() -> {
             try {
-                requireRoom(body.length());
-                try (FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer bytes = body.getByteBuf().nioBuffer();
-                    while (bytes.hasRemaining()) {
-                        file.write(bytes);
-                    }
-                    file.force(false);
-                }
+                writeFlushed(path, 0, body, StandardOpenOption.CREATE_NEW);
                 return null;
             } catch (IOException | RuntimeException e) {
                 // the caller deletes the temporary file of a failed upload
                 throw translate(e);
             }
         }, false);
+    }
+
+    /** Blocking: writes {@code body} at {@code position} in the file opened with {@code create}, and flushes it; 507 without room. */
+    void writeFlushed(Path path, long position, Buffer body, StandardOpenOption create) throws IOException {
+        requireRoom(body.length());
+        try (FileChannel file = FileChannel.open(path, create, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = body.getByteBuf().nioBuffer();
+            long at = position;
+            while (bytes.hasRemaining()) {
+                at += file.write(bytes, at);
+            }
+            file.force(false);
+        }
     }
 
     /** Deletes a temporary file; one that is left is the sweep's (a failed upload's own failure is what is answered). */
@@ -560,7 +574,7 @@ public class ObjectStore {
             }
             String etag = row.etag();
             int dash = etag.indexOf('-');
-            ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
+            ByteBuffer buffer = copyBuffer();
             if (dash < 0) {
                 return HexFormat.of().formatHex(md5(in, 0, row.size(), buffer)).equals(etag);
             }
@@ -579,17 +593,7 @@ public class ObjectStore {
 
     private static byte[] md5(FileChannel in, long offset, long length, ByteBuffer buffer) throws IOException {
         MessageDigest md5 = ETags.md5();
-        long position = offset;
-        long end = offset + length;
-        while (position < end) {
-            buffer.clear().limit((int) Math.min(COPY_BUFFER, end - position));
-            int n = in.read(buffer, position);
-            if (n < 0) {
-                throw new IOException("file shorter than expected");
-            }
-            position += n;
-            md5.update(buffer.flip());
-        }
+        copyHashing(in, offset, length, null, null, md5, buffer);
         return md5.digest();
     }
 
@@ -681,7 +685,7 @@ public class ObjectStore {
                                 done += n;
                             }
                         } else {
-                            copyHashing(source, part.offset(), part.length(), target, checksum, null);
+                            copyHashing(source, part.offset(), part.length(), target, checksum, null, copyBuffer());
                         }
                     }
                 }
@@ -703,7 +707,7 @@ public class ObjectStore {
             requireRoom(length);
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                  FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                copyHashing(in, offset, length, target, checksum, md5);
+                copyHashing(in, offset, length, target, checksum, md5, copyBuffer());
                 target.force(true);
                 return new CopyResult(out, length, md5.digest(), checksum == null ? null : checksum.base64());
             } catch (NoSuchFileException e) {
@@ -721,15 +725,22 @@ public class ObjectStore {
     public record CopyResult(Path temp, long size, byte[] md5, String checksum) {
     }
 
-    /** Reads {@code length} bytes of {@code in} from {@code offset} into the digests given, and into {@code out} unless it is null. */
+    /** A buffer for {@link #copyHashing}, in direct memory: file reads fill it without a copy. */
+    static ByteBuffer copyBuffer() {
+        return ByteBuffer.allocateDirect(COPY_BUFFER);
+    }
+
+    /**
+     * Reads {@code length} bytes of {@code in} from {@code offset} through {@code buffer} into the
+     * digests given (either may be null), and into {@code out} unless it is null.
+     */
     static void copyHashing(FileChannel in, long offset, long length, FileChannel out, Checksums.Hasher checksum,
-                                    MessageDigest md5) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
+                            MessageDigest md5, ByteBuffer buffer) throws IOException {
         long position = offset;
         long end = offset + length;
         while (position < end) {
             buffer.clear();
-            buffer.limit((int) Math.min(COPY_BUFFER, end - position));
+            buffer.limit((int) Math.min(buffer.capacity(), end - position));
             int n = in.read(buffer, position);
             if (n < 0) {
                 throw new IOException("source shorter than expected");
