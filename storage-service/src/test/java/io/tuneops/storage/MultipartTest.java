@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,7 +138,9 @@ class MultipartTest {
         try (S3Client s3 = S3TestSupport.client(c)) {
             String id = s3.createMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(key)).uploadId();
             s3.uploadPart(b -> b.bucket(S3TestSupport.BUCKET).key(key).uploadId(id).partNumber(1), RequestBody.fromString("part"));
-            assertTrue(Files.exists(OUTPUT.resolve(".tuneops-multipart").resolve(id).resolve("1")));
+            try (Stream<Path> files = Files.list(OUTPUT.resolve(".tuneops-multipart").resolve(id))) {
+                assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("1-")).count(), "the part's own file");
+            }
             pool.preparedQuery("UPDATE storage.multipart_uploads SET initiated = now() - interval '8 days' WHERE upload_id = $1")
                     .execute(Tuple.of(id)).await().indefinitely();
             assertTrue(reaper.reap().await().indefinitely() >= 1);

@@ -5,9 +5,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Duration;
 
 /**
- * A deferred constraint trigger on storage.objects that refuses, at COMMIT, changes of keys with
- * {@link #MARK} in them, as a serialization failure or a connection lost at that moment would
- * fail the COMMIT.
+ * A deferred constraint trigger that refuses, at COMMIT, the changes of rows it picks, as a
+ * serialization failure or a connection lost at that moment would fail the COMMIT: changes of
+ * storage.objects keys with {@link #MARK} in them, or the recording of a part with a given ETag.
  */
 final class RefusedAtCommit {
 
@@ -17,39 +17,49 @@ final class RefusedAtCommit {
     private final Pool pool;
     private final String name;
     private final String events;
-    private final String row;
+    private final String table;
+    private final String refused;
 
-    private RefusedAtCommit(Pool pool, String name, String events, String row) {
+    private RefusedAtCommit(Pool pool, String name, String events, String table, String refused) {
         this.pool = pool;
         this.name = name;
         this.events = events;
-        this.row = row;
+        this.table = table;
+        this.refused = refused;
     }
 
     static RefusedAtCommit deletes(Pool pool) {
-        return new RefusedAtCommit(pool, "refuse_delete_at_commit", "DELETE", "OLD");
+        return new RefusedAtCommit(pool, "refuse_delete_at_commit", "DELETE", "storage.objects",
+                "strpos(OLD.key, '/%s') > 0".formatted(MARK));
     }
 
     static RefusedAtCommit writes(Pool pool) {
-        return new RefusedAtCommit(pool, "refuse_write_at_commit", "INSERT OR UPDATE", "NEW");
+        return new RefusedAtCommit(pool, "refuse_write_at_commit", "INSERT OR UPDATE", "storage.objects",
+                "strpos(NEW.key, '/%s') > 0".formatted(MARK));
+    }
+
+    /** Refuses recording a part whose ETag (hex, unquoted) is {@code etag}. */
+    static RefusedAtCommit partsWithEtag(Pool pool, String etag) {
+        return new RefusedAtCommit(pool, "refuse_part_at_commit", "INSERT OR UPDATE", "storage.multipart_parts",
+                "NEW.etag = '%s'".formatted(etag.replace("'", "")));
     }
 
     void install() {
         run("""
                 CREATE OR REPLACE FUNCTION storage.%1$s() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF strpos(%2$s.key, '/%3$s') > 0 THEN
-                        RAISE EXCEPTION 'change of %% refused at commit', %2$s.key;
+                    IF %2$s THEN
+                        RAISE EXCEPTION 'change refused at commit';
                     END IF;
-                    RETURN %2$s;
-                END $$""".formatted(name, row, MARK));
-        run("DROP TRIGGER IF EXISTS " + name + " ON storage.objects");
-        run("CREATE CONSTRAINT TRIGGER " + name + " AFTER " + events + " ON storage.objects"
+                    RETURN NULL;
+                END $$""".formatted(name, refused));
+        run("DROP TRIGGER IF EXISTS " + name + " ON " + table);
+        run("CREATE CONSTRAINT TRIGGER " + name + " AFTER " + events + " ON " + table
                 + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION storage." + name + "()");
     }
 
     void remove() {
-        run("DROP TRIGGER IF EXISTS " + name + " ON storage.objects");
+        run("DROP TRIGGER IF EXISTS " + name + " ON " + table);
         run("DROP FUNCTION IF EXISTS storage." + name + "()");
     }
 

@@ -27,13 +27,18 @@ public class MultipartRepository {
                          String checksumType, JsonObject headers, OffsetDateTime initiated) {
     }
 
+    /**
+     * A recorded part. {@code fileId} names the file of its own the part's bytes are in (see
+     * ObjectStore#partPath); null for a part written in its place in the assembly file, and for a
+     * part an earlier version wrote into the file named by its number alone.
+     */
     public record Part(String uploadId, int partNumber, long size, String etag, String checksumValue,
-                       OffsetDateTime lastModified) {
+                       OffsetDateTime lastModified, UUID fileId) {
     }
 
     private static final String UPLOAD_COLUMNS = "upload_id, bucket, key, job_id, content_type, checksum_algorithm, checksum_type, "
             + "headers, initiated";
-    private static final String PART_COLUMNS = "upload_id, part_number, size, etag, checksum_value, last_modified";
+    private static final String PART_COLUMNS = "upload_id, part_number, size, etag, checksum_value, last_modified, file_id";
 
     private final Pool pool;
     private final StoreDeadlines deadlines;
@@ -59,7 +64,7 @@ public class MultipartRepository {
     /**
      * Records a part; false when the upload is gone (aborted or completed meanwhile). A part
      * written in the upload's assembly file names the claim it wrote under ({@link #claim}), which
-     * remembers the ETag; a part in a file of its own passes null.
+     * remembers the ETag; a part in a file of its own passes null and names its file.
      */
     public Uni<Boolean> putPart(Part p, UUID placedClaim) {
         // the upload's row is locked first (as a completion's DELETE locks it before the cascade
@@ -67,14 +72,16 @@ public class MultipartRepository {
         // for each other in a cycle
         return deadlines.database(pool.preparedQuery("WITH up AS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1 FOR KEY SHARE), "
                         + "part AS (INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ", placed_claim) "
-                        + "SELECT $1, $2, $3, $4, $5, now(), $6::uuid WHERE EXISTS (SELECT 1 FROM up) "
+                        + "SELECT $1, $2, $3, $4, $5, now(), $7::uuid, $6::uuid WHERE EXISTS (SELECT 1 FROM up) "
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
-                        + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, placed_claim = excluded.placed_claim "
+                        + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, file_id = excluded.file_id, "
+                        + "placed_claim = excluded.placed_claim "
                         + "RETURNING 1), "
                         + "settled AS (UPDATE storage.multipart_placements SET etag = $4 WHERE upload_id = $1 AND part_number = $2 "
                         + "AND claim = $6::uuid AND EXISTS (SELECT 1 FROM part)) "
                         + "SELECT count(*) AS recorded FROM part")
-                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), placedClaim})))
+                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), placedClaim,
+                        p.fileId()})))
                 .map(rows -> rows.iterator().next().getLong("recorded") > 0);
     }
 
@@ -192,6 +199,6 @@ public class MultipartRepository {
 
     private static Part part(Row r) {
         return new Part(r.getString("upload_id"), r.getInteger("part_number"), r.getLong("size"), r.getString("etag"),
-                r.getString("checksum_value"), r.getOffsetDateTime("last_modified"));
+                r.getString("checksum_value"), r.getOffsetDateTime("last_modified"), r.getUUID("file_id"));
     }
 }

@@ -245,7 +245,7 @@ class MultipartCompletion {
             return UniHelper.toUni(inPlace.compose(file -> file.isPresent() ? Future.succeededFuture(file.get())
                     : store.concatenate(parts.stream().map(p -> placement.placed(p)
                             ? new PartBytes(assembly.path(uploadId), placement.offsetOf(p), p.size())
-                            : new PartBytes(store.partPath(uploadId, p.partNumber()), 0, p.size())).toList(), hasher)));
+                            : new PartBytes(store.partPath(uploadId, p.partNumber(), p.fileId()), 0, p.size())).toList(), hasher)));
         });
     }
 

@@ -122,7 +122,7 @@ class MultipartOperations {
         return bodies.toAssembly(call, config.maxObjectSize(), length, required, uploadId, offset)
                 // nothing writes in the place any more: another attempt at the part may claim it
                 .onFailure().call(() -> uploads.release(uploadId, partNumber, claim).onFailure().recoverWithNull())
-                .flatMap(r -> recordPart(new Part(uploadId, partNumber, r.size(), r.md5Hex(), r.checksum(), null), claim)
+                .flatMap(r -> recordPart(new Part(uploadId, partNumber, r.size(), r.md5Hex(), r.checksum(), null, null), claim)
                         .invoke(() -> answerPart(call, r)));
     }
 
@@ -145,10 +145,15 @@ class MultipartOperations {
         call.response().setStatusCode(200).end();
     }
 
-    /** Moves a received part into the upload's directory and records it; NoSuchUpload if the upload went meanwhile. */
+    /**
+     * Moves a received part into a file of its own in the upload's directory and records it;
+     * NoSuchUpload if the upload went meanwhile. The file of an attempt the part's row names
+     * no more stays until the upload ends: a completion that read the row before may be reading it.
+     */
     private Uni<Void> storePart(String uploadId, int partNumber, Path temp, long size, String etag, String checksum) {
-        return UniHelper.toUni(store.publish(temp, store.partPath(uploadId, partNumber)))
-                .flatMap(v -> recordPart(new Part(uploadId, partNumber, size, etag, checksum, null), null));
+        UUID fileId = UUID.randomUUID();
+        return UniHelper.toUni(store.publish(temp, store.partPath(uploadId, partNumber, fileId)))
+                .flatMap(v -> recordPart(new Part(uploadId, partNumber, size, etag, checksum, null, fileId), null));
     }
 
     /** Records a part; NoSuchUpload if the upload went meanwhile. */

@@ -41,6 +41,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -111,8 +112,13 @@ public class ObjectStore {
         return ObjectKeys.resolve(root, key);
     }
 
-    public Path partPath(String uploadId, int partNumber) {
-        return multipart.resolve(uploadId).resolve(Integer.toString(partNumber));
+    /**
+     * The file of its own a part's attempt {@code fileId} writes: one per attempt, so that an
+     * attempt that is never recorded cannot change the bytes of the one that was. Null names the
+     * file of a part written by an earlier version (one per part number).
+     */
+    public Path partPath(String uploadId, int partNumber, UUID fileId) {
+        return multipart.resolve(uploadId).resolve(fileId == null ? Integer.toString(partNumber) : partNumber + "-" + fileId);
     }
 
     public Path uploadDirectory(String uploadId) {

@@ -53,6 +53,6 @@ class PartPlacementTest {
     }
 
     private static Part part(int number, long size, String etag) {
-        return new Part("upload", number, size, etag, null, null);
+        return new Part("upload", number, size, etag, null, null, null);
     }
 }
