@@ -12,11 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** storage.multipart_uploads and storage.multipart_parts: uploads in progress and their parts. */
@@ -27,18 +25,14 @@ public class MultipartRepository {
                          String checksumType, JsonObject headers, OffsetDateTime initiated) {
     }
 
-    /**
-     * A recorded part. {@code fileId} names the file of its own the part's bytes are in (see
-     * ObjectStore#partPath); null for a part written in its place in the assembly file, and for a
-     * part an earlier version wrote into the file named by its number alone.
-     */
+    /** A recorded part, and where the attempt it records wrote its bytes. */
     public record Part(String uploadId, int partNumber, long size, String etag, String checksumValue,
-                       OffsetDateTime lastModified, UUID fileId) {
+                       OffsetDateTime lastModified, PartLocation location) {
     }
 
     private static final String UPLOAD_COLUMNS = "upload_id, bucket, key, job_id, content_type, checksum_algorithm, checksum_type, "
             + "headers, initiated";
-    private static final String PART_COLUMNS = "upload_id, part_number, size, etag, checksum_value, last_modified, file_id";
+    private static final String PART_COLUMNS = "upload_id, part_number, size, etag, checksum_value, last_modified, placed_claim, file_id";
 
     private final Pool pool;
     private final StoreDeadlines deadlines;
@@ -61,28 +55,21 @@ public class MultipartRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(upload(rows.iterator().next())));
     }
 
-    /**
-     * Records a part; false when the upload is gone (aborted or completed meanwhile). A part
-     * written in the upload's assembly file names the claim it wrote under ({@link #claim}), which
-     * remembers the ETag; a part in a file of its own passes null and names its file.
-     */
-    public Uni<Boolean> putPart(Part p, UUID placedClaim) {
+    /** Records a part; false when the upload is gone (aborted or completed meanwhile). */
+    public Uni<Boolean> putPart(Part p) {
+        UUID placedClaim = p.location() instanceof PartLocation.InAssembly placed ? placed.claim() : null;
+        UUID fileId = p.location() instanceof PartLocation.OwnFile own ? own.fileId() : null;
         // the upload's row is locked first (as a completion's DELETE locks it before the cascade
         // reaches parts and claims), so that recording a part and ending its upload never wait
         // for each other in a cycle
-        return deadlines.database(pool.preparedQuery("WITH up AS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1 FOR KEY SHARE), "
-                        + "part AS (INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ", placed_claim) "
-                        + "SELECT $1, $2, $3, $4, $5, now(), $7::uuid, $6::uuid WHERE EXISTS (SELECT 1 FROM up) "
+        return deadlines.database(pool.preparedQuery("WITH up AS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1 FOR KEY SHARE) "
+                        + "INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ") "
+                        + "SELECT $1, $2, $3, $4, $5, now(), $6::uuid, $7::uuid WHERE EXISTS (SELECT 1 FROM up) "
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
-                        + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, file_id = excluded.file_id, "
-                        + "placed_claim = excluded.placed_claim "
-                        + "RETURNING 1), "
-                        + "settled AS (UPDATE storage.multipart_placements SET etag = $4 WHERE upload_id = $1 AND part_number = $2 "
-                        + "AND claim = $6::uuid AND EXISTS (SELECT 1 FROM part)) "
-                        + "SELECT count(*) AS recorded FROM part")
-                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), placedClaim,
-                        p.fileId()})))
-                .map(rows -> rows.iterator().next().getLong("recorded") > 0);
+                        + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, "
+                        + "placed_claim = excluded.placed_claim, file_id = excluded.file_id")
+                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), placedClaim, fileId})))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     /**
@@ -111,8 +98,9 @@ public class MultipartRepository {
     }
 
     /**
-     * Closes the upload to new claims (a completion is about to read its parts) and returns where
-     * its parts are: read after the close, so that every claim that will ever write is in it.
+     * Closes the upload to new claims (a completion is about to join its parts) and returns the
+     * claims on its assembly file: read after the close, so that every claim that will ever write
+     * is in it.
      * Empty when the upload is gone (a concurrent completion ended it).
      */
     public Uni<Optional<PartPlacement>> closePlacement(String uploadId) {
@@ -123,20 +111,12 @@ public class MultipartRepository {
                         return Uni.createFrom().item(Optional.<PartPlacement>empty());
                     }
                     Long size = closed.iterator().next().getLong("placement_size");
-                    return deadlines.database(pool.preparedQuery("SELECT c.part_number, "
-                                    + "CASE WHEN p.placed_claim = c.claim AND p.etag = c.etag THEN c.etag END AS settled_etag "
-                                    + "FROM storage.multipart_placements c LEFT JOIN storage.multipart_parts p USING (upload_id, part_number) "
-                                    + "WHERE c.upload_id = $1").execute(Tuple.of(uploadId)))
+                    return deadlines.database(pool.preparedQuery("SELECT part_number, claim FROM storage.multipart_placements "
+                                    + "WHERE upload_id = $1").execute(Tuple.of(uploadId)))
                             .map(rows -> {
-                                Set<Integer> claimed = new HashSet<>();
-                                Map<Integer, String> settled = new HashMap<>();
-                                rows.forEach(r -> {
-                                    claimed.add(r.getInteger("part_number"));
-                                    if (r.getString("settled_etag") != null) {
-                                        settled.put(r.getInteger("part_number"), r.getString("settled_etag"));
-                                    }
-                                });
-                                return Optional.of(new PartPlacement(size, claimed, settled));
+                                Map<Integer, UUID> claims = new HashMap<>();
+                                rows.forEach(r -> claims.put(r.getInteger("part_number"), r.getUUID("claim")));
+                                return Optional.of(new PartPlacement(size, claims));
                             });
                 });
     }
@@ -199,6 +179,7 @@ public class MultipartRepository {
 
     private static Part part(Row r) {
         return new Part(r.getString("upload_id"), r.getInteger("part_number"), r.getLong("size"), r.getString("etag"),
-                r.getString("checksum_value"), r.getOffsetDateTime("last_modified"), r.getUUID("file_id"));
+                r.getString("checksum_value"), r.getOffsetDateTime("last_modified"),
+                PartLocation.of(r.getUUID("placed_claim"), r.getUUID("file_id")));
     }
 }

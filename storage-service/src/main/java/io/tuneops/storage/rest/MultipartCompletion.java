@@ -9,6 +9,8 @@ import io.tuneops.storage.repository.MultipartRepository.Upload;
 import io.tuneops.storage.repository.FirstObjectEvent;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
+import io.tuneops.storage.repository.PartLocation;
+import io.tuneops.storage.repository.PartPlacement;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.ETags;
 import io.tuneops.storage.s3.S3Exception;
@@ -243,10 +245,24 @@ class MultipartCompletion {
             Future<Optional<Path>> inPlace = placement.isWhole(parts) ? assembly.asObject(uploadId, size, hasher)
                     : Future.succeededFuture(Optional.empty());
             return UniHelper.toUni(inPlace.compose(file -> file.isPresent() ? Future.succeededFuture(file.get())
-                    : store.concatenate(parts.stream().map(p -> placement.placed(p)
-                            ? new PartBytes(assembly.path(uploadId), placement.offsetOf(p), p.size())
-                            : new PartBytes(store.partPath(uploadId, p.partNumber(), p.fileId()), 0, p.size())).toList(), hasher)));
+                    : store.concatenate(parts.stream().map(p -> bytesOf(uploadId, placement, p)).toList(), hasher)));
         });
+    }
+
+    /** Where the bytes of the attempt {@code part}'s row records are. */
+    private PartBytes bytesOf(String uploadId, PartPlacement placement, Part part) {
+        PartLocation location = part.location();
+        if (location instanceof PartLocation.OwnFile own) {
+            return new PartBytes(store.partPath(uploadId, part.partNumber(), own.fileId()), 0, part.size());
+        }
+        if (location instanceof PartLocation.NumberedFile) {
+            return new PartBytes(store.numberedPartPath(uploadId, part.partNumber()), 0, part.size());
+        }
+        if (!placement.holds(part)) {
+            // a recorded claim is never given up: its place may hold another attempt's bytes now
+            throw new IllegalStateException("part " + part.partNumber() + " of " + uploadId + " lost its place's claim");
+        }
+        return new PartBytes(assembly.path(uploadId), placement.offsetOf(part), part.size());
     }
 
     private static boolean isNoSuchUpload(Throwable e) {

@@ -8,6 +8,7 @@ import io.tuneops.storage.repository.MultipartRepository.Part;
 import io.tuneops.storage.repository.MultipartRepository.Upload;
 import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
+import io.tuneops.storage.repository.PartLocation;
 import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.ByteRange;
 import io.tuneops.storage.s3.Checksums;
@@ -122,7 +123,8 @@ class MultipartOperations {
         return bodies.toAssembly(call, config.maxObjectSize(), length, required, uploadId, offset)
                 // nothing writes in the place any more: another attempt at the part may claim it
                 .onFailure().call(() -> uploads.release(uploadId, partNumber, claim).onFailure().recoverWithNull())
-                .flatMap(r -> recordPart(new Part(uploadId, partNumber, r.size(), r.md5Hex(), r.checksum(), null, null), claim)
+                .flatMap(r -> recordPart(new Part(uploadId, partNumber, r.size(), r.md5Hex(), r.checksum(), null,
+                        new PartLocation.InAssembly(claim)))
                         .invoke(() -> answerPart(call, r)));
     }
 
@@ -147,18 +149,18 @@ class MultipartOperations {
 
     /**
      * Moves a received part into a file of its own in the upload's directory and records it;
-     * NoSuchUpload if the upload went meanwhile. The file of an attempt the part's row names
-     * no more stays until the upload ends: a completion that read the row before may be reading it.
+     * NoSuchUpload if the upload went meanwhile. The file an earlier attempt at the part wrote
+     * stays until the upload ends: a completion that read that attempt's row may be copying it.
      */
     private Uni<Void> storePart(String uploadId, int partNumber, Path temp, long size, String etag, String checksum) {
         UUID fileId = UUID.randomUUID();
         return UniHelper.toUni(store.publish(temp, store.partPath(uploadId, partNumber, fileId)))
-                .flatMap(v -> recordPart(new Part(uploadId, partNumber, size, etag, checksum, null, fileId), null));
+                .flatMap(v -> recordPart(new Part(uploadId, partNumber, size, etag, checksum, null, new PartLocation.OwnFile(fileId))));
     }
 
     /** Records a part; NoSuchUpload if the upload went meanwhile. */
-    private Uni<Void> recordPart(Part part, UUID placedClaim) {
-        return uploads.putPart(part, placedClaim).invoke(recorded -> {
+    private Uni<Void> recordPart(Part part) {
+        return uploads.putPart(part).invoke(recorded -> {
             if (!recorded) {
                 throw S3Exception.noSuchUpload();
             }

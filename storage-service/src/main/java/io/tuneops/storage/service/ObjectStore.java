@@ -112,13 +112,14 @@ public class ObjectStore {
         return ObjectKeys.resolve(root, key);
     }
 
-    /**
-     * The file of its own a part's attempt {@code fileId} writes: one per attempt, so that an
-     * attempt that is never recorded cannot change the bytes of the one that was. Null names the
-     * file of a part written by an earlier version (one per part number).
-     */
+    /** The file of its own part {@code partNumber}'s attempt {@code fileId} writes (see PartLocation). */
     public Path partPath(String uploadId, int partNumber, UUID fileId) {
-        return multipart.resolve(uploadId).resolve(fileId == null ? Integer.toString(partNumber) : partNumber + "-" + fileId);
+        return multipart.resolve(uploadId).resolve(partNumber + "-" + fileId);
+    }
+
+    /** The file an earlier version wrote part {@code partNumber} into, one per part number. */
+    public Path numberedPartPath(String uploadId, int partNumber) {
+        return multipart.resolve(uploadId).resolve(Integer.toString(partNumber));
     }
 
     public Path uploadDirectory(String uploadId) {

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,44 +15,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PartPlacementTest {
 
     static final long SIZE = 8;
+    static final UUID A = UUID.randomUUID();
+    static final UUID B = UUID.randomUUID();
+    static final UUID C = UUID.randomUUID();
 
     @Test
-    void partsOneToNOfThePartSizeAllPlacedAreTheWholeFile() {
-        PartPlacement placement = new PartPlacement(SIZE, Set.of(1, 2, 3), Map.of(1, "a", 2, "b", 3, "c"));
-        assertTrue(placement.isWhole(List.of(part(1, SIZE, "a"), part(2, SIZE, "b"), part(3, 3, "c"))));
-        assertEquals(16, placement.offsetOf(part(3, 3, "c")));
+    void partsOneToNOfThePartSizeEachUnderItsPlacesClaimAreTheWholeFile() {
+        PartPlacement placement = new PartPlacement(SIZE, Map.of(1, A, 2, B, 3, C));
+        assertTrue(placement.isWhole(List.of(placed(1, SIZE, A), placed(2, SIZE, B), placed(3, 3, C))));
+        assertEquals(16, placement.offsetOf(placed(3, 3, C)));
     }
 
     @Test
-    void aPartSentAgainSinceTheCompletionReadItIsNotTheOneInItsPlace() {
-        // the completion names the version in the part's own file; the place holds the first attempt's bytes
-        PartPlacement placement = new PartPlacement(SIZE, Set.of(1, 2), Map.of(1, "a", 2, "first"));
-        Part again = part(2, SIZE, "second");
-        assertFalse(placement.placed(again));
-        assertTrue(placement.placed(part(1, SIZE, "a")));
-        assertFalse(placement.isWhole(List.of(part(1, SIZE, "a"), again)));
+    void aPartInAFileOfItsOwnIsNotInThePlaceAnotherAttemptClaimed() {
+        // the part was sent again into its own file: the place holds the first attempt's bytes
+        PartPlacement placement = new PartPlacement(SIZE, Map.of(1, A, 2, B));
+        Part again = new Part("upload", 2, SIZE, "e2", null, null, new PartLocation.OwnFile(UUID.randomUUID()));
+        assertFalse(placement.holds(again));
+        assertTrue(placement.holds(placed(1, SIZE, A)));
+        assertFalse(placement.isWhole(List.of(placed(1, SIZE, A), again)));
+        // a row read before the part was sent again still names the first attempt, whose bytes are in the place
+        assertTrue(placement.isWhole(List.of(placed(1, SIZE, A), placed(2, SIZE, B))));
     }
 
     @Test
     void anythingElseIsCopied() {
-        PartPlacement placement = new PartPlacement(SIZE, Set.of(1, 2, 3), Map.of(1, "a", 2, "b", 3, "c"));
+        PartPlacement placement = new PartPlacement(SIZE, Map.of(1, A, 2, B, 3, C));
         // a claim the completion does not name: its bytes may still be written
-        assertFalse(placement.isWhole(List.of(part(1, SIZE, "a"), part(2, SIZE, "b"))));
+        assertFalse(placement.isWhole(List.of(placed(1, SIZE, A), placed(2, SIZE, B))));
         // a gap in the numbers, a last part longer than the part size, a middle one shorter
-        PartPlacement two = new PartPlacement(SIZE, Set.of(1, 3), Map.of(1, "a", 3, "c"));
-        assertFalse(two.isWhole(List.of(part(1, SIZE, "a"), part(3, SIZE, "c"))));
-        assertFalse(new PartPlacement(SIZE, Set.of(1, 2), Map.of(1, "a", 2, "b"))
-                .isWhole(List.of(part(1, SIZE, "a"), part(2, SIZE + 1, "b"))));
-        assertFalse(new PartPlacement(SIZE, Set.of(1, 2, 3), Map.of(1, "a", 2, "b", 3, "c"))
-                .isWhole(List.of(part(1, SIZE, "a"), part(2, 4, "b"), part(3, 4, "c"))));
-        // a claim whose part was never recorded under it
-        assertFalse(new PartPlacement(SIZE, Set.of(1, 2), Map.of(1, "a"))
-                .isWhole(List.of(part(1, SIZE, "a"), part(2, 4, "b"))));
+        assertFalse(new PartPlacement(SIZE, Map.of(1, A, 3, C)).isWhole(List.of(placed(1, SIZE, A), placed(3, SIZE, C))));
+        assertFalse(new PartPlacement(SIZE, Map.of(1, A, 2, B)).isWhole(List.of(placed(1, SIZE, A), placed(2, SIZE + 1, B))));
+        assertFalse(placement.isWhole(List.of(placed(1, SIZE, A), placed(2, 4, B), placed(3, 4, C))));
+        // a place claimed by another attempt than the one the row names
+        assertFalse(new PartPlacement(SIZE, Map.of(1, A, 2, C)).isWhole(List.of(placed(1, SIZE, A), placed(2, 4, B))));
         // no part claimed a place
-        assertFalse(new PartPlacement(null, Set.of(), Map.of()).placed(part(1, SIZE, "a")));
+        assertFalse(new PartPlacement(null, Map.of()).holds(placed(1, SIZE, A)));
     }
 
-    private static Part part(int number, long size, String etag) {
-        return new Part("upload", number, size, etag, null, null, null);
+    private static Part placed(int number, long size, UUID claim) {
+        return new Part("upload", number, size, "e" + number, null, null, new PartLocation.InAssembly(claim));
     }
 }
