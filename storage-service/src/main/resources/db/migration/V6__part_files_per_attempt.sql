@@ -4,6 +4,8 @@
 -- the recorded attempt's row describing the other attempt's bytes. Rows naming neither a claim
 -- nor a file are parts written by earlier versions, in the file named by the part number alone.
 ALTER TABLE storage.multipart_parts ADD COLUMN file_id uuid;
+ALTER TABLE storage.multipart_parts ADD CONSTRAINT multipart_parts_one_location
+    CHECK (placed_claim IS NULL OR file_id IS NULL);
 
 -- A part's row names the claim it was written under, and a recorded claim is never given up, so
 -- a completion finds the row's bytes at the claim's place without comparing ETags.

@@ -100,8 +100,8 @@ public class MultipartRepository {
     /**
      * Closes the upload to new claims (a completion is about to join its parts) and returns the
      * claims on its assembly file: read after the close, so that every claim that will ever write
-     * is in it.
-     * Empty when the upload is gone (a concurrent completion ended it).
+     * is in it. Empty when the upload is gone (a concurrent completion, an abort or the reaper
+     * ended it).
      */
     public Uni<Optional<PartPlacement>> closePlacement(String uploadId) {
         return deadlines.database(pool.preparedQuery("UPDATE storage.multipart_uploads SET placement_closed = true WHERE upload_id = $1 "
@@ -111,11 +111,20 @@ public class MultipartRepository {
                         return Uni.createFrom().item(Optional.<PartPlacement>empty());
                     }
                     Long size = closed.iterator().next().getLong("placement_size");
-                    return deadlines.database(pool.preparedQuery("SELECT part_number, claim FROM storage.multipart_placements "
-                                    + "WHERE upload_id = $1").execute(Tuple.of(uploadId)))
+                    // joined with the upload's row: an upload ended since the close has no claims left to read
+                    return deadlines.database(pool.preparedQuery("SELECT c.part_number, c.claim FROM storage.multipart_uploads u "
+                                    + "LEFT JOIN storage.multipart_placements c USING (upload_id) WHERE u.upload_id = $1")
+                                    .execute(Tuple.of(uploadId)))
                             .map(rows -> {
+                                if (rows.size() == 0) {
+                                    return Optional.<PartPlacement>empty();
+                                }
                                 Map<Integer, UUID> claims = new HashMap<>();
-                                rows.forEach(r -> claims.put(r.getInteger("part_number"), r.getUUID("claim")));
+                                rows.forEach(r -> {
+                                    if (r.getUUID("claim") != null) {
+                                        claims.put(r.getInteger("part_number"), r.getUUID("claim"));
+                                    }
+                                });
                                 return Optional.of(new PartPlacement(size, claims));
                             });
                 });

@@ -246,7 +246,13 @@ class MultipartCompletion {
                     : Future.succeededFuture(Optional.empty());
             return UniHelper.toUni(inPlace.compose(file -> file.isPresent() ? Future.succeededFuture(file.get())
                     : store.concatenate(parts.stream().map(p -> bytesOf(uploadId, placement, p)).toList(), hasher)));
-        });
+        }).onFailure(ObjectStore::isMissingFile).recoverWithUni(e -> uploads.find(uploadId).<Path>map(found -> {
+            // the upload's folder went with the upload (a concurrent completion, an abort or the reaper)
+            if (found.isEmpty()) {
+                throw S3Exception.noSuchUpload();
+            }
+            throw ObjectStore.translate(e);
+        }));
     }
 
     /** Where the bytes of the attempt {@code part}'s row records are. */
@@ -258,11 +264,14 @@ class MultipartCompletion {
         if (location instanceof PartLocation.NumberedFile) {
             return new PartBytes(store.numberedPartPath(uploadId, part.partNumber()), 0, part.size());
         }
-        if (!placement.holds(part)) {
-            // a recorded claim is never given up: its place may hold another attempt's bytes now
-            throw new IllegalStateException("part " + part.partNumber() + " of " + uploadId + " lost its place's claim");
+        if (location instanceof PartLocation.InAssembly) {
+            if (!placement.holds(part)) {
+                // claims are given up only by attempts never recorded, so no row should name one that went
+                throw new IllegalStateException("part " + part.partNumber() + " of " + uploadId + " names a claim its place does not hold");
+            }
+            return new PartBytes(assembly.path(uploadId), placement.offsetOf(part), part.size());
         }
-        return new PartBytes(assembly.path(uploadId), placement.offsetOf(part), part.size());
+        throw new AssertionError(location);
     }
 
     private static boolean isNoSuchUpload(Throwable e) {

@@ -52,12 +52,7 @@ public class AssemblyFile {
 
     /** A folder that went while a part was on its way went with its upload (aborted, completed or reaped). */
     private static RuntimeException failure(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof NoSuchFileException) {
-                return S3Exception.noSuchUpload();
-            }
-        }
-        return ObjectStore.translate(e);
+        return ObjectStore.isMissingFile(e) ? S3Exception.noSuchUpload() : ObjectStore.translate(e);
     }
 
     /** Writes a part received in memory at {@code offset} and flushes it, in one step on a worker thread. */

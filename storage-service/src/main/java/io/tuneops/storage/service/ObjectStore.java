@@ -766,6 +766,16 @@ public class ObjectStore {
         }
     }
 
+    /** Whether {@code e} comes from a file or folder that is not there. */
+    public static boolean isMissingFile(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NoSuchFileException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Maps file system failures onto S3 errors: disk full is 507, a path the filesystem finds too
      * long is KeyTooLongError; 409 is left for a file that is not an object (put on the volume by
