@@ -17,6 +17,8 @@
 # with storage-service's heap and RSS: the issue's 10 GiB case (a single PUT stops at 5 GiB), e.g.
 #   MULTIPART_ONLY=1 SIZE_MIB=10240 RUNS=1 flock /tmp/tuneops-build.lock bench/storage/run.sh
 # It needs about 3x SIZE_MIB free under /tmp (the file, the parts, the assembled object).
+# PUT_ONLY=1 measures only the single PUT, directly and through the gateway in turn, RUNS times
+# (to compare two builds' relayed PUT without the rest of the run).
 #
 # BENCH_DIR (default /tmp) holds the test file and every server's objects. BENCH_DIR=/dev/shm runs
 # the same comparison in memory (tmpfs): the disk is then out of the picture and the ratios compare
@@ -163,6 +165,17 @@ if [ "${MULTIPART_ONLY:-0}" = 1 ]; then
       aws --endpoint-url "${url[$t]}" s3 rm --only-show-errors "s3://outputs/$job/multipart"
       echo "run $run $t: multipart $m MB/s, storage-service heap peak $(cut -d' ' -f1 "$work/heap-$t" | mib) MiB, RSS peak $(cut -d' ' -f2 "$work/heap-$t" | mib) MiB ($(wc -l < "$work/heap-$t") samples)"
     done
+  done
+  exit 0
+fi
+
+if [ "${PUT_ONLY:-0}" = 1 ]; then
+  # the single PUT alone, directly and through the gateway in turn (one warm-up PUT each)
+  echo "single PUT only: ${SIZE_MIB} MiB, $RUNS run(s), storage-service $jvm"
+  for t in direct gateway; do put "$t" warm > /dev/null; done
+  for run in $(seq 1 "$RUNS"); do
+    d=$(put direct big); g=$(put gateway big)
+    echo "run $run: direct $d MB/s, gateway $g MB/s"
   done
   exit 0
 fi
