@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -107,16 +106,16 @@ class PartAttemptsTest {
         try (S3Client s3 = S3TestSupport.client(c); HeldClose held = new HeldClose("BEFORE")) {
             String id = s3.createMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(key)).uploadId();
             // both parts in their places in the assembly file
-            String e1 = upload(s3, key, id, 1, p1);
-            String e2 = upload(s3, key, id, 2, p2);
+            String e1 = PartsInPlaceTest.upload(s3, key, id, 1, p1);
+            String e2 = PartsInPlaceTest.upload(s3, key, id, 2, p2);
             CompletableFuture<String> completion = held.complete(s3, key, id, e1, e2);
 
             // its place is taken: into a file of its own, and the part's row names that attempt now
-            upload(s3, key, id, 2, again);
+            PartsInPlaceTest.upload(s3, key, id, 2, again);
             held.release();
 
             assertEquals("\"" + MultipartTest.md5OfMd5s(e1, e2) + "-2\"", completion.get(60, TimeUnit.SECONDS));
-            assertArrayEquals(join(p1, p2), s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)).asByteArray(),
+            assertArrayEquals(PartsInPlaceTest.join(p1, p2), s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(key)).asByteArray(),
                     "the object is made of the parts the completion read");
         }
     }
@@ -135,8 +134,8 @@ class PartAttemptsTest {
                 .credentialsProvider(S3TestSupport.provider(c)).overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build(); HeldClose held = new HeldClose("AFTER")) {
             String id = s3.createMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(key)).uploadId();
-            String e1 = upload(s3, key, id, 1, SdkObjectsTest.random(5 << 20));
-            String e2 = upload(s3, key, id, 2, SdkObjectsTest.random(1000));
+            String e1 = PartsInPlaceTest.upload(s3, key, id, 1, SdkObjectsTest.random(5 << 20));
+            String e2 = PartsInPlaceTest.upload(s3, key, id, 2, SdkObjectsTest.random(1000));
             CompletableFuture<String> completion = held.complete(s3, key, id, e1, e2);
 
             PreparedBeforeStart.remove(PartsInPlaceTest.UPLOADS.resolve(id));
@@ -215,18 +214,6 @@ class PartAttemptsTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         throw new AssertionError(query + " never waited: " + (request.isDone() ? request.join() : "timed out"));
-    }
-
-    private static String upload(S3Client s3, String key, String id, int number, byte[] bytes) {
-        return s3.uploadPart(b -> b.bucket(S3TestSupport.BUCKET).key(key).uploadId(id).partNumber(number), RequestBody.fromBytes(bytes)).eTag();
-    }
-
-    private static byte[] join(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 
     private void run(String sql) {

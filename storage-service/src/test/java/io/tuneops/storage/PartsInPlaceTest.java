@@ -174,7 +174,7 @@ class PartsInPlaceTest {
         return s3.createMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(key)).uploadId();
     }
 
-    private static String upload(S3Client s3, String key, String id, int number, byte[] body) {
+    static String upload(S3Client s3, String key, String id, int number, byte[] body) {
         return s3.uploadPart(b -> b.bucket(S3TestSupport.BUCKET).key(key).uploadId(id).partNumber(number),
                 RequestBody.fromBytes(body)).eTag();
     }
@@ -204,7 +204,7 @@ class PartsInPlaceTest {
         return Files.getAttribute(file, "unix:ino");
     }
 
-    private static byte[] join(byte[]... parts) {
+    static byte[] join(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
