@@ -57,8 +57,6 @@ public class MultipartRepository {
 
     /** Records a part; false when the upload is gone (aborted or completed meanwhile). */
     public Uni<Boolean> putPart(Part p) {
-        UUID placedClaim = p.location() instanceof PartLocation.InAssembly placed ? placed.claim() : null;
-        UUID fileId = p.location() instanceof PartLocation.OwnFile own ? own.fileId() : null;
         // the upload's row is locked first (as a completion's DELETE locks it before the cascade
         // reaches parts and claims), so that recording a part and ending its upload never wait
         // for each other in a cycle
@@ -68,7 +66,7 @@ public class MultipartRepository {
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
                         + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, "
                         + "placed_claim = excluded.placed_claim, file_id = excluded.file_id")
-                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), placedClaim, fileId})))
+                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), p.location().placedClaim(), p.location().fileId()})))
                 .map(rows -> rows.rowCount() > 0);
     }
 

@@ -11,6 +11,10 @@ public sealed interface PartLocation {
 
     /** At the part's place in the upload's assembly file, written under {@code claim}. */
     record InAssembly(UUID claim) implements PartLocation {
+        @Override
+        public UUID placedClaim() {
+            return claim;
+        }
     }
 
     /** In a file of the attempt's own, {@code {upload}/{part number}-{fileId}}. */
@@ -21,6 +25,17 @@ public sealed interface PartLocation {
     record NumberedFile() implements PartLocation {
     }
 
+    /** The claim of a part in the assembly file, else null: the row's {@code placed_claim}. */
+    default UUID placedClaim() {
+        return null;
+    }
+
+    /** The id of a part's own file, else null: the row's {@code file_id}. */
+    default UUID fileId() {
+        return null;
+    }
+
+    /** The location a row's {@code placed_claim} and {@code file_id} name. */
     static PartLocation of(UUID placedClaim, UUID fileId) {
         if (placedClaim != null) {
             return new InAssembly(placedClaim);
