@@ -13,9 +13,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Part;
@@ -130,9 +128,7 @@ class PartAttemptsTest {
         Credential c = S3TestSupport.issue(redis);
         String key = c.prefix() + "ended-while-completing.bin";
         // without the SDK's retries: a retry would begin after the upload ended, and answer NoSuchUpload whatever this one did
-        try (S3Client s3 = S3Client.builder().endpointOverride(S3TestSupport.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(S3TestSupport.provider(c)).overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build(); HeldClose held = new HeldClose("AFTER")) {
+        try (S3Client s3 = S3TestSupport.clientWithoutRetries(c); HeldClose held = new HeldClose("AFTER")) {
             String id = s3.createMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(key)).uploadId();
             String e1 = PartsInPlaceTest.upload(s3, key, id, 1, SdkObjectsTest.random(5 << 20));
             String e2 = PartsInPlaceTest.upload(s3, key, id, 2, SdkObjectsTest.random(1000));

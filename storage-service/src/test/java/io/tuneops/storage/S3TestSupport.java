@@ -9,6 +9,7 @@ import io.tuneops.support.SharedNames;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -79,6 +80,13 @@ final class S3TestSupport {
         return S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .credentialsProvider(provider(c)).build();
+    }
+
+    /** A client that sends each request once: what the server answered, not what a retry found. */
+    static S3Client clientWithoutRetries(Credential c) {
+        return S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(provider(c)).overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     static S3AsyncClient asyncClient(Credential c, boolean multipart) {

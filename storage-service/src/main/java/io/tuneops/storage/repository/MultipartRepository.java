@@ -59,15 +59,17 @@ public class MultipartRepository {
     public Uni<Boolean> putPart(Part p) {
         // the upload's row is locked first (as a completion's DELETE locks it before the cascade
         // reaches parts and claims), so that recording a part and ending its upload never wait
-        // for each other in a cycle
-        return deadlines.database(pool.preparedQuery("WITH up AS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1 FOR KEY SHARE) "
+        // for each other in a cycle. In a transaction, committed only within its deadline: a lone
+        // statement answered as failed (503) could still run when PostgreSQL answers again and
+        // replace the row of the part's next attempt, already acknowledged, with this one's.
+        return deadlines.transaction(pool, tx -> tx.preparedQuery("WITH up AS (SELECT 1 FROM storage.multipart_uploads WHERE upload_id = $1 FOR KEY SHARE) "
                         + "INSERT INTO storage.multipart_parts (" + PART_COLUMNS + ") "
                         + "SELECT $1, $2, $3, $4, $5, now(), $6::uuid, $7::uuid WHERE EXISTS (SELECT 1 FROM up) "
                         + "ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
                         + "checksum_value = excluded.checksum_value, last_modified = excluded.last_modified, "
                         + "placed_claim = excluded.placed_claim, file_id = excluded.file_id")
-                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), p.location().placedClaim(), p.location().fileId()})))
-                .map(rows -> rows.rowCount() > 0);
+                .execute(Tuple.from(new Object[]{p.uploadId(), p.partNumber(), p.size(), p.etag(), p.checksumValue(), p.location().placedClaim(), p.location().fileId()}))
+                .map(rows -> rows.rowCount() > 0));
     }
 
     /**
