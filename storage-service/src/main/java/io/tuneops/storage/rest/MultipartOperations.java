@@ -17,6 +17,7 @@ import io.tuneops.storage.s3.Preconditions;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
+import io.tuneops.storage.s3.WriteSettings;
 import io.tuneops.storage.service.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -58,6 +59,7 @@ class MultipartOperations {
 
     Uni<Void> create(S3Call call) {
         ObjectOperations.writable(config, call);
+        WriteSettings.check(call.headers());
         String algorithmHeader = call.headers().get("x-amz-checksum-algorithm");
         Checksums.Algorithm algorithm = null;
         if (algorithmHeader != null) {

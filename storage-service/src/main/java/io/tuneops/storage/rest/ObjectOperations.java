@@ -10,6 +10,7 @@ import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.s3.ByteRange;
 import io.tuneops.storage.s3.Checksums;
 import io.tuneops.storage.s3.CopySource;
+import io.tuneops.storage.s3.DeleteConditions;
 import io.tuneops.storage.s3.HeaderValues;
 import io.tuneops.storage.s3.ObjectAttribute;
 import io.tuneops.storage.s3.Preconditions;
@@ -17,6 +18,7 @@ import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteConditions;
+import io.tuneops.storage.s3.WriteSettings;
 import io.tuneops.storage.service.CompletionAction;
 import io.tuneops.storage.service.AsideRecovery;
 import io.tuneops.storage.service.FilesSetAside;
@@ -87,6 +89,7 @@ class ObjectOperations {
 
     Uni<Void> put(S3Call call) {
         writable(config, call);
+        WriteSettings.check(call.headers());
         Uploads.checkAnnouncedSize(call, config.maxObjectSize());
         String contentType = Uploads.contentType(call.headers());
         JsonObject headers = Uploads.storedHeaders(call.headers());
@@ -118,6 +121,13 @@ class ObjectOperations {
         ObjectKeys.validate(call.key);
         call.requireRead(call.bucket, call.key);
         requireBucket(config, call);
+        String partNumber = call.param("partNumber");
+        if (partNumber != null) {
+            ByteRange.checkPartNumber(partNumber);
+            if (call.headers().contains("Range")) {
+                throw S3Exception.invalidRequest("Cannot specify both Range header and partNumber query parameter");
+            }
+        }
         Path path = store.objectPath(call.key);
         // The row is read and the file opened under the key's shared lock, so they match even if
         // the key is overwritten while the body streams (a rename replaces the name, not the open
@@ -263,7 +273,10 @@ class ObjectOperations {
         if (partNumber != null) {
             range = ByteRange.ofPart(o.partSizes(), o.size(), partNumber);
             partial = o.partsCount() != null;
-            response.putHeader("x-amz-mp-parts-count", Integer.toString(o.partsCount() == null ? 1 : o.partsCount()));
+            if (partial) {
+                // S3 counts the parts of multipart objects only
+                response.putHeader("x-amz-mp-parts-count", Integer.toString(o.partsCount()));
+            }
         } else {
             String header = call.headers().get("Range");
             Optional<ByteRange> requested = header == null ? Optional.empty() : ByteRange.ofRangeHeader(header, o.size());
@@ -302,6 +315,17 @@ class ObjectOperations {
         return response.sendFile(path.toString(), range.offset(), length).onSuccess(v -> meters.sent(length));
     }
 
+    /** Whether a copy takes its metadata from the request (REPLACE) rather than from its source (COPY, the default). */
+    private static boolean replacesMetadata(String directive) {
+        if (directive == null || directive.equalsIgnoreCase("COPY")) {
+            return false;
+        }
+        if (directive.equalsIgnoreCase("REPLACE")) {
+            return true;
+        }
+        throw S3Exception.invalidArgument("Unknown metadata directive.");
+    }
+
     private static void closeQuietly(FileChannel channel) {
         if (channel != null) {
             try {
@@ -314,11 +338,17 @@ class ObjectOperations {
 
     Uni<Void> delete(S3Call call) {
         writable(config, call);
-        return deleteOne(call.bucket, call.key).invoke(() -> call.response().setStatusCode(204).end());
+        Optional<DeleteConditions> conditions = DeleteConditions.of(call.headers());
+        return deleteOne(call.bucket, call.key, conditions).invoke(() -> call.response().setStatusCode(204).end());
     }
 
-    private Uni<Void> deleteOne(String bucket, String key) {
-        return objects.underKeyLock(bucket, key, tx -> objects.delete(tx, bucket, key),
+    /** Deletes the key's object, once its conditions (if any) hold for it under the key's lock. */
+    private Uni<Void> deleteOne(String bucket, String key, Optional<DeleteConditions> conditions) {
+        return objects.underKeyLock(bucket, key, tx -> (conditions.isEmpty() ? Uni.createFrom().voidItem()
+                                : objects.find(tx, bucket, key).invoke(found -> conditions.get().check(key,
+                                found.map(ObjectRow::etag).orElse(null), found.map(ObjectRow::size).orElse(0L),
+                                found.map(ObjectRow::lastModified).orElse(null))).replaceWithVoid())
+                                .chain(() -> objects.delete(tx, bucket, key)),
                         FilesSetAside.removing(store, deleted -> deleted.isEmpty() ? List.of() : List.of(key)))
                 .replaceWithVoid();
     }
@@ -397,12 +427,14 @@ class ObjectOperations {
             }
             Deletion[] outcomes = new Deletion[keys.size()];
             List<Listed> valid = new ArrayList<>(keys.size());
+            List<Listed> conditional = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
                 String key = keys.get(i).get("Key");
                 try {
                     ObjectKeys.validate(key);
                     call.requireWrite(call.bucket, key);
-                    valid.add(new Listed(i, key));
+                    Optional<DeleteConditions> conditions = DeleteConditions.ofEntry(keys.get(i));
+                    (conditions.isEmpty() ? valid : conditional).add(new Listed(i, key, conditions));
                 } catch (S3Exception e) {
                     outcomes[i] = new DeleteError(key, e.code(), e.getMessage());
                 }
@@ -412,9 +444,15 @@ class ObjectOperations {
             for (int from = 0; from < valid.size(); from += DELETE_BATCH) {
                 batches.add(valid.subList(from, Math.min(valid.size(), from + DELETE_BATCH)));
             }
+            // an entry with conditions is deleted on its own, its conditions checked under its key's lock
+            Uni<Void> conditionalDeletes = Multi.createFrom().iterable(conditional)
+                    .onItem().transformToUni(listed -> deleteListed(call.bucket, listed).invoke(o -> outcomes[listed.index()] = o))
+                    .merge(DELETE_CONCURRENCY)
+                    .collect().last().replaceWithVoid();
             return Multi.createFrom().iterable(batches)
                     .onItem().transformToUniAndConcatenate(batch -> deleteBatch(call.bucket, batch, outcomes, databaseFailed))
                     .collect().last()
+                    .chain(() -> conditionalDeletes)
                     .invoke(() -> {
                         S3Xml xml = S3Xml.root("DeleteResult");
                         for (Deletion outcome : outcomes) {
@@ -459,7 +497,7 @@ class ObjectOperations {
                         }
                     }
                     return Multi.createFrom().iterable(busy)
-                            .onItem().transformToUni(listed -> deleteListed(bucket, listed.key()).invoke(o -> outcomes[listed.index()] = o))
+                            .onItem().transformToUni(listed -> deleteListed(bucket, listed).invoke(o -> outcomes[listed.index()] = o))
                             .merge(DELETE_CONCURRENCY)
                             .collect().last().replaceWithVoid();
                 })
@@ -470,14 +508,19 @@ class ObjectOperations {
                 });
     }
 
-    /** One key of a DeleteObjects request on its own: deleted, or why not; never a failure of the whole request. */
-    private Uni<Deletion> deleteListed(String bucket, String key) {
-        return deleteOne(bucket, key).<Deletion>map(v -> new Deleted(key))
+    /**
+     * One key of a DeleteObjects request on its own: deleted, or why not (its conditions did not
+     * hold, or an internal error); never a failure of the whole request.
+     */
+    private Uni<Deletion> deleteListed(String bucket, Listed listed) {
+        String key = listed.key();
+        return deleteOne(bucket, key, listed.conditions()).<Deletion>map(v -> new Deleted(key))
+                .onFailure(S3Exception.class).recoverWithItem(e -> new DeleteError(key, ((S3Exception) e).code(), e.getMessage()))
                 .onFailure().recoverWithItem(e -> DeleteError.internal(key));
     }
 
-    /** A key of a DeleteObjects request and its place in the request, where its outcome is reported. */
-    private record Listed(int index, String key) {
+    /** A key of a DeleteObjects request, its place in the request (where its outcome is reported) and its conditions. */
+    private record Listed(int index, String key, Optional<DeleteConditions> conditions) {
     }
 
     /** What became of one key of a DeleteObjects request, reported as its Deleted or Error element. */
@@ -501,7 +544,8 @@ class ObjectOperations {
             throw S3Exception.noSuchBucket(source.bucket());
         }
         Path sourcePath = store.objectPath(source.key());
-        boolean replace = "REPLACE".equalsIgnoreCase(call.headers().get("x-amz-metadata-directive"));
+        WriteSettings.check(call.headers());
+        boolean replace = replacesMetadata(call.headers().get("x-amz-metadata-directive"));
         Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
         Preconditions onSource = Preconditions.ofCopySource(call.headers());
         return precheck(objects, call, conditions).flatMap(checked -> objects.find(source.bucket(), source.key())).flatMap(found -> {

@@ -32,6 +32,9 @@ class Uploads {
     record Received(Path temp, BodyReader.Result result, Future<Void> written) {
     }
 
+    /** S3's limit on an object's user metadata: its names (without x-amz-meta-) and values, in bytes. */
+    static final int MAX_METADATA_BYTES = 2048;
+
     /** Bodies up to this size are received in memory and written in one step: at most this much heap per upload. */
     static final int SMALL_BODY_BYTES = 256 * 1024;
 
@@ -206,10 +209,16 @@ class Uploads {
      */
     static JsonObject storedHeaders(MultiMap headers) {
         JsonObject out = new JsonObject();
+        int metadataBytes = 0;
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             String value;
             if (name.startsWith("x-amz-meta-")) {
+                // a header's characters are its bytes (ISO-8859-1), as S3 counts them
+                metadataBytes += name.length() - "x-amz-meta-".length() + h.getValue().length();
+                if (metadataBytes > MAX_METADATA_BYTES) {
+                    throw new S3Exception(400, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.");
+                }
                 value = HeaderValues.metadataFromWire(h.getValue());
             } else if (name.equals("cache-control") || name.equals("content-disposition") || name.equals("content-language")
                     || name.equals("expires")) {

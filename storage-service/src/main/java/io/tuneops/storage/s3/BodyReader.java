@@ -26,7 +26,10 @@ public final class BodyReader {
     public record Expectations(SignedRequest.Verified auth, String contentMd5, Checksums.Algorithm checksumAlgorithm,
                                String checksumValue, boolean checksumInTrailer, long maxSize, Long decodedLength) {
 
-        /** Reads x-amz-checksum-*, x-amz-sdk-checksum-algorithm, x-amz-trailer, Content-MD5 and the size headers. */
+        /**
+         * Reads x-amz-checksum-*, x-amz-trailer, Content-MD5 and the size headers; an
+         * x-amz-sdk-checksum-algorithm without a checksum header or trailer is refused, as S3 does.
+         */
         public static Expectations of(SignedRequest.Verified auth, MultiMap headers, long maxSize,
                                       Checksums.Algorithm required, boolean checksumHeadersDescribeBody) {
             Checksums.Algorithm algorithm = null;
@@ -57,12 +60,10 @@ public final class BodyReader {
                     trailer = true;
                 }
             }
-            if (algorithm == null && checksumHeadersDescribeBody) {
-                String sdk = headers.get("x-amz-sdk-checksum-algorithm");
-                if (sdk != null) {
-                    algorithm = Checksums.Algorithm.parse(sdk)
-                            .orElseThrow(() -> S3Exception.invalidRequest("Unsupported x-amz-sdk-checksum-algorithm " + sdk));
-                }
+            if (algorithm == null && checksumHeadersDescribeBody && headers.contains("x-amz-sdk-checksum-algorithm")) {
+                // the SDKs send it beside the checksum they computed; alone it promises one that never comes
+                throw S3Exception.invalidRequest("x-amz-sdk-checksum-algorithm specified, but no corresponding "
+                        + "x-amz-checksum-* or x-amz-trailer headers were found.");
             }
             if (algorithm == null) {
                 algorithm = required;

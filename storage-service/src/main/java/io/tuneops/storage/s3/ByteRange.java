@@ -10,6 +10,8 @@ import java.util.Optional;
 public record ByteRange(long offset, long length) {
 
     private static final String BYTES = "bytes=";
+    /** The highest part number S3 has, whatever this installation's own limit on parts. */
+    private static final int MAX_PART_NUMBER = 10_000;
 
     /** The whole object. */
     public static ByteRange all(long size) {
@@ -73,12 +75,7 @@ public record ByteRange(long offset, long length) {
      * parts' sizes in order; an object uploaded whole (no part sizes) has only part 1.
      */
     public static ByteRange ofPart(Long[] partSizes, long size, String partNumber) {
-        int n;
-        try {
-            n = Integer.parseInt(partNumber);
-        } catch (NumberFormatException e) {
-            throw S3Exception.invalidArgument("Part number must be an integer between 1 and 10000, inclusive");
-        }
+        int n = checkPartNumber(partNumber);
         if (partSizes == null || partSizes.length == 0) {
             if (n != 1) {
                 throw invalidPartNumber();
@@ -93,6 +90,20 @@ public record ByteRange(long offset, long length) {
             offset += partSizes[i];
         }
         return new ByteRange(offset, partSizes[n - 1]);
+    }
+
+    /** A {@code partNumber} S3 accepts at all, 1 to 10,000 (one the object does not have is 416 InvalidPartNumber). */
+    public static int checkPartNumber(String partNumber) {
+        int n;
+        try {
+            n = Integer.parseInt(partNumber);
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > MAX_PART_NUMBER) {
+            throw S3Exception.invalidArgument("Part number must be an integer between 1 and 10000, inclusive");
+        }
+        return n;
     }
 
     /**
