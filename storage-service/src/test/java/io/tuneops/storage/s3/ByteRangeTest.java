@@ -51,14 +51,14 @@ class ByteRangeTest {
         assertEquals(new ByteRange(0, 5), ByteRange.ofPart(parts, 13, "1"));
         assertEquals(new ByteRange(5, 5), ByteRange.ofPart(parts, 13, "2"));
         assertEquals(new ByteRange(10, 3), ByteRange.ofPart(parts, 13, "3"));
-        for (String beyond : new String[]{"0", "4", "-1"}) {
-            S3Exception e = assertThrows(S3Exception.class, () -> ByteRange.ofPart(parts, 13, beyond), beyond);
-            assertEquals(416, e.status());
-            assertEquals("InvalidPartNumber", e.code());
+        S3Exception beyond = assertThrows(S3Exception.class, () -> ByteRange.ofPart(parts, 13, "4"));
+        assertEquals(416, beyond.status(), "a part the object does not have");
+        assertEquals("InvalidPartNumber", beyond.code());
+        for (String invalid : new String[]{"0", "-1", "10001", "two"}) {
+            S3Exception e = assertThrows(S3Exception.class, () -> ByteRange.ofPart(parts, 13, invalid), invalid);
+            assertEquals(400, e.status(), "no part number S3 has: " + invalid);
+            assertEquals("InvalidArgument", e.code());
         }
-        S3Exception notANumber = assertThrows(S3Exception.class, () -> ByteRange.ofPart(parts, 13, "two"));
-        assertEquals(400, notANumber.status());
-        assertEquals("InvalidArgument", notANumber.code());
     }
 
     @Test
