@@ -11,6 +11,7 @@ import io.tuneops.storage.s3.BodyReader;
 import io.tuneops.storage.s3.S3Exception;
 import io.tuneops.storage.service.FileSink;
 import io.tuneops.storage.service.ObjectStore;
+import io.tuneops.storage.service.TempFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -26,6 +27,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +67,9 @@ class DiskFullTest {
     @Inject
     ObjectStore store;
 
+    @Inject
+    TempFiles temps;
+
     @Test
     void uploadsAndPartsOnAFullVolumeAreInsufficientStorageAndNothingIsStored() throws Exception {
         Credential c = S3TestSupport.issue(redis);
@@ -90,6 +95,18 @@ class DiskFullTest {
         }
         assertFalse(Files.exists(S3TestSupport.onDisk(key)));
         S3SecurityTest.assertNoTemporaryFilesLeft();
+    }
+
+    @Test
+    void aCompletionOrCopyWithoutRoomLeavesNoTemporaryFileInFlight() throws Exception {
+        int before = temps.inFlightCount();
+        Throwable joined = store.concatenate(List.of(), null).toCompletionStage().toCompletableFuture()
+                .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        assertInsufficientStorage((RuntimeException) rootCause(joined));
+        Throwable copied = store.copyRange(FileChannel.open(DEV_FULL, StandardOpenOption.READ), 0, 4096, null).toCompletionStage().toCompletableFuture()
+                .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        assertInsufficientStorage((RuntimeException) rootCause(copied));
+        assertEquals(before, temps.inFlightCount(), "the refused work's temporary paths are released");
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.tuneops.storage.config.StorageConfig;
 import io.tuneops.storage.repository.MultipartRepository;
 import io.tuneops.storage.repository.MultipartRepository.Part;
 import io.tuneops.storage.repository.MultipartRepository.Upload;
-import io.tuneops.storage.repository.ObjectRepository;
 import io.tuneops.storage.repository.ObjectRow;
 import io.tuneops.storage.repository.PartLocation;
 import io.tuneops.storage.s3.BodyReader;
@@ -44,15 +43,15 @@ class MultipartOperations {
 
     private final StorageConfig config;
     private final MultipartRepository uploads;
-    private final ObjectRepository objects;
     private final ObjectStore store;
     private final Uploads bodies;
+    private final CopySources copySources;
 
-    MultipartOperations(StorageConfig config, MultipartRepository uploads, ObjectRepository objects, ObjectStore store,
-                        Uploads bodies) {
+    MultipartOperations(StorageConfig config, MultipartRepository uploads, ObjectStore store,
+                        Uploads bodies, CopySources copySources) {
+        this.copySources = copySources;
         this.config = config;
         this.uploads = uploads;
-        this.objects = objects;
         this.store = store;
         this.bodies = bodies;
     }
@@ -178,19 +177,19 @@ class MultipartOperations {
         if (!source.bucket().equals(config.bucket())) {
             throw S3Exception.noSuchBucket(source.bucket());
         }
-        Path sourcePath = store.objectPath(source.key());
-        return findUpload(uploads, call, uploadId).flatMap(upload -> objects.find(source.bucket(), source.key()).flatMap(found -> {
-            ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
+        String header = call.headers().get("x-amz-copy-source-range");
+        return findUpload(uploads, call, uploadId).flatMap(upload -> copySources.open(source, src -> {
             Preconditions.ofCopySource(call.headers()).requireForCopy(src.etag(), src.lastModified());
-            String header = call.headers().get("x-amz-copy-source-range");
-            ByteRange range = header == null ? ByteRange.all(src.size()) : ByteRange.ofCopySourceRange(header, src.size());
+            ByteRange range = copiedRange(header, src);
             if (range.length() > config.maxObjectSize()) {
                 throw new S3Exception(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
             }
+        }).flatMap(opened -> {
+            ByteRange range = copiedRange(header, opened.row());
             Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
             Uploads.proceed(call);
-            return UniHelper.toUni(store.copyRange(sourcePath, range.offset(), range.length(),
+            return UniHelper.toUni(store.copyRange(opened.file(), range.offset(), range.length(),
                             algorithm == null ? null : algorithm.newHasher()))
                     .flatMap(copied -> {
                         String etag = SigV4.hex(copied.md5());
@@ -204,6 +203,11 @@ class MultipartOperations {
                         });
                     });
         }));
+    }
+
+    /** The bytes of {@code src} an UploadPartCopy takes: its x-amz-copy-source-range, or all of them. */
+    private static ByteRange copiedRange(String header, ObjectRow src) {
+        return header == null ? ByteRange.all(src.size()) : ByteRange.ofCopySourceRange(header, src.size());
     }
 
     Uni<Void> abort(S3Call call) {

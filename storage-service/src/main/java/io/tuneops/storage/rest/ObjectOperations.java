@@ -74,9 +74,11 @@ class ObjectOperations {
     private final StorageMeters meters;
     private final UploadNotifications notifications;
     private final AsideRecovery recovery;
+    private final CopySources copySources;
 
     ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events,
-                     StorageMeters meters, UploadNotifications notifications, AsideRecovery recovery) {
+                     StorageMeters meters, UploadNotifications notifications, AsideRecovery recovery, CopySources copySources) {
+        this.copySources = copySources;
         this.recovery = recovery;
         this.meters = meters;
         this.notifications = notifications;
@@ -326,12 +328,12 @@ class ObjectOperations {
         throw S3Exception.invalidArgument("Unknown metadata directive.");
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    static void closeQuietly(FileChannel channel) {
         if (channel != null) {
             try {
                 channel.close();
             } catch (IOException ignored) {
-                // nothing was sent from it
+                // only read from: nothing to lose
             }
         }
     }
@@ -543,13 +545,11 @@ class ObjectOperations {
         if (!source.bucket().equals(config.bucket())) {
             throw S3Exception.noSuchBucket(source.bucket());
         }
-        Path sourcePath = store.objectPath(source.key());
         WriteSettings.check(call.headers());
         boolean replace = replacesMetadata(call.headers().get("x-amz-metadata-directive"));
         Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
         Preconditions onSource = Preconditions.ofCopySource(call.headers());
-        return precheck(objects, call, conditions).flatMap(checked -> objects.find(source.bucket(), source.key())).flatMap(found -> {
-            ObjectRow src = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
+        return precheck(objects, call, conditions).flatMap(checked -> copySources.open(source, src -> {
             onSource.requireForCopy(src.etag(), src.lastModified());
             if (src.size() > config.maxObjectSize()) {
                 throw S3Exception.invalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: "
@@ -559,10 +559,18 @@ class ObjectOperations {
                 throw S3Exception.invalidRequest("This copy request is illegal because it is trying to copy an object to itself "
                         + "without changing the object's metadata, storage class, website redirect location or encryption attributes.");
             }
-            Checksums.Algorithm algorithm = Checksums.Algorithm.parse(call.headers().get("x-amz-checksum-algorithm"))
-                    .or(() -> Checksums.Algorithm.parse(src.checksumAlgorithm())).orElse(null);
-            Uploads.proceed(call);
-            return UniHelper.toUni(store.copyRange(sourcePath, 0, src.size(), algorithm == null ? null : algorithm.newHasher()))
+        })).flatMap(opened -> {
+            ObjectRow src = opened.row();
+            Checksums.Algorithm algorithm;
+            try {
+                algorithm = Checksums.Algorithm.parse(call.headers().get("x-amz-checksum-algorithm"))
+                        .or(() -> Checksums.Algorithm.parse(src.checksumAlgorithm())).orElse(null);
+                Uploads.proceed(call);
+            } catch (RuntimeException e) {
+                closeQuietly(opened.file());
+                throw e;
+            }
+            return UniHelper.toUni(store.copyRange(opened.file(), 0, src.size(), algorithm == null ? null : algorithm.newHasher()))
                     .flatMap(copied -> {
                         String etag = SigV4.hex(copied.md5());
                         ObjectRow row = new ObjectRow(call.bucket, call.key, copied.size(), etag,

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -677,7 +678,7 @@ public class ObjectStore {
      */
     public Future<Path> concatenate(List<PartBytes> parts, Checksums.Hasher checksum) {
         Path out = newTempPath();
-        return vertx.executeBlocking(() -> {
+        return vertx.executeBlocking(() -> fillingTemp(out, () -> {
             requireRoom(parts.stream().mapToLong(PartBytes::length).sum());
             try (FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (PartBytes part : parts) {
@@ -699,34 +700,45 @@ public class ObjectStore {
                 target.force(true);
                 return out;
             } catch (IOException e) {
-                Files.deleteIfExists(out);
-                temps.release(out);
                 throw translate(e);
             }
-        }, false);
+        }), false);
     }
 
-    /** Copies {@code length} bytes of {@code source} from {@code offset} into a new temporary file, hashing them. */
-    public Future<CopyResult> copyRange(Path source, long offset, long length, Checksums.Hasher checksum) {
+    /**
+     * Copies {@code length} bytes of the open file {@code source} from {@code offset} into a new
+     * temporary file, hashing them; closes {@code source} either way.
+     */
+    public Future<CopyResult> copyRange(FileChannel source, long offset, long length, Checksums.Hasher checksum) {
         Path out = newTempPath();
-        return vertx.executeBlocking(() -> {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            requireRoom(length);
-            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                 FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                copyHashing(in, offset, length, target, checksum, md5, copyBuffer());
-                target.force(true);
-                return new CopyResult(out, length, md5.digest(), checksum == null ? null : checksum.base64());
-            } catch (NoSuchFileException e) {
-                Files.deleteIfExists(out);
-                temps.release(out);
-                throw new S3Exception(404, "NoSuchKey", "The specified key does not exist.");
+        return vertx.executeBlocking(() -> fillingTemp(out, () -> {
+            try (FileChannel in = source) {
+                MessageDigest md5 = MessageDigest.getInstance("MD5");
+                requireRoom(length);
+                try (FileChannel target = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    copyHashing(in, offset, length, target, checksum, md5, copyBuffer());
+                    target.force(true);
+                    return new CopyResult(out, length, md5.digest(), checksum == null ? null : checksum.base64());
+                }
             } catch (IOException e) {
-                Files.deleteIfExists(out);
-                temps.release(out);
                 throw translate(e);
             }
-        }, false);
+        }), false);
+    }
+
+    /**
+     * Runs {@code work}, which fills the new temporary file {@code out}; whatever it fails with
+     * (no room, a failed read, a bug), the file goes and its path is no longer in flight, so the
+     * sweep of temporary files is not kept from it until the next start.
+     */
+    private <T> T fillingTemp(Path out, Callable<T> work) throws Exception {
+        try {
+            return work.call();
+        } catch (Exception | Error e) {
+            deleteQuietly(out);
+            temps.release(out);
+            throw e;
+        }
     }
 
     public record CopyResult(Path temp, long size, byte[] md5, String checksum) {

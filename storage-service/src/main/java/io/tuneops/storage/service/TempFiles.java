@@ -130,6 +130,11 @@ public class TempFiles {
         return path;
     }
 
+    /** How many temporary files requests of this replica are writing now. */
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
     /** The file was moved into place or deleted: no request of this replica writes it any more. */
     void release(Path path) {
         inFlight.remove(path);
