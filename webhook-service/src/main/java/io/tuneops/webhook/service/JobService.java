@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -36,6 +37,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class JobService {
 
+    private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Submit transactions tried for one submit when concurrent submits keep changing the quotas' first look. */
     private static final int MAX_ATTEMPTS = 3;
@@ -254,27 +256,62 @@ public class JobService {
             if (job.status() == JobStatus.PENDING_APPROVAL) {
                 return cancelHeld(job, actor, clientIp);
             }
-            Uni<String> atProvider = job.provider() == Provider.REPLICATE && job.providerJobId() != null
-                    ? providers.settings(job.provider()).chain(s -> replicate.cancelTraining(s, job.providerJobId()))
-                    .map(ReplicateApi.Training::status)
-                    : Uni.createFrom().item("canceled");
             AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
                     new WebhookAuditDetails.JobCancelled(job.provider(), job.status()));
-            return atProvider.chain(providerStatus -> jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
-                        if (locked.isEmpty()) {
-                            return Uni.createFrom().item((CancelOutcome) new CancelOutcome.NotFound(jobId));
-                        }
-                        JobRow current = locked.get();
-                        if (current.status().terminal()) {
-                            return Uni.createFrom().item((CancelOutcome) new CancelOutcome.NotCancellable(current));
-                        }
-                        return writer.save(tx, JobTransitions.cancelled(current, providerStatus))
-                                .map(c -> (CancelOutcome) new CancelOutcome.Cancelled(c));
-                    }), (outcome, left) -> outcome instanceof CancelOutcome.Cancelled ? audit.append(event, left)
-                            : Uni.createFrom().voidItem()))
+            return providers.settings(job.provider()).chain(settings -> cancelAtProvider(job, settings)
+                            .chain(answer -> jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
+                                if (locked.isEmpty()) {
+                                    return Uni.createFrom().item((CancelOutcome) new CancelOutcome.NotFound(jobId));
+                                }
+                                return settleCancel(tx, locked.get(), answer, settings);
+                            }), (outcome, left) -> outcome instanceof CancelOutcome.Cancelled ? audit.append(event, left)
+                                    : Uni.createFrom().voidItem())))
                     .onFailure(ProviderCallException.class)
                     .recoverWithItem(e -> new CancelOutcome.CancelFailed(job, e.getMessage()));
         });
+    }
+
+    /**
+     * What the provider answered a cancel: its status and, from Replicate, the training as it
+     * stands (empty for the generic provider, whose jobs end by their runner's report, and for a
+     * training Replicate no longer knows).
+     */
+    private record CancelAnswer(String providerStatus, Optional<Snapshot> training) {
+    }
+
+    private Uni<CancelAnswer> cancelAtProvider(JobRow job, ProviderSettings settings) {
+        if (job.provider() != Provider.REPLICATE || job.providerJobId() == null) {
+            return Uni.createFrom().item(new CancelAnswer("canceled", Optional.empty()));
+        }
+        return replicate.cancelTraining(settings, job.providerJobId())
+                .map(training -> new CancelAnswer(training.status(), Optional.of(snapshot(training))))
+                // a training the provider no longer knows (deleted, another account's) runs nowhere: the
+                // job ends here, or it would hold its quota for good with nothing left to end it
+                .onFailure(e -> e instanceof ProviderCallException p && p.status() == 404).recoverWithItem(e -> {
+                    LOG.warnf("job %s: %s does not know training %s any more; cancelled here", job.jobId(), job.provider(),
+                            job.providerJobId());
+                    return new CancelAnswer(null, Optional.empty());
+                });
+    }
+
+    /**
+     * The job under its lock after the provider's answer: cancelled, priced by the run time the
+     * answer reports; or, when the training had ended on its own before the cancel reached it, as
+     * it ended (the cancel then changed nothing).
+     */
+    private Uni<CancelOutcome> settleCancel(SqlConnection tx, JobRow current, CancelAnswer answer, ProviderSettings settings) {
+        if (current.status().terminal()) {
+            return Uni.createFrom().item(new CancelOutcome.NotCancellable(current));
+        }
+        Optional<Snapshot> ended = answer.training().filter(t -> t.mapped().terminal() && t.mapped() != JobStatus.CANCELLED);
+        if (ended.isPresent()) {
+            Optional<JobRow> next = JobTransitions.apply(current, ended.get(), settings, config.logsTail());
+            return (next.isPresent() ? writer.save(tx, next.get()) : Uni.createFrom().item(current))
+                    .map(CancelOutcome.NotCancellable::new);
+        }
+        Double ran = answer.training().map(Snapshot::predictTime).orElse(null);
+        return writer.save(tx, JobTransitions.cancelled(current, answer.providerStatus(), ran, settings))
+                .map(CancelOutcome.Cancelled::new);
     }
 
     /**
@@ -359,7 +396,7 @@ public class JobService {
     static Snapshot snapshot(ReplicateApi.Training t) {
         Double predictTime = t.metrics() == null ? null : t.metrics().predict_time();
         String status = JobStatus.fromProvider(t.status()).isPresent() ? t.status() : "starting";
-        return new Snapshot(t.id(), status, t.logs(), storable(t.output()), text(t.error()), predictTime, null, null);
+        return new Snapshot(t.id(), status, t.logs(), storable(t.output()), text(t.error()), predictTime, null, null).withoutNul();
     }
 
     /** A JSON value from Jackson as the database client stores it in a jsonb column. */

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class JobStarter {
 
     private static final Logger LOG = Logger.getLogger(JobStarter.class);
+    /** Attempts at storing an accepted training's id, the pause between them growing from this. */
+    private static final int STORE_ATTEMPTS = 3;
+    private static final Duration STORE_BACKOFF = Duration.ofMillis(200);
 
     /** The job after the attempt; {@code failure} says why the provider did not take it, null when it did. */
     public record Started(JobRow job, String failure) {
@@ -52,8 +56,9 @@ public class JobStarter {
                         LOG.warnf("job %s: %s", jobId, reason);
                         return failIfPending(jobId, reason).map(failed -> new Started(failed, reason));
                     }
-                    // the provider accepted it: from here on a failure must not mark the job failed (the
-                    // training runs); it surfaces as a 503 and the provider's webhooks bring the job along
+                    // The provider accepted it. Its reports find the job by the training's id, so the id
+                    // must be stored: tried again a few times, and when it cannot be, the training is
+                    // cancelled (nothing could follow it) and the submit answers 503.
                     AtomicBoolean endedMeanwhile = new AtomicBoolean();
                     return jobs.transaction(tx -> jobs.lock(tx, jobId).chain(locked -> {
                         endedMeanwhile.set(locked.orElseThrow().status().terminal());
@@ -62,6 +67,8 @@ public class JobStarter {
                                 .orElse(withId);
                         return writer.save(tx, next);
                     }))
+                            .onFailure().retry().withBackOff(STORE_BACKOFF).atMost(STORE_ATTEMPTS - 1)
+                            .onFailure().call(e -> unrecorded(settings, jobId, training.id(), e))
                             // cancelled, or failed as an interrupted submission, while Replicate took it:
                             // the training must not run unwatched
                             .call(saved -> endedMeanwhile.get() ? cancelQuietly(settings, jobId, training.id()) : Uni.createFrom().voidItem())
@@ -69,8 +76,17 @@ public class JobStarter {
                 });
     }
 
+    /** A training whose id could not be stored: cancelled at Replicate, and the job failed if the database lets it. */
+    private Uni<Void> unrecorded(ProviderSettings settings, String jobId, String trainingId, Throwable failure) {
+        LOG.errorf("job %s: training %s could not be recorded (%s); cancelling it", jobId, trainingId, failure.toString());
+        return cancelQuietly(settings, jobId, trainingId)
+                .chain(() -> failIfPending(jobId, "the provider's training " + trainingId + " could not be recorded and was cancelled"))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
     private Uni<Void> cancelQuietly(ProviderSettings settings, String jobId, String trainingId) {
-        LOG.warnf("job %s ended before Replicate's answer came; cancelling its training %s", jobId, trainingId);
+        LOG.warnf("job %s: cancelling its training %s at Replicate", jobId, trainingId);
         return replicate.cancelTraining(settings, trainingId).replaceWithVoid()
                 .onFailure().invoke(e -> LOG.errorf("job %s: training %s not cancelled at Replicate: %s", jobId, trainingId, e.getMessage()))
                 .onFailure().recoverWithNull();

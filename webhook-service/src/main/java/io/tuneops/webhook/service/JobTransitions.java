@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Applies a provider snapshot to a job under the state machine of {@link JobStatus}. */
@@ -22,7 +23,7 @@ public final class JobTransitions {
         JobStatus current = job.status();
         JobStatus next = s.mapped();
         if (!current.mayBecome(next)) {
-            return Optional.empty();
+            return current.terminal() && next == current ? figures(job, s, settings, logsTail) : Optional.empty();
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         OffsetDateTime started = job.startedAt() != null ? job.startedAt()
@@ -41,10 +42,37 @@ public final class JobTransitions {
                 .updatedAt(now).startedAt(started).completedAt(completed).build());
     }
 
-    /** A job the operator cancelled, whatever the provider says later. */
-    public static JobRow cancelled(JobRow job, String providerStatus) {
+    /**
+     * A report in the status the job already ended in: it changes no status, only the figures
+     * the end left out or a later report completes, as the run time a provider bills for a
+     * training an operator cancelled, which comes with its report after the cancel. Empty when it
+     * brings nothing new.
+     */
+    private static Optional<JobRow> figures(JobRow job, Snapshot s, ProviderSettings settings, int logsTail) {
+        Double predictTime = s.predictTime() != null ? s.predictTime() : job.predictTime();
+        BigDecimal cost = cost(predictTime, job.hardware(), settings).orElse(job.costUsd());
+        Object output = s.output() != null ? s.output() : job.output();
+        String error = job.error() != null ? job.error() : s.error();
+        String logs = logs(job, s, true, logsTail);
+        boolean unchanged = Objects.equals(predictTime, job.predictTime()) && Objects.equals(output, job.output())
+                && Objects.equals(error, job.error()) && Objects.equals(logs, job.logs())
+                && (cost == null ? job.costUsd() == null : job.costUsd() != null && cost.compareTo(job.costUsd()) == 0);
+        if (unchanged) {
+            return Optional.empty();
+        }
+        return Optional.of(job.toBuilder().predictTime(predictTime).costUsd(cost).output(output).error(error).logs(logs)
+                .updatedAt(OffsetDateTime.now(ZoneOffset.UTC)).build());
+    }
+
+    /**
+     * A job the operator cancelled, whatever the provider says later; the run time the provider's
+     * answer to the cancel reports ({@code predictTime}, null when none) prices it.
+     */
+    public static JobRow cancelled(JobRow job, String providerStatus, Double predictTime, ProviderSettings settings) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return job.toBuilder().status(JobStatus.CANCELLED).providerStatus(providerStatus).updatedAt(now).completedAt(now).build();
+        Double ran = predictTime != null ? predictTime : job.predictTime();
+        return job.toBuilder().status(JobStatus.CANCELLED).providerStatus(providerStatus).predictTime(ran)
+                .costUsd(cost(ran, job.hardware(), settings).orElse(job.costUsd())).updatedAt(now).completedAt(now).build();
     }
 
     /** A job whose submission to the provider failed. */

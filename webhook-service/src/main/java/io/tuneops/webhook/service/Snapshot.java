@@ -1,5 +1,6 @@
 package io.tuneops.webhook.service;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
@@ -25,7 +26,7 @@ public record Snapshot(String id, String status, String logs, Object output, Str
     /** @throws IllegalArgumentException naming what is wrong with the body */
     public static Snapshot parse(JsonObject body) {
         Object id = body.getValue("id");
-        if (!(id instanceof String s) || s.isBlank() || s.length() > 200) {
+        if (!(id instanceof String s) || s.isBlank() || s.length() > 200 || s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("'id' must be the job's id (a non-empty string)");
         }
         Object status = body.getValue("status");
@@ -64,6 +65,36 @@ public record Snapshot(String id, String status, String logs, Object output, Str
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + field + "' must be an ISO 8601 time with offset");
         }
+    }
+
+    /**
+     * This snapshot with every NUL character in its text (logs, error, output's strings and keys)
+     * replaced by U+FFFD: PostgreSQL's text and jsonb cannot hold NUL, and a training's log may
+     * well contain one, which must not make every report of the job a refusal.
+     */
+    public Snapshot withoutNul() {
+        return new Snapshot(id, status, scrub(logs), scrubbed(output), scrub(error), predictTime, startedAt, completedAt);
+    }
+
+    private static String scrub(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
+    }
+
+    private static Object scrubbed(Object value) {
+        if (value instanceof String text) {
+            return scrub(text);
+        }
+        if (value instanceof JsonObject object) {
+            JsonObject out = new JsonObject();
+            object.forEach(e -> out.put(scrub(e.getKey()), scrubbed(e.getValue())));
+            return out;
+        }
+        if (value instanceof JsonArray array) {
+            JsonArray out = new JsonArray();
+            array.forEach(v -> out.add(scrubbed(v)));
+            return out;
+        }
+        return value;
     }
 
     public JobStatus mapped() {

@@ -188,13 +188,9 @@ public class WebhookIngestion {
     }
 
     private Uni<Outcome> apply(ProviderSettings settings, String deliveryId, byte[] json) {
-        if (new String(json, StandardCharsets.ISO_8859_1).contains("\\u0000")) {
-            // PostgreSQL text and jsonb cannot hold NUL: storing it would fail, and the provider would retry forever
-            return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body contains NUL characters"));
-        }
         Snapshot snapshot;
         try {
-            snapshot = Snapshot.parse(StrictJson.object(Buffer.buffer(json)));
+            snapshot = Snapshot.parse(StrictJson.object(Buffer.buffer(json))).withoutNul();
         } catch (DecodeException | ClassCastException e) {
             return Uni.createFrom().item(Outcome.refused(DeliveryOutcome.INVALID, "Webhook body is not a JSON object"));
         } catch (IllegalArgumentException e) {

@@ -131,11 +131,28 @@ class JobTransitionsTest {
     }
 
     @Test
-    void aCancelledJobIsFinishedWithTheProvidersStatus() {
-        JobRow cancelled = JobTransitions.cancelled(job(JobStatus.RUNNING), "canceled");
+    void aCancelledJobIsFinishedWithTheProvidersStatusAndPricedByTheRunTimeItReports() {
+        JobRow cancelled = JobTransitions.cancelled(job(JobStatus.RUNNING), "canceled", 60.0, PRICED);
         assertEquals(JobStatus.CANCELLED, cancelled.status());
         assertEquals("canceled", cancelled.providerStatus());
         assertNotNull(cancelled.completedAt());
+        assertEquals(0, new BigDecimal("30").compareTo(cancelled.costUsd()), "60 s at $0.5/s");
+        JobRow unpriced = JobTransitions.cancelled(job(JobStatus.RUNNING), null, null, PRICED);
+        assertEquals(0, BigDecimal.ZERO.compareTo(unpriced.costUsd()));
+    }
+
+    @Test
+    void aReportInTheStatusAJobEndedInBringsOnlyItsFigures() {
+        JobRow cancelled = JobTransitions.cancelled(job(JobStatus.RUNNING), "canceled", null, PRICED);
+        Snapshot billed = new Snapshot("job_1", "canceled", "stopped at step 9", null, null, 120.0, null, null);
+        JobRow priced = JobTransitions.apply(cancelled, billed, PRICED, LOGS_TAIL).orElseThrow();
+        assertEquals(JobStatus.CANCELLED, priced.status());
+        assertEquals(cancelled.completedAt(), priced.completedAt(), "it ended when it ended");
+        assertEquals(0, new BigDecimal("60").compareTo(priced.costUsd()));
+        assertEquals("stopped at step 9", priced.logs());
+        assertTrue(JobTransitions.apply(priced, billed, PRICED, LOGS_TAIL).isEmpty(), "nothing new: stale");
+        assertTrue(JobTransitions.apply(priced, snapshot("succeeded"), PRICED, LOGS_TAIL).isEmpty(),
+                "another ending changes nothing");
     }
 
     @Test
