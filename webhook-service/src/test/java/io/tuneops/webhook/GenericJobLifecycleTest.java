@@ -122,7 +122,7 @@ class GenericJobLifecycleTest {
 
         // the same delivery again, and a late out-of-order report: nothing changes
         signedNow(GENERIC_SECRET, "msg_" + jobId + "_3", done).post("/api/webhooks/generic").then().statusCode(200)
-                .body("status", equalTo("duplicate"));
+                .body("status", equalTo("duplicate")).body("job_id", equalTo(jobId)).body("job_status", equalTo("completed"));
         signedNow(GENERIC_SECRET, "msg_" + jobId + "_late", snapshot(jobId, "processing")).post("/api/webhooks/generic")
                 .then().statusCode(200).body("status", equalTo("stale"));
         Caller.viewer().get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("completed")).body("cost_usd", equalTo(0.12f));

@@ -208,7 +208,8 @@ public class WebhookIngestion {
             return jobs.recordDelivery(tx, provider, deliveryId, job.jobId(), next.isPresent() ? "applied" : "stale")
                     .chain(recorded -> {
                         if (!recorded) {
-                            return Uni.createFrom().item(Outcome.acknowledged(DeliveryOutcome.DUPLICATE));
+                            // named as documented: the job the first delivery concerned, as it stands
+                            return Uni.createFrom().item(Outcome.concerning(DeliveryOutcome.DUPLICATE, job));
                         }
                         if (next.isEmpty()) {
                             return Uni.createFrom().item(Outcome.concerning(DeliveryOutcome.STALE, job));
