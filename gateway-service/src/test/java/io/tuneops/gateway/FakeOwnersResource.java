@@ -97,6 +97,7 @@ public class FakeOwnersResource implements QuarkusTestResourceLifecycleManager {
                 + ",\"api_key\":\"" + exchange.getRequestHeaders().getFirst("X-API-Key") + "\""
                 + ",\"csrf\":\"" + exchange.getRequestHeaders().getFirst("X-Tuneops-Csrf") + "\""
                 + ",\"cookie\":\"" + exchange.getRequestHeaders().getFirst("Cookie") + "\""
+                + ",\"expect\":\"" + exchange.getRequestHeaders().getFirst("Expect") + "\""
                 + ",\"length\":" + length
                 + ",\"sha256\":\"" + HexFormat.of().formatHex(sha256.digest()) + "\"}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

@@ -116,6 +116,24 @@ class GatewayProxyTest {
     }
 
     @Test
+    void expectGoesOnToTheOwnerOnlyWhenAnS3ClientSignedIt() {
+        anonymousAgain();
+        byte[] body = new byte[256 * 1024];
+        // answered by the gateway; the owner is not asked again
+        RestAssured.given().header("Expect", "100-continue").body(body).post("/api/webhooks/replicate").then().statusCode(200)
+                .body("expect", equalTo("null")).body("length", equalTo(body.length));
+        // a signature over it would not hold without it: the owner gets it, and its own 100 is passed over
+        String signed = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/s3/aws4_request, "
+                + "SignedHeaders=content-length;expect;host;x-amz-date, Signature=00";
+        RestAssured.given().header("Expect", "100-continue").header("Authorization", signed).body(body)
+                .post("/api/webhooks/replicate").then().statusCode(200)
+                .body("expect", equalTo("100-continue")).body("length", equalTo(body.length));
+        RestAssured.given().header("Expect", "100-continue").urlEncodingEnabled(false).body(body)
+                .post("/api/webhooks/replicate?X-Amz-SignedHeaders=expect%3Bhost&X-Amz-Signature=00").then().statusCode(200)
+                .body("expect", equalTo("100-continue")).body("length", equalTo(body.length));
+    }
+
+    @Test
     void passesTheCorrelationIdToTheOwner() {
         RestAssured.given().header("X-Correlation-ID", "corr-42").get("/api/audit/types").then()
                 .statusCode(200).header("X-Correlation-ID", "corr-42").body("correlation_id", equalTo("corr-42"));

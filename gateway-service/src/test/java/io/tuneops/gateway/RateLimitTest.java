@@ -174,6 +174,15 @@ class RateLimitTest {
                             + "/20261122/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")
                     .get("/api/cloud/storage/b/k" + i).then().statusCode(502).header("X-RateLimit-Limit", "6000");
         }
+        // presigned URLs count against their credential too, in SigV4's form and in SigV2's (boto3's default)
+        for (String query : new String[]{"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + credential
+                + "%2F20261122%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=00",
+                "AWSAccessKeyId=" + credential + "&Expires=1900000000&Signature=AAAA"}) {
+            for (int i = 0; i < 30; i++) {
+                RestAssured.given().header("X-Forwarded-For", client).urlEncodingEnabled(false)
+                        .get("/api/cloud/storage/b/p" + i + "?" + query).then().statusCode(502).header("X-RateLimit-Limit", "6000");
+            }
+        }
     }
 
     @Test

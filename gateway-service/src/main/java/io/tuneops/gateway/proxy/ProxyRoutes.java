@@ -27,6 +27,10 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Mounts the streaming reverse proxy (Vert.x http-proxy) on every documented prefix. Bodies are
@@ -54,6 +58,7 @@ public class ProxyRoutes {
      * high-latency link; the other owners' small answers keep the defaults.
      */
     private static final int OBJECT_READ_BYTES = 256 * 1024;
+    private static final Pattern SIGNED_HEADERS = Pattern.compile("SignedHeaders=([^,\\s]+)");
 
     private final Vertx vertx;
     private final UpstreamConfig upstreams;
@@ -87,8 +92,13 @@ public class ProxyRoutes {
                     // Vert.x http-proxy streams the body without relaying the owner's 100 Continue, and
                     // clients that wait for it (the AWS SDKs' async clients) would never send the body.
                     // The gateway has authenticated and rate-limited the request by now, so it answers
-                    // 100 itself; the owner still refuses a bad request at its headers.
-                    rc.request().headers().remove("Expect");
+                    // 100 itself; the owner still refuses a bad request at its headers. The header goes
+                    // on to the owner only when an S3 client signed it (some SDKs do), or the owner
+                    // would check the signature without it; the owner's own 100 is then an interim
+                    // answer the proxy's client passes over.
+                    if (!signs(rc.request(), "expect")) {
+                        rc.request().headers().remove("Expect");
+                    }
                     rc.response().writeContinue();
                 }
                 Long maxBody = rc.get(EdgeHandler.MAX_BODY);
@@ -115,6 +125,19 @@ public class ProxyRoutes {
             }
             LOG.infof("routing %s to %s at %s", owner.prefixes(), owner.serviceName(), address);
         }
+    }
+
+    /** Whether the request's SigV4 signature (its Authorization header or presigned query) covers header {@code name}. */
+    static boolean signs(HttpServerRequest request, String name) {
+        String authorization = request.getHeader("Authorization");
+        String signed = null;
+        if (authorization != null && authorization.startsWith("AWS4-HMAC-SHA256")) {
+            Matcher m = SIGNED_HEADERS.matcher(authorization);
+            signed = m.find() ? m.group(1) : null;
+        } else {
+            signed = request.getParam("X-Amz-SignedHeaders");
+        }
+        return signed != null && List.of(signed.toLowerCase(Locale.ROOT).split(";")).contains(name);
     }
 
     /** The origin exchange of a client's request, once the proxy has opened it (else null). */

@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RateLimitKeys {
 
-    // SigV4: "Credential=AKID/date/region/s3/aws4_request" in the header, X-Amz-Credential=AKID%2F... in presigned URLs
+    // SigV4: "Credential=AKID/date/region/s3/aws4_request" in the header, X-Amz-Credential=AKID%2F... in presigned URLs;
     private static final Pattern HEADER_CREDENTIAL = Pattern.compile("Credential=([A-Za-z0-9_-]{8,128})/");
     private static final Pattern QUERY_CREDENTIAL = Pattern.compile("(?:^|&)X-Amz-Credential=([A-Za-z0-9_-]{8,128})(?:%2F|/)",
             Pattern.CASE_INSENSITIVE);
+    // SigV2 presigned URLs (boto3's and aws-cli's default presign): AWSAccessKeyId=AKID&Expires=...&Signature=...
+    private static final Pattern QUERY_ACCESS_KEY = Pattern.compile("(?:^|&)AWSAccessKeyId=([A-Za-z0-9_-]{8,128})(?:&|$)");
     private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     public record Subject(RateLimitRule rule, String id, String actor) {
@@ -69,7 +71,11 @@ public class RateLimitKeys {
         String query = request.query();
         if (query != null) {
             Matcher m = QUERY_CREDENTIAL.matcher(query);
-            return m.find() ? m.group(1) : null;
+            if (m.find()) {
+                return m.group(1);
+            }
+            Matcher v2 = QUERY_ACCESS_KEY.matcher(query);
+            return v2.find() ? v2.group(1) : null;
         }
         return null;
     }
