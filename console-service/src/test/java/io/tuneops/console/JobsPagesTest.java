@@ -137,7 +137,8 @@ class JobsPagesTest {
         Recorded toGateway = owners.requests("GET", "/api/auth/api-keys").get(0);
         assertEquals(Browser.COOKIE, toGateway.headers().get("Cookie"));
         assertEquals(Browser.CSRF, toGateway.headers().get("X-CSRF-Token"));
-        assertEquals("198.51.100.7", toGateway.headers().get("X-Forwarded-For"));
+        // the visitor's address as the gateway vouched for it, not what the browser claimed
+        assertEquals("203.0.113.9", toGateway.headers().get("X-Forwarded-For"));
         assertNull(toGateway.headers().get("X-Tuneops-Gateway-Secret"), "the internal secret never goes to the gateway's public side");
         assertNull(toGateway.headers().get("X-Tuneops-Actor"));
     }

@@ -47,6 +47,37 @@ class PeopleTest {
     private final People people = new People(Sessions.newClient());
 
     @Test
+    void aKeyActsForItsUserOnlyWithinItsOwnScope() {
+        String username = People.unique("ci-owner");
+        String id = people.user(username, "admin", null, null, null).getString("id");
+        String viewerKey = people.key(id, "viewer");
+        // more scope than the asking key has: refused, though the user's role allows it
+        people.as(viewerKey).body(Map.of("name", "escalated", "scopes", List.of("admin"))).post("/api/users/" + id + "/api-keys")
+                .then().statusCode(403);
+        people.as(viewerKey).body(Map.of("name", "same scope", "scopes", List.of("viewer"))).post("/api/users/" + id + "/api-keys")
+                .then().statusCode(201);
+        // a first password would sign in with the whole role: not set from a viewer key
+        people.as(viewerKey).body(Map.of("password", PASSWORD)).patch("/api/users/" + id).then().statusCode(403);
+        Sessions.from(Sessions.newClient()).contentType("application/json").body(Map.of("username", username, "password", PASSWORD))
+                .post("/api/auth/login").then().statusCode(401);
+        String adminKey = people.key(id, "admin");
+        people.as(adminKey).body(Map.of("password", PASSWORD)).patch("/api/users/" + id).then().statusCode(200);
+        people.login(username, PASSWORD);
+    }
+
+    @Test
+    void aPasswordChangeEndsTheUsersSessions() {
+        String username = People.unique("rotating");
+        String id = people.user(username, "operator", null, null, PASSWORD).getString("id");
+        String token = people.login(username, PASSWORD);
+        String client = Sessions.newClient();
+        Sessions.from(client).header("Cookie", Sessions.cookie(token)).get("/api/auth/session").then().statusCode(200);
+        people.admin().body(Map.of("password", PASSWORD + " again")).patch("/api/users/" + id).then().statusCode(200);
+        Sessions.from(client).header("Cookie", Sessions.cookie(token)).get("/api/cloud/jobs/after-rotation").then().statusCode(401);
+        people.login(username, PASSWORD + " again");
+    }
+
+    @Test
     void organisationsTeamsAndUsersAreCreatedReadChangedAndDeleted() {
         String name = People.unique("Acme Labs");
         JsonPath org = people.admin().body(Map.of("name", name)).post("/api/orgs").then().statusCode(201).extract().jsonPath();

@@ -301,6 +301,13 @@ public class UserResource {
                 return Uni.createFrom().item(PeopleAnswers.invalid("Invalid API key request", List.of(new FieldError("scopes",
                         String.join(", ", above) + " exceeds the user's role '" + user.role().id() + "'"))));
             }
+            // a key makes keys of no more scope than its own: a viewer key of an admin makes viewer keys
+            Identity caller = ApiKeyResource.identity(rc);
+            List<String> beyondCaller = key.scopes().stream().filter(s -> !caller.has(Scope.parse(s).orElseThrow())).toList();
+            if (!beyondCaller.isEmpty()) {
+                return Uni.createFrom().item(JsonErrorMappers.json(403, String.join(", ", beyondCaller)
+                        + " exceeds the scope of the key or session that asks ('" + caller.role().id() + "')"));
+            }
             return keys.create(key.name(), key.scopes(), key.expiresAt(), id, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
                     .map(created -> Response.status(201).entity(CreatedView.of(created)).build());
         }).onFailure().recoverWithItem(e -> PeopleAnswers.failed("API key not created", e));

@@ -9,7 +9,7 @@ import io.vertx.pgclient.PgException;
 public final class PeopleFailure extends RuntimeException {
 
     public enum Kind {
-        NOT_FOUND(404), CONFLICT(409), INVALID(400);
+        NOT_FOUND(404), CONFLICT(409), INVALID(400), FORBIDDEN(403);
 
         private final int status;
 
@@ -38,6 +38,10 @@ public final class PeopleFailure extends RuntimeException {
 
     static PeopleFailure conflict(String message) {
         return new PeopleFailure(Kind.CONFLICT, null, message);
+    }
+
+    static PeopleFailure forbidden(String message) {
+        return new PeopleFailure(Kind.FORBIDDEN, null, message);
     }
 
     static PeopleFailure invalid(String field, String message) {

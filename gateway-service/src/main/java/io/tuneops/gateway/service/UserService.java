@@ -137,7 +137,10 @@ public class UserService {
         Uni<Void> proven = own && change.password() != null ? users.findById(id).chain(found -> {
             String existing = found.map(UserRecord::passwordHash).orElse(null);
             if (existing == null) {
-                return Uni.createFrom().voidItem();
+                // a first password signs in with the user's whole role: a key of less scope may not set it
+                Scope role = found.map(UserRecord::role).orElse(Scope.ADMIN);
+                return by.has(role) ? Uni.createFrom().voidItem() : Uni.createFrom().failure(PeopleFailure.forbidden(
+                        "Setting a first password needs the user's whole role ('" + role.id() + "'), or an administrator"));
             }
             return passwords.verifyOffLoop(currentPassword == null ? "" : currentPassword, existing).chain(right -> right
                     ? Uni.createFrom().voidItem()
@@ -170,7 +173,7 @@ public class UserService {
                                             after.active(), after.orgId(), after.teamIds(), changed(before[0], after),
                                             passwordHash != null)), left)))
                     .onFailure().transform(e -> refused(e, "This change clashes with another user"))
-                    .call(after -> forget(after, ownKeys, !after.active() && before[0].active()))
+                    .call(after -> forget(after, ownKeys, !after.active() && before[0].active() || passwordHash != null))
                     .chain(() -> users.findById(id)).map(Optional::orElseThrow);
         });
     }
@@ -180,19 +183,23 @@ public class UserService {
         return update(id, new UserChange(null, null, null, null, null, null, false), null, by, clientIp);
     }
 
-    /** Forgets the user and their keys in this replica's caches; ends their sessions when they were deactivated. */
-    private Uni<Void> forget(UserRecord user, List<ApiKeyRecord> ownKeys, boolean deactivated) {
+    /**
+     * Forgets the user and their keys in this replica's caches; ends their sessions when they were
+     * deactivated or their password changed (a session taken with the old one, or stolen, ends).
+     */
+    private Uni<Void> forget(UserRecord user, List<ApiKeyRecord> ownKeys, boolean endSessions) {
         people.forget(user.id());
         authenticator.forget(ownKeys.stream().map(ApiKeyRecord::prefix).toList());
-        if (!deactivated) {
+        if (!endSessions) {
             return Uni.createFrom().voidItem();
         }
         List<Uni<Integer>> ended = new ArrayList<>();
         ended.add(sessions.endAllOf(user.id()));
         ownKeys.forEach(k -> ended.add(sessions.endAllOf(k.id())));
-        // should Redis fail here, each session still ends at its next request, which finds the user inactive
+        // should Redis fail here, a deactivated user's sessions still end at their next request (the user is
+        // found inactive); after a password change they last until they idle out
         return Uni.join().all(ended).andCollectFailures().replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf("sessions of deactivated user %s not ended in Redis: %s", user.id(), e.toString()))
+                .onFailure().invoke(e -> LOG.warnf("sessions of user %s not ended in Redis: %s", user.id(), e.toString()))
                 .onFailure().recoverWithNull();
     }
 

@@ -33,7 +33,7 @@ public final class VouchedAccess {
         }
     }
 
-    /** One line of a route table: the methods (null for all) and the whole normalised path, as a regular expression. */
+    /** One line of a route table: the methods (null for all) and the whole routed path, as a regular expression. */
     public record Rule(Set<HttpMethod> methods, Pattern path, Access access) {
         public static Rule of(Set<HttpMethod> methods, String pathRegex, Access access) {
             return new Rule(methods, Pattern.compile(pathRegex), access);
@@ -60,14 +60,28 @@ public final class VouchedAccess {
         List<Rule> copy = List.copyOf(rules);
         return rc -> {
             Access access = otherwise;
+            String path = routedPath(rc.normalizedPath());
             for (Rule rule : copy) {
-                if (rule.matches(rc.request().method(), rc.normalizedPath())) {
+                if (rule.matches(rc.request().method(), path)) {
                     access = rule.access();
                     break;
                 }
             }
             require(rc, access);
         };
+    }
+
+    /**
+     * The path as Quarkus REST matches it to a route: without the ";..." parameters of its
+     * segments and without a trailing slash, so that the table judges the route that will answer.
+     */
+    static String routedPath(String normalizedPath) {
+        String path = normalizedPath.indexOf(';') < 0 ? normalizedPath : normalizedPath.replaceAll(";[^/]*", "");
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
     }
 
     /** Continues the route when the vouched caller has the access, else ends it with 401 or 403. */
