@@ -178,6 +178,22 @@ class OidcSignInTest {
     }
 
     @Test
+    void anAddressTheProviderDoesNotSayIsVerifiedSignsNobodyInByDefault() throws Exception {
+        String suffix = suffix();
+        String email = "unsaid-" + suffix + "@example.com";
+        user(suffix, email, "admin", true);
+        // as Entra ID issues tokens: an address, no email_verified claim
+        provider.signInAs(new User("sub-" + suffix, email, null, "Mallory"));
+        Browser browser = Browser.of(true);
+
+        HttpResponse<String> refused = browser.get(gateway.resolve(LOGIN));
+
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("did not give a verified e-mail address"), refused.body());
+        assertTrue(browser.cookie(Sessions.COOKIE).isEmpty());
+    }
+
+    @Test
     void aTamperedStateIsRefusedBeforeTheCodeIsExchanged() throws Exception {
         String suffix = suffix();
         user(suffix, "tamper-" + suffix + "@example.com", "admin", true);

@@ -34,6 +34,16 @@ public interface OidcConfig {
     String emailClaim();
 
     /**
+     * Whether an ID token must say its address is verified ({@code email_verified: true}) to sign
+     * anyone in (TUNEOPS_OIDC_REQUIRE_VERIFIED_EMAIL). On by default: a provider whose users may
+     * set their own address (Entra ID issues tokens without the claim) could otherwise sign someone
+     * in as whoever holds that address here. Turn it off only for a provider that issues addresses
+     * it manages itself; a token saying {@code false} signs nobody in either way.
+     */
+    @WithDefault("true")
+    boolean requireVerifiedEmail();
+
+    /**
      * Whether a verified address that no user has yet becomes a new viewer of {@link #autoProvisionOrg()}
      * at its first sign-in (TUNEOPS_OIDC_AUTO_PROVISION); off by default: an administrator creates users.
      * An address a deactivated user has is never provisioned again.

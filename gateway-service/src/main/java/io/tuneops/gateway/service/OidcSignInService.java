@@ -87,7 +87,7 @@ public class OidcSignInService {
         if (email.isEmpty()) {
             return refuse(claims, clientIp, Reason.NO_EMAIL);
         }
-        if (Boolean.FALSE.equals(claims.emailVerified())) {
+        if (Boolean.FALSE.equals(claims.emailVerified()) || config.requireVerifiedEmail() && !Boolean.TRUE.equals(claims.emailVerified())) {
             return refuse(claims, clientIp, Reason.EMAIL_NOT_VERIFIED);
         }
         return users.findActiveByEmail(email).flatMap(found -> {

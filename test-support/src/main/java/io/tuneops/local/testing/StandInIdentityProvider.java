@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StandInIdentityProvider implements AutoCloseable {
 
     /** The person the provider vouches for: the claims its ID tokens carry about them. */
-    public record User(String subject, String email, boolean emailVerified, String name) {
+    /** {@code emailVerified} null: the tokens carry no {@code email_verified} claim, as some providers issue them. */
+    public record User(String subject, String email, Boolean emailVerified, String name) {
 
         public static User of(String subject, String email) {
             return new User(subject, email, true, subject);
@@ -106,7 +107,9 @@ public final class StandInIdentityProvider implements AutoCloseable {
             claims.setClaim("name", name);
             if (email != null) {
                 claims.setClaim("email", email);
-                claims.setClaim("email_verified", emailVerified);
+                if (emailVerified != null) {
+                    claims.setClaim("email_verified", emailVerified);
+                }
             }
         }
     }
