@@ -39,7 +39,7 @@ class S3RefusalsTest {
     RedisDataSource redis;
 
     @Test
-    void writeSettingsS3DoesNotKnowAreRefusedAndTheKeyStaysEmpty() {
+    void writeSettingsS3DoesNotKnowAreRefusedAndTheKeyStaysEmpty() throws Exception {
         Credential c = S3TestSupport.issue(redis);
         String key = c.prefix() + "settings.txt";
         try (S3Client s3 = S3TestSupport.client(c)) {
@@ -62,8 +62,12 @@ class S3RefusalsTest {
             assertEquals("stored", ConditionalWritesTest.read(s3, key));
             assertRefused(400, "InvalidArgument", () -> s3.copyObject(b -> b.sourceBucket(B).sourceKey(key)
                     .destinationBucket(B).destinationKey(key + ".copy").metadataDirective("BOGUS")));
+            // refused before a byte is copied: no copy left behind
+            assertRefused(400, "MetadataTooLarge", () -> s3.copyObject(b -> b.sourceBucket(B).sourceKey(key)
+                    .destinationBucket(B).destinationKey(key + ".copy").metadataDirective("REPLACE").metadata(Map.of("big", big))));
             assertThrows(NoSuchKeyException.class, () -> ConditionalWritesTest.read(s3, key + ".copy"));
         }
+        S3SecurityTest.assertNoTemporaryFilesLeft();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.tuneops.storage.service.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -39,6 +40,7 @@ class CopySources {
      */
     Uni<Opened> open(CopySource source, Consumer<ObjectRow> check) {
         AtomicReference<FileChannel> opened = new AtomicReference<>();
+        AtomicBoolean abandoned = new AtomicBoolean();
         return objects.underSharedKeyLock(source.bucket(), source.key(), tx -> objects.find(tx, source.bucket(), source.key())
                         .map(found -> {
                             ObjectRow row = found.orElseThrow(() -> S3Exception.noSuchKey(source.key()));
@@ -47,9 +49,17 @@ class CopySources {
                             FileChannel file = store.openWhole(store.objectPath(source.key()), row.size())
                                     .orElseThrow(() -> S3Exception.noSuchKey(source.key()));
                             opened.set(file);
+                            if (abandoned.get()) {
+                                // the caller was answered at the deadline while this transaction went on
+                                ObjectOperations.closeQuietly(opened.getAndSet(null));
+                                throw new IllegalStateException("the copy was answered at its deadline already");
+                            }
                             return new Opened(row, file);
                         }))
-                // a read whose COMMIT failed gives its file back
-                .onFailure().invoke(() -> ObjectOperations.closeQuietly(opened.get()));
+                // a read whose COMMIT failed, or that missed its deadline, gives its file back
+                .onFailure().invoke(() -> {
+                    abandoned.set(true);
+                    ObjectOperations.closeQuietly(opened.getAndSet(null));
+                });
     }
 }

@@ -446,9 +446,15 @@ class ObjectOperations {
             for (int from = 0; from < valid.size(); from += DELETE_BATCH) {
                 batches.add(valid.subList(from, Math.min(valid.size(), from + DELETE_BATCH)));
             }
-            // an entry with conditions is deleted on its own, its conditions checked under its key's lock
+            // an entry with conditions is deleted on its own, its conditions checked under its key's lock;
+            // once the database has failed, the others answer at once, as the batches' keys do
             Uni<Void> conditionalDeletes = Multi.createFrom().iterable(conditional)
-                    .onItem().transformToUni(listed -> deleteListed(call.bucket, listed).invoke(o -> outcomes[listed.index()] = o))
+                    .onItem().transformToUni(listed -> (databaseFailed.get() ? Uni.createFrom().<Deletion>item(DeleteError.internal(listed.key()))
+                            : deleteListed(call.bucket, listed).invoke(o -> {
+                                if (o instanceof DeleteError e && e.internal()) {
+                                    databaseFailed.set(true);
+                                }
+                            })).invoke(o -> outcomes[listed.index()] = o))
                     .merge(DELETE_CONCURRENCY)
                     .collect().last().replaceWithVoid();
             return Multi.createFrom().iterable(batches)
@@ -534,9 +540,15 @@ class ObjectOperations {
 
     private record DeleteError(String key, String code, String message) implements Deletion {
         static DeleteError internal(String key) {
-            return new DeleteError(key, "InternalError", "We encountered an internal error. Please try again.");
+            return new DeleteError(key, INTERNAL, "We encountered an internal error. Please try again.");
+        }
+
+        boolean internal() {
+            return INTERNAL.equals(code);
         }
     }
+
+    private static final String INTERNAL = "InternalError";
 
     Uni<Void> copy(S3Call call) {
         writable(config, call);
@@ -547,6 +559,8 @@ class ObjectOperations {
         }
         WriteSettings.check(call.headers());
         boolean replace = replacesMetadata(call.headers().get("x-amz-metadata-directive"));
+        // checked before any byte is copied: refused metadata must not leave a copy behind
+        JsonObject replacedHeaders = replace ? Uploads.storedHeaders(call.headers()) : null;
         Optional<WriteConditions> conditions = WriteConditions.of(call.headers());
         Preconditions onSource = Preconditions.ofCopySource(call.headers());
         return precheck(objects, call, conditions).flatMap(checked -> copySources.open(source, src -> {
@@ -576,7 +590,7 @@ class ObjectOperations {
                         ObjectRow row = new ObjectRow(call.bucket, call.key, copied.size(), etag,
                                 replace ? Uploads.contentType(call.headers()) : src.contentType(),
                                 algorithm == null ? null : algorithm.name(), copied.checksum(), algorithm == null ? null : "FULL_OBJECT",
-                                replace ? Uploads.storedHeaders(call.headers()) : src.headers(), null, null, null);
+                                replace ? replacedHeaders : src.headers(), null, null, null);
                         // a copy is never a job's first object: its source is already under the job's prefix
                         return publish(copied.temp(), Future.succeededFuture(), row, conditions, null)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),

@@ -76,8 +76,18 @@ public class JobStarter {
                 });
     }
 
-    /** A training whose id could not be stored: cancelled at Replicate, and the job failed if the database lets it. */
+    /**
+     * A training whose id could not be stored: cancelled at Replicate, and the job failed if the
+     * database lets it. Unless a COMMIT whose answer was lost stored it after all: then the job
+     * follows its training as any other.
+     */
     private Uni<Void> unrecorded(ProviderSettings settings, String jobId, String trainingId, Throwable failure) {
+        return jobs.find(jobId).map(found -> found.map(JobRow::providerJobId).filter(trainingId::equals).isPresent())
+                .onFailure().recoverWithItem(false)
+                .chain(stored -> stored ? Uni.createFrom().voidItem() : cancelUnrecorded(settings, jobId, trainingId, failure));
+    }
+
+    private Uni<Void> cancelUnrecorded(ProviderSettings settings, String jobId, String trainingId, Throwable failure) {
         LOG.errorf("job %s: training %s could not be recorded (%s); cancelling it", jobId, trainingId, failure.toString());
         return cancelQuietly(settings, jobId, trainingId)
                 .chain(() -> failIfPending(jobId, "the provider's training " + trainingId + " could not be recorded and was cancelled"))

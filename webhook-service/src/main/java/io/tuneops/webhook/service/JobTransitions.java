@@ -43,15 +43,18 @@ public final class JobTransitions {
     }
 
     /**
-     * A report in the status the job already ended in: it changes no status, only the figures
-     * the end left out or a later report completes, as the run time a provider bills for a
-     * training an operator cancelled, which comes with its report after the cancel. Empty when it
-     * brings nothing new.
+     * A report in the status the job already ended in: it changes no status, only completes the
+     * figures the end left out, as the run time a provider bills for a training an operator
+     * cancelled, which comes with its report after the cancel: a longer run time, an output where
+     * there was none, a longer log. Empty when it brings nothing new.
      */
     private static Optional<JobRow> figures(JobRow job, Snapshot s, ProviderSettings settings, int logsTail) {
-        Double predictTime = s.predictTime() != null ? s.predictTime() : job.predictTime();
-        BigDecimal cost = cost(predictTime, job.hardware(), settings).orElse(job.costUsd());
-        Object output = s.output() != null ? s.output() : job.output();
+        // a run time only grows (an older report delivered late does not lower it), and only a new
+        // one is priced: the price of the hardware may have changed since the job ended
+        boolean longer = s.predictTime() != null && (job.predictTime() == null || s.predictTime() > job.predictTime());
+        Double predictTime = longer ? s.predictTime() : job.predictTime();
+        BigDecimal cost = longer ? cost(predictTime, job.hardware(), settings).orElse(job.costUsd()) : job.costUsd();
+        Object output = job.output() != null ? job.output() : s.output();
         String error = job.error() != null ? job.error() : s.error();
         String logs = logs(job, s, true, logsTail);
         boolean unchanged = Objects.equals(predictTime, job.predictTime()) && Objects.equals(output, job.output())

@@ -28,6 +28,14 @@ public class JobWriter {
         this.lastUpload = lastUpload;
     }
 
+    /**
+     * Saves the figures of a job that had already finished ({@link JobTransitions#apply} on a
+     * report in its final state): it finished before, so nothing of its end runs again.
+     */
+    public Uni<JobRow> saveFigures(SqlClient tx, JobRow next) {
+        return jobs.update(tx, next);
+    }
+
     public Uni<JobRow> save(SqlClient tx, JobRow next) {
         if (!next.status().terminal()) {
             return jobs.update(tx, next);

@@ -214,7 +214,7 @@ public class WebhookIngestion {
                         if (next.isEmpty()) {
                             return Uni.createFrom().item(Outcome.concerning(DeliveryOutcome.STALE, job));
                         }
-                        return writer.save(tx, next.get())
+                        return (job.status().terminal() ? writer.saveFigures(tx, next.get()) : writer.save(tx, next.get()))
                                 .map(updated -> Outcome.concerning(DeliveryOutcome.APPLIED, updated));
                     });
         }), (outcome, left) -> outcome.result() != DeliveryOutcome.IGNORED ? Uni.createFrom().voidItem()

@@ -151,6 +151,12 @@ class JobTransitionsTest {
         assertEquals(0, new BigDecimal("60").compareTo(priced.costUsd()));
         assertEquals("stopped at step 9", priced.logs());
         assertTrue(JobTransitions.apply(priced, billed, PRICED, LOGS_TAIL).isEmpty(), "nothing new: stale");
+        Snapshot older = new Snapshot("job_1", "canceled", "stopped at step 9", null, null, 100.0, null, null);
+        assertTrue(JobTransitions.apply(priced, older, PRICED, LOGS_TAIL).isEmpty(), "a shorter run time is an older report");
+        JobRow repriced = JobTransitions.apply(priced, new Snapshot("job_1", "canceled", "stopped at step 9 and 10", null, null,
+                null, null, null), settings(new JsonObject().put("hardware_prices", new JsonObject().put("gpu-a100", 9.0))), LOGS_TAIL)
+                .orElseThrow();
+        assertEquals(0, new BigDecimal("60").compareTo(repriced.costUsd()), "a longer log does not reprice the run at today's price");
         assertTrue(JobTransitions.apply(priced, snapshot("succeeded"), PRICED, LOGS_TAIL).isEmpty(),
                 "another ending changes nothing");
     }
