@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -108,5 +110,40 @@ class CompleteKeepAliveTest {
             }
         }
         assertEquals(List.of("chunked", "chunked"), transferEncodings);
+    }
+
+    @Test
+    void copiesAnswer200EarlyAndTheSdkReadsTheirResult() throws Exception {
+        Credential c = S3TestSupport.issue(redis);
+        byte[] body = SdkObjectsTest.random(16 * MB);
+        String source = c.prefix() + "copy-source.bin";
+        List<String> transferEncodings = new ArrayList<>();
+        ExecutionInterceptor spy = new ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof CopyObjectRequest || context.request() instanceof UploadPartCopyRequest) {
+                    transferEncodings.add(context.httpResponse().firstMatchingHeader("Transfer-Encoding").orElse("none"));
+                }
+            }
+        };
+        try (S3Client s3 = S3Client.builder().endpointOverride(S3TestSupport.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(S3TestSupport.provider(c)).overrideConfiguration(o -> o.addExecutionInterceptor(spy)).build()) {
+            String etag = s3.putObject(b -> b.bucket(S3TestSupport.BUCKET).key(source), RequestBody.fromBytes(body)).eTag();
+            String copied = s3.copyObject(b -> b.sourceBucket(S3TestSupport.BUCKET).sourceKey(source)
+                    .destinationBucket(S3TestSupport.BUCKET).destinationKey(c.prefix() + "copy-target.bin")).copyObjectResult().eTag();
+            assertEquals(etag, copied);
+            String target = c.prefix() + "part-copy-target.bin";
+            String id = s3.createMultipartUpload(b -> b.bucket(S3TestSupport.BUCKET).key(target)).uploadId();
+            String part = s3.uploadPartCopy(b -> b.sourceBucket(S3TestSupport.BUCKET).sourceKey(source)
+                    .destinationBucket(S3TestSupport.BUCKET).destinationKey(target).uploadId(id).partNumber(1)).copyPartResult().eTag();
+            assertEquals(etag, part);
+            // a refusal found before any byte is copied answers as usual
+            S3Exception gone = assertThrows(S3Exception.class, () -> s3.copyObject(b -> b.sourceBucket(S3TestSupport.BUCKET)
+                    .sourceKey(source).destinationBucket(S3TestSupport.BUCKET).destinationKey(c.prefix() + "copy-target.bin")
+                    .ifNoneMatch("*")));
+            assertEquals("PreconditionFailed", gone.awsErrorDetails().errorCode());
+            assertArrayEquals(body, s3.getObjectAsBytes(b -> b.bucket(S3TestSupport.BUCKET).key(c.prefix() + "copy-target.bin")).asByteArray());
+        }
+        assertEquals(List.of("chunked", "chunked", "none"), transferEncodings);
     }
 }

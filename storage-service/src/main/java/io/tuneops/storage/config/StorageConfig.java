@@ -73,8 +73,9 @@ public interface StorageConfig {
     Duration clockSkew();
 
     /**
-     * A multipart completion still assembling after this long answers 200 at once and sends a
-     * space this often until it is done (as S3 does), so proxies and clients keep waiting.
+     * A multipart completion still assembling, or a copy (CopyObject, UploadPartCopy) still
+     * copying, after this long answers 200 at once and sends a space this often until it is done
+     * (as S3 does), so proxies and clients keep waiting.
      */
     @WithDefault("5S")
     Duration completeKeepAlive();

@@ -18,6 +18,8 @@ import io.tuneops.storage.s3.S3Xml;
 import io.tuneops.storage.s3.SigV4;
 import io.tuneops.storage.s3.WriteSettings;
 import io.tuneops.storage.service.ObjectStore;
+import io.tuneops.storage.service.StorageMeters;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.file.Path;
@@ -46,10 +48,14 @@ class MultipartOperations {
     private final ObjectStore store;
     private final Uploads bodies;
     private final CopySources copySources;
+    private final Vertx vertx;
+    private final StorageMeters meters;
 
     MultipartOperations(StorageConfig config, MultipartRepository uploads, ObjectStore store,
-                        Uploads bodies, CopySources copySources) {
+                        Uploads bodies, CopySources copySources, Vertx vertx, StorageMeters meters) {
         this.copySources = copySources;
+        this.vertx = vertx;
+        this.meters = meters;
         this.config = config;
         this.uploads = uploads;
         this.store = store;
@@ -189,19 +195,23 @@ class MultipartOperations {
             Checksums.Algorithm algorithm = upload.checksumAlgorithm() == null ? null
                     : Checksums.Algorithm.parse(upload.checksumAlgorithm()).orElse(null);
             Uploads.proceed(call);
+            // a large part copy outlasts the gateway's patience with a silent owner: S3's early 200 and spaces
+            KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
             return UniHelper.toUni(store.copyRange(opened.file(), range.offset(), range.length(),
                             algorithm == null ? null : algorithm.newHasher()))
                     .flatMap(copied -> {
                         String etag = SigV4.hex(copied.md5());
-                        return storePart(uploadId, partNumber, copied.temp(), copied.size(), etag, copied.checksum()).invoke(() -> {
+                        return storePart(uploadId, partNumber, copied.temp(), copied.size(), etag, copied.checksum()).map(v -> {
                             S3Xml xml = S3Xml.root("CopyPartResult").el("ETag", S3Xml.quoted(etag))
                                     .el("LastModified", S3Xml.time(OffsetDateTime.now(ZoneOffset.UTC)));
                             if (algorithm != null) {
                                 xml.el(algorithm.xmlName(), copied.checksum());
                             }
-                            ObjectOperations.xml(call, 200, xml.end("CopyPartResult"));
+                            return xml.end("CopyPartResult");
                         });
-                    });
+                    })
+                    .invoke(keepAlive::succeed).replaceWithVoid()
+                    .onFailure().recoverWithUni(keepAlive::fail);
         }));
     }
 

@@ -29,6 +29,7 @@ import io.tuneops.storage.service.UploadEvents;
 import io.tuneops.storage.service.UploadNotifications;
 import io.tuneops.support.store.LastStep;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
@@ -75,10 +76,13 @@ class ObjectOperations {
     private final UploadNotifications notifications;
     private final AsideRecovery recovery;
     private final CopySources copySources;
+    private final Vertx vertx;
 
     ObjectOperations(StorageConfig config, ObjectRepository objects, ObjectStore store, Uploads uploads, UploadEvents events,
-                     StorageMeters meters, UploadNotifications notifications, AsideRecovery recovery, CopySources copySources) {
+                     StorageMeters meters, UploadNotifications notifications, AsideRecovery recovery, CopySources copySources,
+                     Vertx vertx) {
         this.copySources = copySources;
+        this.vertx = vertx;
         this.recovery = recovery;
         this.meters = meters;
         this.notifications = notifications;
@@ -584,6 +588,8 @@ class ObjectOperations {
                 closeQuietly(opened.file());
                 throw e;
             }
+            // a large copy outlasts the gateway's patience with a silent owner: S3's early 200 and spaces
+            KeepAlive keepAlive = new KeepAlive(call, vertx, config.completeKeepAlive(), meters);
             return UniHelper.toUni(store.copyRange(opened.file(), 0, src.size(), algorithm == null ? null : algorithm.newHasher()))
                     .flatMap(copied -> {
                         String etag = SigV4.hex(copied.md5());
@@ -595,15 +601,17 @@ class ObjectOperations {
                         return publish(copied.temp(), Future.succeededFuture(), row, conditions, null)
                                 .call(() -> events.completed(call.credential(), call.clientIp(), call.bucket, call.key, copied.size(),
                                         etag, CompletionAction.COPY))
-                                .invoke(() -> {
-                            S3Xml xml = S3Xml.root("CopyObjectResult").el("ETag", S3Xml.quoted(etag))
-                                    .el("LastModified", S3Xml.time(OffsetDateTime.now(ZoneOffset.UTC)));
-                            if (algorithm != null) {
-                                xml.el(algorithm.xmlName(), copied.checksum());
-                            }
-                            xml(call, 200, xml.end("CopyObjectResult"));
-                        });
-                    });
+                                .map(v -> {
+                                    S3Xml xml = S3Xml.root("CopyObjectResult").el("ETag", S3Xml.quoted(etag))
+                                            .el("LastModified", S3Xml.time(OffsetDateTime.now(ZoneOffset.UTC)));
+                                    if (algorithm != null) {
+                                        xml.el(algorithm.xmlName(), copied.checksum());
+                                    }
+                                    return xml.end("CopyObjectResult");
+                                });
+                    })
+                    .invoke(keepAlive::succeed).replaceWithVoid()
+                    .onFailure().recoverWithUni(keepAlive::fail);
         });
     }
 
