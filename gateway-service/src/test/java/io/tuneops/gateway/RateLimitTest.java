@@ -166,8 +166,15 @@ class RateLimitTest {
                 .contentType(containsString("application/xml"))
                 .header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .body("Error.Code", equalTo("SlowDown"));
-        // the same address, signing with an upload credential: its own, larger budget
+        // a key id tuneops never issued is anyone's: the address's spent budget
+        String madeUp = "AKIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
+        RestAssured.given().header("X-Forwarded-For", client)
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + madeUp
+                        + "/20261122/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")
+                .get("/api/cloud/storage/b/k").then().statusCode(503).body("Error.Code", equalTo("SlowDown"));
+        // the same address, signing with an upload credential tuneops issued: its own, larger budget
         String credential = "AKIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
+        redis.value(String.class).setex("tuneops:upload-credentials:" + credential, 300, "{}");
         for (int i = 0; i < 60; i++) {
             RestAssured.given().header("X-Forwarded-For", client)
                     .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + credential

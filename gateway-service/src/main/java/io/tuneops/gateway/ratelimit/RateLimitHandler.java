@@ -10,6 +10,8 @@ import io.tuneops.gateway.security.RequestContinuation;
 import io.tuneops.support.audit.AuditDetails;
 import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.support.http.RequestStage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -46,10 +48,12 @@ public class RateLimitHandler {
     private final RateLimitConfig config;
     private final RateLimitMeters meters;
     private final boolean localhostBypass;
+    private final KnownCredentials credentials;
 
     public RateLimitHandler(RateLimitRules rules, RedisSlidingWindow redisWindow, LocalSlidingWindow localWindow,
                             RateLimitKeys keys, GatewayAuditTrail audit, TrafficCounters counters, RateLimitConfig config,
-                            ClientIpConfig clientIp, RateLimitMeters meters) {
+                            ClientIpConfig clientIp, RateLimitMeters meters, KnownCredentials credentials) {
+        this.credentials = credentials;
         this.rules = rules;
         this.redisWindow = redisWindow;
         this.localWindow = localWindow;
@@ -74,11 +78,24 @@ public class RateLimitHandler {
             rc.next();
             return;
         }
-        RateLimitKeys.Subject subject = keys.subject(matched, request, path, client);
+        RateLimitKeys.Subject asked = keys.subject(matched, request, path, client);
+        request.pause();
+        if (asked.credential() == null) {
+            decide(rc, asked, client);
+            return;
+        }
+        // a key id counts per credential only when it is one tuneops issued
+        Context context = Vertx.currentContext();
+        credentials.known(asked.credential())
+                .emitOn(task -> context.runOnContext(v -> task.run()))
+                .subscribe().with(known -> decide(rc, known ? asked : keys.anonymous(matched, client), client));
+    }
+
+    private void decide(RoutingContext rc, RateLimitKeys.Subject subject, IPAddress client) {
+        HttpServerRequest request = rc.request();
         RateLimitRule rule = subject.rule();
         String key = RedisSlidingWindow.KEY_PREFIX + rule.name() + ":" + subject.id();
         counters.trackClient(subject.id());
-        request.pause();
         // completes on this request's context (see ScriptBatcher)
         redisWindow.decide(key, rule.calls(), rule.period()).onComplete(answer -> {
             Decision decision;

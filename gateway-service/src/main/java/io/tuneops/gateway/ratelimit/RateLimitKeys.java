@@ -31,7 +31,8 @@ public class RateLimitKeys {
     private static final Pattern QUERY_ACCESS_KEY = Pattern.compile("(?:^|&)AWSAccessKeyId=([A-Za-z0-9_-]{8,128})(?:&|$)");
     private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    public record Subject(RateLimitRule rule, String id, String actor) {
+    /** Who a request counts against; {@code credential} is the upload credential's key id when it counts per credential. */
+    public record Subject(RateLimitRule rule, String id, String actor, String credential) {
     }
 
     private final WebhookAllowlists allowlists;
@@ -45,21 +46,25 @@ public class RateLimitKeys {
     }
 
     public Subject subject(RateLimitRule rule, HttpServerRequest request, String path, IPAddress client) {
-        String ip = client.toCanonicalString();
         if (RateLimitRules.STORAGE.equals(rule.name())) {
             String credential = credential(request);
             if (credential != null) {
                 return new Subject(rule.withCalls("-credential", storageCredentialCalls), "cred:" + credential,
-                        "upload-credential:" + credential);
+                        "upload-credential:" + credential, credential);
             }
         } else if (RateLimitRules.WEBHOOKS.equals(rule.name())) {
             String provider = ProviderReceivers.provider(request.method(), path);
             if (provider != null && PROVIDER_NAME.matcher(provider).matches() && allowlists.admitsListed(provider, client)) {
                 return new Subject(rule.withCalls("-provider", webhookProviderCalls), "provider:" + provider,
-                        "provider:" + provider);
+                        "provider:" + provider, null);
             }
         }
-        return new Subject(rule, "ip:" + ip, "anonymous");
+        return anonymous(rule, client);
+    }
+
+    /** The client address's own count under {@code rule}: anyone's, signed or not. */
+    public Subject anonymous(RateLimitRule rule, IPAddress client) {
+        return new Subject(rule, "ip:" + client.toCanonicalString(), "anonymous", null);
     }
 
     static String credential(HttpServerRequest request) {
