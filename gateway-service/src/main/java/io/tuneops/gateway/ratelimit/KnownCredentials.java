@@ -40,11 +40,17 @@ public class KnownCredentials {
         this.guard = guard;
     }
 
+    /** What is remembered of the key and still fresh, else null (ask {@link #known}). */
+    public Boolean remembered(String accessKeyId) {
+        Remembered r = remembered.get(accessKeyId);
+        return r != null && r.until() > System.currentTimeMillis() ? r.known() : null;
+    }
+
     public Uni<Boolean> known(String accessKeyId) {
         long now = System.currentTimeMillis();
-        Remembered r = remembered.get(accessKeyId);
-        if (r != null && r.until() > now) {
-            return Uni.createFrom().item(r.known());
+        Boolean fresh = remembered(accessKeyId);
+        if (fresh != null) {
+            return Uni.createFrom().item(fresh);
         }
         return guard.roundTrip(() -> Uni.createFrom().completionStage(() -> redis.batch(List.of(
                                 Request.cmd(Command.EXISTS).arg(SharedNames.UPLOAD_CREDENTIALS_PREFIX + accessKeyId)))

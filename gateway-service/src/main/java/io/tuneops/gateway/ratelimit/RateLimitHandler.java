@@ -85,6 +85,11 @@ public class RateLimitHandler {
             return;
         }
         // a key id counts per credential only when it is one tuneops issued
+        Boolean remembered = credentials.remembered(asked.credential());
+        if (remembered != null) {
+            decide(rc, remembered ? asked : keys.anonymous(matched, client), client);
+            return;
+        }
         Context context = Vertx.currentContext();
         credentials.known(asked.credential())
                 .emitOn(task -> context.runOnContext(v -> task.run()))
