@@ -350,12 +350,20 @@ class ObjectOperations {
 
     /** Deletes the key's object, once its conditions (if any) hold for it under the key's lock. */
     private Uni<Void> deleteOne(String bucket, String key, Optional<DeleteConditions> conditions) {
-        return objects.underKeyLock(bucket, key, tx -> (conditions.isEmpty() ? Uni.createFrom().voidItem()
-                                : objects.find(tx, bucket, key).invoke(found -> conditions.get().check(key,
-                                found.map(ObjectRow::etag).orElse(null), found.map(ObjectRow::size).orElse(0L),
-                                found.map(ObjectRow::lastModified).orElse(null))).replaceWithVoid())
+        return objects.underKeyLock(bucket, key, tx -> checkDeleteConditions(tx, bucket, key, conditions)
                                 .chain(() -> objects.delete(tx, bucket, key)),
                         FilesSetAside.removing(store, deleted -> deleted.isEmpty() ? List.of() : List.of(key)))
+                .replaceWithVoid();
+    }
+
+    /** A delete's conditions against the object now under the key (in {@code client}'s transaction); nothing to do without any. */
+    private Uni<Void> checkDeleteConditions(SqlClient client, String bucket, String key, Optional<DeleteConditions> conditions) {
+        if (conditions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return objects.find(client, bucket, key).invoke(found -> conditions.get().check(key,
+                        found.map(ObjectRow::etag).orElse(null), found.map(ObjectRow::size).orElse(0L),
+                        found.map(ObjectRow::lastModified).orElse(null)))
                 .replaceWithVoid();
     }
 
