@@ -14,6 +14,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +66,24 @@ class PeopleTest {
         String adminKey = people.key(id, "admin");
         people.as(adminKey).body(Map.of("password", PASSWORD)).patch("/api/users/" + id).then().statusCode(200);
         people.login(username, PASSWORD);
+    }
+
+    @Test
+    void aKeyMakesNoKeyThatOutlivesIt() {
+        String id = people.user(People.unique("expiring"), "admin", null, null, null).getString("id");
+        String expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(1).truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
+        String shortKey = people.admin().body(Map.of("name", "for a day", "scopes", List.of("admin"), "expires_at", expires))
+                .post("/api/users/" + id + "/api-keys").then().statusCode(201).extract().jsonPath().getString("key");
+        String later = OffsetDateTime.now(ZoneOffset.UTC).plusDays(30).toString();
+        for (String route : List.of("/api/users/" + id + "/api-keys", "/api/auth/api-keys")) {
+            people.as(shortKey).body(Map.of("name", "for a month", "scopes", List.of("viewer"), "expires_at", later)).post(route)
+                    .then().statusCode(403).body("detail", containsString(expires));
+            people.as(shortKey).body(Map.of("name", "for ever", "scopes", List.of("viewer"))).post(route)
+                    .then().statusCode(201).body("expires_at", equalTo(expires));
+        }
+        String sooner = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
+        people.as(shortKey).body(Map.of("name", "for an hour", "scopes", List.of("viewer"), "expires_at", sooner))
+                .post("/api/users/" + id + "/api-keys").then().statusCode(201).body("expires_at", equalTo(sooner));
     }
 
     @Test

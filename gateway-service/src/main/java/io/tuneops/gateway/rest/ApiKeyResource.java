@@ -36,6 +36,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -99,11 +100,14 @@ public class ApiKeyResource {
     @Path("/api-keys")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "createApiKey", summary = "Create an API key (admin)",
-            description = "The key itself is in this answer only; it is stored as a keyed hash.")
+            description = "The key itself is in this answer only; it is stored as a keyed hash. A key that expires makes"
+                    + " keys that expire no later: without expires_at the new key expires with it.")
     @APIResponse(responseCode = "201", description = "Created; the answer holds the key",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedView.class)))
     @APIResponse(responseCode = "400", description = "Invalid name, scopes or expiry; each field's problem is listed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "403", description = "An expiry later than the key that asks",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "429", description = "Too many keys created from this address (10 per minute)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "503", description = "Not created: the database is unavailable, or the audit event could not"
@@ -120,9 +124,14 @@ public class ApiKeyResource {
                     .entity(new ValidationError("Invalid API key request", errors)).build());
         }
         Identity by = identity(rc);
+        Optional<Response> outlives = key.outlives(by);
+        if (outlives.isPresent()) {
+            return Uni.createFrom().item(outlives.get());
+        }
+        NewKey allowed = key.expiringWith(by);
         // a person's key is their own; the bootstrap admin key belongs to nobody, so its keys go to the bootstrap user
         String owner = by.person() != null ? by.person().id() : UserService.BOOTSTRAP_USER;
-        return keys.create(key.name(), key.scopes(), key.expiresAt(), owner, by, clientIp(rc))
+        return keys.create(allowed.name(), allowed.scopes(), allowed.expiresAt(), owner, by, clientIp(rc))
                 .map(created -> Response.status(201).entity(CreatedView.of(created)).build())
                 .onFailure().recoverWithItem(e -> notChanged("API key not created", e));
     }
@@ -159,6 +168,20 @@ public class ApiKeyResource {
                 }
             }
             return new NewKey(body.name(), List.copyOf(scopes), expiresAt);
+        }
+
+        /** 403 when the asked expiry is past the asking key's: a key makes no key that outlives it. */
+        Optional<Response> outlives(Identity caller) {
+            OffsetDateTime limit = caller.expiresAt();
+            return limit != null && expiresAt != null && expiresAt.isAfter(limit)
+                    ? Optional.of(JsonErrorMappers.json(403, "expires_at " + iso(expiresAt)
+                            + " is later than the key that asks, which expires at " + iso(limit)))
+                    : Optional.empty();
+        }
+
+        /** This key, expiring with the asking key when no expiry was asked. */
+        NewKey expiringWith(Identity caller) {
+            return expiresAt == null && caller.expiresAt() != null ? new NewKey(name, scopes, caller.expiresAt()) : this;
         }
     }
 

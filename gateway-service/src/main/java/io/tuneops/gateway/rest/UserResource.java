@@ -263,11 +263,14 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "createUserApiKey", summary = "Create an API key of a user (admin, or the user themself)",
             description = "The scopes may not exceed the user's role; should the role be lowered later, the key's scopes"
-                    + " are capped by it. The key itself is in this answer only.")
+                    + " are capped by it. A key that expires makes keys that expire no later: without expires_at"
+                    + " the new key expires with it. The key itself is in this answer only.")
     @APIResponse(responseCode = "201", description = "Created; the answer holds the key",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedView.class)))
     @APIResponse(responseCode = "400", description = "Invalid name, scopes (or above the user's role) or expiry",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
+    @APIResponse(responseCode = "403", description = "Scopes beyond, or an expiry later than, the key or session that asks",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "404", description = "No such user",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "409", description = "The user is deactivated",
@@ -308,7 +311,12 @@ public class UserResource {
                 return Uni.createFrom().item(JsonErrorMappers.json(403, String.join(", ", beyondCaller)
                         + " exceeds the scope of the key or session that asks ('" + caller.role().id() + "')"));
             }
-            return keys.create(key.name(), key.scopes(), key.expiresAt(), id, ApiKeyResource.identity(rc), ApiKeyResource.clientIp(rc))
+            Optional<Response> outlives = key.outlives(caller);
+            if (outlives.isPresent()) {
+                return Uni.createFrom().item(outlives.get());
+            }
+            NewKey allowed = key.expiringWith(caller);
+            return keys.create(allowed.name(), allowed.scopes(), allowed.expiresAt(), id, caller, ApiKeyResource.clientIp(rc))
                     .map(created -> Response.status(201).entity(CreatedView.of(created)).build());
         }).onFailure().recoverWithItem(e -> PeopleAnswers.failed("API key not created", e));
     }

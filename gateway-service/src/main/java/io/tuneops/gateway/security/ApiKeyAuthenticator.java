@@ -150,6 +150,6 @@ public class ApiKeyAuthenticator {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         Scope role = owned.owner().role();
         owned.key().scopes().forEach(s -> Scope.parse(s).ifPresent(scope -> scopes.add(scope.atMost(role))));
-        return new Identity(owned.key().id(), owned.key().name(), scopes, owned.owner());
+        return new Identity(owned.key().id(), owned.key().name(), scopes, owned.owner(), owned.key().expiresAt());
     }
 }

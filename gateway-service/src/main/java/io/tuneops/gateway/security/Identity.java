@@ -2,6 +2,7 @@ package io.tuneops.gateway.security;
 
 import io.tuneops.gateway.repository.Person;
 
+import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -10,17 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Who a request comes from: an API key's id (or the bootstrap admin, or {@code user:<username>}
  * for a person's own session), what it may do, and the person it acts for (null for the
- * bootstrap admin key, which belongs to nobody).
+ * bootstrap admin key, which belongs to nobody), and when the key it comes from expires (null
+ * for a key without expiry and for a person's own session).
  */
-public record Identity(String actor, String name, Set<Scope> scopes, Person person) {
+public record Identity(String actor, String name, Set<Scope> scopes, Person person, OffsetDateTime expiresAt) {
 
     public Identity(String actor, String name, Set<Scope> scopes) {
-        this(actor, name, scopes, null);
+        this(actor, name, scopes, null, null);
     }
 
     /** A person signed in as themself (password or single sign-on): their role is their scope. */
     public static Identity of(Person person) {
-        return new Identity("user:" + person.username(), person.username(), EnumSet.of(person.role()), person);
+        return new Identity("user:" + person.username(), person.username(), EnumSet.of(person.role()), person, null);
     }
 
     public boolean has(Scope required) {
