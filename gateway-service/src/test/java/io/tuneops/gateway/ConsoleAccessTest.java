@@ -36,6 +36,11 @@ class ConsoleAccessTest {
                 .body("gateway_secret", equalTo(SECRET))
                 // the owner gets the identity, and the browser's other cookies, never the session's
                 .body("cookie", equalTo("theme=dark; lang=en"));
+        // nor on an open route, nor beside a key, where the gateway decides without the session
+        Sessions.from(client).header("Cookie", Sessions.cookie(token) + "; lang=en").get("/api/cloud/health/ready")
+                .then().statusCode(200).body("cookie", equalTo("lang=en"));
+        Sessions.from(client).header("Cookie", Sessions.cookie(token)).header("Authorization", "Bearer " + viewer.key())
+                .get("/api/cloud/jobs/j1").then().statusCode(200).body("actor", equalTo(viewer.id())).body("cookie", equalTo("null"));
         Sessions.from(client).header("Cookie", Sessions.cookie(token)).header("X-CSRF-Token", csrf)
                 .post("/api/cloud/jobs/submit").then().statusCode(403).body("detail", equalTo("This session lacks the 'operator' scope"));
         Sessions.from(client).header("Cookie", Sessions.cookie(token)).get("/api/audit").then().statusCode(403);

@@ -3,6 +3,7 @@ package io.tuneops.gateway.proxy;
 import io.tuneops.gateway.config.ProxyConfig;
 import io.tuneops.gateway.routing.RoutePatterns;
 import io.tuneops.gateway.security.EdgeHandler;
+import io.tuneops.gateway.session.SessionCookie;
 import io.tuneops.support.config.UpstreamConfig;
 import io.tuneops.support.http.RequestStage;
 import io.vertx.core.Future;
@@ -100,6 +101,11 @@ public class ProxyRoutes {
                         rc.request().headers().remove("Expect");
                     }
                     rc.response().writeContinue();
+                }
+                if (owner != Owner.CONSOLE) {
+                    // the session cookie is the browser's credential for the gateway and the console
+                    // alone; owners get the identity, also on open routes and requests with a key
+                    SessionCookie.removeFrom(rc.request().headers());
                 }
                 Long maxBody = rc.get(EdgeHandler.MAX_BODY);
                 if (maxBody != null && rc.request().getHeader("Content-Length") == null) {

@@ -205,12 +205,7 @@ public class GatewayGuard {
 
     /** The session cookie is the browser's credential for the gateway: the owners have the identity. */
     private static void withoutSessionCookie(HttpServerRequest request) {
-        String rest = SessionCookie.without(request.headers().getAll(HttpHeaders.COOKIE));
-        if (rest == null) {
-            request.headers().remove(HttpHeaders.COOKIE);
-        } else {
-            request.headers().set(HttpHeaders.COOKIE, rest);
-        }
+        SessionCookie.removeFrom(request.headers());
     }
 
     private void decide(RoutingContext rc, IPAddress client, Optional<Identity> identity, Scope required) {

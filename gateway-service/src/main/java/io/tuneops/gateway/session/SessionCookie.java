@@ -1,5 +1,8 @@
 package io.tuneops.gateway.session;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -55,5 +58,18 @@ public final class SessionCookie {
             }
         }
         return rest.length() == 0 ? null : rest.toString();
+    }
+
+    /** Removes the session's cookie from {@code headers}, keeping the request's other cookies. */
+    public static void removeFrom(MultiMap headers) {
+        if (!headers.contains(HttpHeaders.COOKIE)) {
+            return;
+        }
+        String rest = without(headers.getAll(HttpHeaders.COOKIE));
+        if (rest == null) {
+            headers.remove(HttpHeaders.COOKIE);
+        } else {
+            headers.set(HttpHeaders.COOKIE, rest);
+        }
     }
 }
