@@ -71,6 +71,8 @@ class JobsIT {
         JsonNode credentials = submitted.json().get("upload_credentials");
         String uploadSecret = credentials.get("secret_access_key").asText();
         assertEquals(jobId + "/", credentials.get("prefix").asText());
+        // the job uploads to the address SIMPLETUNER_PUBLIC_URL names
+        assertEquals(suite.gateway("/api/cloud/storage"), credentials.get("endpoint_url").asText());
 
         assertEquals(200, report("msg_sys_" + jobId + "_1", "{\"id\":\"" + jobId + "\",\"status\":\"processing\",\"logs\":\"epoch 1\"}").status());
         Http.Reply done = report("msg_sys_" + jobId + "_2", "{\"id\":\"" + jobId + "\",\"status\":\"succeeded\","

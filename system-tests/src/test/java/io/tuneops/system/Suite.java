@@ -65,6 +65,8 @@ final class Suite implements AutoCloseable {
         env.put("TUNEOPS_UPSTREAM_METRICS", "http://127.0.0.1:" + ports.get("metrics-service"));
         env.put("TUNEOPS_UPSTREAM_AUDIT", "http://127.0.0.1:" + ports.get("audit-service"));
         env.put("TUNEOPS_UPSTREAM_CONSOLE", "http://127.0.0.1:" + ports.get(CONSOLE));
+        // where jobs and providers reach the suite, under the guide's name for it
+        env.put("SIMPLETUNER_PUBLIC_URL", "http://127.0.0.1:" + ports.get("gateway-service"));
         env.put("SIMPLETUNER_LOG_FILE", logs.resolve(service + ".log").toAbsolutePath().toString());
         // tests stop services often: a short pre-shutdown delay keeps them quick
         env.put("TUNEOPS_SHUTDOWN_DELAY", "1s");

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Translates the documented environment (SIMPLETUNER_LOG_LEVEL/FORMAT/FILE from the operations
- * guide, TUNEOPS_DB_* and TUNEOPS_REDIS_URL of ours) into the Quarkus settings they stand for.
+ * Translates the documented environment (SIMPLETUNER_LOG_LEVEL/FORMAT/FILE and SIMPLETUNER_PUBLIC_URL
+ * from the operations guide, TUNEOPS_DB_* and TUNEOPS_REDIS_URL of ours) into the settings they
+ * stand for.
  *
  * <p>Hand-written because those variables do not map one-to-one onto Quarkus properties: one
  * value switches several settings ({@code json} vs {@code text}), uses Python level names
@@ -82,6 +83,12 @@ public class EnvironmentConfigSource extends MapBackedConfigSource {
         if (file != null && !file.isBlank()) {
             out.put("quarkus.log.file.enabled", "true");
             out.put("quarkus.log.file.path", file.trim());
+        }
+
+        // the guide's name for the address jobs and providers reach tuneops at; ours wins when both are set
+        String publicUrl = env.apply("SIMPLETUNER_PUBLIC_URL");
+        if (publicUrl != null && !publicUrl.isBlank() && env.apply("TUNEOPS_PUBLIC_URL") == null) {
+            out.put("TUNEOPS_PUBLIC_URL", publicUrl.trim());
         }
 
         String dbUrl = env.apply("TUNEOPS_DB_URL");

@@ -40,6 +40,14 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
+    void theGuidesPublicUrlStandsForOursUnlessOursIsSet() {
+        assertEquals("https://st.example.com", translate(Map.of("SIMPLETUNER_PUBLIC_URL", " https://st.example.com ")).get("TUNEOPS_PUBLIC_URL"));
+        assertNull(translate(Map.of("SIMPLETUNER_PUBLIC_URL", "https://st.example.com", "TUNEOPS_PUBLIC_URL", "https://t.example.com"))
+                .get("TUNEOPS_PUBLIC_URL"));
+        assertNull(translate(Map.of("SIMPLETUNER_PUBLIC_URL", " ")).get("TUNEOPS_PUBLIC_URL"));
+    }
+
+    @Test
     void aLogFileTurnsTheFileHandlerOn() {
         Map<String, String> out = translate(Map.of("SIMPLETUNER_LOG_FILE", "/var/log/simpletuner/cloud.log"));
         assertEquals("true", out.get("quarkus.log.file.enabled"));
