@@ -76,6 +76,12 @@ public class EdgeHandler {
             RequestContinuation.respond(rc, 400, "Path parameters (';') are not accepted");
             return;
         }
+        if (!storage(path) && (holdsControl(request.path()) || holdsControl(request.query()))) {
+            // no route takes a control character in an id or a filter, and PostgreSQL refuses NUL in
+            // text: without this, each owner would have to tell it from a failure of its own
+            RequestContinuation.respond(rc, 400, "Control characters (%00-%1F, %7F) are not accepted in the path or query");
+            return;
+        }
         long limit = path.startsWith("/api/cloud/storage") ? -1
                 : ProviderReceivers.provider(request.method(), path) != null ? maxWebhookBody : maxApiBody;
         if (limit >= 0) {
@@ -101,6 +107,21 @@ public class EdgeHandler {
     /** A ';' as sent or percent-encoded (an owner may decode the path before it drops parameters). */
     private static boolean holdsSemicolon(String path) {
         return path.indexOf(';') >= 0 || path.contains("%3B") || path.contains("%3b");
+    }
+
+    /** A percent-encoded C0 control character or DEL (raw ones never get past the HTTP parser). */
+    static boolean holdsControl(String text) {
+        if (text == null) {
+            return false;
+        }
+        for (int i = text.indexOf('%'); i >= 0 && i + 2 < text.length(); i = text.indexOf('%', i + 1)) {
+            char high = text.charAt(i + 1);
+            char low = text.charAt(i + 2);
+            if ((high == '0' || high == '1') && Character.digit(low, 16) >= 0 || high == '7' && (low == 'F' || low == 'f')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean storage(String path) {
