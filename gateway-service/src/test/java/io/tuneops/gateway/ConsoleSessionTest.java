@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -223,6 +224,15 @@ class ConsoleSessionTest {
         long idle = Duration.ofHours(8).toMillis();  // the default idle timeout
         long ttl = redis.key().pttl(stored);
         assertTrue(ttl > idle - 60_000 && ttl <= idle, "idle expiry in " + ttl + " ms");
+
+        // an open page refreshing its live parts by itself is nobody at the keyboard: the idle time runs on
+        redis.key().pexpire(stored, 60_000);
+        for (String polled : new String[]{"/jobs/rows?status=running", "/jobs/job_1/live"}) {
+            // and has its own rate-limit rule, a few open tabs beside other work
+            Sessions.from(client).header("Cookie", Sessions.cookie(token)).get(polled).then().statusCode(200)
+                    .header("RateLimit-Policy", containsString("console-live"));
+            assertTrue(redis.key().pttl(stored) <= 60_000, polled + " pushed it back: " + redis.key().pttl(stored));
+        }
 
         // used a minute before it would have expired: its idle time starts again
         redis.key().pexpire(stored, 60_000);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tuneops.gateway.config.RateLimitConfig;
 import io.tuneops.gateway.config.RateLimitConfig.FailureMode;
+import io.tuneops.gateway.routing.ConsolePolling;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,8 +51,8 @@ public class RateLimitRules {
         all.add(new RateLimitRule("job-submit", Pattern.compile("^/api/cloud/jobs(/submit)?/?$"), 20, minute, post, mode));
         all.add(new RateLimitRule(WEBHOOKS, Pattern.compile("^/api/webhooks/"), 100, minute, null, mode));
         all.add(new RateLimitRule(STORAGE, Pattern.compile("^/api/cloud/storage(/|$)"), 50, minute, null, mode));
-        // an open jobs page refreshes its rows every second: a few tabs must fit beside other work
-        all.add(new RateLimitRule("console-live", Pattern.compile("^/jobs/rows"), 300, minute, null, mode));
+        // an open jobs list or job page refreshes every second: a few tabs must fit beside other work
+        all.add(new RateLimitRule("console-live", ConsolePolling.PATHS, 300, minute, null, mode));
         all.add(new RateLimitRule("quotas", Pattern.compile("^/api/quotas/"), 30, minute, null, mode));
         all.add(new RateLimitRule("default", Pattern.compile("^/"), config.calls(),
                 Duration.ofSeconds(config.period()), null, mode));

@@ -45,7 +45,8 @@ public class SessionRepository {
             return 1
             """;
 
-    // The session's fields, its idle expiry pushed back (never past its lifetime); {} when it has ended.
+    // The session's fields, its idle expiry pushed back (never past its lifetime) unless the idle
+    // time given is 0; {} when it has ended.
     private static final String TOUCH = """
             local s = redis.call('HMGET', KEYS[1], 'key_id', 'key_prefix', 'key_check', 'csrf', 'expires_at', 'user_id')
             if not s[1] or not s[5] then
@@ -56,7 +57,9 @@ public class SessionRepository {
               redis.call('DEL', KEYS[1])
               return {}
             end
-            redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[1]), left))
+            if tonumber(ARGV[1]) > 0 then
+              redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[1]), left))
+            end
             return s
             """;
 
@@ -101,7 +104,10 @@ public class SessionRepository {
                 .replaceWithVoid();
     }
 
-    /** The session with this id, its idle timeout started again; empty when it has ended. */
+    /**
+     * The session with this id, its idle timeout started again (left running when {@code idleTimeout}
+     * is zero); empty when it has ended.
+     */
     public Uni<Optional<SessionRecord>> touch(String id, Duration idleTimeout, Instant now) {
         return deadlines.redis(touch.eval(List.of(SESSION_PREFIX + id), List.of(Long.toString(idleTimeout.toMillis()),
                         Long.toString(now.toEpochMilli()))))

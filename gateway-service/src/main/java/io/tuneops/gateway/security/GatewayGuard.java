@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.gateway.config.AuthConfig;
 import io.tuneops.gateway.net.ClientIpResolver;
 import io.tuneops.gateway.repository.Person;
+import io.tuneops.gateway.routing.ConsolePolling;
 import io.tuneops.gateway.security.SessionAuthenticator.ActiveSession;
 import io.tuneops.gateway.session.SessionCookie;
 import io.tuneops.gateway.session.SessionTokens;
@@ -129,7 +130,7 @@ public class GatewayGuard {
             String session = request.getHeader(HttpHeaders.COOKIE) == null ? null
                     : SessionCookie.token(request.headers().getAll(HttpHeaders.COOKIE));
             if (session != null) {
-                afterLookup(rc, sessions.resolve(session), "The session check", found -> decideSession(rc, client, access, found));
+                afterLookup(rc, sessions.resolve(session, !ConsolePolling.polls(request.method(), rc.normalizedPath())), "The session check", found -> decideSession(rc, client, access, found));
             } else if (access.identityOptional()) {
                 forward(rc, null);
             } else {

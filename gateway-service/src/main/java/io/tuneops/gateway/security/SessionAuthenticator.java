@@ -43,10 +43,19 @@ public class SessionAuthenticator {
 
     /** The session a cookie's token stands for; empty when it is malformed, unknown or ended. */
     public Uni<Optional<ActiveSession>> resolve(String token) {
+        return resolve(token, true);
+    }
+
+    /**
+     * As {@link #resolve(String)}; {@code active} false for a request the browser makes by itself
+     * (a page refreshing its figures), which leaves the idle timeout running: an open tab is not
+     * someone at the keyboard.
+     */
+    public Uni<Optional<ActiveSession>> resolve(String token, boolean active) {
         if (!SessionTokens.wellFormed(token)) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return sessions.touch(SessionTokens.id(token), idleTimeout, Instant.now())
+        return sessions.touch(SessionTokens.id(token), active ? idleTimeout : Duration.ZERO, Instant.now())
                 .flatMap(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<ActiveSession>empty()) : withKey(found.get()));
     }
 
