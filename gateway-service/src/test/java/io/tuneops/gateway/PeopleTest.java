@@ -23,9 +23,11 @@ import java.util.Optional;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +86,35 @@ class PeopleTest {
         String sooner = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
         people.as(shortKey).body(Map.of("name", "for an hour", "scopes", List.of("viewer"), "expires_at", sooner))
                 .post("/api/users/" + id + "/api-keys").then().statusCode(201).body("expires_at", equalTo(sooner));
+    }
+
+    @Test
+    void anyoneManagesTheirOwnKeysAsTheOriginalClientAsks() {
+        String id = people.user(People.unique("cli-user"), "viewer", null, null, null).getString("id");
+        String viewerKey = people.key(id, "viewer");
+        String otherKey = people.key(people.user(People.unique("cli-other"), "viewer", null, null, null).getString("id"), "viewer");
+        // the original client's body: no scopes, days to expiry, an empty permission list
+        JsonPath created = people.as(viewerKey).body(Map.of("name", "cli", "expires_days", 30, "scoped_permissions", List.of()))
+                .post("/api/auth/api-keys").then().statusCode(201)
+                .body("scopes", equalTo(List.of("viewer"))).body("user_id", equalTo(id))
+                .body("key_info.key_prefix", startsWith("tok_")).body("key_info.is_active", equalTo(true))
+                .extract().jsonPath();
+        String keyId = created.getString("id");
+        Duration fromThirtyDays = Duration.between(OffsetDateTime.now(ZoneOffset.UTC).plusDays(30),
+                OffsetDateTime.parse(created.getString("key_info.expires_at"))).abs();
+        assertTrue(fromThirtyDays.compareTo(Duration.ofMinutes(1)) < 0, "expires at " + created.getString("expires_at"));
+        for (Map<String, Object> bad : List.of(Map.<String, Object>of("name", "x", "expires_days", 366),
+                Map.<String, Object>of("name", "x", "expires_days", 0),
+                Map.<String, Object>of("name", "x", "expires_days", 3, "expires_at", "2099-01-01T00:00:00Z"),
+                Map.<String, Object>of("name", "x", "scoped_permissions", List.of("job.submit")))) {
+            people.as(viewerKey).body(bad).post("/api/auth/api-keys").then().statusCode(400);
+        }
+        people.as(viewerKey).body(Map.of("name", "x", "scopes", List.of("admin"))).post("/api/auth/api-keys").then().statusCode(403);
+        // a viewer sees and revokes its own keys only
+        people.as(viewerKey).get("/api/auth/api-keys").then().statusCode(200)
+                .body("api_keys.id", hasItem(keyId)).body("api_keys.user_id", everyItem(equalTo(id)));
+        people.as(otherKey).delete("/api/auth/api-keys/" + keyId).then().statusCode(404);
+        people.as(viewerKey).delete("/api/auth/api-keys/" + keyId).then().statusCode(204);
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,8 +41,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * API keys: admin scope, whoami viewer (enforced by the gateway guard before this runs). The 401 and
- * 403 answers below come from the guard; every error is {@code {"detail": ...}}.
+ * API keys: an admin manages every key, anyone else their own (as under /api/users/{id}/api-keys);
+ * whoami for any caller. The 401 answer below comes from the gateway guard; every error is
+ * {@code {"detail": ...}}.
  */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,6 +57,7 @@ import java.util.regex.Pattern;
 public class ApiKeyResource {
 
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:@/-]{1,100}");
+    private static final int MAX_EXPIRES_DAYS = 365;
 
     private final ApiKeyService keys;
 
@@ -62,7 +65,17 @@ public class ApiKeyResource {
         this.keys = keys;
     }
 
-    public record CreateRequest(String name, List<String> scopes, String expires_at) {
+    /**
+     * A new key. {@code expires_days} and {@code scoped_permissions} are the original tool's fields,
+     * for its command-line client: days from now, and permissions this suite does not have (only
+     * an empty list is taken).
+     */
+    public record CreateRequest(String name, List<String> scopes, String expires_at, Integer expires_days,
+                                List<String> scoped_permissions) {
+
+        public CreateRequest(String name, List<String> scopes, String expires_at) {
+            this(name, scopes, expires_at, null, null);
+        }
     }
 
     public record KeyView(String id, String name, String prefix, List<String> scopes, String created_at,
@@ -75,13 +88,19 @@ public class ApiKeyResource {
         }
     }
 
-    /** The only time the key itself is shown. */
+    /** The only time the key itself is shown; {@code key_info} is the key as the original tool's client reads it. */
     public record CreatedView(String id, String name, List<String> scopes, String created_at, String expires_at,
-                              String key, String user_id) {
+                              String key, String user_id, KeyInfo key_info) {
         static CreatedView of(ApiKeyService.Created created) {
             ApiKeyRecord k = created.record();
-            return new CreatedView(k.id(), k.name(), k.scopes(), iso(k.createdAt()), iso(k.expiresAt()), created.key(), k.userId());
+            return new CreatedView(k.id(), k.name(), k.scopes(), iso(k.createdAt()), iso(k.expiresAt()), created.key(), k.userId(),
+                    new KeyInfo(k.id(), k.name(), "tok_" + k.prefix(), iso(k.createdAt()), null, iso(k.expiresAt()), true, List.of()));
         }
+    }
+
+    /** The original tool's description of a new key. */
+    public record KeyInfo(String id, String name, String key_prefix, String created_at, String last_used_at,
+                          String expires_at, boolean is_active, List<String> scoped_permissions) {
     }
 
     public record KeyList(List<KeyView> api_keys) {
@@ -99,14 +118,16 @@ public class ApiKeyResource {
     @POST
     @Path("/api-keys")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createApiKey", summary = "Create an API key (admin)",
-            description = "The key itself is in this answer only; it is stored as a keyed hash. A key that expires makes"
-                    + " keys that expire no later: without expires_at the new key expires with it.")
+    @Operation(operationId = "createApiKey", summary = "Create an API key of one's own",
+            description = "The key itself is in this answer only; it is stored as a keyed hash. Its scopes may not exceed"
+                    + " the key or session that asks; without scopes it gets the asker's. The expiry is expires_at or"
+                    + " expires_days (1 to 365); a key that expires makes keys that expire no later: without either the"
+                    + " new key expires with it. key_info describes the key as the original tool's client reads it.")
     @APIResponse(responseCode = "201", description = "Created; the answer holds the key",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedView.class)))
     @APIResponse(responseCode = "400", description = "Invalid name, scopes or expiry; each field's problem is listed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
-    @APIResponse(responseCode = "403", description = "An expiry later than the key that asks",
+    @APIResponse(responseCode = "403", description = "Scopes beyond, or an expiry later than, the key or session that asks",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "429", description = "Too many keys created from this address (10 per minute)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
@@ -117,13 +138,18 @@ public class ApiKeyResource {
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON body with name and scopes is required"));
         }
+        Identity by = identity(rc);
         List<FieldError> errors = new ArrayList<>();
-        NewKey key = NewKey.of(body, errors);
+        // without scopes (the original tool's client sends none) a key acts with the scope of who asks
+        NewKey key = NewKey.of(body, errors, by.role());
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(Response.status(400)
                     .entity(new ValidationError("Invalid API key request", errors)).build());
         }
-        Identity by = identity(rc);
+        Optional<Response> beyond = key.beyond(by);
+        if (beyond.isPresent()) {
+            return Uni.createFrom().item(beyond.get());
+        }
         Optional<Response> outlives = key.outlives(by);
         if (outlives.isPresent()) {
             return Uni.createFrom().item(outlives.get());
@@ -139,13 +165,22 @@ public class ApiKeyResource {
     /** A key request that passed validation. */
     record NewKey(String name, List<String> scopes, OffsetDateTime expiresAt) {
 
-        /** The request's key; each field's problem is added to {@code errors} (then the key is not usable). */
-        static NewKey of(CreateRequest body, List<FieldError> errors) {
+        /**
+         * The request's key; each field's problem is added to {@code errors} (then the key is not
+         * usable). Without scopes the key gets {@code defaultScope}; with none given, scopes are required.
+         */
+        static NewKey of(CreateRequest body, List<FieldError> errors, Scope defaultScope) {
             if (body.name() == null || !NAME.matcher(body.name()).matches()) {
                 errors.add(new FieldError("name", "1 to 100 letters, digits, spaces or ._:@/-"));
             }
+            if (body.scoped_permissions() != null && !body.scoped_permissions().isEmpty()) {
+                errors.add(new FieldError("scoped_permissions", "permissions are not supported here: use scopes"
+                        + " (admin, operator or viewer), which the user's role caps"));
+            }
             LinkedHashSet<String> scopes = new LinkedHashSet<>();
-            if (body.scopes() == null || body.scopes().isEmpty()) {
+            if (body.scopes() == null && defaultScope != null) {
+                scopes.add(defaultScope.id());
+            } else if (body.scopes() == null || body.scopes().isEmpty()) {
                 errors.add(new FieldError("scopes", "at least one of admin, operator, viewer"));
             } else {
                 for (String s : body.scopes()) {
@@ -157,6 +192,15 @@ public class ApiKeyResource {
                 }
             }
             OffsetDateTime expiresAt = null;
+            if (body.expires_days() != null) {
+                if (body.expires_at() != null) {
+                    errors.add(new FieldError("expires_days", "give expires_at or expires_days, not both"));
+                } else if (body.expires_days() < 1 || body.expires_days() > MAX_EXPIRES_DAYS) {
+                    errors.add(new FieldError("expires_days", "must be a whole number of days from 1 to " + MAX_EXPIRES_DAYS));
+                } else {
+                    expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plusDays(body.expires_days()).withNano(0);
+                }
+            }
             if (body.expires_at() != null) {
                 try {
                     expiresAt = OffsetDateTime.parse(body.expires_at());
@@ -168,6 +212,13 @@ public class ApiKeyResource {
                 }
             }
             return new NewKey(body.name(), List.copyOf(scopes), expiresAt);
+        }
+
+        /** 403 naming the scopes beyond the key or session that asks: a viewer key of an admin makes viewer keys. */
+        Optional<Response> beyond(Identity caller) {
+            List<String> above = scopes.stream().filter(s -> !caller.has(Scope.parse(s).orElseThrow())).toList();
+            return above.isEmpty() ? Optional.empty() : Optional.of(JsonErrorMappers.json(403, String.join(", ", above)
+                    + " exceeds the scope of the key or session that asks ('" + caller.role().id() + "')"));
         }
 
         /** 403 when the asked expiry is past the asking key's: a key makes no key that outlives it. */
@@ -187,16 +238,19 @@ public class ApiKeyResource {
 
     @GET
     @Path("/api-keys")
-    @Operation(operationId = "listApiKeys", summary = "List the API keys (admin), never their secrets")
-    @APIResponse(responseCode = "200", description = "Every key, newest first",
+    @Operation(operationId = "listApiKeys", summary = "List the API keys, never their secrets: every key for an admin,"
+            + " the caller's own keys for anyone else")
+    @APIResponse(responseCode = "200", description = "The keys, newest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyList.class)))
-    public Uni<KeyList> list() {
-        return keys.list().map(all -> new KeyList(all.stream().map(KeyView::of).toList()));
+    public Uni<KeyList> list(@Context RoutingContext rc) {
+        Identity by = identity(rc);
+        return (by.has(Scope.ADMIN) ? keys.list() : keys.listOf(by.person().id()))
+                .map(all -> new KeyList(all.stream().map(KeyView::of).toList()));
     }
 
     @DELETE
     @Path("/api-keys/{id}")
-    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key (admin)",
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key: any key for an admin, one's own for anyone else",
             description = "Every gateway replica refuses the key within the key cache time (1 s by default);"
                     + " its console sessions end at once.")
     @APIResponse(responseCode = "204", description = "Revoked")
@@ -209,7 +263,8 @@ public class ApiKeyResource {
         if (id.length() > 64) {
             return Uni.createFrom().item(JsonErrorMappers.json(404, "No active API key " + id.substring(0, 64) + "..."));
         }
-        return keys.revoke(id, null, identity(rc), clientIp(rc)).map(revoked -> revoked
+        Identity by = identity(rc);
+        return keys.revoke(id, by.has(Scope.ADMIN) ? null : by.person().id(), by, clientIp(rc)).map(revoked -> revoked
                         ? Response.noContent().build()
                         : JsonErrorMappers.json(404, "No active API key " + id))
                 .onFailure().recoverWithItem(e -> notChanged("API key not revoked", e));

@@ -287,7 +287,7 @@ public class UserResource {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON body with name and scopes is required"));
         }
         List<FieldError> errors = new ArrayList<>();
-        NewKey key = NewKey.of(body, errors);
+        NewKey key = NewKey.of(body, errors, null);
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(PeopleAnswers.invalid("Invalid API key request", errors));
         }
@@ -304,12 +304,10 @@ public class UserResource {
                 return Uni.createFrom().item(PeopleAnswers.invalid("Invalid API key request", List.of(new FieldError("scopes",
                         String.join(", ", above) + " exceeds the user's role '" + user.role().id() + "'"))));
             }
-            // a key makes keys of no more scope than its own: a viewer key of an admin makes viewer keys
             Identity caller = ApiKeyResource.identity(rc);
-            List<String> beyondCaller = key.scopes().stream().filter(s -> !caller.has(Scope.parse(s).orElseThrow())).toList();
-            if (!beyondCaller.isEmpty()) {
-                return Uni.createFrom().item(JsonErrorMappers.json(403, String.join(", ", beyondCaller)
-                        + " exceeds the scope of the key or session that asks ('" + caller.role().id() + "')"));
+            Optional<Response> beyond = key.beyond(caller);
+            if (beyond.isPresent()) {
+                return Uni.createFrom().item(beyond.get());
             }
             Optional<Response> outlives = key.outlives(caller);
             if (outlives.isPresent()) {

@@ -33,7 +33,8 @@ public class AccessPolicy {
 
     private static final List<Rule> RULES = rules(
             // gateway's own
-            rule(ANY, "/api/auth/api-keys(/[^/]+)?", Access.ADMIN),
+            // anyone manages their own keys here; an admin every key (ApiKeyResource)
+            rule(ANY, "/api/auth/api-keys(/[^/]+)?", Access.VIEWER),
             rule(READ, "/api/auth/whoami", Access.VIEWER),
             // console sessions: signing in takes a key in the body; the others answer on the session
             // cookie themselves (401 without one; signing out without one just clears the cookie)
