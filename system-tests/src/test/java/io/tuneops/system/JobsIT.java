@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,6 +86,15 @@ class JobsIT {
         assertEquals("completed", read.json().get("status").asText());
         assertEquals(1.0, read.json().get("cost_usd").asDouble(), 1e-9);
         assertEquals("https://example.com/lora.safetensors", read.json().get("output_url").asText());
+        // the original client's log routes, through the gateway: the log, and its stream ending with the job's end
+        Http.Reply logs = Http.request("GET", suite.gateway("/api/cloud/jobs/" + jobId + "/logs"), null, "Authorization", "Bearer " + viewer);
+        assertEquals(200, logs.status(), logs.body());
+        assertEquals("epoch 1", logs.json().get("logs").asText());
+        Http.Reply stream = Http.request("GET", suite.gateway("/api/cloud/jobs/" + jobId + "/logs/stream"), null,
+                "Authorization", "Bearer " + viewer, "Accept", "text/event-stream");
+        assertEquals(200, stream.status(), stream.body());
+        assertEquals(List.of("data:epoch 1", "event:done", "data:completed", "event:done", "data:stream_end"),
+                stream.body().lines().filter(l -> !l.isBlank()).map(l -> l.replace(": ", ":")).toList());
         assertFalse(read.body().contains(uploadSecret));
 
         Http.Reply list = Http.request("GET", suite.gateway("/api/cloud/jobs?status=completed&provider=generic"), null,

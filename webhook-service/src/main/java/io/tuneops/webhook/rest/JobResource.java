@@ -1,6 +1,7 @@
 package io.tuneops.webhook.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
@@ -81,6 +82,18 @@ public class JobResource {
     }
 
     public record JobList(List<JobView> jobs, long total, int limit, int offset, String next_cursor) {
+    }
+
+    /** A job read on its own: its fields, and the same job under {@code job} as the original tool's client reads it. */
+    public record ReadJob(@JsonUnwrapped JobView view, JobView job) {
+    }
+
+    /** A cancelled job, with the original tool's {@code success}. */
+    public record CancelledJob(boolean success, @JsonUnwrapped JobView job) {
+    }
+
+    /** The original tool's answer to a deletion. */
+    public record DeletedJob(boolean success, String job_id) {
     }
 
     @POST
@@ -214,13 +227,16 @@ public class JobResource {
     @Path("/{job_id}")
     @Operation(summary = "Read a job", description = "With what its upload credentials have stored so far "
             + "(upload_progress, null when that is unavailable).")
-    @APIResponse(responseCode = "200", description = "The job",
-            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "200", description = "The job; the same under job",
+            content = @Content(schema = @Schema(implementation = ReadJob.class)))
     @APIResponse(responseCode = "404", description = "No such job",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> get(@PathParam("job_id") String jobId) {
         return jobs.findWithUploads(jobId).map(found -> found
-                .map(detail -> Response.ok(JobView.of(detail.job(), detail.uploads().orElse(null))).build())
+                .map(detail -> {
+                    JobView view = JobView.of(detail.job(), detail.uploads().orElse(null));
+                    return Response.ok(new ReadJob(view, view)).build();
+                })
                 .orElseGet(() -> notFound(jobId)));
     }
 
@@ -228,8 +244,8 @@ public class JobResource {
     @Path("/{job_id}/cancel")
     @Operation(summary = "Cancel a job", description = "Cancels it at its provider too; a job waiting for approval "
             + "never reached one, and its approval request is cancelled with it.")
-    @APIResponse(responseCode = "200", description = "The cancelled job",
-            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "200", description = "The cancelled job, with success true",
+            content = @Content(schema = @Schema(implementation = CancelledJob.class)))
     @APIResponse(responseCode = "404", description = "No such job",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "409", description = "The job has already finished",
@@ -244,7 +260,7 @@ public class JobResource {
     private static final CancelOutcome.Cases<Response> CANCELLED = new CancelOutcome.Cases<>() {
         @Override
         public Response cancelled(CancelOutcome.Cancelled c) {
-            return Response.ok(JobView.of(c.job(), null)).build();
+            return Response.ok(new CancelledJob(true, JobView.of(c.job(), null))).build();
         }
 
         @Override
@@ -268,7 +284,8 @@ public class JobResource {
     @DELETE
     @Path("/{job_id}")
     @Operation(summary = "Delete a finished job", description = "Only completed, failed or cancelled jobs.")
-    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "200", description = "Deleted",
+            content = @Content(schema = @Schema(implementation = DeletedJob.class)))
     @APIResponse(responseCode = "404", description = "No such job",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "409", description = "The job is still going: cancel it first",
@@ -281,7 +298,7 @@ public class JobResource {
     private static final DeleteOutcome.Cases<Response> DELETED = new DeleteOutcome.Cases<>() {
         @Override
         public Response deleted(DeleteOutcome.Deleted d) {
-            return Response.noContent().build();
+            return Response.ok(new DeletedJob(true, d.jobId())).build();
         }
 
         @Override

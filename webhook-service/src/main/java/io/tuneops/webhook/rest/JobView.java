@@ -32,17 +32,25 @@ public record JobView(String job_id, Provider provider, String provider_job_id, 
                       String username,
                       @Schema(description = "The team the job is charged to") String team_id, String org_id,
                       @Schema(description = "The cost projected at submit (price × expected run time); null when unknown")
-                      Double estimated_cost_usd) {
+                      Double estimated_cost_usd,
+                      @Schema(description = "The original tool's name for name") String config_name,
+                      @Schema(description = "The original tool's name for hardware") String hardware_type,
+                      @Schema(description = "The original tool's name for error") String error_message,
+                      @Schema(description = "Always cloud: every job here runs at a provider") String job_type,
+                      @Schema(description = "Whether the job has finished (completed, failed or cancelled)") boolean is_terminal,
+                      @Schema(description = "Whether the job is still going") boolean is_active) {
 
     static JobView of(JobRow job, UploadProgress progress) {
         JsonObject request = job.request() == null ? new JsonObject() : job.request();
+        boolean finished = job.status().terminal();
         return new JobView(job.jobId(), job.provider(), job.providerJobId(), job.status(), job.providerStatus(),
                 job.name(), job.hardware(), request.getString("version"), request.getString("destination"),
                 job.submittedBy(), job.idempotencyKey(), time(job.createdAt()), time(job.updatedAt()),
                 time(job.startedAt()), time(job.completedAt()), job.predictTime(),
                 job.costUsd() == null ? 0 : job.costUsd().doubleValue(), job.costLimitWarning(), job.logs(),
                 job.output(), outputUrl(job.output()), job.error(), progress, job.userId(), job.username(), job.teamId(),
-                job.orgId(), job.estimatedCostUsd() == null ? null : job.estimatedCostUsd().doubleValue());
+                job.orgId(), job.estimatedCostUsd() == null ? null : job.estimatedCostUsd().doubleValue(),
+                job.name(), job.hardware(), job.error(), "cloud", finished, !finished);
     }
 
     private static String time(OffsetDateTime t) {
