@@ -53,6 +53,87 @@ class HealthResourceTest {
     }
 
     @Test
+    void notReadySaysWhatIsDownInTheOriginalsDetail() {
+        FakeServicesResource.STATUS.put("audit", 503);
+        FakeServicesResource.STATUS.put("gateway", 503);
+        RestAssured.get("/api/cloud/health/ready").then().statusCode(503)
+                .body("detail", equalTo("Not ready: gateway-service, audit-service down"));
+        FakeServicesResource.STATUS.replaceAll((service, status) -> 200);
+        RestAssured.get("/api/cloud/health/ready").then().statusCode(200).body("detail", nullValue());
+    }
+
+    @Test
+    void theOriginalsMetricsHealthPathsAnswerTheSame() {
+        RestAssured.get("/api/metrics/health/live").then().statusCode(200).body("status", equalTo("ok"));
+        RestAssured.get("/api/metrics/health/ready").then().statusCode(200).body("status", equalTo("ready"))
+                .body("components.'webhook-service'", equalTo("up"));
+        RestAssured.get("/api/metrics/health").then().statusCode(200)
+                .body("status", equalTo("healthy"))
+                .body("version", notNullValue())
+                .body("components.name", equalTo(List.of("database", "redis", "secrets", "gateway-service",
+                        "webhook-service", "storage-service", "audit-service")));
+        FakeServicesResource.STATUS.put("storage", 503);
+        RestAssured.get("/api/metrics/health").then().statusCode(200).body("status", equalTo("degraded"));
+        RestAssured.get("/api/metrics/health/ready").then().statusCode(503)
+                .body("detail", equalTo("Not ready: storage-service down"));
+    }
+
+    @Test
+    void includeReplicateAddsTheOriginalsReplicateApiComponent() {
+        FakeServicesResource.FIGURES.put(FakeServicesResource.PROVIDER_HEALTH, """
+                {"providers": [{"name": "replicate", "status": "healthy", "latency_ms": 80.5, "message": "account me reachable"},
+                               {"name": "generic", "status": "healthy", "latency_ms": null, "message": "jobs report themselves"}]}""");
+        try {
+            for (String path : List.of("/api/cloud/health", "/api/metrics/health")) {
+                RestAssured.get(path + "?include_replicate=true").then().statusCode(200)
+                        .body("status", equalTo("healthy"))
+                        .body("components.find { it.name == 'replicate_api' }.status", equalTo("healthy"))
+                        .body("components.find { it.name == 'replicate_api' }.latency_ms", equalTo(80.5f))
+                        .body("components.find { it.name == 'provider:generic' }", nullValue());
+            }
+            RestAssured.get("/api/cloud/health?include_replicate=false").then().statusCode(200)
+                    .body("components.find { it.name == 'replicate_api' }", nullValue());
+        } finally {
+            FakeServicesResource.FIGURES.remove(FakeServicesResource.PROVIDER_HEALTH);
+        }
+    }
+
+    @Test
+    void aProviderWithoutATokenIsDegradedAndLeavesTheSuiteHealthy() {
+        FakeServicesResource.FIGURES.put(FakeServicesResource.PROVIDER_HEALTH, """
+                {"providers": [{"name": "replicate", "status": "unconfigured", "latency_ms": null, "message": "no API token configured"},
+                               {"name": "generic", "status": "healthy", "latency_ms": null, "message": "jobs report themselves"}]}""");
+        try {
+            RestAssured.get("/api/cloud/health?include_providers=true&include_replicate=true").then().statusCode(200)
+                    .body("status", equalTo("healthy"))
+                    .body("components.find { it.name == 'provider:replicate' }.status", equalTo("degraded"))
+                    .body("components.find { it.name == 'provider:replicate' }.message", equalTo("no API token configured"))
+                    .body("components.find { it.name == 'replicate_api' }.status", equalTo("degraded"))
+                    .body("components.status", everyItem(org.hamcrest.Matchers.in(List.of("healthy", "degraded", "unhealthy"))));
+        } finally {
+            FakeServicesResource.FIGURES.remove(FakeServicesResource.PROVIDER_HEALTH);
+        }
+    }
+
+    @Test
+    void aFlagThatIsNotABooleanIsA400NotFalse() {
+        for (String query : List.of("include_providers=ture", "include_providers=", "include_replicate=2",
+                "include_replicate=maybe")) {
+            String name = query.substring(0, query.indexOf('='));
+            for (String path : List.of("/api/cloud/health?", "/api/metrics/health?")) {
+                RestAssured.given().urlEncodingEnabled(false).get(path + query).then().statusCode(400)
+                        .contentType(org.hamcrest.Matchers.containsString("application/json"))
+                        .body("detail", equalTo(name + " must be true or false"));
+            }
+        }
+        // the spellings the original (FastAPI) accepted
+        for (String value : List.of("true", "TRUE", "1", "yes", "on", "false", "0", "no", "off", "f", "n")) {
+            RestAssured.get("/api/cloud/health?include_providers=" + value + "&include_replicate=" + value)
+                    .then().statusCode(200);
+        }
+    }
+
+    @Test
     void aServiceThatHangsCountsAsNotReadyAfterTheProbeTimeout() {
         FakeServicesResource.STATUS.put("storage", 0);
         long start = System.nanoTime();
@@ -97,7 +178,7 @@ class HealthResourceTest {
         RestAssured.get("/api/cloud/health?include_providers=true").then().statusCode(200)
                 .body("status", equalTo("degraded"))
                 .body("components.find { it.name == 'gateway-service' }.message", equalTo("not reachable: no answer within 1000 ms"))
-                .body("components.find { it.name == 'providers' }.status", equalTo("unknown"));
+                .body("components.find { it.name == 'providers' }.status", equalTo("degraded"));
     }
 
     @Test

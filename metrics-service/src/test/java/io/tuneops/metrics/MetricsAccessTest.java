@@ -43,11 +43,20 @@ class MetricsAccessTest extends MetricsTestSupport {
             new Call("GET", "/api/cloud/metrics/config/categories", null),
             new Call("GET", "/api/cloud/metrics/config/templates", null),
             new Call("GET", "/api/cloud/metrics/config/preview?categories=jobs", null),
-            new Call("POST", "/api/cloud/metrics/config/preview", "[\"jobs\"]"));
+            new Call("POST", "/api/cloud/metrics/config/preview", "[\"jobs\"]"),
+            // the original implementation's paths, under the same rules
+            new Call("GET", "/api/metrics/config", null),
+            new Call("GET", "/api/metrics/config/categories", null),
+            new Call("GET", "/api/metrics/config/templates", null),
+            new Call("GET", "/api/metrics/config/preview?categories=jobs", null),
+            new Call("POST", "/api/metrics/config/preview", "[\"jobs\"]"));
     private static final List<Call> WRITES = List.of(
             new Call("PUT", "/api/cloud/metrics/config", ENABLE),
             new Call("POST", "/api/cloud/metrics/config/templates/full", null),
-            new Call("POST", "/api/cloud/metrics/config/apply-template/full", null));
+            new Call("POST", "/api/cloud/metrics/config/apply-template/full", null),
+            new Call("PUT", "/api/metrics/config", ENABLE),
+            new Call("POST", "/api/metrics/config/templates/full", null),
+            new Call("POST", "/api/metrics/config/apply-template/full", null));
 
     @Test
     void withoutTheInternalSecretEveryConfigurationRouteIs401EvenWithForgedIdentityHeaders() {
@@ -115,6 +124,9 @@ class MetricsAccessTest extends MetricsTestSupport {
                 .get("/api/cloud/metrics/prometheus").then().statusCode(200);
         RestAssured.given().header("X-Tuneops-Gateway-Secret", FakeServicesResource.INTERNAL_SECRET)
                 .get("/api/cloud/health/ready").then().statusCode(200);
+        RestAssured.get("/api/metrics/health").then().statusCode(200);
+        RestAssured.get("/api/metrics/health/ready").then().statusCode(200);
+        RestAssured.get("/api/metrics/prometheus").then().statusCode(200);
         RestAssured.get("/q/health/live").then().statusCode(200);
     }
 

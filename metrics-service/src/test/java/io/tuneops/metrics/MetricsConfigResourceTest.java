@@ -33,7 +33,36 @@ class MetricsConfigResourceTest extends MetricsTestSupport {
         asViewer().get("/api/cloud/metrics/config").then().statusCode(200)
                 .body("prometheus_enabled", equalTo(false))
                 .body("prometheus_categories", equalTo(List.of("jobs", "http", "health")))
+                .body("tensorboard_enabled", equalTo(false))
                 .body("endpoint_url", equalTo("/api/cloud/metrics/prometheus"));
+    }
+
+    @Test
+    void theOriginalsMetricsConfigPathIsTheSameConfiguration() {
+        asAdmin().contentType("application/json").body("{\"prometheus_categories\": [\"audit\", \"jobs\"]}")
+                .put("/api/metrics/config").then().statusCode(200)
+                .body("prometheus_categories", equalTo(List.of("jobs", "audit")))
+                .body("tensorboard_enabled", equalTo(false));
+        asViewer().get("/api/cloud/metrics/config").then().statusCode(200)
+                .body("prometheus_categories", equalTo(List.of("jobs", "audit")));
+        asAdmin().post("/api/metrics/config/apply-template/minimal").then().statusCode(200)
+                .body("prometheus_enabled", equalTo(true)).body("prometheus_categories", equalTo(List.of("jobs")));
+        asViewer().get("/api/metrics/config").then().statusCode(200)
+                .body("prometheus_enabled", equalTo(true)).body("prometheus_categories", equalTo(List.of("jobs")));
+        asViewer().get("/api/metrics/config/templates").then().statusCode(200).body("templates.id",
+                equalTo(List.of("minimal", "standard", "security", "full")));
+        asViewer().get("/api/metrics/config/categories").then().statusCode(200).body("categories", hasSize(8));
+        asViewer().contentType("application/json").body("[\"jobs\"]").post("/api/metrics/config/preview").then()
+                .statusCode(200).body("categories_used", equalTo(List.of("jobs")));
+        // the same refusals as under /api/cloud
+        asAdmin().contentType("application/json").body("{\"prometheus_categories\": [\"gpu\"]}")
+                .put("/api/metrics/config").then().statusCode(400)
+                .body("errors[0].field", equalTo("prometheus_categories[0]"));
+        asAdmin().post("/api/metrics/config/apply-template/nope").then().statusCode(404);
+        String scrape = RestAssured.get("/api/metrics/prometheus").then().statusCode(200)
+                .contentType("text/plain; version=0.0.4; charset=utf-8").extract().asString();
+        assertEquals(scrape(), scrape);
+        assertTrue(scrape.contains("simpletuner_jobs_total 12"), scrape);
     }
 
     @Test

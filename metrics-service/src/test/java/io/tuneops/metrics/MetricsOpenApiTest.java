@@ -32,17 +32,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = FakeServicesResource.class, scope = TestResourceScope.GLOBAL)
 class MetricsOpenApiTest {
 
-    private static final Map<String, Set<String>> PUBLIC = Map.of(
-            "/api/cloud/metrics/config", Set.of("get", "put"),
-            "/api/cloud/metrics/config/categories", Set.of("get"),
-            "/api/cloud/metrics/config/templates", Set.of("get"),
-            "/api/cloud/metrics/config/templates/{name}", Set.of("post"),
-            "/api/cloud/metrics/config/apply-template/{name}", Set.of("post"),
-            "/api/cloud/metrics/config/preview", Set.of("get", "post"),
-            "/api/cloud/metrics/prometheus", Set.of("get"),
-            "/api/cloud/health", Set.of("get"),
-            "/api/cloud/health/live", Set.of("get"),
-            "/api/cloud/health/ready", Set.of("get"));
+    /** Each route under the guide's /api/cloud prefix and under the original implementation's /api. */
+    private static final Map<String, Set<String>> PUBLIC = both(Map.of(
+            "/metrics/config", Set.of("get", "put"),
+            "/metrics/config/categories", Set.of("get"),
+            "/metrics/config/templates", Set.of("get"),
+            "/metrics/config/templates/{name}", Set.of("post"),
+            "/metrics/config/apply-template/{name}", Set.of("post"),
+            "/metrics/config/preview", Set.of("get", "post"),
+            "/metrics/prometheus", Set.of("get"),
+            "/health", Set.of("get"),
+            "/health/live", Set.of("get"),
+            "/health/ready", Set.of("get")));
+
+    private static Map<String, Set<String>> both(Map<String, Set<String>> routes) {
+        Map<String, Set<String>> all = new java.util.HashMap<>();
+        routes.forEach((path, methods) -> {
+            all.put("/api/cloud" + path, methods);
+            all.put("/api" + (path.startsWith("/health") ? "/metrics" : "") + path, methods);
+        });
+        return Map.copyOf(all);
+    }
     private static final JsonArray KEYED = new JsonArray().add(new JsonObject().put("bearer", new JsonArray()))
             .add(new JsonObject().put("X-API-Key", new JsonArray()));
 
@@ -70,7 +80,7 @@ class MetricsOpenApiTest {
     void everyOperationHasATagAndASummary() {
         PUBLIC.forEach((path, methods) -> methods.forEach(method -> {
             JsonObject op = operation(path, method);
-            String tag = path.startsWith("/api/cloud/health") ? "Health" : "Metrics";
+            String tag = path.matches("/api/(cloud|metrics)/health.*") ? "Health" : "Metrics";
             assertEquals(List.of(tag), op.getJsonArray("tags").getList(), path + " " + method);
             assertFalse(op.getString("summary", "").isBlank(), path + " " + method);
         }));
@@ -84,7 +94,7 @@ class MetricsOpenApiTest {
     void theConfigurationNeedsAKeyAndMonitoringRoutesSayWhenTheyDo() {
         PUBLIC.forEach((path, methods) -> methods.forEach(method -> {
             JsonObject op = operation(path, method);
-            if (path.startsWith("/api/cloud/metrics/config")) {
+            if (path.matches("/api(/cloud)?/metrics/config.*")) {
                 assertEquals(KEYED, op.getJsonArray("security"), path + " " + method);
                 assertTrue(op.getJsonObject("responses").containsKey("401"), path + " " + method);
                 assertTrue(op.getJsonObject("responses").containsKey("403"), path + " " + method);

@@ -100,8 +100,9 @@ class PrometheusExportTest extends MetricsTestSupport {
         Map<String, Family> f = PrometheusTextParser.parse(body);
         assertEquals(1, FakeServicesResource.FIGURES_CALLS.get(FakeServicesResource.JOBS).get(), "one fetch for three categories");
         Family state = f.get("simpletuner_circuit_breaker_state");
-        assertEquals(1.0, state.value("provider", "replicate"));
-        assertEquals(2.0, state.value("provider", "we\"ird\\name"));
+        // the original's encoding: 0 closed, 1 half-open, 2 open
+        assertEquals(2.0, state.value("provider", "replicate"));
+        assertEquals(1.0, state.value("provider", "we\"ird\\name"));
         assertEquals(0.0, state.value("provider", "fresh"));
         assertTrue(body.contains("provider=\"we\\\"ird\\\\name\""), "label value escaped in the text");
         Family failures = f.get("simpletuner_circuit_breaker_failures_total");
@@ -216,13 +217,13 @@ class PrometheusExportTest extends MetricsTestSupport {
         Family status = f.get("simpletuner_health_component_status");
         for (String component : List.of("database", "redis", "secrets", "gateway-service", "webhook-service",
                 "storage-service", "audit-service")) {
-            assertEquals(1.0, status.value("component", component), component);
+            assertEquals(2.0, status.value("component", component), component);
         }
 
         FakeServicesResource.STATUS.put("storage", 503);
         Family degraded = PrometheusTextParser.parse(scrape()).get("simpletuner_health_component_status");
         assertEquals(0.0, degraded.value("component", "storage-service"));
-        assertEquals(1.0, degraded.value("component", "audit-service"));
+        assertEquals(2.0, degraded.value("component", "audit-service"));
     }
 
     @Test

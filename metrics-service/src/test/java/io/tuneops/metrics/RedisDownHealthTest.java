@@ -97,7 +97,7 @@ class RedisDownHealthTest {
         JsonPath up = health(200);
         assertEquals("healthy", up.getString("status"));
         assertEquals("healthy", component(up, "redis", "status"));
-        assertTrue(preview().contains("simpletuner_health_component_status{component=\"redis\"} 1"));
+        assertTrue(preview().contains("simpletuner_health_component_status{component=\"redis\"} 2"));
 
         OwnRedisResource.stopRedis();
         try {
@@ -123,7 +123,7 @@ class RedisDownHealthTest {
 
             String scrape = preview();
             assertTrue(scrape.contains("simpletuner_health_component_status{component=\"redis\"} 0"), scrape);
-            assertTrue(scrape.contains("simpletuner_health_component_status{component=\"database\"} 1"), scrape);
+            assertTrue(scrape.contains("simpletuner_health_component_status{component=\"database\"} 2"), scrape);
             assertTrue(scrape.contains("simpletuner_scrape_error{category=\"http\"} 1"), scrape);
             assertTrue(scrape.contains("simpletuner_scrape_error{category=\"health\"} 0"), scrape);
             assertTrue(scrape.contains("\nsimpletuner_health_database_latency_ms "), scrape);

@@ -170,7 +170,8 @@ class MetricsIT {
         assertTrue(value(after, "simpletuner_audit_log_entries_24h") >= 1, after);
         for (String component : List.of("database", "redis", "secrets", "gateway-service", "webhook-service",
                 "storage-service", "audit-service")) {
-            assertEquals(1.0, value(after, "simpletuner_health_component_status{component=\"" + component + "\"}"), after);
+            // the original's encoding: 2 healthy, 1 degraded, 0 unhealthy
+            assertEquals(2.0, value(after, "simpletuner_health_component_status{component=\"" + component + "\"}"), after);
         }
         assertTrue(value(after, "simpletuner_uptime_seconds") > 0, after);
         long pendingApprovals = Http.get(suite.gateway("/api/approvals/requests/pending/count")).json()

@@ -73,6 +73,9 @@ class OpenApiIT {
             "GET /api/cloud/metrics/config/templates", "POST /api/cloud/metrics/config/templates/{name}",
             "POST /api/cloud/metrics/config/apply-template/{name}",
             "GET /api/cloud/metrics/config/preview", "POST /api/cloud/metrics/config/preview",
+            "GET /api/metrics/health", "GET /api/metrics/health/live", "GET /api/metrics/health/ready",
+            "GET /api/metrics/prometheus", "GET /api/metrics/config", "PUT /api/metrics/config",
+            "GET /api/metrics/config/preview", "POST /api/metrics/config/preview",
             "GET /api/audit", "GET /api/audit/stats", "GET /api/audit/verify", "GET /api/audit/types");
 
     private final Suite suite = Suite.Extension.suite();

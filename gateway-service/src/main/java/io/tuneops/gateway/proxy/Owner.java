@@ -19,7 +19,7 @@ public enum Owner {
                     "/api/cloud/cost-estimate", "/api/quotas", "/api/approvals", "/api/orgs/{org_id}/quotas",
                     "/api/orgs/{org_id}/teams/{team_id}/quotas", "/api/cloud/notifications")),
     STORAGE("storage-service", UpstreamConfig::storage, List.of("/api/cloud/storage")),
-    METRICS("metrics-service", UpstreamConfig::metrics, List.of("/api/cloud/metrics", "/api/cloud/health")),
+    METRICS("metrics-service", UpstreamConfig::metrics, List.of("/api/cloud/metrics", "/api/cloud/health", "/api/metrics")),
     AUDIT("audit-service", UpstreamConfig::audit, List.of("/api/audit")),
     /**
      * The operator console's pages, for browsers: not part of the API description. Its pages are

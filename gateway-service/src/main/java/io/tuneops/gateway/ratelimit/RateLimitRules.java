@@ -32,7 +32,7 @@ public class RateLimitRules {
      * fingerprinted assets (what the guide's /static/ was: cached for a year, fetched once).
      */
     private static final Pattern EXCLUDED = Pattern.compile(
-            "/health(/.*)?|/api/cloud/health(/.*)?|/q/.*|/api/events/stream(/.*)?|/static/.*|/assets/.*"
+            "/health(/.*)?|/api/cloud/health(/.*)?|/api/metrics/health(/.*)?|/q/.*|/api/events/stream(/.*)?|/static/.*|/assets/.*"
                     + "|/api/cloud/hints(/.*)?|/api/users/me|/api/cloud/providers");
 
     private final List<RateLimitRule> rules;

@@ -65,6 +65,9 @@ public class AccessPolicy {
             // monitoring, as the guide's Prometheus and Kubernetes setup expect
             rule(READ, "/api/cloud/health(/(live|ready))?", Access.MONITORING),
             rule(READ, "/api/cloud/metrics/prometheus", Access.MONITORING),
+            // the original tool's paths for the same health and export
+            rule(READ, "/api/metrics/health(/(live|ready))?", Access.MONITORING),
+            rule(READ, "/api/metrics/prometheus", Access.MONITORING),
             // provider-facing receivers (POST, one segment): authenticated by webhook signature and the
             // provider's allowlist; the rest of /api/webhooks manages the event webhooks tuneops sends
             rule(Set.of(HttpMethod.POST), "/api/webhooks/[^/]+", Access.PUBLIC),
@@ -85,6 +88,9 @@ public class AccessPolicy {
             rule(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST), "/api/cloud/metrics/config/preview", Access.VIEWER),
             rule(READ, "/api/cloud/metrics/config(/.*)?", Access.VIEWER),
             rule(ANY, "/api/cloud/metrics(/.*)?", Access.ADMIN),
+            rule(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST), "/api/metrics/config/preview", Access.VIEWER),
+            rule(READ, "/api/metrics/config(/.*)?", Access.VIEWER),
+            rule(ANY, "/api/metrics(/.*)?", Access.ADMIN),
             // providers: configuration is admin, reading it is viewer (secrets are never returned)
             rule(READ, "/api/cloud/providers(/.*)?", Access.VIEWER),
             rule(ANY, "/api/cloud/providers(/.*)?", Access.ADMIN),

@@ -33,7 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.Optional;
@@ -67,10 +66,14 @@ public class MetricsConfigResource {
         this.exporter = exporter;
     }
 
-    public record ConfigView(boolean prometheus_enabled, List<String> prometheus_categories, String endpoint_url,
-                             String updated_at) {
+    /**
+     * {@code tensorboard_enabled} is the original implementation's field (always false there too):
+     * its clients read it; no TensorBoard export is offered.
+     */
+    public record ConfigView(boolean prometheus_enabled, List<String> prometheus_categories, boolean tensorboard_enabled,
+                             String endpoint_url, String updated_at) {
         static ConfigView of(ExportConfig c) {
-            return new ConfigView(c.prometheusEnabled(), c.prometheusCategories(), ENDPOINT,
+            return new ConfigView(c.prometheusEnabled(), c.prometheusCategories(), false, ENDPOINT,
                     c.updatedAt() == null ? null : c.updatedAt().toInstant().toString());
         }
     }
@@ -86,15 +89,6 @@ public class MetricsConfigResource {
     }
 
     public record Templates(List<MetricCatalog.Template> templates) {
-    }
-
-    @ServerExceptionMapper
-    public Response invalid(ExportConfigRequests.Invalid e) {
-        if (e.errors() == null) {
-            return JsonErrorMappers.json(400, e.detail());
-        }
-        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ValidationError(e.detail(), e.errors())).build();
     }
 
     @GET

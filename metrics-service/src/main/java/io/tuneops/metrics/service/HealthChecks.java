@@ -6,6 +6,7 @@ import io.tuneops.metrics.client.OwnerFiguresClient;
 import io.tuneops.support.config.InternalConfig;
 import io.tuneops.support.store.Store;
 import io.tuneops.support.store.StoreDeadlines;
+import io.tuneops.support.figures.ProviderHealth;
 import io.tuneops.support.figures.ProviderHealthList;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,27 +75,72 @@ public class HealthChecks {
         });
     }
 
+    /** Which live provider checks a full check adds (none, the guide's per-provider ones, the original's Replicate one). */
+    public record ProviderChecks(boolean perProvider, boolean replicateApi) {
+        public static final ProviderChecks NONE = new ProviderChecks(false, false);
+
+        boolean any() {
+            return perProvider || replicateApi;
+        }
+    }
+
+    /** The original implementation's component for {@code include_replicate=true}. */
+    public static final String REPLICATE_API = "replicate_api";
+
     /**
-     * The full check and, with {@code includeProviders}, one component per provider from
-     * webhook-service's live API checks (named {@code provider:<name>}). A provider that answers
-     * unhealthy degrades a healthy suite; provider checks that cannot be read at all are one
-     * {@code providers} component of status {@code unknown}, which does not.
+     * The full check plus the provider checks asked for, from webhook-service's live API checks:
+     * {@code perProvider} (the guide's {@code include_providers}) adds one {@code provider:<name>}
+     * component per provider, {@code replicateApi} (the original's {@code include_replicate}) the
+     * Replicate check under the original's name {@code replicate_api}. Both ask webhook-service once.
+     * A provider that answers unhealthy degrades a healthy suite; one without credentials, or
+     * provider checks that cannot be read at all, are reported degraded without degrading it.
      */
-    public Uni<Report> check(boolean includeProviders) {
-        if (!includeProviders) {
+    public Uni<Report> check(ProviderChecks wanted) {
+        if (!wanted.any()) {
             return check();
         }
-        Uni<List<Component>> providers = owners.providerHealth().map(HealthChecks::providerComponents)
-                .onFailure().recoverWithItem(e -> List.of(new Component("providers", "unknown", null,
-                        "provider checks unavailable: " + e.getMessage())));
+        Uni<List<Component>> providers = owners.providerHealth().map(list -> providerComponents(list, wanted))
+                .onFailure().recoverWithItem(e -> unavailable(wanted, "provider checks unavailable: " + e.getMessage()));
         return Uni.combine().all().unis(check(), providers).with(HealthChecks::withProviders);
     }
 
-    static List<Component> providerComponents(ProviderHealthList list) {
-        return list.providers() == null ? List.of() : list.providers().stream()
-                .map(p -> new Component("provider:" + p.name(), p.status(), p.latency_ms(), p.message())).toList();
+    static List<Component> providerComponents(ProviderHealthList list, ProviderChecks wanted) {
+        List<ProviderHealth> checked = list.providers() == null ? List.of() : list.providers();
+        List<Component> components = new ArrayList<>();
+        if (wanted.perProvider()) {
+            checked.forEach(p -> components.add(new Component("provider:" + p.name(), componentStatus(p.status()),
+                    p.latency_ms(), p.message())));
+        }
+        if (wanted.replicateApi()) {
+            components.add(checked.stream().filter(p -> "replicate".equals(p.name())).findFirst()
+                    .map(p -> new Component(REPLICATE_API, componentStatus(p.status()), p.latency_ms(), p.message()))
+                    .orElse(new Component(REPLICATE_API, DEGRADED, null, "webhook-service reported no Replicate check")));
+        }
+        return components;
     }
 
+    static List<Component> unavailable(ProviderChecks wanted, String message) {
+        List<Component> components = new ArrayList<>();
+        if (wanted.perProvider()) {
+            components.add(new Component("providers", DEGRADED, null, message));
+        }
+        if (wanted.replicateApi()) {
+            components.add(new Component(REPLICATE_API, DEGRADED, null, message));
+        }
+        return components;
+    }
+
+    /**
+     * A provider check's status within the guide's three. webhook-service also reports
+     * {@code unconfigured} (no API token): not a failure of the suite, but not a working provider
+     * either, so degraded, as the original reported its skipped Replicate check; anything else it
+     * might send one day is degraded too rather than an undocumented value.
+     */
+    static String componentStatus(String providerStatus) {
+        return HEALTHY.equals(providerStatus) || UNHEALTHY.equals(providerStatus) ? providerStatus : DEGRADED;
+    }
+
+    /** Only a provider that fails its check degrades the suite; degraded provider components (no token, not read) do not. */
     static Report withProviders(Report suite, List<Component> providers) {
         List<Component> components = new ArrayList<>(suite.components());
         components.addAll(providers);

@@ -31,7 +31,14 @@ import java.util.function.Supplier;
 public class PrometheusExporter {
 
     private static final Logger LOG = Logger.getLogger(PrometheusExporter.class);
-    private static final Map<String, Integer> BREAKER_STATES = Map.of("closed", 0, "open", 1, "half_open", 2);
+    /**
+     * The original implementation's encoding, which existing dashboards and alerts compare against
+     * ({@code == 2} means open): severity rises with the number.
+     */
+    private static final Map<String, Integer> BREAKER_STATES = Map.of("closed", 0, "half_open", 1, "open", 2);
+    /** The original's encoding of a component's health (its HELP: 0=unhealthy, 1=degraded, 2=healthy). */
+    private static final Map<String, Integer> COMPONENT_STATES = Map.of(
+            HealthChecks.HEALTHY, 2, HealthChecks.DEGRADED, 1, HealthChecks.UNHEALTHY, 0);
 
     private final ExportConfigService config;
     private final OwnerFiguresClient owners;
@@ -248,9 +255,10 @@ public class PrometheusExporter {
         out.sample("simpletuner_uptime_seconds", Math.round(report.uptimeSeconds() * 10.0) / 10.0);
         latency(out, report, "database", "simpletuner_health_database_latency_ms", "PostgreSQL");
         out.family("simpletuner_health_component_status", "gauge",
-                "1 when a component of the health check is healthy, else 0 (see /api/cloud/health)");
+                "Component health status (0=unhealthy, 1=degraded, 2=healthy), per component of /api/cloud/health");
+        // a status outside the three (none is produced today) counts as unhealthy rather than vanishing
         report.components().forEach(c -> out.sample("simpletuner_health_component_status", "component", c.name(),
-                c.healthy() ? 1 : 0));
+                COMPONENT_STATES.getOrDefault(c.status(), 0)));
     }
 
     private static void latency(PrometheusText out, HealthChecks.Report report, String component, String name,
@@ -263,7 +271,7 @@ public class PrometheusExporter {
     static void breakers(PrometheusText out, JobFigures f) {
         Map<String, BreakerFigures> breakers = f.circuit_breakers() == null ? Map.of() : f.circuit_breakers();
         out.family("simpletuner_circuit_breaker_state", "gauge",
-                "Provider circuit breaker state: 0 closed, 1 open, 2 half-open (webhook-service, all replicas)");
+                "Provider circuit breaker state (0=closed, 1=half_open, 2=open) (webhook-service, all replicas)");
         breakers.forEach((provider, b) -> {
             Integer state = b == null || b.state() == null ? null : BREAKER_STATES.get(b.state());
             if (state != null) {

@@ -12,6 +12,7 @@ import static io.tuneops.metrics.service.HealthChecks.DEGRADED;
 import static io.tuneops.metrics.service.HealthChecks.HEALTHY;
 import static io.tuneops.metrics.service.HealthChecks.UNHEALTHY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HealthChecksTest {
 
@@ -33,14 +34,43 @@ class HealthChecksTest {
         assertEquals(UNHEALTHY, HealthChecks.overall(List.of(down("database"), up("redis"))));
     }
 
+    private static final HealthChecks.ProviderChecks PER_PROVIDER = new HealthChecks.ProviderChecks(true, false);
+    private static final HealthChecks.ProviderChecks REPLICATE_API = new HealthChecks.ProviderChecks(false, true);
+    private static final ProviderHealthList CHECKED = new ProviderHealthList(List.of(
+            new ProviderHealth("replicate", "unhealthy", 12.5, "HTTP 401"),
+            new ProviderHealth("generic", "healthy", null, "nothing to call")));
+
     @Test
     void providerChecksBecomeNamedComponents() {
-        List<Component> components = HealthChecks.providerComponents(new ProviderHealthList(List.of(
-                new ProviderHealth("replicate", "unhealthy", 12.5, "HTTP 401"),
-                new ProviderHealth("generic", "healthy", null, "nothing to call"))));
         assertEquals(List.of(new Component("provider:replicate", "unhealthy", 12.5, "HTTP 401"),
-                new Component("provider:generic", "healthy", null, "nothing to call")), components);
-        assertEquals(List.of(), HealthChecks.providerComponents(new ProviderHealthList(null)));
+                new Component("provider:generic", "healthy", null, "nothing to call")),
+                HealthChecks.providerComponents(CHECKED, PER_PROVIDER));
+        assertEquals(List.of(), HealthChecks.providerComponents(new ProviderHealthList(null), PER_PROVIDER));
+    }
+
+    @Test
+    void theOriginalsReplicateCheckIsTheReplicateApiComponent() {
+        assertEquals(List.of(new Component("replicate_api", "unhealthy", 12.5, "HTTP 401")),
+                HealthChecks.providerComponents(CHECKED, REPLICATE_API));
+        assertEquals(List.of(new Component("provider:replicate", "unhealthy", 12.5, "HTTP 401"),
+                        new Component("provider:generic", "healthy", null, "nothing to call"),
+                        new Component("replicate_api", "unhealthy", 12.5, "HTTP 401")),
+                HealthChecks.providerComponents(CHECKED, new HealthChecks.ProviderChecks(true, true)));
+        assertEquals(List.of(new Component("replicate_api", DEGRADED, null, "webhook-service reported no Replicate check")),
+                HealthChecks.providerComponents(new ProviderHealthList(List.of()), REPLICATE_API));
+    }
+
+    @Test
+    void providerStatusesStayWithinHealthyDegradedUnhealthy() {
+        List<Component> components = HealthChecks.providerComponents(new ProviderHealthList(List.of(
+                new ProviderHealth("replicate", "unconfigured", null, "no API token configured"),
+                new ProviderHealth("future", "sideways", null, "?"),
+                new ProviderHealth("none", null, null, null))), new HealthChecks.ProviderChecks(true, true));
+        assertEquals(List.of(DEGRADED, DEGRADED, DEGRADED, DEGRADED), components.stream().map(Component::status).toList());
+        assertEquals("no API token configured", components.get(3).message());
+        assertEquals(List.of("providers", "replicate_api"), HealthChecks.unavailable(
+                new HealthChecks.ProviderChecks(true, true), "down").stream().map(Component::name).toList());
+        assertTrue(HealthChecks.unavailable(PER_PROVIDER, "down").stream().allMatch(c -> DEGRADED.equals(c.status())));
     }
 
     @Test
@@ -55,11 +85,11 @@ class HealthChecksTest {
     }
 
     @Test
-    void providerChecksThatCannotBeReadDoNotDegrade() {
+    void providerChecksThatCannotBeReadOrHaveNoTokenDoNotDegrade() {
         Report healthy = new Report(HEALTHY, 10, List.of(up("database")));
         assertEquals(HEALTHY, HealthChecks.withProviders(healthy,
-                List.of(new Component("providers", "unknown", null, "provider checks unavailable"))).status());
-        assertEquals(HEALTHY, HealthChecks.withProviders(healthy,
-                List.of(new Component("provider:replicate", "unconfigured", null, "no API token"))).status());
+                HealthChecks.unavailable(PER_PROVIDER, "provider checks unavailable")).status());
+        assertEquals(HEALTHY, HealthChecks.withProviders(healthy, HealthChecks.providerComponents(new ProviderHealthList(
+                List.of(new ProviderHealth("replicate", "unconfigured", null, "no API token"))), REPLICATE_API)).status());
     }
 }

@@ -34,6 +34,21 @@ class PrometheusFamiliesTest {
     }
 
     @Test
+    void componentStatusIsTheOriginalsTwoForHealthyOneForDegradedZeroForUnhealthy() {
+        PrometheusText out = new PrometheusText();
+        PrometheusExporter.health(out, new HealthChecks.Report(HealthChecks.DEGRADED, 12.0, List.of(
+                new HealthChecks.Component("database", HealthChecks.HEALTHY, 1.5, "ok"),
+                new HealthChecks.Component("secrets", HealthChecks.DEGRADED, null, "missing"),
+                new HealthChecks.Component("audit-service", HealthChecks.UNHEALTHY, 3.0, "down"))));
+        assertEquals(List.of("simpletuner_uptime_seconds 12", "simpletuner_health_database_latency_ms 1.5",
+                "simpletuner_health_component_status{component=\"database\"} 2",
+                "simpletuner_health_component_status{component=\"secrets\"} 1",
+                "simpletuner_health_component_status{component=\"audit-service\"} 0"), samples(out));
+        assertTrue(out.toString().contains("# HELP simpletuner_health_component_status Component health status "
+                + "(0=unhealthy, 1=degraded, 2=healthy)"), out.toString());
+    }
+
+    @Test
     void breakersMapStatesToNumbersAndSkipWhatIsUnknown() {
         Map<String, BreakerFigures> breakers = new LinkedHashMap<>();
         breakers.put("replicate", new BreakerFigures("open", 5L));
@@ -43,10 +58,12 @@ class PrometheusFamiliesTest {
         PrometheusText out = new PrometheusText();
         PrometheusExporter.breakers(out, new JobFigures(null, null, null, null, null, breakers, null, null));
         assertEquals(List.of(
-                "simpletuner_circuit_breaker_state{provider=\"replicate\"} 1",
-                "simpletuner_circuit_breaker_state{provider=\"generic\"} 2",
+                "simpletuner_circuit_breaker_state{provider=\"replicate\"} 2",
+                "simpletuner_circuit_breaker_state{provider=\"generic\"} 1",
                 "simpletuner_circuit_breaker_failures_total{provider=\"replicate\"} 5",
                 "simpletuner_circuit_breaker_failures_total{provider=\"odd\"} 1"), samples(out));
+        // the original's encoding, which existing alerts (== 2 for open) compare against
+        assertTrue(out.toString().contains("(0=closed, 1=half_open, 2=open)"), out.toString());
     }
 
     @Test
