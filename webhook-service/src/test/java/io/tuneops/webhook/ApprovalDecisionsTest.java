@@ -10,6 +10,10 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.tuneops.local.EmbeddedServersTestResource;
+import io.tuneops.webhook.service.CancelOutcome;
+import io.tuneops.webhook.service.CancelRefused;
+import io.tuneops.webhook.service.JobService;
+import io.tuneops.webhook.service.approval.Submitter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -70,6 +74,9 @@ class ApprovalDecisionsTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    JobService jobService;
 
     @BeforeAll
     static void startReplicate() {
@@ -229,6 +236,106 @@ class ApprovalDecisionsTest {
         assertEquals("cancelled", requestStatus(other.getString("approval_request_id")));
         Caller.admin().body("{}").post("/api/approvals/requests/" + other.getString("approval_request_id") + "/approve")
                 .then().statusCode(409).body("detail", containsString("already cancelled"));
+    }
+
+    @Test
+    void cancellingAHeldJobThroughTheJobsRouteFollowsTheRequestsRuleAndIsAuditedAsItsCancel() {
+        String submitter = ApprovalRulesTest.id("usr");
+        JsonPath job = held(person(submitter, "operator"));
+        String jobId = job.getString("job_id");
+        String request = job.getString("approval_request_id");
+        // another operator: neither the submitter nor of the admin role the request needs
+        person(ApprovalRulesTest.id("usr"), "operator").post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(403)
+                .body("detail", containsString("Only the submitter or someone with the admin role may cancel approval request "
+                        + request));
+        Caller.operator().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(403);
+        assertEquals("pending_approval", jobStatus(jobId));
+        assertEquals("pending", requestStatus(request));
+        assertTrue(auditEvents("job.cancelled", jobId).isEmpty());
+
+        person(submitter, "operator").post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(200)
+                .body("status", equalTo("cancelled"));
+        assertEquals("cancelled", requestStatus(request));
+        assertEquals(1, auditEvents("job.cancelled", jobId).size());
+        List<JsonObject> cancelled = auditEvents("approval.cancelled", request);
+        assertEquals(1, cancelled.size());
+        assertEquals("user:" + submitter, cancelled.get(0).getString("actor"));
+        assertEquals(jobId, cancelled.get(0).getJsonObject("details").getString("job_id"));
+        assertEquals("user:" + submitter, cancelled.get(0).getJsonObject("details").getString("submitted_by"));
+    }
+
+    @Test
+    void whoMayCancelAHeldJobIsTheRequestsRuleWhenTheCallerIsKnown() {
+        String submitter = ApprovalRulesTest.id("usr");
+        String jobId = held(person(submitter, "operator")).getString("job_id");
+        Submitter otherOperator = new Submitter("user:someone", ApprovalRulesTest.id("usr"), "someone", Submitter.Role.OPERATOR,
+                "org_apr", null);
+        Throwable refused = jobService.cancel(jobId, otherOperator, "198.51.100.7").onItem().<Throwable>transform(o -> null)
+                .onFailure().recoverWithItem(e -> e).await().indefinitely();
+        assertTrue(refused instanceof CancelRefused, String.valueOf(refused));
+        assertEquals("pending_approval", jobStatus(jobId));
+        // the submitter through another key of theirs, and an admin, both may
+        Submitter sameUserOtherKey = new Submitter("key_other", submitter, "name-" + submitter, Submitter.Role.OPERATOR,
+                "org_apr", null);
+        CancelOutcome own = jobService.cancel(jobId, sameUserOtherKey, "198.51.100.7").await().indefinitely();
+        assertTrue(own instanceof CancelOutcome.Cancelled, own.toString());
+        String another = held(person(submitter, "operator")).getString("job_id");
+        Submitter admin = new Submitter("user:boss", ApprovalRulesTest.id("usr"), "boss", Submitter.Role.ADMIN, "org_apr", null);
+        assertTrue(jobService.cancel(another, admin, "198.51.100.7").await().indefinitely() instanceof CancelOutcome.Cancelled);
+        assertEquals("cancelled", jobStatus(another));
+    }
+
+    @Test
+    void anApprovalWhoseAuditEventFailsLeavesTheJobsCredentialsUnpublished() {
+        JsonPath job = held(person(ApprovalRulesTest.id("usr"), "operator"));
+        String request = job.getString("approval_request_id");
+        String keyId = job.getString("upload_credentials.access_key_id");
+        String stream = "tuneops:audit:events";
+        String aside = stream + ":aside-" + System.nanoTime();
+        var keys = redis.key(String.class);
+        boolean hadStream = keys.exists(stream);
+        if (hadStream) {
+            keys.rename(stream, aside);
+        }
+        int answered;
+        try {
+            // a string where the stream should be: every audit append fails (WRONGTYPE)
+            redis.value(String.class).set(stream, "not a stream");
+            answered = person(ApprovalRulesTest.id("usr"), "admin").body("{}")
+                    .post("/api/approvals/requests/" + request + "/approve").statusCode();
+        } finally {
+            keys.del(stream);
+            if (hadStream) {
+                keys.rename(aside, stream);
+            }
+        }
+        assertTrue(answered >= 500, "answered " + answered);
+        assertEquals("pending", requestStatus(request));
+        assertEquals("pending_approval", jobStatus(job.getString("job_id")));
+        assertTrue(!keys.exists("tuneops:upload-credentials:" + keyId), "no usable credentials for a job that still waits");
+        // once the audit trail takes events again, the approval goes through and publishes them
+        person(ApprovalRulesTest.id("usr"), "admin").body("{}").post("/api/approvals/requests/" + request + "/approve")
+                .then().statusCode(200);
+        assertTrue(keys.exists("tuneops:upload-credentials:" + keyId));
+    }
+
+    @Test
+    void controlCharactersInNotesOrReasonsAreRefusedAndChangeNothing() {
+        String request = held(person(ApprovalRulesTest.id("usr"), "operator")).getString("approval_request_id");
+        Caller.admin().body("{\"notes\": \"fine\\u0000\"}").post("/api/approvals/requests/" + request + "/approve").then()
+                .statusCode(400).body("errors[0].field", equalTo("notes")).body("errors[0].message", containsString("control"));
+        Caller.admin().body("{\"reason\": \"\\u0000\"}").post("/api/approvals/requests/" + request + "/reject").then()
+                .statusCode(400).body("errors[0].field", equalTo("reason"));
+        Caller.admin().body("{\"request_ids\": [\"" + request + "\"], \"reason\": \"no\\u0000\"}")
+                .post("/api/approvals/requests/bulk-reject").then().statusCode(400).body("errors[0].field", equalTo("reason"));
+        Caller.admin().body("{\"request_ids\": [\"apr_\\u0000\"], \"notes\": \"ok\"}")
+                .post("/api/approvals/requests/bulk-approve").then().statusCode(400).body("errors[0].field", equalTo("request_ids"));
+        Caller.admin().body("{}").post("/api/approvals/requests/apr_%00/approve").then().statusCode(404);
+        Caller.operator().get("/api/approvals/requests/apr_%00").then().statusCode(404);
+        assertEquals("pending", requestStatus(request));
+        // notes may run over lines
+        Caller.admin().body("{\"reason\": \"too big:\\n\\tsee the budget\"}").post("/api/approvals/requests/" + request + "/reject")
+                .then().statusCode(200).body("reason", equalTo("too big:\n\tsee the budget"));
     }
 
     @Test

@@ -8,13 +8,19 @@ import io.restassured.specification.RequestSpecification;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -187,6 +193,74 @@ class ApprovalRulesTest {
         Caller.operator().get("/api/approvals/rules/" + rule).then().body("threshold", equalTo("secret"))
                 .body("condition", equalTo("config_pattern"));
         Caller.operator().get("/api/approvals/rules").then().body("rules", hasSize(1));
+    }
+
+    @Test
+    void controlCharactersInARuleAreRefusedNamingTheField() {
+        String[][] cases = {
+                {"{\"name\": \"a\\u0000b\", \"condition\": \"first_job\"}", "name"},
+                {"{\"name\": \"two\\nlines\", \"condition\": \"first_job\"}", "name"},
+                {"{\"name\": \"x\", \"description\": \"nul \\u0000 here\", \"condition\": \"first_job\"}", "description"},
+                {"{\"name\": \"x\", \"description\": \"bell \\u0007\", \"condition\": \"first_job\"}", "description"},
+                {"{\"name\": \"x\", \"condition\": \"config_pattern\", \"threshold\": \"sec\\u0000ret\"}", "threshold"},
+                {"{\"name\": \"x\", \"condition\": \"first_job\", \"threshold\": \"\\u0000\"}", "threshold"}};
+        for (String[] c : cases) {
+            Caller.admin().body(c[0]).post("/api/approvals/rules").then().log().ifValidationFails().statusCode(400)
+                    .body("detail", equalTo("Invalid approval rule"))
+                    .body("errors.find { it.field == '" + c[1] + "' }.message", containsString("control characters"));
+        }
+        Caller.operator().get("/api/approvals/rules").then().body("rules", hasSize(0));
+        // a description may run over lines and hold tabs
+        String rule = createRule("{\"name\": \"ok\", \"description\": \"one\\n\\ttwo\", \"condition\": \"first_job\"}")
+                .getString("id");
+        Caller.admin().body("{\"name\": \"\\u0000\"}").patch("/api/approvals/rules/" + rule).then().statusCode(400)
+                .body("errors[0].field", equalTo("name"));
+        Caller.operator().get("/api/approvals/rules/" + rule).then().body("name", equalTo("ok"))
+                .body("description", equalTo("one\n\ttwo"));
+    }
+
+    @Test
+    void concurrentSubmitsOfOnePersonCountEachOtherAgainstADailyLimit() throws Exception {
+        createRule("{\"name\": \"busy\", \"condition\": \"daily_jobs_exceed\", \"threshold\": 5}");
+        String user = id("usr");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("pending", status(operator(user), new JsonObject()));
+        }
+        // jobs 4 and 5 of the day pass; 6 to 13 exceed 5, however the ten submits interleave
+        int submits = 10;
+        ExecutorService threads = Executors.newFixedThreadPool(submits);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < submits; i++) {
+                RequestSpecification as = operator(user).body("{}");
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return as.post("/api/cloud/jobs/submit?provider=generic").statusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+            assertEquals(List.of(201, 201, 202, 202, 202, 202, 202, 202, 202, 202), statuses.stream().sorted().toList());
+        } finally {
+            threads.shutdownNow();
+        }
+        long held = pool.preparedQuery("SELECT count(*) FROM webhook.job WHERE user_id = $1 AND status = 'pending_approval'")
+                .execute(Tuple.of(user)).await().indefinitely().iterator().next().getLong(0);
+        assertEquals(8, held);
+    }
+
+    @Test
+    void aDeletedJobStillCountsForTheRules() {
+        createRule("{\"name\": \"busy\", \"condition\": \"daily_jobs_exceed\", \"threshold\": 1}");
+        String user = id("usr");
+        String first = submit(operator(user), new JsonObject()).getString("job_id");
+        operator(user).post("/api/cloud/jobs/" + first + "/cancel").then().statusCode(200);
+        Caller.operator().delete("/api/cloud/jobs/" + first).then().statusCode(200);
+        assertEquals("pending_approval", status(operator(user), new JsonObject()), "the deleted job was the first of the day");
     }
 
     @Test

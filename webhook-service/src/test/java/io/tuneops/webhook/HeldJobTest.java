@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -150,7 +151,7 @@ class HeldJobTest {
     @Test
     void cancellingAHeldJobClosesItsRequestAndReleasesItsReservation() {
         String jobId = held().getString("job_id");
-        Caller.operator().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(200)
+        me().post("/api/cloud/jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("status", equalTo("cancelled")).body("error", containsString("while waiting for approval"));
         assertEquals("cancelled", requestStatus(jobId));
         boolean audited = redis.stream(String.class).xrange("tuneops:audit:events", StreamRange.of("-", "+")).stream()
@@ -159,7 +160,7 @@ class HeldJobTest {
                         && "pending_approval".equals(e.getJsonObject("details").getString("previous_status")));
         assertTrue(audited);
         // the approver's release comes too late
-        assertFalse(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver")).await().indefinitely());
+        assertTrue(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver")).await().indefinitely().isEmpty());
         assertEquals("cancelled", status(jobId));
     }
 
@@ -168,10 +169,15 @@ class HeldJobTest {
         JsonPath held = held();
         String jobId = held.getString("job_id");
         String keyId = held.getString("upload_credentials.access_key_id");
-        assertTrue(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver")).await().indefinitely());
-        assertFalse(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver-2")).await().indefinitely(),
+        // as a decision does: the credentials are published as the transaction's last step
+        ApprovedJobs.Release release = pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver")
+                .call(r -> r.orElseThrow().publish(Duration.ofSeconds(5)))).await().indefinitely().orElseThrow();
+        assertTrue(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver-2")).await().indefinitely().isEmpty(),
                 "a second approver's release finds it no longer held");
         assertTrue(published(keyId));
+        release.withdraw().await().indefinitely();
+        assertFalse(published(keyId), "withdrawn when the decision does not commit");
+        release.publish(Duration.ofSeconds(5)).await().indefinitely();
         Caller.viewer().get("/api/cloud/jobs/" + jobId).then().body("status", equalTo("pending"))
                 .body("provider_job_id", equalTo(jobId));
         approved.dispatch(jobId).await().indefinitely();
@@ -207,7 +213,7 @@ class HeldJobTest {
         String jobId = me().body(body).post("/api/cloud/jobs/submit").then().statusCode(202)
                 .body("status", equalTo("pending_approval")).extract().path("job_id");
         replicate.verify(0, postRequestedFor(urlPathMatching(".*/trainings")));
-        assertTrue(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver")).await().indefinitely());
+        assertTrue(pool.withTransaction(tx -> approved.release(tx, jobId, "user:approver")).await().indefinitely().isPresent());
         approved.dispatch(jobId).await().indefinitely();
         approved.dispatch(jobId).await().indefinitely();
         replicate.verify(1, postRequestedFor(urlPathMatching(".*/trainings")));

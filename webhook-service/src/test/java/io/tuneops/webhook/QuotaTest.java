@@ -31,9 +31,12 @@ import jakarta.inject.Inject;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Quotas through webhook-service's routes: types, scopes, actions, the tightest quota, budgets and access. */
@@ -129,7 +132,7 @@ class QuotaTest {
                 .body("user_id", equalTo(user)).body("created_by", equalTo("key_test_admin"));
         Caller.viewer().get("/api/quotas").then().statusCode(200).body("quotas.id", hasItems(id));
         Caller.operator().delete("/api/quotas/" + id).then().statusCode(403);
-        Caller.admin().delete("/api/quotas/" + id).then().statusCode(204);
+        Caller.admin().delete("/api/quotas/" + id).then().statusCode(200);
         Caller.admin().delete("/api/quotas/" + id).then().statusCode(404);
         List<JsonObject> events = redis.stream(String.class).xrange("tuneops:audit:events", StreamRange.of("-", "+")).stream()
                 .map(m -> new JsonObject(m.payload().get("event"))).filter(e -> id.equals(e.getString("target_id"))).toList();
@@ -284,6 +287,135 @@ class QuotaTest {
         // measured under the organisation of their latest job
         Caller.admin().get("/api/quotas/user/" + user).then().statusCode(200).body("statuses[0].source", equalTo("org:" + org))
                 .body("statuses[0].current", equalTo(1.0f));
+    }
+
+    @Test
+    void theOriginalClientsAnswersAreKept() {
+        // its CLI reads the created quota under "quota", and json-parses the answer to a deletion
+        JsonPath created = Caller.admin().body(new JsonObject().put("quota_type", "jobs_per_day").put("limit_value", 3)
+                .put("user_id", user).encode()).post("/api/quotas").then().statusCode(201).extract().jsonPath();
+        String id = created.getString("id");
+        assertEquals(id, created.getString("quota.id"));
+        assertEquals("jobs_per_day", created.getString("quota_type"));
+        assertEquals("jobs_per_day", created.getString("quota.quota_type"));
+        assertEquals(user, created.getString("quota.user_id"));
+        Caller.admin().delete("/api/quotas/" + id).then().statusCode(200).contentType("application/json")
+                .body("success", equalTo(true)).body("quota_id", equalTo(id));
+        Caller.viewer().get("/api/quotas/" + id).then().statusCode(404);
+        // its ids were integers: a number is refused, saying what an id looks like
+        Caller.admin().body("{\"quota_type\": \"jobs_per_day\", \"limit_value\": 3, \"user_id\": 42}").post("/api/quotas")
+                .then().statusCode(400).body("errors[0].field", equalTo("user_id"))
+                .body("errors[0].message", containsString("ids are strings such as usr_"));
+        Caller.admin().body("{\"quota_type\": \"jobs_per_day\", \"limit_value\": 3, \"team_id\": 7}").post("/api/quotas")
+                .then().statusCode(400).body("errors[0].field", equalTo("team_id"))
+                .body("errors[0].message", containsString("team_"));
+    }
+
+    @Test
+    void theLiteralRoutesAnswerAWrongMethodWith405NotAsAQuotaId() {
+        Caller.viewer().get("/api/quotas/cost-estimate").then().statusCode(405).header("Allow", "POST")
+                .body("detail", containsString("POST"));
+        Caller.admin().delete("/api/quotas/cost-estimate").then().statusCode(405).header("Allow", "POST");
+        Caller.admin().delete("/api/quotas/types").then().statusCode(405).header("Allow", "GET");
+        Caller.admin().delete("/api/quotas/me").then().statusCode(405).header("Allow", "GET");
+        Caller.admin().delete("/api/quotas/status").then().statusCode(405).header("Allow", "GET");
+        // the routes themselves still answer
+        Caller.viewer().post("/api/quotas/cost-estimate?estimated_cost=1").then().statusCode(200);
+        Caller.viewer().get("/api/quotas/types").then().statusCode(200);
+    }
+
+    @Test
+    void aCostEstimateBeyondWhatABudgetHoldsIsRefused() {
+        // refused before any budget is looked at: the first of them used to be answered as Infinity
+        for (String amount : List.of("1e999999999", "1E+9", "100000000", "0.0000001", "-1", "1e-999999999", "abc", "")) {
+            Caller.person(user, "viewer", org, team).post("/api/quotas/cost-estimate?estimated_cost=" + amount).then()
+                    .statusCode(400).body("detail", equalTo("Invalid estimated_cost")).body("errors[0].field", equalTo("estimated_cost"))
+                    .body("errors[0].message", containsString("99999999.999999"));
+        }
+        // the largest amount a budget holds is answered, with its figures written out
+        quota("cost_daily", 5, "block", "user_id", user);
+        Caller.person(user, "viewer", org, team).post("/api/quotas/cost-estimate?estimated_cost=99999999.999999").then()
+                .statusCode(200).body("can_submit", equalTo(false))
+                .body("blocking_reasons[0]", containsString("$100000000.00 for this job"));
+        Caller.person(user, "viewer", org, team).post("/api/quotas/cost-estimate?estimated_cost=1.5000000").then().statusCode(200)
+                .body("can_submit", equalTo(true)).body("estimated_cost", equalTo(1.5f));
+    }
+
+    @Test
+    void organisationAndTeamRoutesTakeIdsNotSlugs() {
+        JsonObject body = new JsonObject().put("quota_type", "concurrent_jobs").put("limit_value", 4);
+        Caller.admin().body(body.encode()).post("/api/orgs/acme-labs/quotas").then().statusCode(400)
+                .body("errors[0].field", equalTo("org_id"))
+                .body("errors[0].message", containsString("'acme-labs' is not an organisation id (org_...)"))
+                .body("errors[0].message", containsString("not a slug"));
+        Caller.admin().body(body.encode()).post("/api/orgs/" + org + "/teams/ml/quotas").then().statusCode(400)
+                .body("errors.field", equalTo(List.of("team_id")));
+        Caller.admin().body(body.encode()).post("/api/orgs/acme-labs/teams/ml/quotas").then().statusCode(400)
+                .body("errors.field", equalTo(List.of("org_id", "team_id")));
+        Caller.viewer().get("/api/orgs/acme-labs/quotas").then().statusCode(400).body("errors[0].field", equalTo("org_id"));
+        Caller.viewer().get("/api/orgs/" + org + "/teams/ml/quotas").then().statusCode(400);
+        // the body's ids too: a slug or a name would bind no one
+        Caller.admin().body(body.copy().put("org_id", "acme-labs").encode()).post("/api/quotas").then().statusCode(400)
+                .body("errors[0].field", equalTo("org_id"));
+        Caller.admin().body(body.copy().put("user_id", "alice").encode()).post("/api/quotas").then().statusCode(400)
+                .body("errors[0].field", equalTo("user_id")).body("errors[0].message", containsString("(usr_...)"));
+        long stored = pool.query("SELECT count(*) FROM webhook.quota WHERE org_id = 'acme-labs' OR team_id = 'ml' "
+                + "OR user_id = 'alice'").execute().await().indefinitely().iterator().next().getLong(0);
+        assertEquals(0, stored, "nothing stored under a slug or a name");
+        // the ids are taken
+        quota("/api/orgs/" + org + "/teams/" + team + "/quotas", body);
+    }
+
+    @Test
+    void deletingAFinishedJobGivesBackNeitherItsPlaceInAWindowNorItsCost() {
+        quota("jobs_per_hour", 2, "block", "user_id", user);
+        String first = submit(me()).then().statusCode(201).extract().path("job_id");
+        submit(me()).then().statusCode(201);
+        cancel(first);
+        Caller.operator().delete("/api/cloud/jobs/" + first).then().statusCode(200);
+        // deleted as far as anyone can see
+        Caller.viewer().get("/api/cloud/jobs/" + first).then().statusCode(404);
+        Caller.operator().delete("/api/cloud/jobs/" + first).then().statusCode(404);
+        Caller.operator().post("/api/cloud/jobs/" + first + "/cancel").then().statusCode(404);
+        Caller.viewer().get("/api/cloud/jobs?status=cancelled&limit=500").then().statusCode(200)
+                .body("jobs.job_id", not(hasItem(first)));
+        // but still one of the hour's two jobs
+        submit(me()).then().statusCode(403).body("detail", containsString("jobs_per_hour quota for user:" + user));
+        me().get("/api/quotas/me").then().body("statuses[0].current", equalTo(2.0f));
+        // what removing it did otherwise still holds: its idempotency key is free for a new job
+        RequestSpecification other = Caller.person(id("usr"), "operator", org, team);
+        String key = "deleted-key-" + System.nanoTime();
+        String keyed = submit(other, "{\"idempotency_key\": \"" + key + "\"}").then().statusCode(201).extract().path("job_id");
+        cancel(keyed);
+        Caller.operator().delete("/api/cloud/jobs/" + keyed).then().statusCode(200);
+        assertNotEquals(keyed, submit(other, "{\"idempotency_key\": \"" + key + "\"}").then().statusCode(201)
+                .extract().path("job_id"));
+    }
+
+    @Test
+    void deletingAFinishedJobDoesNotResetABudgetOrTheProvidersCostLimit() {
+        // $0.001 a second; the provider's limit is far away, only its share used is read
+        Caller.admin().body("{\"cost_limit\": {\"amount\": 1000, \"period\": \"daily\", \"action\": \"warn\"}}")
+                .put("/api/cloud/providers/generic").then().statusCode(200);
+        quota("cost_daily", 1, "block", "user_id", user);
+        String done = submit(me(), "{\"hardware\": \"gpu-a100\", \"max_run_seconds\": 600}").then().statusCode(201)
+                .extract().path("job_id");
+        Caller.signedNow(Caller.GENERIC_SECRET, "msg_" + done + "_done", "{\"id\":\"" + done
+                + "\",\"status\":\"succeeded\",\"metrics\":{\"predict_time\":700}}").post("/api/webhooks/generic")
+                .then().statusCode(200).body("job_status", equalTo("completed"));
+        Caller.viewer().get("/api/cloud/jobs/" + done).then().body("cost_usd", equalTo(0.7f));
+        double limitUsed = Caller.admin().get("/internal/jobs/figures").then().statusCode(200).extract().jsonPath()
+                .getDouble("providers.generic.cost_limit_percent_used");
+        Caller.operator().delete("/api/cloud/jobs/" + done).then().statusCode(200);
+        // $0.70 spent today stays spent: another $0.60 would go over $1
+        submit(me(), "{\"hardware\": \"gpu-a100\", \"max_run_seconds\": 600}").then().statusCode(403)
+                .body("detail", containsString("cost_daily quota for user:" + user + " exceeded: $0.70 projected plus $0.60"));
+        assertEquals(limitUsed, Caller.admin().get("/internal/jobs/figures").then().statusCode(200).extract().jsonPath()
+                .getDouble("providers.generic.cost_limit_percent_used"), 1e-9);
+        // a late report about the deleted job changes nothing, as for a job that never existed
+        Caller.signedNow(Caller.GENERIC_SECRET, "msg_" + done + "_late", "{\"id\":\"" + done
+                + "\",\"status\":\"succeeded\",\"metrics\":{\"predict_time\":9000}}").post("/api/webhooks/generic")
+                .then().statusCode(202);
     }
 
     @Test

@@ -113,8 +113,19 @@ public class ApprovalRepository {
     public record JobHistory(long since, long ever) {
     }
 
+    /**
+     * Takes the transaction-scoped advisory lock {@code key}, which the transaction holds to its
+     * end: concurrent submits of one person count their history one after the other, each seeing
+     * the jobs the ones before committed (READ COMMITTED: a statement sees what was committed before
+     * it started).
+     */
+    public Uni<Void> lockHistory(SqlClient tx, long key) {
+        return tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(key)).replaceWithVoid();
+    }
+
     public Uni<JobHistory> jobHistory(SqlClient tx, Submitter submitter, OffsetDateTime since, String jobId) {
-        // a person's jobs whatever key they used; a credential of no user counts as itself
+        // a person's jobs whatever key they used; a credential of no user counts as itself. Deleted
+        // jobs count too: deleting one must not make room under daily_jobs_exceed or first_job
         String who = submitter.userId() != null ? "user_id = $1" : "user_id IS NULL AND submitted_by = $1";
         return tx.preparedQuery("SELECT count(*) FILTER (WHERE created_at >= $2) AS since, count(*) AS ever "
                         + "FROM webhook.job WHERE " + who + " AND job_id <> $3")

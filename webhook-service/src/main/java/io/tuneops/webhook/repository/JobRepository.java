@@ -24,11 +24,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** webhook.job and webhook.webhook_delivery; enums are stored as their wire names. */
+/**
+ * webhook.job and webhook.webhook_delivery; enums are stored as their wire names. A deleted job
+ * stays in the table (see V9__job_soft_delete.sql): every read here leaves it out, except
+ * {@link #spentSince}, which prices a provider's cost limit and so counts it.
+ */
 @ApplicationScoped
 public class JobRepository {
 
     private static final String SELECT = "SELECT " + JobRow.COLUMNS + " FROM webhook.job ";
+    private static final String LIVE = "deleted_at IS NULL";
 
     private final Pool pool;
     private final StoreDeadlines deadlines;
@@ -67,20 +72,20 @@ public class JobRepository {
     }
 
     public Uni<Optional<JobRow>> findByIdempotencyKey(String submittedBy, String key) {
-        return deadlines.database(pool.preparedQuery(SELECT + "WHERE submitted_by = $1 AND idempotency_key = $2")
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE submitted_by = $1 AND idempotency_key = $2 AND " + LIVE)
                 .execute(Tuple.of(submittedBy, key))).map(JobRepository::first);
     }
 
     public Uni<Optional<JobRow>> find(String jobId) {
-        return deadlines.database(pool.preparedQuery(SELECT + "WHERE job_id = $1").execute(Tuple.of(jobId))).map(JobRepository::first);
+        return deadlines.database(pool.preparedQuery(SELECT + "WHERE job_id = $1 AND " + LIVE).execute(Tuple.of(jobId))).map(JobRepository::first);
     }
 
     public Uni<Optional<JobRow>> lock(SqlClient tx, String jobId) {
-        return tx.preparedQuery(SELECT + "WHERE job_id = $1 FOR UPDATE").execute(Tuple.of(jobId)).map(JobRepository::first);
+        return tx.preparedQuery(SELECT + "WHERE job_id = $1 AND " + LIVE + " FOR UPDATE").execute(Tuple.of(jobId)).map(JobRepository::first);
     }
 
     public Uni<Optional<JobRow>> lockByProviderJob(SqlClient tx, Provider provider, String providerJobId) {
-        return tx.preparedQuery(SELECT + "WHERE provider = $1 AND provider_job_id = $2 FOR UPDATE")
+        return tx.preparedQuery(SELECT + "WHERE provider = $1 AND provider_job_id = $2 AND " + LIVE + " FOR UPDATE")
                 .execute(Tuple.of(provider.wire(), providerJobId)).map(JobRepository::first);
     }
 
@@ -117,7 +122,7 @@ public class JobRepository {
     /** The average run time of the hardware's latest 100 completed jobs at a provider; empty when it has none. */
     public Uni<Optional<Double>> averageRunSeconds(Provider provider, String hardware) {
         return deadlines.database(pool.preparedQuery("SELECT avg(predict_time) FROM (SELECT predict_time FROM webhook.job "
-                        + "WHERE provider = $1 AND hardware = $2 AND status = 'completed' AND predict_time IS NOT NULL "
+                        + "WHERE provider = $1 AND hardware = $2 AND status = 'completed' AND predict_time IS NOT NULL AND " + LIVE + " "
                         + "ORDER BY completed_at DESC LIMIT 100) recent")
                 .execute(Tuple.of(provider.wire(), hardware)))
                 .map(rows -> Optional.ofNullable(rows.iterator().next().getDouble(0)));
@@ -130,9 +135,22 @@ public class JobRepository {
                 .execute(Tuple.of(provider.wire(), webhookId, jobId, outcome)).map(rows -> rows.rowCount() == 1);
     }
 
+    /**
+     * Deletes a finished job as far as anyone can see: it is marked deleted, not removed, so the
+     * quotas, budgets, cost limit and approval rules that count it go on counting it. What removing
+     * the row did otherwise still happens: its idempotency key is free for a new submit, and its
+     * upload credentials are gone (never republished). False when it was not a finished, live job.
+     */
     public Uni<Boolean> deleteTerminal(SqlClient tx, String jobId) {
-        return tx.preparedQuery("DELETE FROM webhook.job WHERE job_id = $1 AND status IN ('completed', 'failed', 'cancelled')")
-                .execute(Tuple.of(jobId)).map(rows -> rows.rowCount() == 1);
+        return tx.preparedQuery("""
+                        WITH deleted AS (
+                            UPDATE webhook.job SET deleted_at = now(), idempotency_key = NULL
+                            WHERE job_id = $1 AND status IN ('completed', 'failed', 'cancelled') AND deleted_at IS NULL
+                            RETURNING job_id),
+                        credentials AS (
+                            DELETE FROM webhook.upload_credential c USING deleted d WHERE c.job_id = d.job_id)
+                        SELECT count(*) FROM deleted""")
+                .execute(Tuple.of(jobId)).map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
     public record Page(List<JobRow> jobs, long total) {
@@ -142,7 +160,7 @@ public class JobRepository {
     public Uni<Page> list(Optional<JobStatus> status, Optional<Provider> provider, int limit, int offset,
                           Optional<JobCursor> after) {
         List<Object> params = new ArrayList<>();
-        StringBuilder where = new StringBuilder("WHERE true");
+        StringBuilder where = new StringBuilder("WHERE " + LIVE);
         status.ifPresent(s -> {
             params.add(s.wire());
             where.append(" AND status = $").append(params.size());
@@ -169,7 +187,7 @@ public class JobRepository {
         return Uni.combine().all().unis(rows, total).with(Page::new);
     }
 
-    /** What a provider's jobs created since {@code since} have cost so far (cost limits). */
+    /** What a provider's jobs created since {@code since} have cost so far (cost limits), deleted ones included. */
     public Uni<BigDecimal> spentSince(Provider provider, OffsetDateTime since) {
         return deadlines.database(pool.preparedQuery("SELECT coalesce(sum(cost_usd), 0) FROM webhook.job WHERE provider = $1 AND created_at >= $2")
                 .execute(Tuple.of(provider.wire(), since))).map(r -> r.iterator().next().getBigDecimal(0));

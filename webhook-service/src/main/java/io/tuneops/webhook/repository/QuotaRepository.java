@@ -106,6 +106,8 @@ public class QuotaRepository {
      * estimate). Run after {@link #lockInOrder}: in READ COMMITTED each statement sees every commit
      * made before it started, so it sees the jobs of whoever held the locks before.
      * {@code excludedJob}, when not null, is left out: the job being submitted, already inserted.
+     * Deleted jobs count like any other (see V9__job_soft_delete.sql): deleting a finished job hands
+     * back neither its place in a window nor its cost.
      */
     public Uni<Map<Quota, BigDecimal>> usage(SqlClient client, QuotaSubject subject, List<Quota> quotas, String excludedJob) {
         if (quotas.isEmpty()) {

@@ -51,6 +51,7 @@ public class ApprovalRequestsResource {
     static final int MAX_LIMIT = 200;
     static final int MAX_BULK = 100;
     static final int MAX_NOTES = 4000;
+    private static final String NO_SUCH_ID = "Approval request not found: no request id holds control characters";
 
     private final ApprovalRequests requests;
     private final ApprovalDecisions decisions;
@@ -146,6 +147,9 @@ public class ApprovalRequestsResource {
             content = @Content(schema = @Schema(implementation = ApprovalRequestView.class)))
     @APIResponse(responseCode = "404", description = "No such request", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> get(@PathParam("request_id") String requestId) {
+        if (!possibleId(requestId)) {
+            return Uni.createFrom().item(JsonErrorMappers.json(404, NO_SUCH_ID));
+        }
         return requests.find(requestId).map(found -> found.map(r -> Response.ok(ApprovalRequestView.of(r)).build())
                 .orElseGet(() -> JsonErrorMappers.json(404, "Approval request not found: " + requestId)));
     }
@@ -158,6 +162,9 @@ public class ApprovalRequestsResource {
     @APIResponse(responseCode = "404", description = "The job has no approval request",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> forJob(@PathParam("job_id") String jobId) {
+        if (!possibleId(jobId)) {
+            return Uni.createFrom().item(JsonErrorMappers.json(404, "No approval request: no job id holds control characters"));
+        }
         return requests.forJob(jobId).map(found -> found.map(r -> Response.ok(ApprovalRequestView.of(r)).build())
                 .orElseGet(() -> JsonErrorMappers.json(404, "No approval request for job: " + jobId)));
     }
@@ -275,6 +282,9 @@ public class ApprovalRequestsResource {
         if (action == Action.REJECT && said == null) {
             return invalid(List.of(new FieldError("reason", "Rejection reason is required")));
         }
+        if (!possibleId(requestId)) {
+            return Uni.createFrom().item(JsonErrorMappers.json(404, NO_SUCH_ID));
+        }
         VouchedCaller caller = VouchedCaller.of(rc);
         return decisions.decide(action, requestId, caller.submitter(null), said, caller.clientIp())
                 .map(outcome -> outcome.accept(answer(action, caller.actor())));
@@ -291,8 +301,11 @@ public class ApprovalRequestsResource {
             errors.add(new FieldError("request_ids", "must be a list of 1 to " + MAX_BULK + " request ids"));
         } else {
             for (Object id : array) {
-                if (id instanceof String s && !s.isBlank()) {
+                if (id instanceof String s && !s.isBlank() && possibleId(s)) {
                     ids.add(s);
+                } else if (id instanceof String) {
+                    errors.add(new FieldError("request_ids", "every id must be a non-empty string without control characters"));
+                    break;
                 } else if (id instanceof Number n) {
                     // the original's ids were integers; its clients may still send numbers
                     ids.add(n.toString());
@@ -361,7 +374,24 @@ public class ApprovalRequestsResource {
             errors.add(new FieldError(field, "must be at most " + MAX_NOTES + " characters"));
             return null;
         }
+        if (s.chars().anyMatch(c -> controlCharacter(c) && c != '\t' && c != '\n' && c != '\r')) {
+            errors.add(new FieldError(field, "must not contain control characters other than tab and line breaks"));
+            return null;
+        }
         return s.isBlank() ? null : s;
+    }
+
+    /**
+     * A C0 control character (U+0000 to U+001F) or DEL: PostgreSQL cannot store U+0000 in text at
+     * all, so a body or an id holding one is refused before it reaches the database.
+     */
+    private static boolean controlCharacter(int c) {
+        return c < 0x20 || c == 0x7f;
+    }
+
+    /** Whether a request id from a path could name a request: no stored id holds a control character. */
+    private static boolean possibleId(String id) {
+        return id.chars().noneMatch(ApprovalRequestsResource::controlCharacter);
     }
 
     private static Uni<Response> bad(String detail) {

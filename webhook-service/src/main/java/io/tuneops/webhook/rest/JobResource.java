@@ -248,13 +248,17 @@ public class JobResource {
             content = @Content(schema = @Schema(implementation = CancelledJob.class)))
     @APIResponse(responseCode = "404", description = "No such job",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "403", description = "A job held for approval, cancelled by neither its submitter nor someone"
+            + " with the role its approval request needs",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "409", description = "The job has already finished",
             content = @Content(schema = @Schema(implementation = JobError.class)))
     @APIResponse(responseCode = "502", description = "The provider could not be told; the job is unchanged",
             content = @Content(schema = @Schema(implementation = JobError.class)))
     public Uni<Response> cancel(@PathParam("job_id") String jobId, @Context RoutingContext rc) {
-        Caller caller = Caller.of(rc);
-        return jobs.cancel(jobId, caller.actor(), caller.clientIp()).map(outcome -> outcome.accept(CANCELLED));
+        // a job held for approval is cancelled by whoever may cancel its approval request (the submitter, or the role it needs)
+        VouchedCaller caller = VouchedCaller.of(rc);
+        return jobs.cancel(jobId, caller.submitter(null), caller.clientIp()).map(outcome -> outcome.accept(CANCELLED));
     }
 
     private static final CancelOutcome.Cases<Response> CANCELLED = new CancelOutcome.Cases<>() {

@@ -2,7 +2,7 @@ package io.tuneops.webhook.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.http.JsonErrorMappers;
-import io.tuneops.webhook.rest.QuotaViews.QuotaView;
+import io.tuneops.webhook.rest.QuotaViews.QuotaCreated;
 import io.tuneops.webhook.service.quota.QuotaRequest;
 import io.tuneops.webhook.service.quota.QuotaService;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +23,7 @@ final class QuotaChanges {
         }
         VouchedCaller caller = VouchedCaller.of(rc);
         return quotas.create(parsed.request(), caller.actor(), caller.clientIp())
-                .map(created -> Response.status(201).entity(QuotaView.of(created)).build());
+                .map(created -> Response.status(201).entity(QuotaCreated.of(created)).build());
     }
 
     static Response notFound(String id) {

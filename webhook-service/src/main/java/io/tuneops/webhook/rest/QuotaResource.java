@@ -5,10 +5,13 @@ import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
 import io.tuneops.webhook.rest.QuotaViews.CostCheck;
 import io.tuneops.webhook.rest.QuotaViews.QuotaCreate;
+import io.tuneops.webhook.rest.QuotaViews.QuotaCreated;
+import io.tuneops.webhook.rest.QuotaViews.QuotaDeleted;
 import io.tuneops.webhook.rest.QuotaViews.QuotaList;
 import io.tuneops.webhook.rest.QuotaViews.QuotaTypes;
 import io.tuneops.webhook.rest.QuotaViews.QuotaView;
 import io.tuneops.webhook.rest.QuotaViews.StatusReport;
+import io.tuneops.webhook.service.FieldError;
 import io.tuneops.webhook.service.quota.QuotaRequest;
 import io.tuneops.webhook.service.quota.QuotaService;
 import io.tuneops.webhook.service.quota.QuotaSubject;
@@ -34,11 +37,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 /**
  * Quotas and budgets. Reading is for viewers, changing for admins (CallerAccess, as the gateway);
  * another user's status only for admins. The literal routes (types, me, status, user/...,
  * cost-estimate) are matched before {@code /{quota_id}}: JAX-RS prefers literal path segments.
+ * A literal route asked with a method it does not take would fall through to {@code /{quota_id}}
+ * and read or delete a quota of that name, so each such pair answers 405 itself.
  */
 @Path("/api/quotas")
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,7 +71,8 @@ public class QuotaResource {
     @Operation(summary = "Create a quota", description = "Global, or for the one user, organisation or team the body "
             + "names. Audited.")
     @RequestBody(content = @Content(schema = @Schema(implementation = QuotaCreate.class)))
-    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = QuotaView.class)))
+    @APIResponse(responseCode = "201", description = "Created: the quota, and the same again under quota (the original's "
+            + "answer, which its CLI reads)", content = @Content(schema = @Schema(implementation = QuotaCreated.class)))
     @APIResponse(responseCode = "400", description = "Invalid quota: every wrong field is named",
             content = @Content(schema = @Schema(implementation = ValidationError.class)))
     public Uni<Response> create(JsonObject body, @Context RoutingContext rc) {
@@ -111,16 +118,53 @@ public class QuotaResource {
     @Operation(summary = "Check a cost against the caller's budgets", description = "How a job costing estimated_cost "
             + "would fare against the cost_daily and cost_monthly quotas that apply to the caller now.")
     @APIResponse(responseCode = "200", description = "The budgets' verdict", content = @Content(schema = @Schema(implementation = CostCheck.class)))
-    @APIResponse(responseCode = "400", description = "estimated_cost missing or not a number of at least 0",
-            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-    public Uni<Response> costEstimate(@Parameter(description = "US dollars, at least 0") @QueryParam("estimated_cost") String cost,
-                                      @Context RoutingContext rc) {
+    @APIResponse(responseCode = "400", description = "estimated_cost missing, or not an amount a budget can hold "
+            + "(0 to 99999999.999999, at most 6 decimals)", content = @Content(schema = @Schema(implementation = ValidationError.class)))
+    public Uni<Response> costEstimate(@Parameter(description = "US dollars, 0 to 99999999.999999 with at most 6 decimals")
+                                      @QueryParam("estimated_cost") String cost, @Context RoutingContext rc) {
         BigDecimal amount = amount(cost);
         if (amount == null) {
-            return Uni.createFrom().item(JsonErrorMappers.json(400, "estimated_cost must be a number of US dollars of at least 0"));
+            return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid estimated_cost",
+                    List.of(new FieldError("estimated_cost", "must be an amount of US dollars from 0 to "
+                            + QuotaRequest.MAX_LIMIT.toPlainString() + " with at most 6 decimals")))).build());
         }
         QuotaSubject subject = VouchedCaller.of(rc).quotaSubject();
         return quotas.costCheck(subject, amount).map(d -> Response.ok(CostCheck.of(amount, d)).build());
+    }
+
+    @GET
+    @Path("/cost-estimate")
+    @Operation(hidden = true)
+    public Response costEstimateByGet() {
+        return wrongMethod("/cost-estimate", "POST");
+    }
+
+    @DELETE
+    @Path("/cost-estimate")
+    @Operation(hidden = true)
+    public Response deleteCostEstimate() {
+        return wrongMethod("/cost-estimate", "POST");
+    }
+
+    @DELETE
+    @Path("/types")
+    @Operation(hidden = true)
+    public Response deleteTypes() {
+        return wrongMethod("/types", "GET");
+    }
+
+    @DELETE
+    @Path("/me")
+    @Operation(hidden = true)
+    public Response deleteMe() {
+        return wrongMethod("/me", "GET");
+    }
+
+    @DELETE
+    @Path("/status")
+    @Operation(hidden = true)
+    public Response deleteStatus() {
+        return wrongMethod("/status", "GET");
     }
 
     @GET
@@ -135,22 +179,34 @@ public class QuotaResource {
 
     @DELETE
     @Path("/{quota_id}")
-    @Operation(summary = "Delete a quota", description = "Audited.")
-    @APIResponse(responseCode = "204", description = "Deleted")
+    @Operation(summary = "Delete a quota", description = "Audited. Answers the original's {\"success\": true, "
+            + "\"quota_id\"}, which its CLI parses.")
+    @APIResponse(responseCode = "200", description = "Deleted", content = @Content(schema = @Schema(implementation = QuotaDeleted.class)))
     @APIResponse(responseCode = "404", description = "No such quota", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> delete(@PathParam("quota_id") String id, @Context RoutingContext rc) {
         VouchedCaller caller = VouchedCaller.of(rc);
         return quotas.delete(id, caller.actor(), caller.clientIp()).map(deleted -> deleted.isPresent()
-                ? Response.noContent().build() : QuotaChanges.notFound(id));
+                ? Response.ok(new QuotaDeleted(true, deleted.get().id())).build() : QuotaChanges.notFound(id));
     }
 
+    private static Response wrongMethod(String route, String allowed) {
+        return Response.fromResponse(JsonErrorMappers.json(405, "/api/quotas" + route + " takes " + allowed
+                + " only; it is never read as a quota id")).header("Allow", allowed).build();
+    }
+
+    /**
+     * The amount, when a budget could hold it (numeric(14, 6), as a quota's limit): anything larger
+     * or finer is refused before it is computed with, since an exponent such as 1e999999999 is
+     * cheap to write and costly to print or divide.
+     */
     private static BigDecimal amount(String value) {
         if (value == null || value.isBlank() || value.length() > 32) {
             return null;
         }
         try {
-            BigDecimal amount = new BigDecimal(value.trim());
-            return amount.signum() < 0 ? null : amount;
+            BigDecimal amount = new BigDecimal(value.trim()).stripTrailingZeros();
+            boolean fits = amount.signum() >= 0 && amount.scale() <= 6 && amount.precision() - amount.scale() <= 8;
+            return fits ? amount : null;
         } catch (NumberFormatException e) {
             return null;
         }

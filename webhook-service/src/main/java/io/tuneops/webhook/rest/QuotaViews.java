@@ -31,6 +31,26 @@ final class QuotaViews {
         }
     }
 
+    /**
+     * The answer to a creation: the quota's own fields, as current clients read them, and the same
+     * quota under {@code quota}, where the original's CLI looks for it.
+     */
+    @Schema(name = "QuotaCreated", description = "The created quota; quota repeats it (the original's answer)")
+    record QuotaCreated(String id, QuotaType quota_type, double limit_value, QuotaAction action, QuotaScope scope,
+                        String org_id, String team_id, String user_id, String created_at, String created_by, QuotaView quota) {
+
+        static QuotaCreated of(Quota q) {
+            QuotaView v = QuotaView.of(q);
+            return new QuotaCreated(v.id(), v.quota_type(), v.limit_value(), v.action(), v.scope(), v.org_id(), v.team_id(),
+                    v.user_id(), v.created_at(), v.created_by(), v);
+        }
+    }
+
+    /** The answer to a deletion, the original's shape (its CLI parses the body). */
+    @Schema(name = "QuotaDeleted")
+    record QuotaDeleted(boolean success, String quota_id) {
+    }
+
     @Schema(name = "QuotaList")
     record QuotaList(List<QuotaView> quotas) {
 

@@ -7,12 +7,15 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Jobs held for approval, as the approval workflow moves them on. A held job keeps its quota
  * reservation (pending_approval counts as unfinished) until it is released into pending, where it
  * goes on counting, or abandoned as cancelled. Its upload credentials were stored at submit, and
- * shown to the submitter then, but are published to storage-service only on release: nothing can
- * be uploaded for a job that may never run.
+ * shown to the submitter then, but are published to storage-service only on release, as the
+ * releasing decision's last step: nothing can be uploaded for a job that may never run.
  */
 @ApplicationScoped
 public class HeldJobs implements ApprovedJobs {
@@ -32,9 +35,19 @@ public class HeldJobs implements ApprovedJobs {
     }
 
     @Override
-    public Uni<Boolean> release(SqlConnection tx, String jobId, String actor) {
-        return jobs.releaseHeld(tx, jobId).chain(released -> released.isEmpty() ? Uni.createFrom().item(false)
-                : credentials.publishReleased(tx, jobId).replaceWith(true));
+    public Uni<Optional<Release>> release(SqlConnection tx, String jobId, String actor) {
+        return jobs.releaseHeld(tx, jobId).chain(released -> released.isEmpty() ? Uni.createFrom().item(Optional.<Release>empty())
+                : credentials.releasing(tx, jobId).map(live -> Optional.of(new Release() {
+            @Override
+            public Uni<Void> publish(Duration within) {
+                return credentials.publish(live, within);
+            }
+
+            @Override
+            public Uni<Void> withdraw() {
+                return credentials.withdraw(live);
+            }
+        })));
     }
 
     @Override

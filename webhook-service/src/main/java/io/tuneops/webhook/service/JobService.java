@@ -10,8 +10,10 @@ import io.tuneops.webhook.client.ReplicateClient;
 import io.tuneops.webhook.config.JobsConfig;
 import io.tuneops.webhook.repository.JobRepository;
 import io.tuneops.webhook.repository.JobRow;
+import io.tuneops.webhook.service.approval.ApprovalDecisions;
 import io.tuneops.webhook.service.approval.ApprovalGate;
 import io.tuneops.webhook.service.approval.ApprovalNeed;
+import io.tuneops.webhook.service.approval.ApprovalRequest;
 import io.tuneops.webhook.service.approval.Submission;
 import io.tuneops.webhook.service.approval.Submitter;
 import io.tuneops.webhook.service.quota.QuotaDecision;
@@ -130,11 +132,13 @@ public class JobService {
     }
 
     /**
-     * One submit transaction: a first look at the quotas, the approval rules unless a quota already
-     * asks for an approval, the job and its credentials (and its approval request when held), and
-     * last the quotas' decision under their locks, so that concurrent submits of a scope queue only
-     * for that count and the COMMIT. A first look that a concurrent submit made wrong is retried;
-     * the last attempt takes it under the locks, before any row is written. (That order could meet
+     * One submit transaction: the approval rules (first, so that the submitter's lock they may take
+     * comes before any quota lock, in every attempt: see RuleApprovalGate), a first look at the
+     * quotas, the job and its credentials (and its approval request when held: a quota's request
+     * wins over a rule's), and last the quotas' decision under their locks, so that concurrent
+     * submits of a scope queue only for that count and the COMMIT. A first look that a concurrent
+     * submit made wrong is retried; the last attempt takes it under the locks, before any row is
+     * written. (That order could meet
      * a concurrent submit under the same idempotency key in a lock cycle, which PostgreSQL breaks by
      * failing one of them: hence only as the last resort.)
      */
@@ -148,19 +152,18 @@ public class JobService {
         QuotaSubject subject = new QuotaSubject(submitter.userId(), submitter.orgId(), submitter.teamId());
         AuditEvent submitted = AuditEvent.of("job.submitted", actor, clientIp, "job", jobId, "submit",
                 new WebhookAuditDetails.JobSubmitted(request.provider(), request.name(), request.hardware()));
-        return jobs.transaction(tx -> quotas.applicable(tx, subject).chain(applicable ->
-                                quotas.preview(tx, subject, applicable, estimatedCost, locked).chain(preview -> {
+        return jobs.transaction(tx -> approvals.evaluate(tx, submission).chain(ruleNeed -> quotas.applicable(tx, subject)
+                                .chain(applicable -> quotas.preview(tx, subject, applicable, estimatedCost, locked).chain(preview -> {
                                     if (preview.blocked()) {
                                         return Uni.createFrom().item(new Stored(null, null, null, preview, Optional.empty()));
                                     }
-                                    return need(tx, preview, submission)
-                                            .chain(need -> store(tx, request, submission, check, need, settings))
+                                    return store(tx, request, submission, check, need(preview, ruleNeed), settings)
                                             .chain(stored -> stored.job() == null ? Uni.createFrom().item(stored)
                                                     : quotas.confirm(tx, subject, applicable, estimatedCost, jobId)
                                                     .map(confirmed -> settle(stored, preview, confirmed))
                                                     .call(settled -> quotaNotifications.admitted(tx, jobId, subject,
                                                             settled.quotas())));
-                                })),
+                                }))),
                         // the audit event and the Redis write of the credentials come last, just before the commit
                         (stored, left) -> stored.job() == null ? Uni.createFrom().voidItem()
                                 : stored.held() ? audit.append(submitted, left)
@@ -178,12 +181,12 @@ public class JobService {
     }
 
     /** An approval a quota asks for (by an admin: quotas are theirs), else what the approval rules ask. */
-    private Uni<Optional<ApprovalNeed>> need(SqlConnection tx, QuotaDecision preview, Submission submission) {
+    private static Optional<ApprovalNeed> need(QuotaDecision preview, Optional<ApprovalNeed> ruleNeed) {
         if (preview.needsApproval()) {
             String reason = "Quota requires approval: " + preview.decisive().orElseThrow().message();
-            return Uni.createFrom().item(Optional.of(new ApprovalNeed(null, reason, Submitter.Role.ADMIN)));
+            return Optional.of(new ApprovalNeed(null, reason, Submitter.Role.ADMIN));
         }
-        return approvals.evaluate(tx, submission);
+        return ruleNeed;
     }
 
     private Uni<Stored> store(SqlConnection tx, SubmitRequest request, Submission submission, CostLimits.Check check,
@@ -244,7 +247,44 @@ public class JobService {
                 : new SubmitOutcome.Created(started.job(), stored.credential().issued(), warnings));
     }
 
+    /**
+     * Who cancels a job: a person as the gateway vouched for them, or, with {@code person} null, a
+     * caller known only by its actor (X-Tuneops-Actor), whose role is unknown here.
+     */
+    private record Canceller(String actor, Submitter person) {
+
+        /**
+         * Whether they may cancel a job held for approval: the rule of the request's own cancel route
+         * (ApprovalRequest#cancellableBy). A caller known only by its actor must be the very
+         * credential that submitted the job. A held job without a request (never written so) is
+         * its submitter's or an admin's.
+         */
+        boolean mayCancelHeld(JobRow job, Optional<ApprovalRequest> request) {
+            if (request.isPresent()) {
+                return person != null ? request.get().cancellableBy(person) : request.get().submittedBy().equals(actor);
+            }
+            return job.submittedBy().equals(actor) || person != null && (person.role() == Submitter.Role.ADMIN
+                    || person.userId() != null && person.userId().equals(job.userId()));
+        }
+    }
+
+    /** Cancels a job for {@code caller}; a held one only for its submitter or someone with the role its request needs. */
+    public Uni<CancelOutcome> cancel(String jobId, Submitter caller, String clientIp) {
+        return cancel(jobId, new Canceller(caller.actor(), caller), clientIp);
+    }
+
+    /**
+     * Cancels a job for a caller known only by its actor: a held job only when that same
+     * credential submitted it, since the caller's user and role are unknown here. For routes that
+     * do not have the caller as a {@link Submitter}; {@link #cancel(String, Submitter, String)}
+     * applies the full rule.
+     */
     public Uni<CancelOutcome> cancel(String jobId, String actor, String clientIp) {
+        return cancel(jobId, new Canceller(actor, null), clientIp);
+    }
+
+    private Uni<CancelOutcome> cancel(String jobId, Canceller caller, String clientIp) {
+        String actor = caller.actor();
         return jobs.find(jobId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(new CancelOutcome.NotFound(jobId));
@@ -254,7 +294,7 @@ public class JobService {
                 return Uni.createFrom().item(new CancelOutcome.NotCancellable(job));
             }
             if (job.status() == JobStatus.PENDING_APPROVAL) {
-                return cancelHeld(job, actor, clientIp);
+                return cancelHeld(job, caller, clientIp);
             }
             AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
                     new WebhookAuditDetails.JobCancelled(job.provider(), job.status()));
@@ -314,22 +354,37 @@ public class JobService {
                 .map(CancelOutcome.Cancelled::new);
     }
 
+    /** A held job ended by a cancel, with the approval.cancelled event of the request it closed. */
+    private record HeldEnd(JobRow job, Optional<AuditEvent> requestCancelled) {
+    }
+
     /**
      * A job held for approval never reached its provider: it ends here, with its pending request and
-     * its (never published) credentials, in one transaction. Released meanwhile, it is cancelled as
-     * any other job, at its provider too.
+     * its (never published) credentials, in one transaction, audited as job.cancelled and, for the
+     * request, approval.cancelled, as the request's own cancel route audits it. Only whom that route
+     * lets cancel the request may cancel the job (403 otherwise, nothing changed). Released
+     * meanwhile, it is cancelled as any other job, at its provider too.
      */
-    private Uni<CancelOutcome> cancelHeld(JobRow job, String actor, String clientIp) {
+    private Uni<CancelOutcome> cancelHeld(JobRow job, Canceller caller, String clientIp) {
         String jobId = job.jobId();
+        String actor = caller.actor();
         AuditEvent event = AuditEvent.of("job.cancelled", actor, clientIp, "job", jobId, "cancel",
                 new WebhookAuditDetails.JobCancelled(job.provider(), JobStatus.PENDING_APPROVAL));
-        return jobs.transaction(tx -> jobs.abandonHeld(tx, jobId, "Cancelled by " + actor + " while waiting for approval")
-                        .chain(ended -> ended.isEmpty() ? Uni.createFrom().item(Optional.<JobRow>empty())
-                                : credentials.revokeNow(tx, jobId).chain(() -> approvals.cancelForJob(tx, jobId, actor))
-                                .replaceWith(ended)),
-                (ended, left) -> ended.isPresent() ? audit.append(event, left) : Uni.createFrom().voidItem())
-                .chain(ended -> ended.isPresent() ? Uni.createFrom().item(new CancelOutcome.Cancelled(ended.get()))
-                        : cancel(jobId, actor, clientIp));
+        return approvals.latestRequest(jobId).chain(request -> {
+            if (!caller.mayCancelHeld(job, request)) {
+                return Uni.createFrom().failure(new CancelRefused(request.map(ApprovalDecisions::cancelRefusal)
+                        .orElse("Only the submitter or an admin may cancel job " + jobId + " while it waits for approval")));
+            }
+            return jobs.transaction(tx -> jobs.abandonHeld(tx, jobId, "Cancelled by " + actor + " while waiting for approval")
+                            .chain(ended -> ended.isEmpty() ? Uni.createFrom().item(Optional.<HeldEnd>empty())
+                                    : credentials.revokeNow(tx, jobId).chain(() -> approvals.cancelForJob(tx, jobId, actor, clientIp))
+                                    .map(closed -> Optional.of(new HeldEnd(ended.get(), closed)))),
+                            (ended, left) -> ended.isEmpty() ? Uni.createFrom().voidItem()
+                                    : audit.append(event, left).chain(() -> ended.get().requestCancelled().isEmpty()
+                                    ? Uni.createFrom().voidItem() : audit.append(ended.get().requestCancelled().get(), left)))
+                    .chain(ended -> ended.isPresent() ? Uni.createFrom().item(new CancelOutcome.Cancelled(ended.get().job()))
+                            : cancel(jobId, caller, clientIp));
+        });
     }
 
     public Uni<Optional<JobRow>> find(String jobId) {

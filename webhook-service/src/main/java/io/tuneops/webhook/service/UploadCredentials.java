@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * Per-job S3 upload credentials. PostgreSQL keeps them encrypted (a dump reveals nothing);
@@ -108,12 +109,25 @@ public class UploadCredentials {
     }
 
     /**
-     * Publishes the credentials of a job that was held for approval and has just been released, in
-     * the releasing transaction (before its COMMIT, as {@link #publish(Issuing, Duration)}).
+     * The credentials of a job held for approval that the transaction {@code tx} releases: to be
+     * published by {@link #publish(List, Duration)} as its last step before the COMMIT, after the
+     * decision's audit event, and withdrawn if it does not commit.
      */
-    public Uni<Void> publishReleased(SqlClient tx, String jobId) {
-        return repository.liveOf(tx, jobId).onItem().transformToUni(live -> live.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(live.stream().map(this::publish).toList()).andFailFast().replaceWithVoid());
+    public Uni<List<StoredCredential>> releasing(SqlClient tx, String jobId) {
+        return repository.liveOf(tx, jobId);
+    }
+
+    /** Publishes stored credentials for storage-service, within {@code within} (the transaction's time left). */
+    public Uni<Void> publish(List<StoredCredential> live, Duration within) {
+        return live.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(live.stream().map(c -> deadlines.redis(publish(c), within)).toList()).andFailFast().replaceWithVoid();
+    }
+
+    /** Removes published credentials from Redis again: the change that published them was not committed. */
+    public Uni<Void> withdraw(List<StoredCredential> published) {
+        return published.isEmpty() ? Uni.createFrom().voidItem()
+                : deadlines.redis(redis.key(String.class).del(published.stream()
+                .map(c -> SharedNames.UPLOAD_CREDENTIALS_PREFIX + c.accessKeyId()).toArray(String[]::new))).replaceWithVoid();
     }
 
     /**

@@ -47,7 +47,9 @@ class WireShapesTest {
                         + "\"duration_seconds\":null,\"cost_usd\":0.0,\"cost_limit_warning\":null,\"logs\":null,"
                         + "\"output\":null,\"output_url\":null,\"error\":null,"
                         + "\"upload_progress\":{\"objects\":0,\"bytes\":0,\"last_upload_at\":null},"
-                        + "\"user_id\":null,\"username\":null,\"team_id\":null,\"org_id\":null,\"estimated_cost_usd\":null}",
+                        + "\"user_id\":null,\"username\":null,\"team_id\":null,\"org_id\":null,\"estimated_cost_usd\":null,"
+                        + "\"config_name\":null,\"hardware_type\":null,\"error_message\":null,\"job_type\":\"cloud\","
+                        + "\"is_terminal\":false,\"is_active\":true}",
                 json(JobView.of(pending(), UploadProgress.NONE)));
     }
 

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.audit.AuditAppender;
 import io.tuneops.support.audit.AuditEvent;
+import io.tuneops.support.store.LastStep;
 import io.tuneops.webhook.config.ApprovalConfig;
 import io.tuneops.webhook.repository.ApprovalRepository;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -17,12 +18,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
  * Approving, rejecting, cancelling and expiring requests. Each decision is one transaction that
  * locks the job, moves the request out of {@code pending} with a guarded UPDATE and moves the job
- * on through {@link ApprovedJobs}; its audit event is appended before the COMMIT. Exactly once:
+ * on through {@link ApprovedJobs}; its audit event is appended before the COMMIT, and only after
+ * it an approved job's upload credentials are published (withdrawn again if the decision does
+ * not commit). Exactly once:
  * of two approvers, the second finds the request no longer pending; an approval whose job was
  * cancelled meanwhile rolls back. Only after the COMMIT is an approved job sent to its provider.
  */
@@ -61,6 +65,36 @@ public class ApprovalDecisions {
     private static final class JobNoLongerWaiting extends RuntimeException {
         JobNoLongerWaiting() {
             super("the job no longer waits for approval", null, false, false);
+        }
+    }
+
+    /**
+     * A decision made in its transaction: the request as decided (empty when it was no longer
+     * pending) and, for an approval, the release whose credentials the last step publishes.
+     */
+    private record Made(Optional<ApprovalRequest> request, Optional<ApprovedJobs.Release> release, AtomicBoolean published) {
+        Made(Optional<ApprovalRequest> request, Optional<ApprovedJobs.Release> release) {
+            this(request, release, new AtomicBoolean());
+        }
+    }
+
+    /** The decision's audit event, then its job's credentials, which are withdrawn if it does not commit after all. */
+    private record Audited(AuditAppender audit, AuditEvent event) implements LastStep<Made> {
+        @Override
+        public Uni<?> apply(Made made, Duration left) {
+            if (made.request().isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return audit.append(event, left).chain(() -> made.release().isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().deferred(() -> {
+                made.published().set(true);
+                return made.release().get().publish(left);
+            }));
+        }
+
+        @Override
+        public Uni<?> notCommitted(Made made, Ending how) {
+            return made.published().get() ? made.release().orElseThrow().withdraw() : Uni.createFrom().voidItem();
         }
     }
 
@@ -118,10 +152,11 @@ public class ApprovalDecisions {
                             notes, bulk));
             return approvals.transaction(tx -> approvals.lockJob(tx, request.jobId())
                             .chain(() -> approvals.decide(tx, requestId, action.to, reviewer.actor(), notes))
-                            .call(decided -> decided.isEmpty() ? Uni.createFrom().voidItem()
-                                    : moveJob(tx, action, request.jobId(), reviewer.actor(), notes)),
-                            (decided, left) -> decided.isPresent() ? audit.append(event, left) : Uni.createFrom().voidItem())
-                    .chain(decided -> decided.isPresent() ? afterCommit(action, decided.get())
+                            .chain(decided -> decided.isEmpty() ? Uni.createFrom().item(new Made(decided, Optional.empty()))
+                                    : moveJob(tx, action, request.jobId(), reviewer.actor(), notes)
+                                    .map(release -> new Made(decided, release))),
+                            new Audited(audit, event))
+                    .chain(made -> made.request().isPresent() ? afterCommit(action, made.request().get())
                             : approvals.request(requestId).map(now -> notPending(now.orElse(request))))
                     .onFailure(JobNoLongerWaiting.class).recoverWithItem(() -> new DecisionOutcome.Conflict(
                             "Job " + request.jobId() + " no longer waits for approval (it was cancelled); nothing was decided",
@@ -139,29 +174,33 @@ public class ApprovalDecisions {
                     ? Optional.of("You submitted job " + request.jobId() + "; another person must approve it")
                     : Optional.empty();
             case REJECT -> mayDecide ? Optional.empty() : Optional.of(needsRole("Rejecting", request));
-            case CANCEL -> own || mayDecide ? Optional.empty()
-                    : Optional.of("Only the submitter or someone with the " + request.requiredRole().wire()
-                    + " role may cancel approval request " + request.id());
+            case CANCEL -> request.cancellableBy(reviewer) ? Optional.empty() : Optional.of(cancelRefusal(request));
         };
+    }
+
+    /** Why a caller may not cancel the request (or its held job): the words both cancel routes answer with. */
+    public static String cancelRefusal(ApprovalRequest request) {
+        return "Only the submitter or someone with the " + request.requiredRole().wire()
+                + " role may cancel approval request " + request.id() + " (job " + request.jobId() + ")";
     }
 
     private static String needsRole(String doing, ApprovalRequest request) {
         return doing + " request " + request.id() + " needs the " + request.requiredRole().wire() + " role";
     }
 
-    /** The job's side of the decision, in its transaction. */
-    private Uni<Void> moveJob(SqlConnection tx, Action action, String jobId, String actor,
-                              String notes) {
+    /** The job's side of the decision, in its transaction; an approval's release, whose credentials are published last. */
+    private Uni<Optional<ApprovedJobs.Release>> moveJob(SqlConnection tx, Action action, String jobId, String actor,
+                                                         String notes) {
         return switch (action) {
             case APPROVE -> jobs.release(tx, jobId, actor).invoke(released -> {
-                if (!released) {
+                if (released.isEmpty()) {
                     throw new JobNoLongerWaiting();
                 }
-            }).replaceWithVoid();
+            });
             // a job that no longer waits needs no ending: the request is closed all the same
             case REJECT -> jobs.abandon(tx, jobId, "Rejected by " + actor + (notes == null ? "" : ": " + notes), actor)
-                    .replaceWithVoid();
-            case CANCEL -> jobs.abandon(tx, jobId, "Approval request cancelled by " + actor, actor).replaceWithVoid();
+                    .replaceWith(Optional.empty());
+            case CANCEL -> jobs.abandon(tx, jobId, "Approval request cancelled by " + actor, actor).replaceWith(Optional.empty());
         };
     }
 

@@ -20,6 +20,14 @@ public record ApprovalRequest(String id, String jobId, String userId, String sub
                               OffsetDateTime reviewedAt, String reviewNotes, OffsetDateTime createdAt,
                               OffsetDateTime expiresAt) {
 
+    /**
+     * Whether {@code person} may cancel the request, and so the job it holds back, by either route:
+     * its submitter, or someone whose role includes the one it needs.
+     */
+    public boolean cancellableBy(Submitter person) {
+        return submittedBy(person) || person.role() != null && person.role().includes(requiredRole);
+    }
+
     /** Whether {@code person} submitted the job: the same user, or the same credential when it has no user. */
     public boolean submittedBy(Submitter person) {
         if (userId != null && person.userId() != null) {

@@ -2,6 +2,7 @@ package io.tuneops.webhook.service.approval;
 
 import com.google.re2j.Pattern;
 import io.smallrye.mutiny.Uni;
+import io.tuneops.support.audit.AuditEvent;
 import io.tuneops.webhook.config.ApprovalConfig;
 import io.tuneops.webhook.repository.ApprovalRepository;
 import io.tuneops.webhook.repository.ApprovalRepository.JobHistory;
@@ -9,6 +10,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -22,7 +27,11 @@ import java.util.Optional;
 /**
  * The approval rules, evaluated in the submit transaction: the active rule of highest priority
  * that concerns the submitter and whose condition the submission meets decides who must approve.
- * Daily and first-job counts are read from the job table in that same transaction.
+ * Daily and first-job counts are read from the job table in that same transaction, under an
+ * advisory lock of the submitter held until it ends: without it, concurrent submits of one person
+ * would each count the others' uncommitted jobs as absent and all pass a daily_jobs_exceed rule.
+ * The submit takes this lock before any quota lock (JobService evaluates the rules first), so the
+ * two kinds of lock are always taken in the same order and never wait on each other in a cycle.
  */
 @ApplicationScoped
 public class RuleApprovalGate implements ApprovalGate {
@@ -45,7 +54,8 @@ public class RuleApprovalGate implements ApprovalGate {
             boolean countsJobs = concerned.stream().anyMatch(rule -> rule.condition() == ApprovalCondition.DAILY_JOBS_EXCEED
                     || rule.condition() == ApprovalCondition.FIRST_JOB);
             Uni<JobHistory> history = countsJobs
-                    ? approvals.jobHistory(tx, submission.submitter(), startOfUtcDay(), submission.jobId())
+                    ? approvals.lockHistory(tx, historyLockKey(submission.submitter()))
+                    .chain(() -> approvals.jobHistory(tx, submission.submitter(), startOfUtcDay(), submission.jobId()))
                     : Uni.createFrom().item(new JobHistory(0, 0));
             return history.map(h -> {
                 for (ApprovalRule rule : concerned) {
@@ -110,8 +120,16 @@ public class RuleApprovalGate implements ApprovalGate {
     }
 
     @Override
-    public Uni<Void> cancelForJob(SqlConnection tx, String jobId, String actor) {
-        return approvals.closeForJob(tx, jobId, ApprovalStatus.CANCELLED, actor, "the job was cancelled").replaceWithVoid();
+    public Uni<Optional<ApprovalRequest>> latestRequest(String jobId) {
+        return approvals.requestForJob(jobId);
+    }
+
+    @Override
+    public Uni<Optional<AuditEvent>> cancelForJob(SqlConnection tx, String jobId, String actor, String clientIp) {
+        String notes = "the job was cancelled";
+        return approvals.closeForJob(tx, jobId, ApprovalStatus.CANCELLED, actor, notes).map(closed -> closed.map(r ->
+                AuditEvent.of("approval.cancelled", actor, clientIp, "approval_request", r.id(), "cancel",
+                        new ApprovalAuditDetails.Decision(r.jobId(), r.ruleId(), r.submittedBy(), notes, false))));
     }
 
     private static List<String> list(String threshold) {
@@ -120,6 +138,21 @@ public class RuleApprovalGate implements ApprovalGate {
 
     private static String who(Submitter submitter) {
         return submitter.username() != null ? submitter.username() : submitter.actor();
+    }
+
+    /**
+     * The advisory lock key of a person's job history: 64 bits of SHA-256 over a name space and
+     * whom jobHistory counts (the user, else the credential), apart from the quotas' keys.
+     */
+    static long historyLockKey(Submitter submitter) {
+        String who = submitter.userId() != null ? "user:" + submitter.userId() : "actor:" + submitter.actor();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("tuneops.approval-history:" + who).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static OffsetDateTime startOfUtcDay() {

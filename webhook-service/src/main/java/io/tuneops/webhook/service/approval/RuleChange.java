@@ -60,11 +60,11 @@ public final class RuleChange {
                 errors.add(new FieldError(field, "unknown field; rules have " + String.join(", ", FIELDS.stream().sorted().toList())));
             }
         }
-        String name = text(body, "name", base.name(), MAX_NAME, errors);
+        String name = text(body, "name", base.name(), MAX_NAME, false, errors);
         if ((name == null || name.isBlank()) && errors.stream().noneMatch(e -> e.field().equals("name"))) {
             errors.add(new FieldError("name", body.containsKey("name") ? "must not be blank" : "is required"));
         }
-        String description = text(body, "description", base.description(), MAX_DESCRIPTION, errors);
+        String description = text(body, "description", base.description(), MAX_DESCRIPTION, true, errors);
         ApprovalCondition condition = base.condition();
         if (body.containsKey("condition")) {
             Object value = body.getValue("condition");
@@ -78,7 +78,9 @@ public final class RuleChange {
         String threshold = base.threshold();
         if (body.containsKey("threshold")) {
             Object value = body.getValue("threshold");
-            if (value instanceof String || value instanceof Number) {
+            if (value instanceof String s && controlCharacter(s, false)) {
+                errors.add(new FieldError("threshold", "must not contain control characters"));
+            } else if (value instanceof String || value instanceof Number) {
                 threshold = value.toString().trim();
             } else if (value == null) {
                 threshold = "";
@@ -208,7 +210,17 @@ public final class RuleChange {
                 .collect(Collectors.toCollection(LinkedHashSet::new)).stream().toList();
     }
 
-    private static String text(JsonObject body, String field, String current, int max, List<FieldError> errors) {
+    /**
+     * Whether {@code s} holds a C0 control character (U+0000 to U+001F) or DEL, tab and line breaks
+     * aside where {@code multiline}: PostgreSQL cannot store U+0000 in text at all, and the others
+     * have no place in a name or a threshold.
+     */
+    static boolean controlCharacter(String s, boolean multiline) {
+        return s.chars().anyMatch(c -> (c < 0x20 || c == 0x7f) && !(multiline && (c == '\t' || c == '\n' || c == '\r')));
+    }
+
+    private static String text(JsonObject body, String field, String current, int max, boolean multiline,
+                               List<FieldError> errors) {
         if (!body.containsKey(field)) {
             return current;
         }
@@ -222,6 +234,10 @@ public final class RuleChange {
         }
         if (s.length() > max) {
             errors.add(new FieldError(field, "must be at most " + max + " characters"));
+        }
+        if (controlCharacter(s, multiline)) {
+            errors.add(new FieldError(field, multiline ? "must not contain control characters other than tab and line breaks"
+                    : "must not contain control characters"));
         }
         return s;
     }

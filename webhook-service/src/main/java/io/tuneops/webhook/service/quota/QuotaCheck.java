@@ -1,9 +1,9 @@
 package io.tuneops.webhook.service.quota;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Comparator;
-import java.util.Locale;
 
 /**
  * One quota against what its scope has used: {@code current} before the submit, {@code increment}
@@ -13,6 +13,8 @@ public record QuotaCheck(Quota quota, BigDecimal current, BigDecimal increment) 
 
     /** At this share of a limit a submit carries a warning. */
     static final BigDecimal WARNING_SHARE = new BigDecimal("0.8");
+    /** Integer digits written out in full: a budget's 8, and room for what many jobs add up to. */
+    private static final int MONEY_DIGITS = 15;
 
     /** Tightest first: the largest share of its limit used, then the smallest limit. */
     static final Comparator<QuotaCheck> TIGHTEST_FIRST = Comparator.comparing(QuotaCheck::share).reversed()
@@ -61,8 +63,15 @@ public record QuotaCheck(Quota quota, BigDecimal current, BigDecimal increment) 
                 + ", action " + quota.action().wire() + ")";
     }
 
-    private static String money(BigDecimal amount) {
-        return String.format(Locale.ROOT, "$%.2f", amount);
+    /**
+     * Dollars and cents; an amount of more digits than any budget holds is shown in scientific
+     * notation, since writing out every digit of a value such as 1E+999999999 would take gigabytes.
+     */
+    static String money(BigDecimal amount) {
+        if (amount.precision() - amount.scale() > MONEY_DIGITS) {
+            return "$" + amount.round(new MathContext(6, RoundingMode.HALF_UP));
+        }
+        return "$" + amount.setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 
     private static String count(BigDecimal n) {

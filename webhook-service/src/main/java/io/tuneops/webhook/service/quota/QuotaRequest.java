@@ -13,12 +13,16 @@ import java.util.TreeSet;
 /**
  * A validated quota to create. On {@code /api/quotas} the body names at most one of user_id,
  * org_id, team_id (none: global); on an organisation's or team's route the path names the scope.
+ * Ids are the gateway's, in their id form ({@code usr_...}, {@code org_...}, {@code team_...}):
+ * a job carries those, so a quota under a slug or a username would apply to no one. This service
+ * cannot read the gateway's people to turn a slug into an id, so it refuses one.
  */
 public record QuotaRequest(QuotaType type, BigDecimal limit, QuotaAction action, QuotaScope scope, String orgId,
                            String teamId, String userId) {
 
     /** The largest limit the quota table holds (numeric(14, 6)). */
-    static final BigDecimal MAX_LIMIT = new BigDecimal("99999999.999999");
+    public static final BigDecimal MAX_LIMIT = new BigDecimal("99999999.999999");
+    private static final int MAX_ID = 128;
     private static final Set<String> FIELDS = Set.of("quota_type", "limit_value", "action", "user_id", "org_id", "team_id");
 
     public record Parsed(QuotaRequest request, List<FieldError> errors) {
@@ -103,10 +107,57 @@ public record QuotaRequest(QuotaType type, BigDecimal limit, QuotaAction action,
         if (value == null) {
             return null;
         }
-        if (!(value instanceof String s) || s.isBlank() || s.length() > 128 || s.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError(field, "must be an id, a non-empty string of at most 128 characters"));
+        IdKind kind = IdKind.of(field);
+        if (value instanceof Number) {
+            // the original's ids were integers, and its client still sends them so
+            errors.add(new FieldError(field, "ids are strings such as " + kind.prefix + "_0a1b2c..., not numbers"));
             return null;
         }
-        return s;
+        String problem = value instanceof String s ? idProblem(field, s)
+                : "must be an id, a string such as " + kind.prefix + "_0a1b2c...";
+        if (problem != null) {
+            errors.add(new FieldError(field, problem));
+            return null;
+        }
+        return (String) value;
+    }
+
+    /** Why {@code value} is not an id of the kind {@code field} names (user_id, org_id, team_id); null when it is one. */
+    public static String idProblem(String field, String value) {
+        IdKind kind = IdKind.of(field);
+        if (value.isBlank() || value.length() > MAX_ID || value.chars().anyMatch(Character::isISOControl)) {
+            return "must be an id, a string such as " + kind.prefix + "_0a1b2c... of at most " + MAX_ID + " characters";
+        }
+        if (!value.startsWith(kind.prefix + "_")) {
+            return "'" + value + "' is not " + kind.noun + " id (" + kind.prefix + "_...): quotas take the gateway's id, "
+                    + "not a slug or a name; " + kind.lookup + " shows it";
+        }
+        return null;
+    }
+
+    /** The gateway's ids (people.md): slugs are lower-case letters, digits and hyphens, so never carry these prefixes. */
+    private enum IdKind {
+        USER("usr", "a user", "GET /api/users"),
+        ORG("org", "an organisation", "GET /api/orgs"),
+        TEAM("team", "a team", "GET /api/orgs/{org}/teams");
+
+        final String prefix;
+        final String noun;
+        final String lookup;
+
+        IdKind(String prefix, String noun, String lookup) {
+            this.prefix = prefix;
+            this.noun = noun;
+            this.lookup = lookup;
+        }
+
+        static IdKind of(String field) {
+            return switch (field) {
+                case "user_id" -> USER;
+                case "org_id" -> ORG;
+                case "team_id" -> TEAM;
+                default -> throw new IllegalArgumentException("not an id field: " + field);
+            };
+        }
     }
 }
