@@ -231,10 +231,16 @@ final class FakeGates {
     }
 
     private void prices(Router router) {
-        router.get("/api/cloud/hardware-options").handler(rc -> FakeOwners.json(rc, 200, new JsonObject().put("hardware",
-                        new JsonArray().add(new JsonObject().put("id", "gpu-h100").put("name", "H100").put("cost_per_second", 0.002)
-                                .put("cost_per_hour", 7.2).put("available", true)))
-                .put("default_hardware", "gpu-h100").put("message", "Prices from the provider's hardware_prices")));
+        router.get("/api/cloud/hardware-options").handler(rc -> {
+            boolean generic = "generic".equals(rc.request().getParam("provider"));
+            JsonObject hardware = generic
+                    ? new JsonObject().put("id", "cpu-8").put("name", "8 CPUs").put("cost_per_second", 0.0001)
+                            .put("cost_per_hour", 0.36).put("available", true)
+                    : new JsonObject().put("id", "gpu-h100").put("name", "H100").put("cost_per_second", 0.002)
+                            .put("cost_per_hour", 7.2).put("available", true);
+            FakeOwners.json(rc, 200, new JsonObject().put("hardware", new JsonArray().add(hardware))
+                    .put("default_hardware", hardware.getString("id")).put("message", "Prices from the provider's hardware_prices"));
+        });
         router.post("/api/cloud/cost-estimate").handler(rc -> {
             JsonObject body = rc.body().asJsonObject();
             if (!"gpu-h100".equals(body.getString("hardware"))) {

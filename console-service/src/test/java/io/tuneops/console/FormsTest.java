@@ -5,6 +5,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tuneops.console.Browser.Scope;
 import io.tuneops.console.FakeOwners.Recorded;
+import io.tuneops.console.service.ProviderForm;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.jsoup.nodes.Document;
@@ -187,6 +188,21 @@ class FormsTest {
         assertFalse(sent.containsKey("proxy_url"), "the masked URL is not stored back");
         assertTrue(sent.containsKey("api_token") && sent.getValue("api_token") == null, "removal sends null");
         assertEquals("whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0", sent.getString("webhook_secret"));
+    }
+
+    @Test
+    void aProxyUrlChangedAroundItsMaskedPasswordAsksForThePasswordAndStoresNothing() {
+        owners.providers.get("replicate").put("proxy_url", "http://user:***@proxy:3128");
+        Document page = Browser.html(Browser.form(Scope.ADMIN).formParam("proxy_url", "http://user:***@proxy:3129")
+                .post("/providers/replicate").then().statusCode(200).extract().asString());
+        assertNotNull(page.getElementById("cfg-proxy_url-error"), "refused next to the field");
+        assertEquals(ProviderForm.RETYPE_PROXY_PASSWORD, page.getElementById("cfg-proxy_url-error").text());
+        assertEquals("http://user:***@proxy:3129", page.getElementById("cfg-proxy_url").attr("value"), "kept as typed");
+        assertTrue(owners.requests("PUT", "/api/cloud/providers/replicate").isEmpty(), "the mask is never sent as a password");
+
+        Browser.form(Scope.ADMIN).formParam("proxy_url", "http://user:s3cret@proxy:3129").post("/providers/replicate")
+                .then().statusCode(200);
+        assertEquals("http://user:s3cret@proxy:3129", lastBody("PUT", "/api/cloud/providers/replicate").getString("proxy_url"));
     }
 
     // ---- Metrics ----

@@ -16,6 +16,7 @@ import java.util.List;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,6 +78,75 @@ class JobsPagesTest {
     }
 
     @Test
+    void eachPollBringsTheCountAndThePagerOfTheSameListing() {
+        owners.jobs.clear();
+        Document empty = Browser.html(Browser.as(Scope.VIEWER).get("/jobs?limit=2").asString());
+        assertTrue(empty.getElementById("jobs-total").text().startsWith("0 jobs"));
+        assertNull(empty.getElementById("jobs-next"));
+        assertFalse(empty.getElementById("jobs-total").hasAttr("hx-swap-oob"), "the page itself is whole");
+
+        for (int i = 1; i <= 3; i++) {
+            owners.putJob(FakeOwners.job("job_arrived" + i, "running", "generic"));
+        }
+        String poll = Browser.as(Scope.VIEWER).get(empty.getElementById("job-rows").attr("hx-get")).then().statusCode(200)
+                .extract().asString();
+        // htmx parses the answer as a template: the table body first, the out-of-band parts after it
+        assertTrue(poll.trim().startsWith("<tbody"), poll);
+        assertTrue(poll.indexOf("id=\"jobs-total\"") > poll.indexOf("</tbody>"), poll);
+        Document fragment = Browser.html("<table>" + poll + "</table>");
+        assertEquals(2, fragment.select("#job-rows tr").size());
+        Element total = fragment.getElementById("jobs-total");
+        assertEquals("true", total.attr("hx-swap-oob"));
+        assertTrue(total.text().startsWith("3 jobs"), total.text());
+        assertEquals("true", fragment.getElementById("jobs-pager").attr("hx-swap-oob"));
+        assertEquals("/jobs?limit=2&cursor=c2", fragment.getElementById("jobs-next").attr("href"),
+                "Next page starts after the last row this poll shows");
+    }
+
+    @Test
+    void aJobsPageSendsItsLogOnlyWhenItChangedAndOnlyItsLines() {
+        Document page = Browser.html(Browser.as(Scope.VIEWER).get("/jobs/job_run1").asString());
+        Element box = page.getElementById("job-log");
+        assertNotNull(box, "the log box");
+        assertNull(page.getElementById("job-live").getElementById("job-log"), "the log box is not in the polled section");
+        assertFalse(box.hasAttr("hx-swap-oob"));
+        String poll = page.getElementById("job-live").attr("hx-get");
+
+        Document unchanged = Browser.html(Browser.as(Scope.VIEWER).get(poll).then().statusCode(200).extract().asString());
+        assertEquals("running", unchanged.getElementById("job-status").text());
+        assertNull(unchanged.getElementById("job-logs"), "an unchanged log is not sent, so its box is left alone");
+        assertEquals(poll, unchanged.getElementById("job-live").attr("hx-get"));
+
+        owners.jobs.get("job_run1").put("logs", "step 1\nstep 2 <b>bold</b>\nstep 3");
+        Document changed = Browser.html(Browser.as(Scope.VIEWER).get(poll).then().statusCode(200).extract().asString());
+        Element lines = changed.getElementById("job-log");
+        assertEquals("innerHTML", lines.attr("hx-swap-oob"), "the lines replace the box's content, the box stays");
+        assertEquals("step 1\nstep 2 <b>bold</b>\nstep 3", changed.getElementById("job-logs").wholeText());
+        String next = changed.getElementById("job-live").attr("hx-get");
+        assertNotEquals(poll, next, "the next poll names the log now shown");
+        assertNull(Browser.html(Browser.as(Scope.VIEWER).get(next).asString()).getElementById("job-logs"));
+    }
+
+    @Test
+    void aJobsPageStopsPollingOnceTheJobHasFinishedOrIsGone() {
+        Response running = Browser.as(Scope.VIEWER).get("/jobs/job_run1/live");
+        assertEquals(200, running.statusCode());
+
+        Response finished = Browser.as(Scope.VIEWER).get("/jobs/job_done1/live");
+        assertEquals(286, finished.statusCode(), "htmx stops polling on 286");
+        assertEquals("none", Browser.html(finished.asString()).getElementById("job-live").attr("hx-trigger"));
+
+        owners.jobs.remove("job_run1");
+        Response gone = Browser.as(Scope.VIEWER).get("/jobs/job_run1/live");
+        assertEquals(286, gone.statusCode(), "a job deleted elsewhere is not asked for again every second");
+        Document shown = Browser.html(gone.asString());
+        assertTrue(shown.getElementById("job-gone").text().startsWith("This job no longer exists"));
+        assertFalse(shown.getElementById("job-live").hasAttr("hx-get"), "what is swapped in polls no more");
+        assertFalse(gone.asString().contains("<html"), "a fragment, not a page");
+        assertEquals(404, Browser.as(Scope.VIEWER).get("/jobs/job_run1").statusCode(), "the page itself is not found");
+    }
+
+    @Test
     void theFiltersKeepTheirChoice() {
         Document page = Browser.html(Browser.as(Scope.VIEWER).get("/jobs?status=running").asString());
         assertEquals("running", page.select("#filter-status option[selected]").attr("value"));
@@ -99,7 +169,7 @@ class JobsPagesTest {
         assertTrue(logs.select("b").isEmpty(), "log text is escaped, never markup");
         Element live = page.getElementById("job-live");
         assertEquals("every 1s", live.attr("hx-trigger"), "an unfinished job's page updates itself");
-        assertEquals("/jobs/job_run1/live", live.attr("hx-get"));
+        assertTrue(live.attr("hx-get").startsWith("/jobs/job_run1/live?log="), live.attr("hx-get"));
 
         Document done = Browser.html(Browser.as(Scope.VIEWER).get("/jobs/job_done1").asString());
         assertEquals("none", done.getElementById("job-live").attr("hx-trigger"), "a finished job does not change");

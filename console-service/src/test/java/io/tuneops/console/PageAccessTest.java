@@ -184,6 +184,18 @@ class PageAccessTest {
     }
 
     @Test
+    void aSignedInVisitorIsNeverSentOffSiteNorShownAnErrorByANextPage() {
+        // raw query strings, as a crafted link sends them
+        for (String next : List.of("/%09/127.0.0.1:18999/x", "/%0d%0aSet-Cookie:%20a=b", "/%5C127.0.0.1/x", "%2F%2Fevil.example")) {
+            Browser.as(Scope.VIEWER).urlEncodingEnabled(false).get("/sign-in?next=" + next).then().statusCode(303)
+                    .header("Location", equalTo("/jobs"));
+            Document page = Browser.html(Browser.anonymous().urlEncodingEnabled(false).get("/sign-in?next=" + next).then()
+                    .statusCode(200).extract().asString());
+            assertTrue(page.select("input[name=next]").isEmpty(), next);
+        }
+    }
+
+    @Test
     void theSignOutFormPostsTheSessionsCsrfTokenToTheGateway() {
         Document html = Browser.html(Browser.as(Scope.VIEWER).get("/jobs").asString());
         Element form = html.getElementById("sign-out-form");

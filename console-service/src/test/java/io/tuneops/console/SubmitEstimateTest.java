@@ -8,8 +8,11 @@ import io.tuneops.console.FakeOwners.Recorded;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,6 +45,21 @@ class SubmitEstimateTest {
         assertTrue(page.getElementById("estimate").attr("hx-trigger").contains("change from:#submit-max-run-seconds"));
         assertEquals("#submit-provider, #submit-hardware, #submit-max-run-seconds", page.getElementById("estimate").attr("hx-include"));
         assertEquals("Maximum run time (seconds)", page.select("label[for=submit-max-run-seconds]").text());
+    }
+
+    @Test
+    void changingTheProviderBringsItsHardwareSuggestionsWithTheEstimate() {
+        Document page = Browser.html(Browser.as(Scope.OPERATOR).get("/submit").asString());
+        Document answer = Browser.html(Browser.as(Scope.OPERATOR).get("/submit/estimate?provider=generic").then().statusCode(200)
+                .extract().asString());
+        // what htmx swaps in: the part the page names in hx-select
+        Element swapped = answer.selectFirst(page.getElementById("estimate").attr("hx-select"));
+        assertNotNull(swapped);
+        assertEquals(List.of("cpu-8"), swapped.select("#submit-hardware-options option").eachAttr("value"));
+        assertEquals("provider=generic", owners.last("GET", "/api/cloud/hardware-options").query());
+        Element replicate = Browser.html(Browser.as(Scope.OPERATOR).get("/submit/estimate?provider=replicate").asString())
+                .selectFirst("#estimate");
+        assertEquals(List.of("gpu-h100"), replicate.select("#submit-hardware-options option").eachAttr("value"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Confirmations;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -77,7 +78,7 @@ public class ApiKeysPage {
     @GET
     public Uni<TemplateInstance> page(@QueryParam("revoked") String revoked, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.ADMIN);
-        String notice = revoked == null ? null : "Key " + revoked + " was revoked: it and its sessions no longer work.";
+        String notice = Ids.notice(revoked, id -> "Key " + id + " was revoked: it and its sessions no longer work.");
         return render(visitor, rc, blank(), FormErrors.NONE, null, notice, null);
     }
 

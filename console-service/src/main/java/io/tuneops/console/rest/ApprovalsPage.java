@@ -14,6 +14,7 @@ import io.tuneops.console.client.Caller;
 import io.tuneops.console.client.Query;
 import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Csrf;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -84,8 +85,8 @@ public class ApprovalsPage {
     public Uni<TemplateInstance> page(@QueryParam("status") String status, @QueryParam("decided") String decided,
                                       @QueryParam("verdict") String verdict, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.OPERATOR);
-        String notice = decided == null ? null
-                : "Request " + decided + " was " + Verdict.of(verdict).map(Verdict::done).orElse("decided") + ".";
+        String notice = Ids.notice(decided,
+                id -> "Request " + id + " was " + Verdict.of(verdict).map(Verdict::done).orElse("decided") + ".");
         return render(visitor, rc, filter(status), notice, null);
     }
 

@@ -15,6 +15,7 @@ import io.tuneops.console.service.JobViews.JobDetail;
 import io.tuneops.console.service.JobViews.JobRow;
 import io.tuneops.console.web.Confirmations;
 import io.tuneops.console.web.Csrf;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -40,8 +41,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The jobs list (live: its rows are an htmx fragment polled every second), a job's page (its
- * fields, log tail and outputs, live until it finishes), and cancelling or deleting a job.
+ * The jobs list (live: its rows, with the count and the pager, are an htmx fragment polled every
+ * second), a job's page (its fields, log tail and outputs, live until it finishes or is deleted),
+ * and cancelling or deleting a job.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -51,26 +53,32 @@ public class JobsPages {
     public record Filters(String status, String provider, List<Option> statuses, List<Option> providers) {
     }
 
+    /** @param nextHref null on the last page; @param firstHref null on the first */
+    public record Pager(String firstHref, String nextHref) {
+    }
+
     /**
-     * The rows and what polls them: {@code rowsUrl} is the fragment URL with the same filters and
-     * page, {@code error} replaces the rows while webhook-service is unavailable.
+     * The rows, the count and the pager as of one listing, and what polls them: {@code rowsUrl} is
+     * the fragment URL with the same filters and page, {@code error} replaces the rows while
+     * webhook-service is unavailable. {@code polled}: this answers a poll, so the count and the
+     * pager go out of band next to the rows (they sit outside the table body htmx replaces).
      */
-    public record JobTable(List<JobRow> rows, long total, String rowsUrl, String trigger, String error) {
+    public record JobTable(List<JobRow> rows, long total, Pager pager, String rowsUrl, String trigger, String error,
+                           boolean polled) {
         public boolean empty() {
             return rows.isEmpty() && error == null;
         }
     }
 
-    /** @param nextHref null on the last page; @param firstHref null on the first */
-    public record Pager(String firstHref, String nextHref) {
-    }
-
     /** templates/JobsPages/jobs.html */
-    record jobs(Layout layout, Filters filters, JobTable table, Pager pager, String notice) implements TemplateInstance {
+    record jobs(Layout layout, Filters filters, JobTable table, String notice) implements TemplateInstance {
     }
 
-    /** The rows alone, fragment {@code rows} of jobs.html, for polling. */
-    record jobs$rows(JobTable table) implements TemplateInstance {
+    /**
+     * Fragment {@code poll} of jobs.html: the rows with the count and the pager of the same listing,
+     * so that "Next page" always starts after the last row shown and a list that grows offers it.
+     */
+    record jobs$poll(JobTable table) implements TemplateInstance {
     }
 
     /** A job's outputs, or why they cannot be listed. */
@@ -82,9 +90,12 @@ public class JobsPages {
 
     /**
      * The live part of a job's page, with the actions this visitor may take; {@code trigger} is
-     * null once the job has finished (nothing changes any more).
+     * null once the job has finished (nothing changes any more). {@code liveUrl} names the log it
+     * shows, so a poll sends the log box along ({@code logUpdate}) only when the log changed: an
+     * unchanged box keeps its scroll position and the reader's selection.
      */
-    public record JobLive(JobDetail job, String liveUrl, String trigger, boolean canOperate, String actionError) {
+    public record JobLive(JobDetail job, String liveUrl, String trigger, boolean canOperate, String actionError,
+                          boolean logUpdate) {
     }
 
     /** templates/JobsPages/job.html */
@@ -94,6 +105,13 @@ public class JobsPages {
     /** Fragment {@code live} of job.html, for polling. */
     record job$live(JobLive live) implements TemplateInstance {
     }
+
+    /** templates/JobsPages/jobGone.html: what a job's page shows once the job was deleted elsewhere. */
+    record jobGone(String jobId) implements TemplateInstance {
+    }
+
+    /** htmx stops polling an element whose poll is answered with this status (and swaps the answer in). */
+    static final int STOP_POLLING = 286;
 
     private final Pages pages;
     private final JobsApi jobsApi;
@@ -118,16 +136,11 @@ public class JobsPages {
                                       @QueryParam("cursor") String cursor, @QueryParam("limit") String limit,
                                       @QueryParam("deleted") String deleted, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
-        int pageSize = pageSize(limit);
         Filters filters = new Filters(status, provider, Option.withAny("Any status", JobViews.STATUSES, status),
                 Option.withAny("Any provider", JobViews.PROVIDERS, provider));
-        String notice = deleted == null ? null : "Job " + deleted + " was deleted.";
-        return table(visitor, rc, status, provider, cursor, pageSize).map(result -> {
-            String first = cursor == null ? null : listUrl("/jobs", status, provider, null, limit);
-            String next = result.nextCursor() == null ? null : listUrl("/jobs", status, provider, result.nextCursor(), limit);
-            return new jobs(pages.layout(visitor, Section.JOBS, "Jobs"), filters, result.table(), new Pager(first, next),
-                    notice);
-        });
+        String notice = Ids.notice(deleted, id -> "Job " + id + " was deleted.");
+        return table(visitor, rc, status, provider, cursor, limit, false)
+                .map(table -> new jobs(pages.layout(visitor, Section.JOBS, "Jobs"), filters, table, notice));
     }
 
     @GET
@@ -136,24 +149,28 @@ public class JobsPages {
                                       @QueryParam("cursor") String cursor, @QueryParam("limit") String limit,
                                       @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
-        return table(visitor, rc, status, provider, cursor, pageSize(limit)).map(result -> new jobs$rows(result.table()));
+        return table(visitor, rc, status, provider, cursor, limit, true).map(jobs$poll::new);
     }
 
-    private record Listed(JobTable table, String nextCursor) {
-    }
-
-    private Uni<Listed> table(Visitor visitor, RoutingContext rc, String status, String provider, String cursor,
-                              int pageSize) {
+    /**
+     * One listing: its rows, its count and its pager together, so that each poll brings all three
+     * up to date (a pager computed once would skip the jobs that arrived since).
+     */
+    private Uni<JobTable> table(Visitor visitor, RoutingContext rc, String status, String provider, String cursor,
+                                String limit, boolean polled) {
+        int pageSize = pageSize(limit);
         String rowsUrl = listUrl("/jobs/rows", status, provider, cursor, pageSize == config.jobsPageSize() ? null
                 : String.valueOf(pageSize));
         String trigger = "every " + config.refreshSeconds() + "s";
+        String first = cursor == null ? null : listUrl("/jobs", status, provider, null, limit);
         return jobsApi.list(Caller.of(rc, visitor), status, provider, pageSize, cursor)
                 .map(answer -> answer.fold(
-                        list -> new Listed(new JobTable(JobViews.rows(list.jobs()), list.total(), rowsUrl, trigger, null),
-                                list.next_cursor()),
-                        problem -> new Listed(new JobTable(List.of(), 0, rowsUrl, trigger, problem.detail()), null)))
+                        list -> new JobTable(JobViews.rows(list.jobs()), list.total(), new Pager(first,
+                                list.next_cursor() == null ? null : listUrl("/jobs", status, provider, list.next_cursor(), limit)),
+                                rowsUrl, trigger, null, polled),
+                        problem -> new JobTable(List.of(), 0, new Pager(first, null), rowsUrl, trigger, problem.detail(), polled)))
                 .onFailure(OwnerUnavailable.class).recoverWithItem(e ->
-                        new Listed(new JobTable(List.of(), 0, rowsUrl, trigger, e.getMessage()), null));
+                        new JobTable(List.of(), 0, new Pager(first, null), rowsUrl, trigger, e.getMessage(), polled));
     }
 
     @GET
@@ -163,11 +180,24 @@ public class JobsPages {
         return jobPage(visitor, rc, id, null);
     }
 
+    /**
+     * A poll of a job's page ({@code log}: the version of the log the page shows). Once the job
+     * has finished nothing changes any more, and once it is gone (deleted elsewhere) asking again
+     * would only be refused: either answer stops the polling.
+     */
     @GET
     @Path("jobs/{id}/live")
-    public Uni<TemplateInstance> live(@PathParam("id") String id, @Context RoutingContext rc) {
+    public Uni<Response> live(@PathParam("id") String id, @QueryParam("log") String logShown, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
-        return jobsApi.get(Caller.of(rc, visitor), id).map(answer -> new job$live(live(visitor, id, answer, null)));
+        return jobsApi.get(Caller.of(rc, visitor), id).map(answer -> {
+            if (answer.status() == 404) {
+                return Response.status(STOP_POLLING).entity(new jobGone(id)).build();
+            }
+            // a poll naming no log version is sent the log
+            JobLive live = live(visitor, id, answer, null, logShown == null ? "" : logShown);
+            return Response.status(live.job().finished() ? STOP_POLLING : Response.Status.OK.getStatusCode())
+                    .entity(new job$live(live)).build();
+        });
     }
 
     private Uni<TemplateInstance> jobPage(Visitor visitor, RoutingContext rc, String id, String actionError) {
@@ -181,20 +211,22 @@ public class JobsPages {
                         problem -> new Outputs(List.of(), false, problem.detail())))
                 .onFailure(OwnerUnavailable.class).recoverWithItem(e -> new Outputs(List.of(), false, e.getMessage()));
         return Uni.combine().all().unis(jobsApi.get(caller, id), outputs).asTuple().map(t -> {
-            JobLive live = live(visitor, id, t.getItem1(), actionError);
+            JobLive live = live(visitor, id, t.getItem1(), actionError, null);
             return new job(pages.layout(visitor, Section.JOBS, "Job " + live.job().title()), live, t.getItem2());
         });
     }
 
-    private JobLive live(Visitor visitor, String id, Answer<JobsApi.Job> answer, String actionError) {
+    /** @param logShown the log version a polling page shows; null for a whole page, which shows the log anyway */
+    private JobLive live(Visitor visitor, String id, Answer<JobsApi.Job> answer, String actionError, String logShown) {
         JobsApi.Job found = answer.fold(j -> j, problem -> {
             throw answer.status() == 404 ? Refused.notFound(visitor, problem.detail())
                     : Refused.owner(visitor, problem.detail());
         });
         JobDetail detail = JobViews.detail(found);
-        String liveUrl = "/jobs/" + Query.segment(id) + "/live";
+        String logVersion = JobViews.logVersion(detail.logs());
+        String liveUrl = "/jobs/" + Query.segment(id) + "/live" + Query.of().add("log", logVersion);
         return new JobLive(detail, liveUrl, detail.finished() ? null : "every " + config.refreshSeconds() + "s",
-                visitor.canOperate(), actionError);
+                visitor.canOperate(), actionError, logShown != null && !logShown.equals(logVersion));
     }
 
     /** What may be done to a job from its page, each behind a confirmation. */

@@ -19,6 +19,7 @@ import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Confirmations;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -92,7 +93,7 @@ public class NotificationChannelsPage {
                                       @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
         ChannelForm form = ChannelForm.blank().choosingPreset(preset);
-        String notice = deleted == null ? null : "Channel " + deleted + " was deleted, with its preferences.";
+        String notice = Ids.notice(deleted, id -> "Channel " + id + " was deleted, with its preferences.");
         return render(visitor, rc, form, FormErrors.NONE, null, null, notice, null);
     }
 

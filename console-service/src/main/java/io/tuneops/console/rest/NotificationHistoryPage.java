@@ -15,6 +15,7 @@ import io.tuneops.console.client.Query;
 import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -94,8 +95,8 @@ public class NotificationHistoryPage {
                                       @QueryParam("status") String status, @QueryParam("offset") String offset,
                                       @QueryParam("retried") String retried, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.ADMIN);
-        String notice = retried == null ? null : "Delivery " + retried + " is pending again: it is sent at once, with its "
-                + "attempts counted from the start.";
+        String notice = Ids.notice(retried, id -> "Delivery " + id + " is pending again: it is sent at once, with its "
+                + "attempts counted from the start.");
         return render(visitor, rc, filter(channelId, eventType, status, offset), notice, null);
     }
 

@@ -17,6 +17,7 @@ import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Confirmations;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -125,7 +126,8 @@ public class NotificationPreferencesPage {
     public Uni<TemplateInstance> page(@QueryParam("deleted") String deleted, @QueryParam("muted") String muted,
                                       @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
-        String notice = deleted != null ? "Preference " + deleted + " was deleted."
+        String deletedNotice = Ids.notice(deleted, id -> "Preference " + id + " was deleted.");
+        String notice = deletedNotice != null ? deletedNotice
                 : "true".equals(muted) ? "Your routine job events are muted: errors and warnings still reach you."
                 : "false".equals(muted) ? "Your routine job events reach you again." : null;
         return render(visitor, rc, PreferenceForm.BLANK, FormErrors.NONE, notice, null);

@@ -16,6 +16,7 @@ import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Confirmations;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -87,7 +88,7 @@ public class QuotasPage {
     @GET
     public Uni<TemplateInstance> page(@QueryParam("deleted") String deleted, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.VIEWER);
-        return render(visitor, rc, null, FormErrors.NONE, deleted == null ? null : "Quota " + deleted + " was deleted.", null);
+        return render(visitor, rc, null, FormErrors.NONE, Ids.notice(deleted, id -> "Quota " + id + " was deleted."), null);
     }
 
     @POST

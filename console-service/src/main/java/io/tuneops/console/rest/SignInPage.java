@@ -3,6 +3,7 @@ package io.tuneops.console.rest;
 import io.quarkus.qute.TemplateInstance;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Pages;
+import io.tuneops.console.web.SameSitePath;
 import io.tuneops.console.web.Section;
 import io.tuneops.console.web.Visitor;
 import io.vertx.ext.web.RoutingContext;
@@ -60,10 +61,9 @@ public class SignInPage {
         };
     }
 
-    /** Only a path on this site: the gateway redirects there after signing in. */
+    /** Only a path on this site (the gateway's rule), and neither the sign-in page itself nor the API. */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\") || next.length() > 1024
-                || next.startsWith("/sign-in") || next.startsWith("/api/")) {
+        if (!SameSitePath.accepted(next) || next.startsWith("/sign-in") || next.startsWith("/api/")) {
             return null;
         }
         return next;

@@ -16,6 +16,7 @@ import io.tuneops.console.service.Formats;
 import io.tuneops.console.web.Confirmations;
 import io.tuneops.console.web.Csrf;
 import io.tuneops.console.web.FormErrors;
+import io.tuneops.console.web.Ids;
 import io.tuneops.console.web.Layout;
 import io.tuneops.console.web.Option;
 import io.tuneops.console.web.Pages;
@@ -84,8 +85,8 @@ public class UsersPages {
     @GET
     public Uni<TemplateInstance> list(@QueryParam("deactivated") String deactivated, @Context RoutingContext rc) {
         Visitor visitor = pages.visitor(rc, Access.ADMIN);
-        String notice = deactivated == null ? null
-                : "User " + deactivated + " was deactivated: their keys and sessions no longer work.";
+        String notice = Ids.notice(deactivated,
+                id -> "User " + id + " was deactivated: their keys and sessions no longer work.");
         return render(visitor, rc, null, FormErrors.NONE, notice, null);
     }
 

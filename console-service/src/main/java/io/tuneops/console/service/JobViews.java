@@ -3,7 +3,11 @@ package io.tuneops.console.service;
 import io.tuneops.console.client.JobsApi.Job;
 import io.tuneops.console.client.JobsApi.UploadProgress;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -70,6 +74,19 @@ public final class JobViews {
         String output = job.output() == null || job.output().isNull() ? null : job.output().toPrettyString();
         return new JobDetail(job.job_id(), title(job), job.status(), FINISHED.contains(job.status()), fields,
                 job.logs(), output, job.error(), job.cost_limit_warning());
+    }
+
+    /**
+     * A short name for one state of a job's log tail (the first 64 bits of its SHA-256), carried
+     * by a job page's poll so that the log is sent again only when it changed.
+     */
+    public static String logVersion(String logs) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((logs == null ? "" : logs).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static FieldLine line(String field, String label, String value) {

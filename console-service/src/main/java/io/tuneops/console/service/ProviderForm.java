@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
  * shows every setting, so a save sends every setting (an empty field resets it to its default),
  * except SSL verification, the HTTP timeout and the S3 endpoint switch left at "Default" (kept as
  * stored: the API has no null for them), the write-only secrets, which change only when something is typed or their removal is
- * ticked, and a proxy URL left as shown (its password masked). The allowlist is checked by the API,
+ * ticked, and a proxy URL left as shown (its password masked); a proxy URL changed around its
+ * masked password is refused with a request to retype the password. The allowlist is checked by the API,
  * which names each wrong entry; turning certificate verification off needs the acknowledgment.
  */
 public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSignature, String sslVerify,
@@ -30,6 +32,10 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
 
     public static final String ACK_REQUIRED = "Turning certificate verification off lets anyone on the network path read and "
             + "change the calls to the provider. Tick the acknowledgment to confirm.";
+    public static final String RETYPE_PROXY_PASSWORD = "Retype the proxy password: it is shown masked (***), and the "
+            + "console cannot keep the stored one in a changed proxy URL. Or leave the URL exactly as shown to keep it.";
+    /** webhook-service's mask for a proxy URL's password ({@code http://user:***@host:port}), or for a URL it could not read. */
+    private static final Pattern MASKED_PROXY = Pattern.compile("\\*\\*\\*|[^:/?#]+://[^/?#@]*:\\*\\*\\*@.*");
     static final List<String> PERIODS = List.of("daily", "weekly", "monthly");
     static final List<String> ACTIONS = List.of("warn", "block");
 
@@ -61,6 +67,9 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
         String proxy = blankToNull(proxyUrl);
         // as shown, a proxy URL with a password is masked: sending it back would store the mask
         boolean proxyAsShown = proxy != null && proxy.equals(current.proxy_url());
+        if (!proxyAsShown && proxy != null && masksPassword(proxy)) {
+            errors.put("proxy_url", RETYPE_PROXY_PASSWORD);
+        }
         Double timeout = parseNumber("http_timeout", httpTimeout, "must be a number of seconds", errors);
         Boolean s3Enabled = parseTri("s3_endpoint_enabled", s3EndpointEnabled, errors);
         Optional<String> token = secret("api_token", apiToken, apiTokenClear, errors);
@@ -93,6 +102,15 @@ public record ProviderForm(String webhookAllowedIps, boolean webhookRequireSigna
 
     public List<Option> actionOptions() {
         return Option.of(ACTIONS, costLimitAction);
+    }
+
+    /**
+     * Whether a typed proxy URL still carries the mask instead of a password. The stored password
+     * is write-only, so a changed URL (another port, host or user) cannot be sent with it: sent as
+     * typed, the three asterisks would become the password.
+     */
+    static boolean masksPassword(String proxy) {
+        return MASKED_PROXY.matcher(proxy).matches();
     }
 
     /** One entry per line; blank lines and surrounding spaces are ignored. */

@@ -51,8 +51,7 @@ public class SignInGate {
 
     /** The sign-in page, coming back to {@code uri} afterwards when it is a path on this site. */
     static String signInFor(String uri) {
-        if (uri == null || uri.equals("/") || !uri.startsWith("/") || uri.startsWith("//") || uri.contains("\\")
-                || uri.length() > 1024) {
+        if (uri == null || uri.equals("/") || !SameSitePath.accepted(uri)) {
             return SIGN_IN;
         }
         return SIGN_IN + "?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8);

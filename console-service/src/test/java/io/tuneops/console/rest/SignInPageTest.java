@@ -19,6 +19,21 @@ class SignInPageTest {
     }
 
     @Test
+    void aPathABrowserCouldReadAsAnotherSiteOrThatBreaksTheHeaderIsNoNextPage() {
+        assertNull(SignInPage.safeNext("/\t/127.0.0.1:18999/x"), "a browser drops the tab: //127.0.0.1");
+        assertNull(SignInPage.safeNext("/\n/evil.example/"));
+        assertNull(SignInPage.safeNext("/\r\nSet-Cookie: a=b"));
+        assertNull(SignInPage.safeNext("/\\evil.example/"));
+        assertNull(SignInPage.safeNext("/ /evil.example"));
+        assertNull(SignInPage.safeNext("/jobs\u00e9"));
+        assertNull(SignInPage.safeNext("jobs"));
+        assertNull(SignInPage.safeNext("/" + "a".repeat(512)), "longer than the gateway keeps");
+        assertEquals("/" + "a".repeat(511), SignInPage.safeNext("/" + "a".repeat(511)));
+        assertEquals("/jobs?status=running&provider=generic", SignInPage.safeNext("/jobs?status=running&provider=generic"));
+        assertEquals("/", SignInPage.safeNext("/"));
+    }
+
+    @Test
     void theGatewaysCodesAreSaidInWords() {
         assertTrue(SignInPage.message("invalid").contains("not accepted"));
         assertTrue(SignInPage.message("expired").contains("ended"));

@@ -73,6 +73,22 @@ class ProviderFormTest {
     }
 
     @Test
+    void aProxyUrlChangedAroundItsMaskedPasswordIsRefusedUntilThePasswordIsRetyped() {
+        ProviderForm.Built portChanged = form("", "", false, "http://u:***@proxy:3129", "", "", "")
+                .build(view(null, "http://u:***@proxy:3128"));
+        assertEquals(ProviderForm.RETYPE_PROXY_PASSWORD, portChanged.errors().get("proxy_url"));
+        assertEquals(ProviderForm.RETYPE_PROXY_PASSWORD, form("", "", false, "***", "", "", "")
+                .build(view(null, "http://u:***@proxy:3128")).errors().get("proxy_url"), "the mask of an unreadable URL");
+        ProviderForm.Built retyped = form("", "", false, "http://u:pw@proxy:3129", "", "", "")
+                .build(view(null, "http://u:***@proxy:3128"));
+        assertTrue(retyped.errors().isEmpty());
+        assertEquals(Optional.of("http://u:pw@proxy:3129"), retyped.change().proxy_url());
+        assertTrue(form("", "", false, "http://u:***@proxy:3128", "", "", "").build(view(null, "http://u:***@proxy:3128"))
+                .errors().isEmpty(), "as shown: kept");
+        assertTrue(form("", "", false, "http://proxy:3129/a***b", "", "", "").build(view(null, null)).errors().isEmpty());
+    }
+
+    @Test
     void numbersAndPricesAreCheckedBeforeSending() {
         Map<String, String> errors = form("", "", false, "", "soon", "lots", "gpu 0.1\n = 3\ngpu-a = x").build(view(null, null))
                 .errors();
