@@ -42,7 +42,7 @@ public interface OutboxRelayConfig {
     @DurationMax(seconds = 300, message = "must be at most 300 seconds")
     Duration requestTimeout();
 
-    /** The wait after a pass that could not hand every row over; doubled after each such pass. */
+    /** The wait after a pass that webhook-service did not answer (5xx, 408, 429, no connection); doubled after each such pass. */
     @WithDefault("1s")
     @DurationMin(millis = 10, message = "must be at least 10 ms")
     Duration backoffInitial();
@@ -51,4 +51,28 @@ public interface OutboxRelayConfig {
     @WithDefault("60s")
     @DurationMin(millis = 10, message = "must be at least 10 ms")
     Duration backoffMax();
+
+    /**
+     * The wait before an event webhook-service refused (another 4xx) is offered again; doubled
+     * after each refusal of it. Refused events wait alone: the relay goes on with the others.
+     */
+    @WithDefault("30s")
+    @DurationMin(millis = 10, message = "must be at least 10 ms")
+    Duration refusedRetryInitial();
+
+    /** The longest wait between two offers of a refused event. */
+    @WithDefault("1h")
+    @DurationMin(millis = 10, message = "must be at least 10 ms")
+    @DurationMax(days = 1, message = "must be at most a day")
+    Duration refusedRetryMax();
+
+    /**
+     * Refusals after which an event is set aside (kept in the outbox with set_aside_at, logged as
+     * an error, no longer offered). The defaults offer it for about three and a half hours, longer
+     * than a rolling upgrade that brings a webhook-service which knows its type.
+     */
+    @WithDefault("10")
+    @Min(1)
+    @Max(100)
+    int refusalsMax();
 }

@@ -12,8 +12,11 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -21,10 +24,12 @@ import java.util.function.BooleanSupplier;
 /**
  * webhook-service's internal notification ingest as far as the relay sees it (for the tests of
  * every service that relays an outbox; shared as service-support's test jar): records every POST
- * to {@link SharedNames#INTERNAL_NOTIFICATION_EVENTS} and answers 202, or 503 while told to be
- * unavailable. The service under test gets it as its webhook-service, with its relay on (off in
- * the other tests) and short backoffs; the poll interval is long, so an event that arrives within
- * seconds was relayed because its write woke the relay.
+ * to {@link SharedNames#INTERNAL_NOTIFICATION_EVENTS} and answers 202, 503 while told to be
+ * unavailable, or 400 to the event types it is told to refuse (a webhook-service older than them).
+ * The service under test gets it as its webhook-service, with its relay on (off in the other tests)
+ * and short backoffs; the poll interval is long, so an event that arrives within seconds was relayed
+ * because its write woke the relay. Init args named {@code tuneops.outbox-relay.*} replace these
+ * settings for one test class.
  */
 public class NotificationStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -37,7 +42,23 @@ public class NotificationStandIn implements QuarkusTestResourceLifecycleManager 
 
     private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
     private static volatile boolean unavailable;
+    private static final Set<String> REFUSED_TYPES = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> settings = new HashMap<>(Map.of(
+            "tuneops.outbox-relay.enabled", "true",
+            "tuneops.outbox-relay.poll-interval", "10m",
+            "tuneops.outbox-relay.backoff-initial", "100ms",
+            "tuneops.outbox-relay.backoff-max", "400ms"));
     private HttpServer server;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        initArgs.forEach((name, value) -> {
+            if (!name.startsWith("tuneops.outbox-relay.")) {
+                throw new IllegalArgumentException("not a relay setting: " + name);
+            }
+            settings.put(name, value);
+        });
+    }
 
     @Override
     public Map<String, String> start() {
@@ -48,12 +69,9 @@ public class NotificationStandIn implements QuarkusTestResourceLifecycleManager 
         }
         server.createContext(SharedNames.INTERNAL_NOTIFICATION_EVENTS, NotificationStandIn::receive);
         server.start();
-        return Map.of(
-                "tuneops.upstream.webhook", "http://127.0.0.1:" + server.getAddress().getPort(),
-                "tuneops.outbox-relay.enabled", "true",
-                "tuneops.outbox-relay.poll-interval", "10m",
-                "tuneops.outbox-relay.backoff-initial", "100ms",
-                "tuneops.outbox-relay.backoff-max", "400ms");
+        Map<String, String> config = new HashMap<>(settings);
+        config.put("tuneops.upstream.webhook", "http://127.0.0.1:" + server.getAddress().getPort());
+        return config;
     }
 
     @Override
@@ -65,8 +83,9 @@ public class NotificationStandIn implements QuarkusTestResourceLifecycleManager 
 
     private static void receive(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            int status = !"POST".equals(exchange.getRequestMethod()) ? 405 : unavailable ? 503 : 202;
             JsonObject body = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            int status = !"POST".equals(exchange.getRequestMethod()) ? 405 : unavailable ? 503
+                    : REFUSED_TYPES.contains(body.getString("event_type")) ? 400 : 202;
             RECEIVED.add(new Received(body, exchange.getRequestHeaders().getFirst(GatewayIdentityHandler.SECRET_HEADER), status));
             byte[] answer = new JsonObject().put("event_id", body.getString("event_id")).put("created", status == 202).encode()
                     .getBytes(StandardCharsets.UTF_8);
@@ -85,6 +104,15 @@ public class NotificationStandIn implements QuarkusTestResourceLifecycleManager 
     /** While true every POST is answered 503. */
     public static void unavailable(boolean value) {
         unavailable = value;
+    }
+
+    /** While {@code refused}, events of {@code eventType} are answered 400, as by a webhook-service that does not know the type. */
+    public static void refuse(String eventType, boolean refused) {
+        if (refused) {
+            REFUSED_TYPES.add(eventType);
+        } else {
+            REFUSED_TYPES.remove(eventType);
+        }
     }
 
     /** Every POST of {@code eventId} so far, in order. */

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.tuneops.webhook.service.notify.ChannelSettings;
 import io.tuneops.webhook.service.notify.Notification;
 import io.tuneops.webhook.service.notify.SmtpSecurity;
+import io.tuneops.webhook.service.notify.TargetPolicy;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
@@ -15,6 +16,7 @@ import io.vertx.mutiny.ext.mail.MailClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,15 @@ import java.util.concurrent.TimeoutException;
 /**
  * Sends notification e-mail with the Vert.x mail client (the one beneath quarkus-mailer): each
  * channel has its own SMTP server, so each gets its own client, kept (with its connection pool)
- * while the channel's SMTP settings stay the same and replaced when they change.
+ * while the channel's SMTP settings and the server's checked address stay the same and replaced
+ * when they change.
+ *
+ * <p>The SMTP host is an address an administrator chooses, like a webhook URL, so it goes through
+ * the same {@link TargetPolicy}: resolved and checked before every send (a test included), a
+ * loopback, private or link-local address refused unless private targets are allowed, and the
+ * client connects to exactly the address checked ({@link PinnedConnections}) while TLS still
+ * verifies the configured name. Otherwise a channel would be a port scanner for the network
+ * webhook-service sits in (an SMTP server on 127.0.0.1:6379 fails differently from a closed port).
  */
 @ApplicationScoped
 public class EmailSender {
@@ -37,14 +47,20 @@ public class EmailSender {
         }
     }
 
-    private record Cached(Smtp smtp, MailClient client) {
+    /** A client's settings and the address it connects to, which the policy checked. */
+    private record Target(Smtp smtp, InetAddress address) {
+    }
+
+    private record Cached(Target target, MailClient client) {
     }
 
     private final Vertx vertx;
+    private final TargetPolicy policy;
     private final Map<String, Cached> clients = new ConcurrentHashMap<>();
 
-    public EmailSender(Vertx vertx) {
+    public EmailSender(Vertx vertx, TargetPolicy policy) {
         this.vertx = vertx;
+        this.policy = policy;
     }
 
     void close(@Observes ShutdownEvent event) {
@@ -63,11 +79,16 @@ public class EmailSender {
                 security, settings.smtpUsername(), password, (int) timeout.toMillis());
         MailMessage message = new MailMessage().setFrom(from(settings)).setTo(List.copyOf(to))
                 .setSubject("[tuneops] " + n.title()).setText(text(n)).setHtml(html(n));
-        return client(channelId, smtp).sendMail(message)
+        // resolved (on a worker thread) and checked before anything connects; a refusal names the policy
+        return policy.resolve(smtp.host())
+                .chain(address -> client(channelId, new Target(smtp, address)).sendMail(message))
                 .ifNoItem().after(timeout).failWith(TimeoutException::new)
                 .map(result -> SendResult.ok(250, (System.nanoTime() - start) / 1_000_000))
                 .onFailure().recoverWithItem(e -> {
                     long ms = (System.nanoTime() - start) / 1_000_000;
+                    if (e instanceof TargetPolicy.TargetRefused) {
+                        return SendResult.failed(null, e.getMessage(), ms);
+                    }
                     if (e instanceof SMTPException smtpError) {
                         return SendResult.failed(smtpError.getReplyCode(), "SMTP " + smtpError.getReplyCode() + ": "
                                 + smtpError.getReplyMessage(), ms);
@@ -80,15 +101,18 @@ public class EmailSender {
                 });
     }
 
-    private MailClient client(String channelId, Smtp smtp) {
+    private MailClient client(String channelId, Target target) {
         Cached cached = clients.compute(channelId, (id, old) -> {
-            if (old != null && old.smtp().equals(smtp)) {
+            if (old != null && old.target().equals(target)) {
                 return old;
             }
             if (old != null) {
                 old.client().close().subscribe().with(v -> { }, e -> { });
             }
-            return new Cached(smtp, MailClient.create(vertx, config(smtp)));
+            // the configured name stays the client's host name (EHLO aside, it is what TLS checks);
+            // the connections go to the checked address
+            Vertx pinned = Vertx.newInstance(PinnedConnections.to(vertx.getDelegate(), target.address()));
+            return new Cached(target, MailClient.create(pinned, config(target.smtp())));
         });
         return cached.client();
     }

@@ -44,7 +44,7 @@ public final class ChannelForm {
 
     /**
      * @param existing the channel being changed, or null for a new one
-     * @param policy   what webhook and Slack URLs may point at
+     * @param policy   what webhook and Slack URLs and SMTP hosts may point at
      */
     public static Parsed parse(JsonObject body, Channel existing, TargetPolicy policy) {
         FormReader in = new FormReader(body);
@@ -70,7 +70,7 @@ public final class ChannelForm {
             }
             switch (type) {
                 case EMAIL -> {
-                    settings = email(in, old, description);
+                    settings = email(in, old, description, policy);
                     secret = smtpPassword(in);
                 }
                 case SLACK -> {
@@ -143,7 +143,7 @@ public final class ChannelForm {
         return patterns;
     }
 
-    private static ChannelSettings email(FormReader in, ChannelSettings old, String description) {
+    private static ChannelSettings email(FormReader in, ChannelSettings old, String description, TargetPolicy policy) {
         EmailPreset preset = null;
         if (in.has("preset")) {
             String id = in.text("preset", 40);
@@ -158,6 +158,9 @@ public final class ChannelForm {
             in.error("smtp_host", "required, the SMTP server's host name (or a preset)");
         } else if (!HOST.matcher(host).matches() && !host.contains(":")) {
             in.error("smtp_host", "must be a host name or an address");
+        } else {
+            // refused here as a webhook URL is; the address a name resolves to is checked at every send
+            policy.hostProblem(host).ifPresent(problem -> in.error("smtp_host", problem));
         }
         SmtpSecurity security = in.has("smtp_security") ? security(in)
                 : in.has("smtp_use_tls") ? useTls(in)

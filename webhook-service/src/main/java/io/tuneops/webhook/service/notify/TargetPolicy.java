@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Which HTTP targets (webhook endpoints, Slack URLs) notifications may be sent to. Unless
+ * Which targets (webhook endpoints, Slack URLs, the SMTP servers of e-mail channels) notifications
+ * may be sent to. Unless
  * {@code tuneops.notifications.allow-private-targets}, a name that resolves to a loopback, private,
  * link-local, shared (CGNAT), unique-local, multicast or unspecified address is refused, so that
  * configuring a channel is not a way to make tuneops call into its own network (cloud metadata,
@@ -30,6 +31,8 @@ public class TargetPolicy {
     /** The longest URL a channel may name. */
     public static final int MAX_URL = 2000;
 
+    /** Named in refusals, so that whoever meets one knows which setting decides. */
+    private static final String SETTING = "private targets are refused unless TUNEOPS_NOTIFICATIONS_ALLOW_PRIVATE_TARGETS=true";
     private static final Pattern NUMERIC_LABEL = Pattern.compile("(?i)0x[0-9a-f]*|[0-9]+");
     private static final Pattern DECIMAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
 
@@ -69,21 +72,33 @@ public class TargetPolicy {
         if (uri.getRawFragment() != null) {
             return Optional.of("must not have a fragment");
         }
-        if (otherNumericForm(bare(uri.getHost()))) {
+        return hostProblem(uri.getHost(), "must be an absolute http or https URL");
+    }
+
+    /**
+     * What is wrong with {@code host} (an SMTP server's) as a target, checked as a URL's host is,
+     * without DNS; empty when nothing is.
+     */
+    public Optional<String> hostProblem(String host) {
+        return hostProblem(host, "must be a host name or an address");
+    }
+
+    private Optional<String> hostProblem(String rawHost, String malformed) {
+        String host = bare(rawHost);
+        if (otherNumericForm(host)) {
             return Optional.of("must name a host, or an IPv4 address as four decimal numbers");
         }
         if (!allowPrivate) {
-            String host = bare(uri.getHost());
             if (host.equalsIgnoreCase("localhost") || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
-                return Optional.of("must not point at this machine");
+                return Optional.of("must not point at this machine (" + SETTING + ")");
             }
             if (literal(host)) {
                 try {
                     if (!isPublic(InetAddress.getByName(host))) {
-                        return Optional.of("must not point at a loopback, private or link-local address");
+                        return Optional.of("must not point at a loopback, private or link-local address (" + SETTING + ")");
                     }
                 } catch (UnknownHostException e) {
-                    return Optional.of("must be an absolute http or https URL");
+                    return Optional.of(malformed);
                 }
             }
         }
