@@ -68,7 +68,8 @@ class AuditOpenApiTest {
         assertEquals("#/components/schemas/ValidationError", query.getJsonObject("responses").getJsonObject("400")
                 .getJsonObject("content").getJsonObject("application/json").getJsonObject("schema").getString("$ref"));
         assertTrue(query.getJsonArray("parameters").stream().map(p -> ((JsonObject) p).getString("name")).toList()
-                .containsAll(List.of("event_type", "actor", "since", "until", "limit", "cursor")));
+                .containsAll(List.of("event_type", "actor", "actor_id", "since", "until", "limit", "offset", "cursor")));
+        assertTrue(query.getString("description").contains("cursor (keyset) wins over the offset"), query.encode());
         JsonObject schemes = description.getJsonObject("components").getJsonObject("securitySchemes");
         assertNotNull(schemes, description.getJsonObject("components").encode());
         assertEquals("bearer", schemes.getJsonObject("bearer").getString("scheme"));

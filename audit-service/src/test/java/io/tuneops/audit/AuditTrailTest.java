@@ -180,6 +180,52 @@ class AuditTrailTest {
     }
 
     @Test
+    void aControlCharacterInATextFilterIs400NamingTheFilter() {
+        for (String field : List.of("actor", "actor_id", "actor_ip", "target_type", "target_id")) {
+            Caller.admin().queryParam(field, "a\u0000b").get("/api/audit").then().statusCode(400)
+                    .body("errors[0].field", equalTo(field)).body("detail", containsString(field));
+        }
+        Caller.admin().queryParam("target_id", "a\nb").get("/api/audit").then().statusCode(400)
+                .body("errors[0].field", equalTo("target_id"));
+        Caller.admin().queryParam("target_id", "GET /x").get("/api/audit").then().statusCode(200);
+    }
+
+    @Test
+    void theOriginalCliPagesWithOffsetAndFiltersWithActorId() {
+        String type = "test.offset." + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 5; i++) {
+            append("o-" + type + "-" + i, type, i % 2 == 0 ? "key_even" : "key_odd", null, Map.of());
+        }
+        awaitStored("o-" + type + "-4", type);
+        Caller.admin().queryParam("event_type", type).queryParam("limit", 2).queryParam("offset", 2).get("/api/audit")
+                .then().statusCode(200).body("entries.id", equalTo(List.of("o-" + type + "-2", "o-" + type + "-1")))
+                .body("total", equalTo(5)).body("has_more", equalTo(true));
+        Caller.admin().queryParam("event_type", type).queryParam("limit", 2).queryParam("offset", 4).get("/api/audit")
+                .then().body("entries.id", equalTo(List.of("o-" + type + "-0"))).body("has_more", equalTo(false));
+        Caller.admin().queryParam("event_type", type).queryParam("offset", 5).get("/api/audit")
+                .then().statusCode(200).body("entries.size()", equalTo(0)).body("total", equalTo(5));
+
+        // a cursor wins over the offset: the page after the first one, whatever the offset says
+        String cursor = Caller.admin().queryParam("event_type", type).queryParam("limit", 2).get("/api/audit")
+                .jsonPath().getString("next_cursor");
+        Caller.admin().queryParam("event_type", type).queryParam("limit", 2).queryParam("cursor", cursor)
+                .queryParam("offset", 3).get("/api/audit")
+                .then().body("entries.id", equalTo(List.of("o-" + type + "-2", "o-" + type + "-1")));
+
+        Caller.admin().queryParam("event_type", type).queryParam("offset", -1).get("/api/audit").then().statusCode(400)
+                .body("errors[0].field", equalTo("offset")).body("detail", containsString("offset"));
+        Caller.admin().queryParam("event_type", type).queryParam("offset", "two").get("/api/audit").then().statusCode(400)
+                .body("errors[0].field", equalTo("offset"));
+
+        Caller.admin().queryParam("event_type", type).queryParam("actor_id", "key_even").get("/api/audit").then()
+                .statusCode(200).body("total", equalTo(3)).body("entries.actor", everyItem(equalTo("key_even")));
+        Caller.admin().queryParam("event_type", type).queryParam("actor_id", "key_odd").queryParam("actor", "key_odd")
+                .get("/api/audit").then().statusCode(200).body("total", equalTo(2));
+        Caller.admin().queryParam("event_type", type).queryParam("actor_id", "key_odd").queryParam("actor", "key_even")
+                .get("/api/audit").then().statusCode(400).body("errors[0].field", equalTo("actor_id"));
+    }
+
+    @Test
     void internalFiguresNeedTheInternalSecret() {
         String type = "test.figures." + UUID.randomUUID().toString().substring(0, 8);
         append("f-" + type, type, "a", null, Map.of());

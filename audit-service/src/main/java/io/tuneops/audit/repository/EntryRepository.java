@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 @ApplicationScoped
 public class EntryRepository {
@@ -104,8 +106,11 @@ public class EntryRepository {
     public record Page(List<AuditEntry> entries, long total, boolean hasMore) {
     }
 
-    /** Newest first, {@code limit} entries below {@code beforeSeq} (keyset pagination). */
-    public Uni<Page> query(Filter filter, int limit, Long beforeSeq) {
+    /**
+     * Newest first, {@code limit} entries below {@code beforeSeq} (keyset pagination; null: from the
+     * newest), after skipping {@code offset} of them.
+     */
+    public Uni<Page> query(Filter filter, int limit, int offset, Long beforeSeq) {
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE true");
         if (filter.types() != null && !filter.types().isEmpty()) {
@@ -137,7 +142,8 @@ public class EntryRepository {
             where.append(" AND seq < $").append(params.size());
         }
         params.add(limit + 1);
-        String limitParam = "$" + params.size();
+        params.add(offset);
+        String paging = "LIMIT $" + (params.size() - 1) + " OFFSET $" + params.size();
         boolean timeRange = filter.since() != null || filter.until() != null;
         // the total first: it also tells how to read the page. A time range holding few entries is
         // read through the time index and sorted (scanning seq backwards would wade through every
@@ -146,8 +152,8 @@ public class EntryRepository {
             long total = count.iterator().next().getLong(0);
             String sql = timeRange && total <= 50_000
                     ? "SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + " FROM audit.entries" + where
-                    + " OFFSET 0) narrowed ORDER BY seq DESC LIMIT " + limitParam
-                    : "SELECT " + COLUMNS + " FROM audit.entries" + where + " ORDER BY seq DESC LIMIT " + limitParam;
+                    + " OFFSET 0) narrowed ORDER BY seq DESC " + paging
+                    : "SELECT " + COLUMNS + " FROM audit.entries" + where + " ORDER BY seq DESC " + paging;
             return deadlines.database(pool.preparedQuery(sql).execute(Tuple.tuple(params))).map(rows -> {
                 List<AuditEntry> entries = new ArrayList<>();
                 rows.forEach(r -> entries.add(map(r)));
@@ -164,9 +170,21 @@ public class EntryRepository {
         }
     }
 
+    /**
+     * Runs {@code reads} in one REPEATABLE READ, READ ONLY transaction on one connection: every
+     * statement sees the same snapshot, so an append, a checkpoint or a retention run committed
+     * meanwhile is either wholly seen or not at all.
+     */
+    public <T> Uni<T> inSnapshot(Function<SqlClient, Uni<T>> reads) {
+        return pool.withConnection(c -> deadlines.database(c.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute())
+                .chain(() -> reads.apply(c))
+                // nothing was written: ending it either way gives the connection back clean
+                .eventually(() -> deadlines.database(c.query("ROLLBACK").execute()).onFailure().recoverWithNull()));
+    }
+
     /** Entries with {@code fromSeq <= seq <= toSeq}, in chain order, at most {@code limit}. */
-    public Uni<List<AuditEntry>> range(long fromSeq, long toSeq, int limit) {
-        return deadlines.database(pool.preparedQuery("SELECT " + COLUMNS + " FROM audit.entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+    public Uni<List<AuditEntry>> range(SqlClient db, long fromSeq, long toSeq, int limit) {
+        return deadlines.database(db.preparedQuery("SELECT " + COLUMNS + " FROM audit.entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
                 .execute(Tuple.of(fromSeq, toSeq, limit)))
                 .map(rows -> {
                     List<AuditEntry> entries = new ArrayList<>();
@@ -179,7 +197,11 @@ public class EntryRepository {
     }
 
     public Uni<Head> head() {
-        return deadlines.database(pool.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1").execute())
+        return head(pool);
+    }
+
+    public Uni<Head> head(SqlClient db) {
+        return deadlines.database(db.query("SELECT seq, head_hash FROM audit.chain_head WHERE id = 1").execute())
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     return new Head(r.getLong("seq"), r.getBuffer("head_hash").getBytes());
@@ -187,17 +209,20 @@ public class EntryRepository {
     }
 
     /** The entry hash just before {@code seq} (the zero hash before the first entry), or null if that row is gone. */
-    public Uni<byte[]> hashBefore(long seq) {
+    public Uni<byte[]> hashBefore(SqlClient db, long seq) {
         if (seq <= 1) {
             return Uni.createFrom().item(new byte[32]);
         }
-        return deadlines.database(pool.preparedQuery("SELECT entry_hash FROM audit.entries WHERE seq = $1").execute(Tuple.of(seq - 1)))
+        return deadlines.database(db.preparedQuery("SELECT entry_hash FROM audit.entries WHERE seq = $1").execute(Tuple.of(seq - 1)))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer(0).getBytes());
     }
 
-    /** The oldest entry still stored (retention deletes from the start), or 1 when there is none. */
-    public Uni<Long> firstSeq() {
-        return deadlines.database(pool.query("SELECT coalesce(min(seq), 1) FROM audit.entries").execute())
+    /**
+     * The oldest entry still stored (retention deletes from the start), or null when none is:
+     * the table can be empty after entries were stored, so "none" must not read as "starts at 1".
+     */
+    public Uni<Long> firstSeq(SqlClient db) {
+        return deadlines.database(db.query("SELECT min(seq) FROM audit.entries").execute())
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 

@@ -48,6 +48,8 @@ import static jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
 public class AuditResource {
 
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** Skipping is a scan of what is skipped: deeper pages are for the cursor. */
+    static final int MAX_OFFSET = 1_000_000;
 
     private final AuditQueries trail;
 
@@ -78,14 +80,18 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Query the audit trail", description = "Newest first; filters combine. A page ends with "
-            + "next_cursor when more entries match: pass it as cursor for the next page.")
+            + "next_cursor when more entries match: pass it as cursor for the next page, or page with offset. "
+            + "A cursor (keyset) wins over the offset: with both, the offset is ignored.")
     @APIResponse(responseCode = "200", description = "A page of entries",
             content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = QueryResult.class)))
     @APIResponse(responseCode = "400", description = "A parameter is not valid",
             content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ValidationError.class)))
     public Uni<Response> query(@Parameter(description = "Event types (repeatable); any when none")
                                @QueryParam("event_type") List<String> types,
+                               @Parameter(description = "Actor: an API key id, bootstrap-admin, anonymous, provider:<name>, ...")
                                @QueryParam("actor") String actor,
+                               @Parameter(description = "Alias of actor (the original tool's name for it)")
+                               @QueryParam("actor_id") String actorId,
                                @QueryParam("actor_ip") String actorIp,
                                @QueryParam("target_type") String targetType,
                                @QueryParam("target_id") String targetId,
@@ -95,7 +101,10 @@ public class AuditResource {
                                @QueryParam("until") String until,
                                @Parameter(description = "1 to 1000; 100 when not given")
                                @QueryParam("limit") String limit,
-                               @Parameter(description = "next_cursor of the previous page")
+                               @Parameter(description = "Entries to skip, 0 to " + MAX_OFFSET + "; 0 when not given; "
+                                       + "ignored with a cursor")
+                               @QueryParam("offset") String offset,
+                               @Parameter(description = "next_cursor of the previous page; wins over offset")
                                @QueryParam("cursor") String cursor) {
         try {
             for (String t : types) {
@@ -104,11 +113,12 @@ public class AuditResource {
                 }
             }
             int max = limit == null ? 100 : parseLimit(limit);
+            int skip = offset == null ? 0 : parseOffset(offset);
             Long before = cursor == null ? null : decodeCursor(cursor);
-            EntryRepository.Filter filter = new EntryRepository.Filter(types, bounded("actor", actor),
+            EntryRepository.Filter filter = new EntryRepository.Filter(types, actor(actor, actorId),
                     bounded("actor_ip", actorIp), bounded("target_type", targetType), bounded("target_id", targetId),
                     time("since", since), time("until", until));
-            return trail.query(filter, max, before).map(page -> {
+            return trail.query(filter, max, before == null ? skip : 0, before).map(page -> {
                 List<EntryView> views = page.entries().stream().map(EntryView::of).toList();
                 String next = page.hasMore() ? encodeCursor(views.get(views.size() - 1).seq()) : null;
                 return Response.ok(new QueryResult(views, page.total(), page.hasMore(), next)).build();
@@ -171,6 +181,28 @@ public class AuditResource {
         throw new BadParameter("limit", "must be an integer from 1 to 1000");
     }
 
+    static int parseOffset(String offset) {
+        try {
+            int value = Integer.parseInt(offset);
+            if (value >= 0 && value <= MAX_OFFSET) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadParameter("offset", "must be an integer from 0 to " + MAX_OFFSET);
+    }
+
+    /** actor, or its alias actor_id; both at once only when they agree. */
+    static String actor(String actor, String actorId) {
+        String a = bounded("actor", actor);
+        String id = bounded("actor_id", actorId);
+        if (a != null && id != null && !a.equals(id)) {
+            throw new BadParameter("actor_id", "is another name for actor; give one of them");
+        }
+        return a != null ? a : id;
+    }
+
     static OffsetDateTime time(String name, String value) {
         if (value == null) {
             return null;
@@ -187,9 +219,16 @@ public class AuditResource {
         }
     }
 
+    /** A text filter: compared as is with stored text, which PostgreSQL cannot hold with U+0000 in it. */
     static String bounded(String name, String value) {
-        if (value != null && value.length() > 256) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > 256) {
             throw new BadParameter(name, "is longer than 256 characters");
+        }
+        if (value.chars().anyMatch(c -> c < 0x20)) {
+            throw new BadParameter(name, "must not contain control characters (U+0000 to U+001F)");
         }
         return value;
     }

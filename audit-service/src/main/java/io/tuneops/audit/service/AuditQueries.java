@@ -41,9 +41,9 @@ public class AuditQueries {
         }
     }
 
-    /** Newest first, {@code limit} entries below {@code beforeSeq} (null: from the newest). */
-    public Uni<Page> query(Filter filter, int limit, Long beforeSeq) {
-        return entries.query(filter, limit, beforeSeq);
+    /** Newest first, {@code limit} entries below {@code beforeSeq} (null: from the newest), {@code offset} skipped. */
+    public Uni<Page> query(Filter filter, int limit, int offset, Long beforeSeq) {
+        return entries.query(filter, limit, offset, beforeSeq);
     }
 
     public Uni<Stats> stats() {

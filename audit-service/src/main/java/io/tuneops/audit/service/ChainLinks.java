@@ -58,6 +58,25 @@ final class ChainLinks {
         return reason == null ? Optional.empty() : Optional.of(new BrokenLink(entry.seq(), reason));
     }
 
+    /**
+     * With no entry stored, the head must be vouched for: nothing was ever stored (head 0), or the
+     * latest signed checkpoint (checked by {@link #latestCheckpoint}) is the head itself, which
+     * retention signs before it deletes the last entries. Entries deleted past the latest
+     * checkpoint, or a head rewritten since, break the chain.
+     */
+    static Optional<BrokenLink> nothingStored(Checkpoint latest, long headSeq, byte[] headHash) {
+        if (headSeq == 0) {
+            return Optional.empty();
+        }
+        if (latest == null || latest.seq() < headSeq) {
+            return Optional.of(new BrokenLink(latest == null ? 1 : latest.seq() + 1, MISSING));
+        }
+        if (!MessageDigest.isEqual(latest.headHash(), headHash)) {
+            return Optional.of(new BrokenLink(headSeq, "the chain head does not match its signed checkpoint"));
+        }
+        return Optional.empty();
+    }
+
     /** A range that reaches the head ({@code to == headSeq}) must end on the head's hash. */
     static Optional<BrokenLink> head(long to, long headSeq, byte[] headHash, byte[] lastHash) {
         if (to == headSeq && !MessageDigest.isEqual(lastHash, headHash)) {

@@ -96,8 +96,8 @@ public class Checkpoints {
                 .replaceWith(checkpoint);
     }
 
-    public Uni<List<Checkpoint>> between(long fromSeq, long toSeq) {
-        return deadlines.database(pool.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
+    public Uni<List<Checkpoint>> between(SqlClient db, long fromSeq, long toSeq) {
+        return deadlines.database(db.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
                         + "WHERE seq >= $1 AND seq <= $2 ORDER BY seq").execute(Tuple.of(fromSeq, toSeq)))
                 .map(rows -> {
                     List<Checkpoint> all = new ArrayList<>();
@@ -106,14 +106,14 @@ public class Checkpoints {
                 });
     }
 
-    public Uni<Checkpoint> latest() {
-        return deadlines.database(pool.query("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
+    public Uni<Checkpoint> latest(SqlClient db) {
+        return deadlines.database(db.query("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
                         + "ORDER BY seq DESC LIMIT 1").execute())
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    public Uni<Checkpoint> at(long seq) {
-        return deadlines.database(pool.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
+    public Uni<Checkpoint> at(SqlClient db, long seq) {
+        return deadlines.database(db.preparedQuery("SELECT seq, head_hash, entry_count, created_at, reason, signature FROM audit.checkpoints "
                         + "WHERE seq = $1").execute(Tuple.of(seq)))
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }

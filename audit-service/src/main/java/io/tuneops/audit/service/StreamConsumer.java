@@ -3,17 +3,14 @@ package io.tuneops.audit.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
-import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
-import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.tuneops.audit.config.AuditConfig;
-import io.tuneops.audit.repository.EntryRepository;
 import io.tuneops.support.SharedNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,8 +31,9 @@ import static io.tuneops.support.SharedNames.AUDIT_STREAM;
  * audit-service killed mid-batch leaves its events pending, and they are delivered again (to its
  * successor, or claimed by another replica after {@code reclaim-after}); storing is idempotent by
  * event id, so nothing is lost or doubled.
- * Events that do not fit the schema go to {@link SharedNames#AUDIT_REJECTED_STREAM} instead of
- * blocking the stream.
+ * Events that do not fit the schema, or that PostgreSQL refuses, go to
+ * {@link SharedNames#AUDIT_REJECTED_STREAM} instead of blocking the stream; an entry deleted or
+ * trimmed from the stream while pending is acknowledged, since nothing of it is left to store.
  */
 @ApplicationScoped
 public class StreamConsumer {
@@ -44,16 +42,19 @@ public class StreamConsumer {
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
 
     private final ReactiveStreamCommands<String, String, String> streams;
-    private final EntryRepository entries;
+    private final AuditStreamReads reads;
+    private final BatchAppender appender;
     private final ObjectMapper json;
     private final AuditConfig config;
     private final String consumer;
     private volatile boolean running;
     private Cancellable loop;
 
-    public StreamConsumer(ReactiveRedisDataSource redis, EntryRepository entries, ObjectMapper json, AuditConfig config) {
+    public StreamConsumer(ReactiveRedisDataSource redis, AuditStreamReads reads, BatchAppender appender, ObjectMapper json,
+                          AuditConfig config) {
         this.streams = redis.stream(String.class);
-        this.entries = entries;
+        this.reads = reads;
+        this.appender = appender;
         this.json = json;
         this.config = config;
         this.consumer = config.consumerName().orElseGet(StreamConsumer::hostName);
@@ -84,55 +85,79 @@ public class StreamConsumer {
                 .replaceWithVoid();
     }
 
+    /** Reads this consumer's pending entries batch by batch until none is left; returns how many it handled. */
     private Uni<Integer> drainOwnPending() {
-        return streams.xreadgroup(GROUP, consumer, AUDIT_STREAM, "0", new XReadGroupArgs().count(config.batchSize()))
+        return reads.ownPending(AUDIT_STREAM, GROUP, consumer, config.batchSize())
                 .flatMap(this::store)
-                .flatMap(n -> n > 0 ? drainOwnPending() : Uni.createFrom().item(0));
+                .flatMap(n -> n > 0 ? drainOwnPending().map(more -> n + more) : Uni.createFrom().item(0));
     }
 
     private Uni<Integer> cycle() {
-        return streams.xautoclaim(AUDIT_STREAM, GROUP, consumer, config.reclaimAfter(), "0-0", config.batchSize())
-                .flatMap(claimed -> store(claimed.getMessages()))
-                .flatMap(reclaimed -> streams.xreadgroup(GROUP, consumer, AUDIT_STREAM, ">",
-                                new XReadGroupArgs().count(config.batchSize()).block(Duration.ofSeconds(1)))
+        // stale entries of other consumers become this one's pending entries, which are read with
+        // its own: one path for everything delivered before, gone entries included
+        return reads.claimStale(AUDIT_STREAM, GROUP, consumer, config.reclaimAfter(), config.batchSize())
+                .flatMap(claimed -> drainOwnPending())
+                .flatMap(redelivered -> reads.undelivered(AUDIT_STREAM, GROUP, consumer, config.batchSize(), Duration.ofSeconds(1))
                         .flatMap(this::store)
-                        .map(n -> n + reclaimed));
+                        .map(n -> n + redelivered));
     }
 
-    private Uni<Integer> store(List<StreamMessage<String, String, String>> messages) {
-        if (messages == null || messages.isEmpty()) {
+    /**
+     * Stores a batch and acknowledges every entry of it: the stored ones once their transaction
+     * committed, the ones that do not fit or that PostgreSQL refused once they are in the rejected
+     * stream, and the ones the stream no longer holds at once (nothing of them is left to store).
+     *
+     * @return how many entries the batch had
+     */
+    private Uni<Integer> store(List<DeliveredEvent> delivered) {
+        if (delivered.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<IncomingEvent> events = new ArrayList<>();
-        List<StreamMessage<String, String, String>> rejected = new ArrayList<>();
-        for (StreamMessage<String, String, String> m : messages) {
+        List<BatchAppender.Accepted> accepted = new ArrayList<>();
+        List<RejectedEvent> rejected = new ArrayList<>();
+        for (DeliveredEvent d : delivered) {
+            if (d.gone()) {
+                LOG.warnf("audit stream entry %s was deleted or trimmed before it was stored; acknowledged without it",
+                        d.streamId());
+                continue;
+            }
             try {
-                events.add(IncomingEvent.parse(json.readTree(m.payload().get("event"))));
+                accepted.add(new BatchAppender.Accepted(d, IncomingEvent.parse(json.readTree(d.raw()))));
             } catch (Exception e) {
-                LOG.errorf("audit event %s does not fit the schema (%s); moved to %s", m.id(), e.getMessage(),
-                        AUDIT_REJECTED_STREAM);
-                rejected.add(m);
+                String reason = d.raw() == null ? "the entry has no event field" : "does not fit the schema: " + e.getMessage();
+                LOG.errorf("audit event %s %s; moved to %s", d.streamId(), reason, AUDIT_REJECTED_STREAM);
+                rejected.add(new RejectedEvent(d.streamId(), d.raw(), reason));
             }
         }
-        String[] ids = messages.stream().map(StreamMessage::id).toArray(String[]::new);
-        return setAside(rejected)
-                .chain(() -> entries.append(events))
-                .call(added -> streams.xack(AUDIT_STREAM, GROUP, ids))
-                .invoke(added -> LOG.debugf("stored %d audit entries of %d delivered", added, (Object) messages.size()))
-                .replaceWith(messages.size());
+        String[] ids = delivered.stream().map(DeliveredEvent::streamId).toArray(String[]::new);
+        return appender.append(accepted)
+                .flatMap(refused -> setAside(concat(rejected, refused)))
+                .call(() -> streams.xack(AUDIT_STREAM, GROUP, ids))
+                .invoke(() -> LOG.debugf("handled %d audit stream entries", (Object) delivered.size()))
+                .replaceWith(delivered.size());
     }
 
-    private Uni<Void> setAside(List<StreamMessage<String, String, String>> rejected) {
+    private static List<RejectedEvent> concat(List<RejectedEvent> a, List<RejectedEvent> b) {
+        List<RejectedEvent> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private Uni<Void> setAside(List<RejectedEvent> rejected) {
         if (rejected.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Uni<String>> adds = new ArrayList<>();
-        for (StreamMessage<String, String, String> m : rejected) {
-            String raw = String.valueOf(m.payload().get("event"));
+        for (RejectedEvent r : rejected) {
+            String raw = String.valueOf(r.raw());
             adds.add(streams.xadd(AUDIT_REJECTED_STREAM, new XAddArgs().maxlen(100_000L).nearlyExactTrimming(),
-                    Map.of("id", m.id(), "event", raw.length() > 65536 ? raw.substring(0, 65536) : raw)));
+                    Map.of("id", r.streamId(), "event", cut(raw, 65536), "reason", cut(r.reason(), 1024))));
         }
         return Uni.join().all(adds).andFailFast().replaceWithVoid();
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() > max ? s.substring(0, max) : s;
     }
 
     private static String hostName() {

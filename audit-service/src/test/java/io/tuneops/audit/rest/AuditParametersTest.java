@@ -67,4 +67,37 @@ class AuditParametersTest {
         assertNull(AuditResource.bounded("actor", null));
         assertEquals("actor", refused(() -> AuditResource.bounded("actor", "x".repeat(257))).parameter());
     }
+
+    @Test
+    void filterValuesRefuseControlCharacters() {
+        for (String bad : new String[]{"a\u0000b", "\u0000", "a\nb", "tab\there", "\u001f"}) {
+            for (String field : new String[]{"actor", "actor_id", "actor_ip", "target_type", "target_id"}) {
+                AuditResource.BadParameter e = refused(() -> AuditResource.bounded(field, bad));
+                assertEquals(field, e.parameter());
+                assertTrue(e.getMessage().contains("control characters"), e.getMessage());
+            }
+        }
+        assertEquals("GET /x \u00e9\u007f", AuditResource.bounded("target_id", "GET /x \u00e9\u007f"));
+    }
+
+    @Test
+    void theOffsetIsAnIntegerFromZero() {
+        assertEquals(0, AuditResource.parseOffset("0"));
+        assertEquals(AuditResource.MAX_OFFSET, AuditResource.parseOffset(Integer.toString(AuditResource.MAX_OFFSET)));
+        for (String bad : new String[]{"-1", "1000001", "x", "", "1.5"}) {
+            AuditResource.BadParameter e = refused(() -> AuditResource.parseOffset(bad));
+            assertEquals("offset", e.parameter(), bad);
+            assertEquals("must be an integer from 0 to 1000000", e.getMessage());
+        }
+    }
+
+    @Test
+    void actorIdIsAnAliasOfActor() {
+        assertEquals("key_1", AuditResource.actor(null, "key_1"));
+        assertEquals("key_1", AuditResource.actor("key_1", null));
+        assertEquals("key_1", AuditResource.actor("key_1", "key_1"));
+        assertNull(AuditResource.actor(null, null));
+        assertEquals("actor_id", refused(() -> AuditResource.actor("key_1", "key_2")).parameter());
+        assertEquals("actor_id", refused(() -> AuditResource.actor(null, "a\u0000")).parameter());
+    }
 }

@@ -96,4 +96,15 @@ class ChainLinksTest {
         assertEquals(Optional.of(new BrokenLink(4, "the last entry does not match the chain head")),
                 ChainLinks.head(4, 4, last.entryHash(), ZERO));
     }
+
+    @Test
+    void withNothingStoredTheHeadMustBeItsLatestSignedCheckpoint() {
+        byte[] head = entry(4, ZERO, "a").entryHash();
+        assertEquals(Optional.empty(), ChainLinks.nothingStored(null, 0, ZERO), "nothing was ever stored");
+        assertEquals(Optional.empty(), ChainLinks.nothingStored(checkpoint(4, head), 4, head), "retention deleted all");
+        assertEquals(Optional.of(new BrokenLink(1, "entry is missing")), ChainLinks.nothingStored(null, 4, head));
+        assertEquals(Optional.of(new BrokenLink(3, "entry is missing")), ChainLinks.nothingStored(checkpoint(2, ZERO), 4, head));
+        assertEquals(Optional.of(new BrokenLink(4, "the chain head does not match its signed checkpoint")),
+                ChainLinks.nothingStored(checkpoint(4, ZERO), 4, head));
+    }
 }
