@@ -75,6 +75,10 @@ class ProviderResourceTest {
         assertTrue(!read.contains("s3cr3t-pass"));
         asAdmin().body("{\"proxy_url\": null}").put("/api/cloud/providers/replicate").then().statusCode(200)
                 .body("proxy_url", nullValue());
+        // null takes any setting back to its default (SIMPLETUNER_SSL_VERIFY, SIMPLETUNER_HTTP_TIMEOUT, ...)
+        asAdmin().body("{\"ssl_verify\": null, \"http_timeout\": null, \"s3_endpoint_enabled\": null}")
+                .put("/api/cloud/providers/replicate").then().statusCode(200)
+                .body("ssl_verify", nullValue()).body("http_timeout", nullValue()).body("s3_endpoint_enabled", nullValue());
         asAdmin().body("{\"webhook_allowed_ips\": []}").put("/api/cloud/providers/replicate").then().statusCode(200)
                 .body("webhook_allowed_ips", equalTo(List.of()));
         assertEquals("[]", redis.hash(String.class).hget("tuneops:webhook:allowlists", "replicate"));
@@ -93,6 +97,11 @@ class ProviderResourceTest {
                 .body("errors.field", hasItem("ssl_verify"))
                 .body("errors.field", hasItem("api_token"));
         asAdmin().get("/api/cloud/providers/replicate").then().body("webhook_allowed_ips", equalTo(List.of("10.0.0.0/8")));
+        // the endpoint is switched for every provider at storage-service: off for one is refused, not ignored
+        asAdmin().body("{\"s3_endpoint_enabled\": false}").put("/api/cloud/providers/replicate").then().statusCode(400)
+                .body("errors.find { it.field == 's3_endpoint_enabled' }.message", containsString("TUNEOPS_STORAGE_ENABLED"));
+        asAdmin().body("{\"s3_endpoint_enabled\": true, \"s3_output_path\": \"~/.simpletuner/outputs\"}")
+                .put("/api/cloud/providers/replicate").then().statusCode(200).body("s3_endpoint_enabled", equalTo(true));
         asAdmin().body("[1,2]").put("/api/cloud/providers/replicate").then().statusCode(400);
         asAdmin().body("{oops").put("/api/cloud/providers/replicate").then().statusCode(400);
     }

@@ -36,7 +36,7 @@ public final class ProviderConfigValidator {
         FIELDS.put("proxy_url", ProviderConfigValidator::httpUrl);
         FIELDS.put("http_timeout", ProviderConfigValidator::timeout);
         FIELDS.put("api_base_url", ProviderConfigValidator::httpUrl);
-        FIELDS.put("s3_endpoint_enabled", ProviderConfigValidator::bool);
+        FIELDS.put("s3_endpoint_enabled", ProviderConfigValidator::endpointEnabled);
         FIELDS.put("s3_public_url", ProviderConfigValidator::httpUrl);
         FIELDS.put("s3_output_path", ProviderConfigValidator::path);
         FIELDS.put("webhook_secret", ProviderConfigValidator::webhookSecret);
@@ -155,14 +155,35 @@ public final class ProviderConfigValidator {
         return address instanceof IPv6Address v6 && v6.isIPv4Mapped() ? v6.toMixedString() : address.toCanonicalString();
     }
 
+    /** null removes the setting: the provider goes back to its default (SIMPLETUNER_SSL_VERIFY, ...). */
     private static Object bool(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
         if (!(value instanceof Boolean)) {
             throw new IllegalArgumentException("must be true or false");
         }
         return value;
     }
 
+    /**
+     * The S3 endpoint serves every provider's jobs from one storage-service: it is switched for the
+     * whole suite (TUNEOPS_STORAGE_ENABLED), so turning it off for one provider is refused rather
+     * than stored and ignored.
+     */
+    private static Object endpointEnabled(String field, Object value) {
+        if (Boolean.FALSE.equals(value)) {
+            throw new IllegalArgumentException("the S3 endpoint cannot be turned off for one provider: it is switched for"
+                    + " every provider by TUNEOPS_STORAGE_ENABLED on storage-service");
+        }
+        return bool(field, value);
+    }
+
+    /** null removes the setting: the provider goes back to SIMPLETUNER_HTTP_TIMEOUT. */
     private static Object timeout(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
         if (!(value instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() > 3600) {
             throw new IllegalArgumentException("must be a number of seconds greater than 0 and at most 3600");
         }
