@@ -53,6 +53,19 @@ class OriginalClientJobsTest {
     }
 
     @Test
+    void theOriginalClientsSubmitIsTaken() {
+        // its names for the configuration and the hardware; it checks success
+        Caller.operator().body("{\"config_name_to_load\": \"my-lora\", \"hardware_profile\": \"gpu-a100\"}")
+                .post("/api/cloud/jobs/submit?provider=generic").then().statusCode(201)
+                .body("success", equalTo(true)).body("job.config_name", equalTo("my-lora")).body("job.hardware_type", equalTo("gpu-a100"));
+        Caller.operator().body("{\"config_name_to_load\": \"again\", \"idempotency_key\": \"original-client-1\"}")
+                .post("/api/cloud/jobs/submit?provider=generic").then().statusCode(201);
+        Caller.operator().body("{\"config_name_to_load\": \"again\", \"idempotency_key\": \"original-client-1\"}")
+                .post("/api/cloud/jobs/submit?provider=generic").then().statusCode(200)
+                .body("success", equalTo(true)).body("idempotent_hit", equalTo(true));
+    }
+
+    @Test
     void aJobReadsCancelsAndDeletesInTheOriginalsShapes() {
         String jobId = submit("original-shapes");
         Caller.viewer().get("/api/cloud/jobs/" + jobId).then().statusCode(200)

@@ -63,7 +63,8 @@ public class JobResource {
      * (status pending_approval) names its approval request and why it waits; its credentials work
      * from its release on.
      */
-    public record SubmittedJob(String job_id, JobStatus status, Provider provider, String provider_job_id,
+    public record SubmittedJob(@Schema(description = "Always true: the original tool's client checks it") boolean success,
+                               String job_id, JobStatus status, Provider provider, String provider_job_id,
                                UploadCredentials.Issued upload_credentials,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String cost_limit_warning,
                                @Schema(description = "Quotas exceeded with the warn action, and quotas nearly reached")
@@ -73,7 +74,10 @@ public class JobResource {
     }
 
     /** The answer to a retried submit (same idempotency key): the earlier job, without credentials. */
-    public record ReplayedJob(String job_id, JobStatus status, boolean idempotent_replay, JobView job) {
+    public record ReplayedJob(@Schema(description = "Always true: the original tool's client checks it") boolean success,
+                              String job_id, JobStatus status, boolean idempotent_replay,
+                              @Schema(description = "The original tool's name for idempotent_replay") boolean idempotent_hit,
+                              JobView job) {
     }
 
     /** The {@code {"detail": ...}} error shape, with the job it concerns. */
@@ -155,21 +159,21 @@ public class JobResource {
     private static final SubmitOutcome.Cases<Response> SUBMITTED = new SubmitOutcome.Cases<>() {
         @Override
         public Response created(SubmitOutcome.Created c) {
-            return Response.status(201).entity(new SubmittedJob(c.job().jobId(), c.job().status(), c.job().provider(),
+            return Response.status(201).entity(new SubmittedJob(true, c.job().jobId(), c.job().status(), c.job().provider(),
                     c.job().providerJobId(), c.credentials(), c.job().costLimitWarning(), c.quotaWarnings(), null, null,
                     JobView.of(c.job(), UploadProgress.NONE))).build();
         }
 
         @Override
         public Response held(SubmitOutcome.Held h) {
-            return Response.status(202).entity(new SubmittedJob(h.job().jobId(), h.job().status(), h.job().provider(),
+            return Response.status(202).entity(new SubmittedJob(true, h.job().jobId(), h.job().status(), h.job().provider(),
                     h.job().providerJobId(), h.credentials(), h.job().costLimitWarning(), h.quotaWarnings(),
                     h.approvalRequestId(), h.reason(), JobView.of(h.job(), UploadProgress.NONE))).build();
         }
 
         @Override
         public Response replayed(SubmitOutcome.Replayed r) {
-            return Response.ok(new ReplayedJob(r.job().jobId(), r.job().status(), true,
+            return Response.ok(new ReplayedJob(true, r.job().jobId(), r.job().status(), true, true,
                     JobView.of(r.job(), UploadProgress.NONE))).build();
         }
 

@@ -26,8 +26,9 @@ public record SubmitRequest(Provider provider, String name, String version, Stri
     public record Parsed(SubmitRequest request, List<FieldError> errors) {
     }
 
-    private static final Set<String> FIELDS = Set.of("provider", "name", "config_name", "version", "destination",
-            "input", "hardware", "idempotency_key", "team_id", "max_run_seconds");
+    // config_name_to_load and hardware_profile: the original tool's client names name and hardware so
+    private static final Set<String> FIELDS = Set.of("provider", "name", "config_name", "config_name_to_load", "version",
+            "destination", "input", "hardware", "hardware_profile", "idempotency_key", "team_id", "max_run_seconds");
 
     public static Parsed parse(JsonObject body, String providerParam) {
         List<FieldError> errors = new ArrayList<>();
@@ -45,9 +46,15 @@ public record SubmitRequest(Provider provider, String name, String version, Stri
         if (name == null) {
             name = text(body, "config_name", 200, errors);
         }
+        if (name == null) {
+            name = text(body, "config_name_to_load", 200, errors);
+        }
         String version = text(body, "version", 300, errors);
         String destination = text(body, "destination", 300, errors);
         String hardware = text(body, "hardware", 128, errors);
+        if (hardware == null) {
+            hardware = text(body, "hardware_profile", 128, errors);
+        }
         String key = text(body, "idempotency_key", 200, errors);
         String teamId = text(body, "team_id", 128, errors);
         Integer maxRunSeconds = runSeconds(body.getValue("max_run_seconds"), "max_run_seconds", errors);

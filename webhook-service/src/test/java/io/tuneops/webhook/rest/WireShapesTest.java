@@ -66,21 +66,21 @@ class WireShapesTest {
     void aSubmitAnswerOmitsTheCostWarningOnlyWhenThereIsNone() throws Exception {
         UploadCredentials.Issued credentials = new UploadCredentials.Issued("TUNEKEY", "secret", "http://h/api/cloud/storage",
                 "outputs", "job_1/", "2026-11-29T09:00Z");
-        String answer = json(new JobResource.SubmittedJob("job_1", JobStatus.PENDING, Provider.GENERIC, null, credentials,
+        String answer = json(new JobResource.SubmittedJob(true, "job_1", JobStatus.PENDING, Provider.GENERIC, null, credentials,
                 null, List.of(), null, null, null));
-        assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending\",\"provider\":\"generic\",\"provider_job_id\":null,"
+        assertEquals("{\"success\":true,\"job_id\":\"job_1\",\"status\":\"pending\",\"provider\":\"generic\",\"provider_job_id\":null,"
                 + "\"upload_credentials\":{\"access_key_id\":\"TUNEKEY\",\"secret_access_key\":\"secret\","
                 + "\"endpoint_url\":\"http://h/api/cloud/storage\",\"bucket\":\"outputs\",\"prefix\":\"job_1/\","
                 + "\"expires_at\":\"2026-11-29T09:00Z\"},\"quota_warnings\":[],\"job\":null}", answer);
-        assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending\",\"provider\":\"generic\",\"provider_job_id\":null,"
+        assertEquals("{\"success\":true,\"job_id\":\"job_1\",\"status\":\"pending\",\"provider\":\"generic\",\"provider_job_id\":null,"
                         + "\"upload_credentials\":null,\"cost_limit_warning\":\"Cost limit nearly reached\","
                         + "\"quota_warnings\":[\"concurrent_jobs quota nearly reached\"],\"job\":null}",
-                json(new JobResource.SubmittedJob("job_1", JobStatus.PENDING, Provider.GENERIC, null, null,
+                json(new JobResource.SubmittedJob(true, "job_1", JobStatus.PENDING, Provider.GENERIC, null, null,
                         "Cost limit nearly reached", List.of("concurrent_jobs quota nearly reached"), null, null, null)));
-        assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending_approval\",\"provider\":\"generic\",\"provider_job_id\":null,"
+        assertEquals("{\"success\":true,\"job_id\":\"job_1\",\"status\":\"pending_approval\",\"provider\":\"generic\",\"provider_job_id\":null,"
                         + "\"upload_credentials\":null,\"quota_warnings\":[],\"approval_request_id\":\"apr_1\","
                         + "\"approval_reason\":\"Quota requires approval\",\"job\":null}",
-                json(new JobResource.SubmittedJob("job_1", JobStatus.PENDING_APPROVAL, Provider.GENERIC, null, null,
+                json(new JobResource.SubmittedJob(true, "job_1", JobStatus.PENDING_APPROVAL, Provider.GENERIC, null, null,
                         null, List.of(), "apr_1", "Quota requires approval", null)));
     }
 
@@ -90,8 +90,9 @@ class WireShapesTest {
                 json(new JobResource.JobError("Not cancelled: down", null, JobStatus.RUNNING, null)));
         assertEquals("{\"detail\":\"failed\",\"job_id\":\"job_1\",\"status\":\"failed\"}",
                 json(new JobResource.JobError("failed", "job_1", JobStatus.FAILED, null)));
-        assertEquals("{\"job_id\":\"job_1\",\"status\":\"pending\",\"idempotent_replay\":true,\"job\":null}",
-                json(new JobResource.ReplayedJob("job_1", JobStatus.PENDING, true, null)));
+        assertEquals("{\"success\":true,\"job_id\":\"job_1\",\"status\":\"pending\",\"idempotent_replay\":true,"
+                        + "\"idempotent_hit\":true,\"job\":null}",
+                json(new JobResource.ReplayedJob(true, "job_1", JobStatus.PENDING, true, true, null)));
     }
 
     @Test
