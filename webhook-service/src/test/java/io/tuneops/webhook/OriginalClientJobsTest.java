@@ -117,6 +117,47 @@ class OriginalClientJobsTest {
         assertEquals(404, unknown.statusCode());
     }
 
+    @Test
+    void aReplicaFollowsAtMostItsShareOfLogsAtATime() throws Exception {
+        String jobId = submit("watched by many");
+        HttpClient client = HttpClient.newHttpClient();
+        List<HttpResponse<java.io.InputStream>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 32; i++) {
+                HttpResponse<java.io.InputStream> stream = client.send(follow(jobId), HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(200, stream.statusCode());
+                open.add(stream);
+            }
+            HttpResponse<String> refused = client.send(follow(jobId), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("30", refused.headers().firstValue("Retry-After").orElse(null));
+            // a reader that goes away frees its place
+            open.remove(0).body().close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int status = 503;
+            while (status == 503 && System.nanoTime() < deadline) {
+                HttpResponse<java.io.InputStream> again = client.send(follow(jobId), HttpResponse.BodyHandlers.ofInputStream());
+                status = again.statusCode();
+                if (status == 200) {
+                    open.add(again);
+                } else {
+                    again.body().close();
+                }
+            }
+            assertEquals(200, status);
+        } finally {
+            for (HttpResponse<java.io.InputStream> stream : open) {
+                stream.body().close();
+            }
+        }
+    }
+
+    private HttpRequest follow(String jobId) {
+        return HttpRequest.newBuilder(URI.create(jobsUrl + "/" + jobId + "/logs/stream"))
+                .header("X-Tuneops-Gateway-Secret", Caller.GATEWAY_SECRET).header("X-Tuneops-Actor", "key_test_viewer")
+                .header("X-Tuneops-Scopes", "viewer").header("Accept", "text/event-stream").build();
+    }
+
     /** Reads the stream until {@code count} more data lines arrived (comments and blank lines pass). */
     private static void readData(BufferedReader lines, List<String> seen, int count) throws java.io.IOException {
         int read = 0;

@@ -327,7 +327,7 @@ class QuotaTest {
     @Test
     void aCostEstimateBeyondWhatABudgetHoldsIsRefused() {
         // refused before any budget is looked at: the first of them used to be answered as Infinity
-        for (String amount : List.of("1e999999999", "1E+9", "100000000", "0.0000001", "-1", "1e-999999999", "abc", "")) {
+        for (String amount : List.of("1e999999999", "1E+9", "100000000", "99999999.9999999", "1e-30", "-1", "1e-999999999", "abc", "")) {
             Caller.person(user, "viewer", org, team).post("/api/quotas/cost-estimate?estimated_cost=" + amount).then()
                     .statusCode(400).body("detail", equalTo("Invalid estimated_cost")).body("errors[0].field", equalTo("estimated_cost"))
                     .body("errors[0].message", containsString("99999999.999999"));
@@ -339,6 +339,9 @@ class QuotaTest {
                 .body("blocking_reasons[0]", containsString("$100000000.00 for this job"));
         Caller.person(user, "viewer", org, team).post("/api/quotas/cost-estimate?estimated_cost=1.5000000").then().statusCode(200)
                 .body("can_submit", equalTo(true)).body("estimated_cost", equalTo(1.5f));
+        // a client's floating-point product (0.0014 x 7200 x 1.1) is an amount: rounded to a budget's six decimals
+        Caller.person(user, "viewer", org, team).post("/api/quotas/cost-estimate?estimated_cost=11.088000000000001").then()
+                .statusCode(200).body("estimated_cost", equalTo(11.088f));
     }
 
     @Test

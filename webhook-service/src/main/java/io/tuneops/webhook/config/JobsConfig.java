@@ -58,6 +58,14 @@ public interface JobsConfig {
     int logsTail();
 
     /**
+     * Job logs one replica follows for readers at a time (/logs/stream, TUNEOPS_JOBS_MAX_LOG_STREAMS):
+     * each holds a gateway connection to this service while it runs.
+     */
+    @WithDefault("32")
+    @Min(1)
+    int maxLogStreams();
+
+    /**
      * Unfinished Replicate jobs not heard of for this long are looked up at Replicate (a webhook
      * that never arrived, or arrived before the job was known), every {@link #reconcileEvery()}.
      */

@@ -39,17 +39,19 @@ public class JobLogsResource {
 
     // reports arrive at most every few seconds; a second's delay is what a reader of a log expects
     private static final Duration LOOK_EVERY = Duration.ofSeconds(1);
-    // well within the gateway's 30 s wait for a quiet answer, so an idle stream is not cut
-    private static final int KEEP_ALIVE_LOOKS = 15;
+    // well within the gateway's wait for a quiet answer (30 s by default), so an idle stream is not cut
+    private static final int KEEP_ALIVE_LOOKS = 5;
     // one request does not hold a connection for good: a reader that wants more asks again
     private static final Duration LONGEST_FOLLOW = Duration.ofHours(1);
     private static final String DONE = "done";
     private static final String STREAM_END = "stream_end";
 
     private final JobService jobs;
+    private final LogStreams streams;
 
-    public JobLogsResource(JobService jobs) {
+    public JobLogsResource(JobService jobs, LogStreams streams) {
         this.jobs = jobs;
+        this.streams = streams;
     }
 
     /** The log tail as stored. */
@@ -94,12 +96,15 @@ public class JobLogsResource {
     @Path("/logs/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Follow a job's log", description = "Server-sent events: each new log line as data, a"
-            + " comment every 15 s while nothing happens; when the job has finished, event done with its status, then"
+            + " comment every 5 s while nothing happens; when the job has finished, event done with its status, then"
             + " event done with stream_end. A stream ends after an hour at most (ask again to go on); a job deleted"
-            + " meanwhile ends it with event done, deleted.")
+            + " meanwhile ends it with event done, deleted; a failed read with event error (follow it again). Each replica"
+            + " follows at most TUNEOPS_JOBS_MAX_LOG_STREAMS logs at a time (32), then answers 503.")
     @APIResponse(responseCode = "200", description = "The log as it grows",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
     @APIResponse(responseCode = "404", description = "No such job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "This replica follows as many logs as it may; retry (Retry-After)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Multi<OutboundSseEvent> stream(@PathParam("job_id") String jobId, @Context Sse sse) {
         // KnownJobStreams has answered 404 for an unknown job; one deleted since is gone at the first look
@@ -112,16 +117,20 @@ public class JobLogsResource {
         AtomicInteger quiet = new AtomicInteger();
         AtomicBoolean ended = new AtomicBoolean();
         Multi<Optional<JobRow>> looks = Multi.createBy().concatenating().streams(Multi.createFrom().item(0L),
-                        Multi.createFrom().ticks().every(LOOK_EVERY))
+                        // a look that takes longer than a second (or a reader slow to take a batch) skips ticks
+                        // rather than failing the stream
+                        Multi.createFrom().ticks().every(LOOK_EVERY).onOverflow().drop())
                 .onItem().transformToUniAndConcatenate(tick -> jobs.find(jobId));
         return looks
                 .select().first(LONGEST_FOLLOW)
                 .map(look -> events(look, follower, quiet, sse))
-                .onFailure().recoverWithItem(e -> List.of(sse.newEvent("error", "The job could not be read; follow it again"),
-                        sse.newEvent(DONE, STREAM_END)))
+                // not the end of the job: the reader follows it again (EventSource reconnects by itself)
+                .onFailure().recoverWithItem(e -> List.of(sse.newEvent("error", "The job could not be read; follow it again")))
                 // the look that finds the job finished (or gone) is the last one
                 .select().first(batch -> !ended.getAndSet(batch.stream().anyMatch(e -> STREAM_END.equals(e.getData()))))
-                .onItem().transformToIterable(batch -> batch);
+                .onItem().transformToIterable(batch -> batch)
+                .onSubscription().invoke(streams::opened)
+                .onTermination().invoke(streams::closed);
     }
 
     private static List<OutboundSseEvent> events(Optional<JobRow> look, LogFollower follower, AtomicInteger quiet, Sse sse) {

@@ -37,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 
 /**
@@ -52,6 +53,9 @@ import java.util.List;
 @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unavailable; retry (Retry-After)",
         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
 public class QuotaResource {
+
+    // a double printed in full has at most 17 significant digits; more decimals than this are no client's arithmetic
+    private static final int MAX_DECIMALS_READ = 24;
 
     private final QuotaService quotas;
 
@@ -119,14 +123,14 @@ public class QuotaResource {
             + "would fare against the cost_daily and cost_monthly quotas that apply to the caller now.")
     @APIResponse(responseCode = "200", description = "The budgets' verdict", content = @Content(schema = @Schema(implementation = CostCheck.class)))
     @APIResponse(responseCode = "400", description = "estimated_cost missing, or not an amount a budget can hold "
-            + "(0 to 99999999.999999, at most 6 decimals)", content = @Content(schema = @Schema(implementation = ValidationError.class)))
-    public Uni<Response> costEstimate(@Parameter(description = "US dollars, 0 to 99999999.999999 with at most 6 decimals")
+            + "(0 to 99999999.999999; more decimals are rounded to 6)", content = @Content(schema = @Schema(implementation = ValidationError.class)))
+    public Uni<Response> costEstimate(@Parameter(description = "US dollars, 0 to 99999999.999999, rounded to 6 decimals")
                                       @QueryParam("estimated_cost") String cost, @Context RoutingContext rc) {
         BigDecimal amount = amount(cost);
         if (amount == null) {
             return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid estimated_cost",
                     List.of(new FieldError("estimated_cost", "must be an amount of US dollars from 0 to "
-                            + QuotaRequest.MAX_LIMIT.toPlainString() + " with at most 6 decimals")))).build());
+                            + QuotaRequest.MAX_LIMIT.toPlainString() + ", rounded to 6 decimals")))).build());
         }
         QuotaSubject subject = VouchedCaller.of(rc).quotaSubject();
         return quotas.costCheck(subject, amount).map(d -> Response.ok(CostCheck.of(amount, d)).build());
@@ -195,9 +199,11 @@ public class QuotaResource {
     }
 
     /**
-     * The amount, when a budget could hold it (numeric(14, 6), as a quota's limit): anything larger
-     * or finer is refused before it is computed with, since an exponent such as 1e999999999 is
-     * cheap to write and costly to print or divide.
+     * The amount, when a budget could hold it (numeric(14, 6), as a quota's limit), rounded to its
+     * six decimals: a client's floating-point product (11.088000000000001) is an amount, not an
+     * error. Anything larger, or with more decimals than a double has, is refused before it is
+     * computed with, since an exponent such as 1e999999999 (or 1e-999999999) is cheap to write and
+     * costly to print, divide or round.
      */
     private static BigDecimal amount(String value) {
         if (value == null || value.isBlank() || value.length() > 32) {
@@ -205,9 +211,12 @@ public class QuotaResource {
         }
         try {
             BigDecimal amount = new BigDecimal(value.trim()).stripTrailingZeros();
-            boolean fits = amount.signum() >= 0 && amount.scale() <= 6 && amount.precision() - amount.scale() <= 8;
-            return fits ? amount : null;
-        } catch (NumberFormatException e) {
+            if (amount.signum() < 0 || amount.scale() > MAX_DECIMALS_READ || amount.precision() - amount.scale() > 8) {
+                return null;
+            }
+            BigDecimal rounded = amount.setScale(Math.min(amount.scale(), 6), RoundingMode.HALF_UP);
+            return rounded.precision() - rounded.scale() <= 8 ? rounded : null;
+        } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }
     }
