@@ -33,6 +33,7 @@ public record IncomingEvent(String id, Instant time, String type, String actor, 
      * target_id share one index.
      */
     static final int MAX_TEXT_BYTES = 2048;
+    static final String TRUNCATED = "\u2026";
     static final int MAX_TARGET_TYPE = 64;
 
     public static IncomingEvent parse(JsonNode json) {
@@ -90,12 +91,30 @@ public record IncomingEvent(String id, Instant time, String type, String actor, 
         return value;
     }
 
+    /**
+     * A text column, cut to what its index holds, marked with a trailing ellipsis: a producer's
+     * long value (a rate-limited request's path, up to the gateway's 4 KB URL) is still an event the
+     * trail must keep, and a refusal would let a padded URL keep its failures out of the chain.
+     */
     private static String bounded(JsonNode json, String field) {
         String value = text(json, field);
-        if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
-            throw new IllegalArgumentException(field + " is longer than " + MAX_TEXT_BYTES + " bytes");
+        if (value == null || value.getBytes(StandardCharsets.UTF_8).length <= MAX_TEXT_BYTES) {
+            return value;
         }
-        return value;
+        int budget = MAX_TEXT_BYTES - TRUNCATED.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < value.length(); ) {
+            int codePoint = value.codePointAt(i);
+            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > budget) {
+                break;
+            }
+            kept.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return kept.append(TRUNCATED).toString();
     }
 
     private static void checkValues(JsonNode node, String path) {
