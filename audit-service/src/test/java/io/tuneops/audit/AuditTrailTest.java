@@ -21,6 +21,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static io.tuneops.audit.AuditTestSupport.sql;
 import static io.tuneops.audit.AuditTestSupport.verifications;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -223,6 +224,18 @@ class AuditTrailTest {
                 .get("/api/audit").then().statusCode(200).body("total", equalTo(2));
         Caller.admin().queryParam("event_type", type).queryParam("actor_id", "key_odd").queryParam("actor", "key_even")
                 .get("/api/audit").then().statusCode(400).body("errors[0].field", equalTo("actor_id"));
+
+        // and reads entries, figures and types under its own names too
+        Caller.admin().queryParam("event_type", type).queryParam("limit", 1).get("/api/audit").then()
+                .body("entries[0].event_type", equalTo(type)).body("entries[0].actor_id", equalTo("key_even"))
+                .body("entries[0].timestamp", equalTo(Caller.admin().queryParam("event_type", type).queryParam("limit", 1)
+                        .get("/api/audit").jsonPath().getString("entries[0].time")))
+                .body("entries[0].actor_username", nullValue());
+        io.restassured.path.json.JsonPath stats = Caller.admin().get("/api/audit/stats").then().statusCode(200).extract().jsonPath();
+        assertEquals(stats.getLong("total"), stats.getLong("total_entries"));
+        assertTrue(Instant.parse(stats.getString("first_entry")).compareTo(Instant.parse(stats.getString("last_entry"))) <= 0);
+        Caller.admin().get("/api/audit/types").then().statusCode(200).body("event_types.value", hasItem("rate_limited"))
+                .body("event_types.name", hasItem("a client exceeded a rate limit"));
     }
 
     @Test

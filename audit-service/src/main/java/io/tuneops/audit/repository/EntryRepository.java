@@ -236,21 +236,31 @@ public class EntryRepository {
                 .execute(Tuple.of(time))).map(rows -> rows.iterator().next().getLong(0));
     }
 
-    public record Stats(long total, long last24h, Map<String, Long> byType) {
+    /** The figures of the trail; the first and last entries' times are null while it holds none. */
+    public record Stats(long total, long last24h, Map<String, Long> byType, Instant firstEntry, Instant lastEntry) {
     }
 
     public Uni<Stats> stats() {
         return deadlines.database(pool.query("SELECT type, entries FROM audit.type_counts WHERE entries > 0 ORDER BY type").execute())
-                .flatMap(rows -> deadlines.database(pool.query("SELECT count(*) FROM audit.entries WHERE time > now() - interval '24 hours'")
-                        .execute()).map(day -> {
+                .flatMap(rows -> deadlines.database(pool.query("""
+                                SELECT (SELECT count(*) FROM audit.entries WHERE time > now() - interval '24 hours'),
+                                       (SELECT time FROM audit.entries ORDER BY seq LIMIT 1),
+                                       (SELECT time FROM audit.entries ORDER BY seq DESC LIMIT 1)""")
+                        .execute()).map(figures -> {
                             long total = 0;
                             Map<String, Long> byType = new LinkedHashMap<>();
                             for (Row r : rows) {
                                 byType.put(r.getString(0), r.getLong(1));
                                 total += r.getLong(1);
                             }
-                            return new Stats(total, day.iterator().next().getLong(0), byType);
+                            Row row = figures.iterator().next();
+                            return new Stats(total, row.getLong(0), byType, instant(row.getOffsetDateTime(1)),
+                                    instant(row.getOffsetDateTime(2)));
                         }));
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     private AuditEntry map(Row r) {

@@ -57,18 +57,31 @@ public class AuditResource {
         this.trail = trail;
     }
 
+    /**
+     * An entry; timestamp, event_type, actor_id and actor_username are the original tool's names
+     * for time, type and actor (its username when the actor is a person's session), for its client.
+     */
     public record EntryView(String id, long seq, String time, String type, String actor, String actor_ip,
-                            String target_type, String target_id, String action, JsonNode details, String entry_hash) {
+                            String target_type, String target_id, String action, JsonNode details, String entry_hash,
+                            String timestamp, String event_type, String actor_id, String actor_username) {
         static EntryView of(AuditEntry e) {
-            return new EntryView(e.eventId(), e.seq(), e.time().toString(), e.type(), e.actor(), e.actorIp(),
-                    e.targetType(), e.targetId(), e.action(), e.details(), HexFormat.of().formatHex(e.entryHash()));
+            String time = e.time().toString();
+            String username = e.actor() != null && e.actor().startsWith(PERSON) ? e.actor().substring(PERSON.length()) : null;
+            return new EntryView(e.eventId(), e.seq(), time, e.type(), e.actor(), e.actorIp(),
+                    e.targetType(), e.targetId(), e.action(), e.details(), HexFormat.of().formatHex(e.entryHash()),
+                    time, e.type(), e.actor(), username);
         }
     }
+
+    // how the gateway names a person signed in as themself
+    private static final String PERSON = "user:";
 
     public record QueryResult(List<EntryView> entries, long total, boolean has_more, String next_cursor) {
     }
 
-    public record Stats(long total, long last_24h, Map<String, Long> by_type) {
+    /** The trail's figures; total_entries, first_entry and last_entry as the original tool's client reads them. */
+    public record Stats(long total, long last_24h, Map<String, Long> by_type, long total_entries, String first_entry,
+                        String last_entry) {
     }
 
     public record FieldError(String field, String message) {
@@ -132,7 +145,8 @@ public class AuditResource {
     @Path("/stats")
     @Operation(summary = "Count the stored entries", description = "In total, of the last 24 hours, and per event type.")
     public Uni<Stats> stats() {
-        return trail.stats().map(s -> new Stats(s.total(), s.last24h(), s.byType()));
+        return trail.stats().map(s -> new Stats(s.total(), s.last24h(), s.byType(), s.total(),
+                s.firstEntry() == null ? null : s.firstEntry().toString(), s.lastEntry() == null ? null : s.lastEntry().toString()));
     }
 
     /** {@code from} and {@code to}: sequence numbers or ISO 8601 times; both optional. */

@@ -24,10 +24,16 @@ import static jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
 @SecurityRequirement(name = OpenApiDefinition.API_KEY)
 public class AuditTypesResource {
 
-    public record EventType(String type, String source, String description) {
+    /** A type; value and name are the original tool's names for type and description, for its client. */
+    public record EventType(String type, String source, String description, String value, String name) {
+
+        EventType(String type, String source, String description) {
+            this(type, source, description, type, description);
+        }
     }
 
-    public record EventTypes(List<EventType> types) {
+    /** The types, also as the original's event_types. */
+    public record EventTypes(List<EventType> types, List<EventType> event_types) {
     }
 
     static final List<EventType> TYPES = List.of(
@@ -50,6 +56,6 @@ public class AuditTypesResource {
     @APIResponse(responseCode = "403", description = "The API key lacks the admin scope",
             content = @Content(mediaType = APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public EventTypes types() {
-        return new EventTypes(TYPES);
+        return new EventTypes(TYPES, TYPES);
     }
 }
