@@ -133,6 +133,10 @@ class OpenApiDescriptionTest {
             assertTrue(operation.getJsonObject("responses").containsKey("401"), route[0]);
             assertTrue(operation.getJsonObject("responses").containsKey("403"), route[0]);
         }
+        // a route's own 403 stays described beside the scope's
+        String cancelRefused = operation("/api/cloud/jobs/{job_id}/cancel", "post").getJsonObject("responses")
+                .getJsonObject("403").getString("description");
+        assertTrue(cancelRefused.contains("operator scope") && cancelRefused.contains("held for approval"), cancelRefused);
     }
 
     @Test

@@ -85,6 +85,25 @@ class ProviderResourceTest {
     }
 
     @Test
+    void theOriginalClientsConfigShapeAndCostLimitFieldsWork() {
+        asAdmin().body("{\"cost_limit_enabled\": true, \"cost_limit_amount\": 50, \"cost_limit_period\": \"daily\","
+                        + " \"cost_limit_action\": \"block\"}").put("/api/cloud/providers/generic/config").then().statusCode(200)
+                .body("cost_limit.amount", equalTo(50.0f)).body("config.cost_limit.action", equalTo("block"));
+        // one field at a time changes that field and keeps the others
+        asAdmin().body("{\"cost_limit_amount\": 75}").put("/api/cloud/providers/generic/config").then().statusCode(200)
+                .body("cost_limit.amount", equalTo(75.0f)).body("cost_limit.period", equalTo("daily"))
+                .body("cost_limit.action", equalTo("block"));
+        asAdmin().get("/api/cloud/providers/generic/config").then().statusCode(200)
+                .body("provider", equalTo("generic")).body("config.cost_limit.amount", equalTo(75.0f));
+        asAdmin().body("{\"cost_limit_period\": \"hourly\"}").put("/api/cloud/providers/generic/config").then().statusCode(400)
+                .body("errors[0].field", equalTo("cost_limit"));
+        asAdmin().body("{\"cost_limit_amount\": 5, \"cost_limit\": null}").put("/api/cloud/providers/generic/config").then()
+                .statusCode(400);
+        asAdmin().body("{\"cost_limit_enabled\": false}").put("/api/cloud/providers/generic/config").then().statusCode(200)
+                .body("cost_limit", nullValue()).body("config.cost_limit", nullValue());
+    }
+
+    @Test
     void badEntriesAre400NamingThemAndChangeNothing() {
         asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\"]}").put("/api/cloud/providers/replicate").then().statusCode(200);
         asAdmin().body("{\"webhook_allowed_ips\": [\"10.0.0.0/8\", \"10.0.0.0/33\", \"example.com\", 7], \"ssl_verify\": \"yes\", \"api_token\": \"r8 with spaces\"}")

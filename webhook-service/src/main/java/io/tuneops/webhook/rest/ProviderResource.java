@@ -1,8 +1,10 @@
 package io.tuneops.webhook.rest;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.http.ErrorResponse;
 import io.tuneops.support.http.JsonErrorMappers;
+import io.tuneops.webhook.service.FieldError;
 import io.tuneops.webhook.service.Provider;
 import io.tuneops.webhook.service.ProviderConfigService;
 import io.tuneops.webhook.service.ProviderConfigValidator;
@@ -70,8 +72,8 @@ public class ProviderResource {
     @GET
     @Path("/{provider}")
     @Operation(summary = "Read a provider's configuration", description = "Secrets show only whether they are set.")
-    @APIResponse(responseCode = "200", description = "The configuration",
-            content = @Content(schema = @Schema(implementation = ProviderView.class)))
+    @APIResponse(responseCode = "200", description = "The configuration; the same under config",
+            content = @Content(schema = @Schema(implementation = ProviderAnswer.class)))
     @APIResponse(responseCode = "404", description = "No such provider",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> get(@PathParam("provider") String provider) {
@@ -80,7 +82,7 @@ public class ProviderResource {
             return Uni.createFrom().item(unknown(provider));
         }
         return Uni.combine().all().unis(service.get(known.get()), service.secretNames()).asTuple()
-                .map(t -> Response.ok(view(known.get(), t.getItem1().orElse(null), t.getItem2().get(known.get()))).build());
+                .map(t -> Response.ok(answer(view(known.get(), t.getItem1().orElse(null), t.getItem2().get(known.get())))).build());
     }
 
     @GET
@@ -94,10 +96,12 @@ public class ProviderResource {
     @Path("/{provider}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change a provider's configuration", description = "A partial update, recorded in the audit "
-            + "trail; the webhook allowlist reaches every gateway at once.")
+            + "trail; the webhook allowlist reaches every gateway at once. The original tool's cost_limit_enabled,"
+            + " cost_limit_amount, cost_limit_period and cost_limit_action change the stored cost_limit field by field"
+            + " (enabled false removes it).")
     @RequestBody(content = @Content(schema = @Schema(implementation = ProviderConfigChange.class)))
-    @APIResponse(responseCode = "200", description = "The configuration after the change",
-            content = @Content(schema = @Schema(implementation = ProviderView.class)))
+    @APIResponse(responseCode = "200", description = "The configuration after the change; the same under config",
+            content = @Content(schema = @Schema(implementation = ProviderAnswer.class)))
     @APIResponse(responseCode = "400", description = "Invalid configuration: every wrong field is named; nothing changed",
             content = @Content(schema = @Schema(implementation = ValidationError.class)))
     @APIResponse(responseCode = "404", description = "No such provider",
@@ -110,15 +114,32 @@ public class ProviderResource {
         if (body == null) {
             return Uni.createFrom().item(JsonErrorMappers.json(400, "A JSON object with the fields to change is required"));
         }
+        if (OriginalCostLimit.used(body)) {
+            if (body.containsKey("cost_limit")) {
+                return Uni.createFrom().item(Response.status(400).entity(new ValidationError("Invalid provider configuration",
+                        List.of(new FieldError("cost_limit", "give cost_limit or the cost_limit_* fields, not both")))).build());
+            }
+            return service.get(known.get())
+                    .onFailure().recoverWithItem(e -> null)
+                    .chain(stored -> stored == null
+                            ? Uni.createFrom().item(JsonErrorMappers.json(503, "Configuration not changed: the stored cost limit"
+                                    + " could not be read; retry shortly"))
+                            : change(known.get(), OriginalCostLimit.fold(body, stored.orElse(null)), rc));
+        }
+        return change(known.get(), body, rc);
+    }
+
+    private Uni<Response> change(Provider known, JsonObject body, RoutingContext rc) {
+        String provider = known.wire();
         ProviderConfigValidator.Result result = ProviderConfigValidator.validate(body);
         if (!result.errors().isEmpty()) {
             return Uni.createFrom().item(Response.status(400)
                     .entity(new ValidationError("Invalid provider configuration", result.errors())).build());
         }
         Caller caller = Caller.of(rc);
-        return service.update(known.get(), result.accepted(), caller.actor(), caller.clientIp())
+        return service.update(known, result.accepted(), caller.actor(), caller.clientIp())
                 .chain(merged -> service.secretNames()
-                        .map(names -> Response.ok(view(known.get(), merged, names.get(known.get()))).build()))
+                        .map(names -> Response.ok(answer(view(known, merged, names.get(known)))).build()))
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("configuration of %s not changed: %s", provider, e.toString());
                     return JsonErrorMappers.unavailable("Configuration not changed: ", e);
@@ -131,6 +152,14 @@ public class ProviderResource {
     @Operation(summary = "Change a provider's configuration (alias)")  // described by RouteDocumentation
     public Uni<Response> putAlias(@PathParam("provider") String provider, JsonObject body, @Context RoutingContext rc) {
         return put(provider, body, rc);
+    }
+
+    /** A provider's configuration, and the same under {@code config}, as the original tool's client reads it. */
+    public record ProviderAnswer(@JsonUnwrapped ProviderView view, ProviderView config) {
+    }
+
+    private static ProviderAnswer answer(ProviderView view) {
+        return new ProviderAnswer(view, view);
     }
 
     private ProviderView view(Provider provider, JsonObject config, Set<String> secretsSet) {

@@ -75,7 +75,11 @@ public class RouteDocumentation implements OASFilter {
         operation.setDescription(operation.getDescription() == null ? needs : operation.getDescription() + " " + needs);
         APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses() : operation.getResponses();
         responses.addAPIResponse("401", error("No API key, or one the gateway does not know"));
-        responses.addAPIResponse("403", error("The key lacks the " + access.id() + " scope"));
+        // a route's own 403 (a held job cancelled by someone else, a team not one's own) stays beside the scope's
+        APIResponse own = responses.getAPIResponse("403");
+        String scope = "The key lacks the " + access.id() + " scope";
+        responses.addAPIResponse("403", error(own == null || own.getDescription() == null ? scope
+                : scope + "; or: " + own.getDescription()));
         operation.setResponses(responses);
     }
 
