@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
+import static io.tuneops.audit.AuditTestSupport.awaitStored;
+import static io.tuneops.audit.AuditTestSupport.awaitTrue;
 import static io.tuneops.audit.AuditTestSupport.sql;
 import static io.tuneops.audit.AuditTestSupport.verifications;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,31 +83,5 @@ class ScheduledVerificationTest {
                 .put("type", type).put("actor", "actor").put("actor_ip", "198.51.100.7").put("target_type", "route")
                 .put("target_id", "GET /x").put("action", "reject").put("details", Map.of("n", 1)).encode();
         redis.stream(String.class).xadd("tuneops:audit:events", Map.of("event", event));
-    }
-
-    private long awaitStored(String id, String type) {
-        long[] seq = {-1};
-        awaitTrue(() -> {
-            var r = Caller.admin().queryParam("event_type", type).queryParam("limit", 1000).get("/api/audit");
-            List<String> ids = r.jsonPath().getList("entries.id");
-            int i = ids.indexOf(id);
-            if (i >= 0) {
-                seq[0] = r.jsonPath().getLong("entries[" + i + "].seq");
-            }
-            return i >= 0;
-        }, "event " + id + " was never stored");
-        return seq[0];
-    }
-
-    /** Polls an observable condition up to 20 s (the schedule runs every 2 s). */
-    private static void awaitTrue(BooleanSupplier condition, String failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());  // polling interval
-        }
-        throw new AssertionError(failure);
     }
 }
