@@ -4,7 +4,6 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 import io.tuneops.local.EmbeddedServersTestResource;
 import io.tuneops.support.notify.NotificationStandIn;
 import io.tuneops.support.notify.NotificationStandIn.Received;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.tuneops.audit.AuditTestSupport.awaitStored;
 import static io.tuneops.audit.AuditTestSupport.sql;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,20 +89,6 @@ class ChainBreakNotificationTest {
                 .put("actor", "actor").put("actor_ip", "198.51.100.7").put("target_type", "route").put("target_id", "GET /x")
                 .put("action", "reject").put("details", Map.of("n", 1)).encode();
         redis.stream(String.class).xadd("tuneops:audit:events", Map.of("event", event));
-    }
-
-    private long awaitStored(String id, String type) {
-        long[] seq = {-1};
-        NotificationStandIn.awaitTrue(() -> {
-            Response r = Caller.admin().queryParam("event_type", type).queryParam("limit", 1000).get("/api/audit");
-            List<String> ids = r.jsonPath().getList("entries.id");
-            int i = ids.indexOf(id);
-            if (i >= 0) {
-                seq[0] = r.jsonPath().getLong("entries[" + i + "].seq");
-            }
-            return i >= 0;
-        }, "event " + id + " was never stored");
-        return seq[0];
     }
 
     private long outboxRows(String eventId) {

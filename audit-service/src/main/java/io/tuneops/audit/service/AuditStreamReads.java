@@ -2,7 +2,6 @@ package io.tuneops.audit.service;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
-import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The consumer group's reads of one stream. XREADGROUP is sent as a plain command and its reply
@@ -45,14 +43,12 @@ public class AuditStreamReads {
 
     /**
      * Moves entries other consumers left pending longer than {@code idle} to this consumer, ids only:
-     * {@link #ownPending} then reads them with the rest. Returns how many were moved; Redis 6.2
-     * answers a deleted entry with nil, which is left out.
+     * {@link #ownPending} then reads them with the rest. Returns how many were moved, a deleted
+     * entry (Redis 6.2 answers it with nil) counted too: it is now this consumer's to acknowledge.
      */
     public Uni<Integer> claimStale(String stream, String group, String consumer, Duration idle, int count) {
         return streams.xautoclaim(stream, group, consumer, idle, "0-0", count, true)
-                .map(claimed -> claimed == null || claimed.getMessages() == null ? 0
-                        : (int) claimed.getMessages().stream().filter(Objects::nonNull).map(StreamMessage::id)
-                        .filter(Objects::nonNull).count());
+                .map(claimed -> claimed == null || claimed.getMessages() == null ? 0 : claimed.getMessages().size());
     }
 
     /** XREADGROUP's reply: per stream (an array pair, or a map entry under RESP3), its entries. */

@@ -94,9 +94,11 @@ public class StreamConsumer {
 
     private Uni<Integer> cycle() {
         // stale entries of other consumers become this one's pending entries, which are read with
-        // its own: one path for everything delivered before, gone entries included
+        // its own: one path for everything delivered before, gone entries included. Without a claim
+        // nothing is pending here (a batch that failed restarts the loop, which drains first), so
+        // the read is skipped.
         return reads.claimStale(AUDIT_STREAM, GROUP, consumer, config.reclaimAfter(), config.batchSize())
-                .flatMap(claimed -> drainOwnPending())
+                .flatMap(claimed -> claimed > 0 ? drainOwnPending() : Uni.createFrom().item(0))
                 .flatMap(redelivered -> reads.undelivered(AUDIT_STREAM, GROUP, consumer, config.batchSize(), Duration.ofSeconds(1))
                         .flatMap(this::store)
                         .map(n -> n + redelivered));

@@ -173,7 +173,8 @@ public class GatewayGuard {
         HttpServerRequest request = rc.request();
         if (session.isEmpty()) {
             if (access.identityOptional()) {
-                withoutSessionCookie(request);
+                // an ended session's cookie is worth nothing to the console either
+                SessionCookie.removeFrom(request.headers());
                 forward(rc, null);
             } else {
                 reject(rc, client, 401, "Invalid or expired session: sign in again", "session");
@@ -195,18 +196,12 @@ public class GatewayGuard {
         }
         if (access == Access.CONSOLE) {
             // The console checks its forms against this token, and keeps the cookie: it calls the
-            // gateway's own API-key routes on the browser's behalf with it.
+            // gateway's own API-key routes on the browser's behalf with it. Every other owner gets
+            // the request without it (ProxyRoutes).
             request.headers().set(GatewayIdentityHandler.CSRF_HEADER, active.record().csrfToken());
-        } else {
-            withoutSessionCookie(request);
         }
         rc.put(BY_SESSION, true);
         forward(rc, active.identity());
-    }
-
-    /** The session cookie is the browser's credential for the gateway: the owners have the identity. */
-    private static void withoutSessionCookie(HttpServerRequest request) {
-        SessionCookie.removeFrom(request.headers());
     }
 
     private void decide(RoutingContext rc, IPAddress client, Optional<Identity> identity, Scope required) {

@@ -10,6 +10,7 @@ import io.tuneops.webhook.service.approval.ApprovalDecisions.Action;
 import io.tuneops.webhook.service.approval.ApprovalRequests;
 import io.tuneops.webhook.service.approval.ApprovalStatus;
 import io.tuneops.webhook.service.approval.DecisionOutcome;
+import io.tuneops.webhook.service.approval.RuleChange;
 import io.tuneops.webhook.service.approval.Submitter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -374,24 +375,17 @@ public class ApprovalRequestsResource {
             errors.add(new FieldError(field, "must be at most " + MAX_NOTES + " characters"));
             return null;
         }
-        if (s.chars().anyMatch(c -> controlCharacter(c) && c != '\t' && c != '\n' && c != '\r')) {
+        if (RuleChange.controlCharacter(s, true)) {
             errors.add(new FieldError(field, "must not contain control characters other than tab and line breaks"));
             return null;
         }
         return s.isBlank() ? null : s;
     }
 
-    /**
-     * A C0 control character (U+0000 to U+001F) or DEL: PostgreSQL cannot store U+0000 in text at
-     * all, so a body or an id holding one is refused before it reaches the database.
-     */
-    private static boolean controlCharacter(int c) {
-        return c < 0x20 || c == 0x7f;
-    }
-
     /** Whether a request id from a path could name a request: no stored id holds a control character. */
     private static boolean possibleId(String id) {
-        return id.chars().noneMatch(ApprovalRequestsResource::controlCharacter);
+        // PostgreSQL cannot store U+0000 in text: an id holding a control character was never stored
+        return !RuleChange.controlCharacter(id, false);
     }
 
     private static Uni<Response> bad(String detail) {

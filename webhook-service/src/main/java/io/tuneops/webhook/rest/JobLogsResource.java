@@ -3,7 +3,6 @@ package io.tuneops.webhook.rest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tuneops.support.http.ErrorResponse;
-import io.tuneops.support.http.JsonErrorMappers;
 import io.tuneops.webhook.repository.JobRow;
 import io.tuneops.webhook.service.JobService;
 import io.tuneops.webhook.service.LogFollower;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A job's log, whole and followed live: the original tool's {@code /logs}, {@code /logs/stream}
@@ -72,9 +72,7 @@ public class JobLogsResource {
     @APIResponse(responseCode = "404", description = "No such job",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> logs(@PathParam("job_id") String jobId) {
-        return jobs.find(jobId).map(found -> found
-                .map(job -> Response.ok(new JobLogs(job.jobId(), job.logs() == null ? "" : job.logs())).build())
-                .orElseGet(() -> notFound(jobId)));
+        return answer(jobId, job -> new JobLogs(job.jobId(), job.logs() == null ? "" : job.logs()));
     }
 
     @GET
@@ -87,9 +85,7 @@ public class JobLogsResource {
     @APIResponse(responseCode = "404", description = "No such job",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
     public Uni<Response> inlineProgress(@PathParam("job_id") String jobId) {
-        return jobs.find(jobId).map(found -> found
-                .map(job -> Response.ok(new InlineProgress(job.jobId(), job.status().wire(), lastLine(job.logs()), null)).build())
-                .orElseGet(() -> notFound(jobId)));
+        return answer(jobId, job -> new InlineProgress(job.jobId(), job.status().wire(), lastLine(job.logs()), null));
     }
 
     @GET
@@ -165,11 +161,9 @@ public class JobLogsResource {
         return trimmed.substring(trimmed.lastIndexOf('\n') + 1).strip();
     }
 
-    private static Response notFound(String jobId) {
-        return JsonErrorMappers.json(404, "Job '" + shown(jobId) + "' not found");
-    }
-
-    static String shown(String id) {
-        return id.length() > 64 ? id.substring(0, 64) + "..." : id;
+    /** What {@code view} makes of the job, or the jobs routes' 404. */
+    private Uni<Response> answer(String jobId, Function<JobRow, Object> view) {
+        return jobs.find(jobId).map(found -> found.map(job -> Response.ok(view.apply(job)).build())
+                .orElseGet(() -> JobResource.notFound(jobId)));
     }
 }

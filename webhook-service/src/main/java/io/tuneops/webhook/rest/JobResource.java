@@ -321,7 +321,8 @@ public class JobResource {
         }
     };
 
-    private static Response notFound(String jobId) {
+    /** The 404 every jobs route answers for a job it does not know. */
+    static Response notFound(String jobId) {
         return JsonErrorMappers.json(404, "Job '" + shown(jobId) + "' not found");
     }
 

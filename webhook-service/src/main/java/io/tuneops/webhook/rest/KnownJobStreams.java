@@ -35,7 +35,6 @@ public class KnownJobStreams {
                     + streams.max() + " job logs; retry shortly")).header("Retry-After", RETRY_AFTER_SECONDS).build());
         }
         String jobId = uri.getPathParameters().getFirst("job_id");
-        return jobs.find(jobId).map(found -> found.isPresent() ? null
-                : JsonErrorMappers.json(404, "Job '" + JobLogsResource.shown(jobId) + "' not found"));
+        return jobs.find(jobId).map(found -> found.isPresent() ? null : JobResource.notFound(jobId));
     }
 }

@@ -215,7 +215,7 @@ public final class RuleChange {
      * aside where {@code multiline}: PostgreSQL cannot store U+0000 in text at all, and the others
      * have no place in a name or a threshold.
      */
-    static boolean controlCharacter(String s, boolean multiline) {
+    public static boolean controlCharacter(String s, boolean multiline) {
         return s.chars().anyMatch(c -> (c < 0x20 || c == 0x7f) && !(multiline && (c == '\t' || c == '\n' || c == '\r')));
     }
 
